@@ -1,0 +1,2 @@
+export * from './references.ts';
+export * from './template.ts';

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { type EdgeId, NODE_ID_PATTERN, type NodeId } from './ids.ts';
+
+/**
+ * The flow document: what the editor draws and the server stores as a draft.  Engine policy a builder may override
+ * per node (retries, timeout) lives in `settings`; the step's own inputs live in `config`, whose shape is the step
+ * type's input schema (validated by the compiler, not here — the document is valid before the catalog is known).
+ */
+export const retrySettingsSchema = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(100).optional(),
+    initialIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
+    backoffCoefficient: z.number().min(1).max(10).optional(),
+    maxIntervalMs: z.number().int().min(0).max(86_400_000).optional(),
+  })
+  .strict();
+
+export const nodeSettingsSchema = z
+  .object({
+    retry: retrySettingsSchema.optional(),
+    timeoutMs: z.number().int().min(100).max(86_400_000).optional(),
+  })
+  .strict();
+
+export const positionSchema = z.object({ x: z.number().finite(), y: z.number().finite() }).strict();
+
+export const flowNodeSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(NODE_ID_PATTERN, 'must start with a letter or _ and contain only letters, digits and _ (max 64)')
+      .transform((value) => value as NodeId),
+    type: z.string().min(1).max(200),
+    typeVersion: z.number().int().min(1),
+    title: z.string().max(200).optional(),
+    position: positionSchema,
+    config: z.record(z.string(), z.unknown()),
+    settings: nodeSettingsSchema.optional(),
+  })
+  .strict();
+
+export const flowEdgeSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .transform((value) => value as EdgeId),
+    source: z
+      .string()
+      .min(1)
+      .transform((value) => value as NodeId),
+    sourcePort: z.string().min(1).max(64).default('out'),
+    target: z
+      .string()
+      .min(1)
+      .transform((value) => value as NodeId),
+    targetPort: z.string().min(1).max(64).default('in'),
+  })
+  .strict();
+
+export const flowDocumentSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    nodes: z.array(flowNodeSchema).max(5000),
+    edges: z.array(flowEdgeSchema).max(20000),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    const seenNodes = new Set<string>();
+    doc.nodes.forEach((node, index) => {
+      if (seenNodes.has(node.id)) {
+        ctx.addIssue({ code: 'custom', path: ['nodes', index, 'id'], message: `duplicate node id "${node.id}"` });
+      }
+      seenNodes.add(node.id);
+    });
+    const seenEdges = new Set<string>();
+    doc.edges.forEach((edge, index) => {
+      if (seenEdges.has(edge.id)) {
+        ctx.addIssue({ code: 'custom', path: ['edges', index, 'id'], message: `duplicate edge id "${edge.id}"` });
+      }
+      seenEdges.add(edge.id);
+    });
+  });
+
+export type RetrySettings = z.infer<typeof retrySettingsSchema>;
+export type NodeSettings = z.infer<typeof nodeSettingsSchema>;
+export type Position = z.infer<typeof positionSchema>;
+export type FlowNode = z.infer<typeof flowNodeSchema>;
+export type FlowEdge = z.infer<typeof flowEdgeSchema>;
+export type FlowDocument = z.infer<typeof flowDocumentSchema>;
+
+export const emptyFlowDocument = (): FlowDocument => ({ schemaVersion: 1, nodes: [], edges: [] });

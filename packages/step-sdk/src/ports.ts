@@ -1,0 +1,49 @@
+/** The ports a step's `run` receives.  The worker passes real ones; tests pass fakes (see `./testing`). */
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Already-encoded body. */
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The raw body text; steps parse it. */
+  body: string;
+}
+
+export interface HttpPort {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export interface StepLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface StepRunInfo {
+  workflowId: string;
+  nodeId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Stable across retries of the same node in the same run: pass it to APIs that deduplicate requests. */
+  idempotencyKey: string;
+}
+
+export interface CredentialsPort {
+  /** Resolves a credential slot declared by the step. */
+  get(slot: string): Promise<Record<string, unknown>>;
+}
+
+export interface StepContext {
+  http: HttpPort;
+  log: StepLogger;
+  signal: AbortSignal;
+  run: StepRunInfo;
+  credentials: CredentialsPort;
+}
