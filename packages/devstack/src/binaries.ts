@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The dev stack's two Go programs, pinned.  Built once with the local Go toolchain (from the Go module proxy) and
+ * cached per version under ~/.cache/pipewright/go, so no test run ever rebuilds them.  Where Go is absent they come
+ * from the projects' official release downloads instead.
+ */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const FERRETDB_VERSION = 'v1.24.2';
+/** Docker Compose v2, only to check docker-compose.yml (`docker compose config`); no Docker engine runs here. */
+export const COMPOSE_VERSION = 'v2.29.7';
+
+export const cacheRoot = (): string =>
+  process.env.PIPEWRIGHT_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'pipewright');
+
+type Log = (line: string) => void;
+
+export function ensureTemporalCli(log: Log = console.error): string {
+  const dir = join(cacheRoot(), 'go', `temporal-${TEMPORAL_CLI_VERSION}`);
+  const binary = join(dir, 'temporal');
+  if (existsSync(binary)) return binary;
+  return withInstallLock(dir, binary, () => {
+    if (hasGo()) {
+      // Later tags carry a `replace` directive in go.mod, which `go install pkg@version` refuses; v1.5.1 installs.
+      log(`[devstack] building Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run only, a few minutes)`);
+      run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], { GOBIN: dir });
+    } else {
+      const version = TEMPORAL_CLI_VERSION.slice(1);
+      const url = `https://temporal.download/cli/archive/v${version}?platform=${goOs()}&arch=${goArch()}`;
+      log(`[devstack] Go not found; downloading Temporal CLI from ${url}`);
+      run('sh', ['-c', `curl -fsSL "${url}" | tar -xz -C "${dir}" temporal`], {});
+    }
+  });
+}
+
+export function ensureFerretDb(log: Log = console.error): string {
+  const dir = join(cacheRoot(), 'go', `ferretdb-${FERRETDB_VERSION}`);
+  const binary = join(dir, 'ferretdb');
+  if (existsSync(binary)) return binary;
+  return withInstallLock(dir, binary, () => {
+    if (hasGo()) {
+      log(`[devstack] building FerretDB ${FERRETDB_VERSION} with Go (first run only, a few minutes)`);
+      buildFerretDbFromModuleProxy(binary);
+    } else {
+      const url = `https://github.com/FerretDB/FerretDB/releases/download/${FERRETDB_VERSION}/ferretdb-${goOs()}-${goArch()}`;
+      log(`[devstack] Go not found; downloading FerretDB from ${url}`);
+      run('curl', ['-fsSL', '-o', binary, url], {});
+      chmodSync(binary, 0o755);
+    }
+  });
+}
+
+export function ensureComposeCli(log: Log = console.error): string {
+  const dir = join(cacheRoot(), 'go', `compose-${COMPOSE_VERSION}`);
+  // `go install` names the binary after its package folder (`cmd`).
+  const binary = join(dir, 'cmd');
+  if (existsSync(binary)) return binary;
+  return withInstallLock(dir, binary, () => {
+    if (!hasGo()) throw new Error('Go is needed to build Docker Compose for the compose-file check');
+    log(`[devstack] building Docker Compose ${COMPOSE_VERSION} with go install (first run only, ~2 minutes)`);
+    run('go', ['install', `github.com/docker/compose/v2/cmd@${COMPOSE_VERSION}`], { GOBIN: dir });
+  });
+}
+
+/**
+ * `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` does not work from the module proxy, for two
+ * reasons: the proxy answers 403 to the module's version list (which `go install` reads to check deprecation), and
+ * the module zip lacks build/version/version.txt, which FerretDB embeds and panics without.  So: a throwaway module
+ * requires the pinned version, replaces it with a copy of the module-cache source plus version.txt, and builds.
+ */
+function buildFerretDbFromModuleProxy(binary: string): void {
+  const work = join(tmpdir(), `pipewright-ferretdb-build-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const module = 'github.com/FerretDB/FerretDB';
+  writeFileSync(join(work, 'go.mod'), `module pipewright.local/ferretdb\n\ngo 1.24\n\nrequire ${module} ${FERRETDB_VERSION}\n`);
+  writeFileSync(join(work, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${module}/cmd/ferretdb"\n`);
+  run('go', ['mod', 'download', `${module}@${FERRETDB_VERSION}`], {}, work);
+  const source = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', `${module}@${FERRETDB_VERSION}`], { cwd: work, encoding: 'utf8' })
+    .stdout.trim();
+  if (!source) throw new Error('could not locate the FerretDB module source after go mod download');
+  const copy = join(work, 'src');
+  cpSync(source, copy, { recursive: true });
+  run('chmod', ['-R', 'u+w', copy], {});
+  writeFileSync(join(copy, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  writeFileSync(join(work, 'go.mod'), `module pipewright.local/ferretdb\n\ngo 1.24\n\nrequire ${module} ${FERRETDB_VERSION}\n\nreplace ${module} => ./src\n`);
+  run('go', ['mod', 'tidy'], {}, work);
+  run('go', ['build', '-o', binary, `${module}/cmd/ferretdb`], {}, work);
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Builds into a temp name and renames, under a lock folder, so parallel test processes never see half a binary. */
+function withInstallLock(dir: string, binary: string, install: () => void): string {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, '.lock');
+  const deadline = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(binary)) return binary;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no install is running`);
+      spawnSync('sleep', ['1']);
+    }
+  }
+  try {
+    if (!existsSync(binary)) {
+      install();
+      if (!existsSync(binary)) throw new Error(`install finished but ${binary} is missing`);
+    }
+    return binary;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function run(command: string, args: string[], env: Record<string, string>, cwd?: string): void {
+  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
+}
+
+const hasGo = (): boolean => spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
+const goOs = (): string => (process.platform === 'darwin' ? 'darwin' : 'linux');
+const goArch = (): string => (process.arch === 'arm64' ? 'arm64' : 'amd64');
+

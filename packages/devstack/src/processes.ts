@@ -1,0 +1,56 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface ManagedProcess {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  stop(): Promise<void>;
+  /** The last lines of its log, for error messages. */
+  tail(lines?: number): string;
+}
+
+/**
+ * Starts a long-running child whose output goes to a log file.  A small shell watchdog kills the child if this
+ * Node process dies without cleaning up (SIGKILL, crash), so no orphan keeps a port or a SQLite file busy.
+ */
+export function startProcess(options: { name: string; command: string; args: string[]; logFile: string; env?: Record<string, string>; cwd?: string }): ManagedProcess {
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const out = createWriteStream(options.logFile, { flags: 'a' });
+  const watchdog = [
+    '"$@" & child=$!',
+    'trap \'kill -TERM $child 2>/dev/null; wait $child; exit\' TERM INT',
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1 & wait $!; done`,
+    'kill -TERM $child 2>/dev/null; wait $child',
+  ].join('\n');
+  const child = spawn('sh', ['-c', watchdog, options.name, options.command, ...options.args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(out, { end: false });
+  child.stderr?.pipe(out, { end: false });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name: options.name,
+    child,
+    logFile: options.logFile,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      out.end();
+    },
+    tail(lines = 20) {
+      try {
+        return readFileSync(options.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+      } catch {
+        return '';
+      }
+    },
+  };
+}

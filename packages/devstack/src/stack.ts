@@ -1,0 +1,144 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { MongoClient } from 'mongodb';
+import { ensureFerretDb, ensureTemporalCli } from './binaries.ts';
+import { freePort } from './ports.ts';
+import { type ManagedProcess, startProcess } from './processes.ts';
+
+/** Search attributes every run carries (DESIGN.md decision 7), registered when the dev server starts. */
+export const SEARCH_ATTRIBUTES = { WorkspaceId: 'Keyword', FlowId: 'Keyword', FlowVersion: 'Int', RunTrigger: 'Keyword' } as const;
+
+export interface StackOptions {
+  /** Folder holding Temporal's SQLite file and FerretDB's SQLite folder; kept between restarts. */
+  dataDir?: string;
+  /** Use a temp folder removed on stop (tests). */
+  ephemeral?: boolean;
+  /** Pick free ports instead of the standard ones (tests). */
+  freePorts?: boolean;
+  /** Start Temporal's Web UI (dev). */
+  ui?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  mongoUri: string;
+  /** Services this stack started itself (empty when both came from TEMPORAL_ADDRESS / MONGODB_URI). */
+  started: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the embedded dev stack: the Temporal dev server (SQLite) and FerretDB (SQLite), waits until both answer,
+ * and returns their addresses.  TEMPORAL_ADDRESS / MONGODB_URI in the environment replace the embedded service.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const dataDir = options.ephemeral ? mkdtempSync(join(tmpdir(), 'pipewright-stack-')) : (options.dataDir ?? join(process.cwd(), '.data'));
+  mkdirSync(dataDir, { recursive: true });
+  const processes: ManagedProcess[] = [];
+  const stop = async () => {
+    await Promise.all(processes.reverse().map((p) => p.stop()));
+    if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const temporal = process.env.TEMPORAL_ADDRESS
+      ? { address: process.env.TEMPORAL_ADDRESS, uiUrl: null }
+      : await startTemporal({ dataDir, processes, log, freePorts: options.freePorts ?? false, ui: options.ui ?? false, persist: !options.ephemeral });
+    const mongoUri = process.env.MONGODB_URI ?? (await startFerretDb({ dataDir, processes, log, freePorts: options.freePorts ?? false }));
+    await Promise.all([waitForTemporal(temporal.address, processes), waitForMongo(mongoUri, processes)]);
+    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, mongoUri, started: processes.map((p) => p.name), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startTemporal(args: { dataDir: string; processes: ManagedProcess[]; log: (line: string) => void; freePorts: boolean; ui: boolean; persist: boolean }) {
+  const binary = ensureTemporalCli(args.log);
+  const port = args.freePorts ? await freePort() : 7233;
+  const uiPort = args.freePorts ? await freePort() : 8233;
+  const cli = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--log-level',
+    'error',
+    ...(args.persist ? ['--db-filename', join(args.dataDir, 'temporal.sqlite')] : []),
+    ...(args.ui ? [] : ['--headless']),
+    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+  args.processes.push(startProcess({ name: 'temporal', command: binary, args: cli, logFile: join(args.dataDir, 'logs', 'temporal.log') }));
+  return { address: `127.0.0.1:${port}`, uiUrl: args.ui ? `http://127.0.0.1:${uiPort}` : null };
+}
+
+async function startFerretDb(args: { dataDir: string; processes: ManagedProcess[]; log: (line: string) => void; freePorts: boolean }) {
+  const binary = ensureFerretDb(args.log);
+  const port = args.freePorts ? await freePort() : 27017;
+  const sqliteDir = join(args.dataDir, 'ferretdb');
+  mkdirSync(sqliteDir, { recursive: true });
+  const cli = [
+    '--handler=sqlite',
+    `--sqlite-url=file:${sqliteDir}/`,
+    `--listen-addr=127.0.0.1:${port}`,
+    `--state-dir=${sqliteDir}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=warn',
+  ];
+  args.processes.push(startProcess({ name: 'ferretdb', command: binary, args: cli, logFile: join(args.dataDir, 'logs', 'ferretdb.log') }));
+  return `mongodb://127.0.0.1:${port}/`;
+}
+
+/** Ready means: the frontend answers and our search attributes are registered (start-dev adds them at boot). */
+async function waitForTemporal(address: string, processes: ManagedProcess[]): Promise<void> {
+  await retryUntil(`Temporal at ${address}`, processes, 'temporal', async () => {
+    const connection = await Connection.connect({ address, connectTimeout: 1000 });
+    try {
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !customAttributes?.[name]);
+      if (missing.length) throw new Error(`search attributes not registered yet: ${missing.join(', ')}`);
+    } finally {
+      await connection.close();
+    }
+  });
+}
+
+async function waitForMongo(uri: string, processes: ManagedProcess[]): Promise<void> {
+  await retryUntil(`MongoDB at ${uri}`, processes, 'ferretdb', async () => {
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1000, connectTimeoutMS: 1000 });
+    try {
+      await client.db('admin').command({ ping: 1 });
+    } finally {
+      await client.close();
+    }
+  });
+}
+
+async function retryUntil(what: string, processes: ManagedProcess[], name: string, probe: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const owned = processes.find((p) => p.name === name);
+    if (owned && owned.child.exitCode !== null) {
+      throw new Error(`${name} exited with code ${owned.child.exitCode} before it was ready:\n${owned.tail()}`);
+    }
+    try {
+      await probe();
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  const owned = processes.find((p) => p.name === name);
+  throw new Error(`${what} did not become ready within 60 s: ${String(lastError)}${owned ? `\n${owned.tail()}` : ''}`);
+}
