@@ -48,7 +48,8 @@ export interface ExecutionPlan {
 
 /** A located compile error: the editor shows it on the node, next to the field. */
 export interface CompileError {
-  code:
+  code: /** The document itself does not match the flow document schema (field = path inside the node/edge, or from the root). */
+    | 'invalid_document'
     | 'no_trigger'
     | 'multiple_triggers'
     | 'cycle'

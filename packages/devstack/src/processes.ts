@@ -7,6 +7,10 @@ export interface ManagedProcess {
   child: ChildProcess;
   logFile: string;
   stop(): Promise<void>;
+  /** Sends SIGTERM without waiting (for `process.on('exit')`, where nothing async runs any more). */
+  kill(): void;
+  /** Lets this Node process exit while the child runs (the watchdog then stops the child). */
+  unref(): void;
   /** The last lines of its log, for error messages. */
   tail(lines?: number): string;
 }
@@ -44,6 +48,15 @@ export function startProcess(options: { name: string; command: string; args: str
         clearTimeout(timer);
       }
       out.end();
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    },
+    unref() {
+      child.unref();
+      for (const stream of [child.stdout, child.stderr]) {
+        if (stream && 'unref' in stream && typeof stream.unref === 'function') stream.unref();
+      }
     },
     tail(lines = 20) {
       try {

@@ -19,6 +19,8 @@ export interface StackOptions {
   freePorts?: boolean;
   /** Start Temporal's Web UI (dev). */
   ui?: boolean;
+  /** Let the Node process exit while the services run; stop them from an exit hook with `killNow()` (tests). */
+  unref?: boolean;
   log?: (line: string) => void;
 }
 
@@ -29,6 +31,8 @@ export interface Stack {
   /** Services this stack started itself (empty when both came from TEMPORAL_ADDRESS / MONGODB_URI). */
   started: string[];
   stop(): Promise<void>;
+  /** Synchronous best-effort stop, for `process.on('exit')`. */
+  killNow(): void;
 }
 
 /**
@@ -50,7 +54,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       : await startTemporal({ dataDir, processes, log, freePorts: options.freePorts ?? false, ui: options.ui ?? false, persist: !options.ephemeral });
     const mongoUri = process.env.MONGODB_URI ?? (await startFerretDb({ dataDir, processes, log, freePorts: options.freePorts ?? false }));
     await Promise.all([waitForTemporal(temporal.address, processes), waitForMongo(mongoUri, processes)]);
-    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, mongoUri, started: processes.map((p) => p.name), stop };
+    if (options.unref) for (const p of processes) p.unref();
+    const killNow = () => {
+      for (const p of processes) p.kill();
+      if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
+    };
+    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, mongoUri, started: processes.map((p) => p.name), stop, killNow };
   } catch (error) {
     await stop();
     throw error;

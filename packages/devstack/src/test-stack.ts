@@ -9,11 +9,11 @@ let shared: Promise<Stack> | undefined;
  */
 export function getTestStack(): Promise<Stack> {
   if (!shared) {
-    shared = startStack({ ephemeral: true, freePorts: true, log: () => {} });
+    // unref: the services must not keep a finished test process alive; the exit hook (or, after a crash, the
+    // watchdog around each child) stops them.
+    shared = startStack({ ephemeral: true, freePorts: true, unref: true, log: () => {} });
     void shared.then((stack) => {
-      if (stack.started.length === 0) return;
-      const stop = () => void stack.stop();
-      process.once('beforeExit', stop);
+      if (stack.started.length > 0) process.once('exit', () => stack.killNow());
     });
   }
   return shared;

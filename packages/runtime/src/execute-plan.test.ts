@@ -1,0 +1,332 @@
+/// <reference types="node" />
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
+import type { RunEffects, StepActivityRequest, StepActivityResult } from './effects.ts';
+import { createInitialState, executePlan } from './execute-plan.ts';
+import type { RunState } from './run-state.ts';
+
+const RETRY = { maxAttempts: 3, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 30_000 };
+
+function node(id: string, overrides: Partial<PlanNode> = {}): PlanNode {
+  return {
+    id,
+    type: 'http.request',
+    typeVersion: 1,
+    title: id,
+    kind: 'action',
+    runsIn: 'activity',
+    upstream: [],
+    config: {},
+    retry: RETRY,
+    timeoutMs: 30_000,
+    taskQueue: 'pipewright-core',
+    ...overrides,
+  };
+}
+
+const trigger = node('hook', { type: 'core.webhook', kind: 'trigger', runsIn: 'workflow' });
+const transform = (id: string, upstream: string[], config: Record<string, unknown>) =>
+  node(id, { type: 'core.transform', kind: 'transform', runsIn: 'workflow', upstream, config });
+
+function plan(nodes: PlanNode[]): ExecutionPlan {
+  return {
+    planFormat: 1,
+    runtimeVersion: 1,
+    expressionEngine: 'jsonata@2.2.2',
+    flowId: 'flow-1',
+    version: 3,
+    hash: 'test',
+    triggerNodeId: nodes[0]?.id ?? 'hook',
+    nodes,
+  };
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** A fake port: each executeStep call is parked until the test settles it, or answered by `respond`. */
+function fakeEffects(respond?: (request: StepActivityRequest) => Promise<StepActivityResult>) {
+  let clock = 1000;
+  const calls: { request: StepActivityRequest; result: Deferred<StepActivityResult> }[] = [];
+  let waiter: { count: number; resolve(): void } | undefined;
+  const stateWaiters: { check(): boolean; resolve(): void }[] = [];
+  const effects: RunEffects = {
+    now: () => clock++,
+    onStateChange() {
+      for (const entry of [...stateWaiters]) {
+        if (entry.check()) {
+          stateWaiters.splice(stateWaiters.indexOf(entry), 1);
+          entry.resolve();
+        }
+      }
+    },
+    executeStep(request) {
+      const result = deferred<StepActivityResult>();
+      calls.push({ request, result });
+      if (waiter && calls.length >= waiter.count) waiter.resolve();
+      return respond ? respond(request) : result.promise;
+    },
+  };
+  const callsReached = (count: number) =>
+    calls.length >= count
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          waiter = { count, resolve };
+        });
+  const call = (nodeId: string) => {
+    const found = calls.find((entry) => entry.request.nodeId === nodeId);
+    if (!found) throw new Error(`no executeStep call for ${nodeId}`);
+    return found;
+  };
+  /** Resolves once the runtime reports a state change after which `check` holds. */
+  const stateReaches = (check: () => boolean) =>
+    check() ? Promise.resolve() : new Promise<void>((resolve) => stateWaiters.push({ check, resolve }));
+  return { effects, calls, callsReached, call, stateReaches };
+}
+
+const RUN = { id: 'run-1', workspaceId: 'ws-1' };
+
+async function run(nodes: PlanNode[], triggerOutput: unknown, effects: RunEffects): Promise<RunState> {
+  const thePlan = plan(nodes);
+  return executePlan({ plan: thePlan, trigger: triggerOutput, run: RUN }, effects, createInitialState(thePlan, 1));
+}
+
+describe('executePlan', () => {
+  test('createInitialState marks every node pending', () => {
+    const state = createInitialState(plan([trigger, node('call', { upstream: ['hook'] })]), 42);
+    assert.deepEqual(state, {
+      status: 'running',
+      flowId: 'flow-1',
+      version: 3,
+      startedAt: 42,
+      nodes: { hook: { status: 'pending', attempts: 0 }, call: { status: 'pending', attempts: 0 } },
+    });
+  });
+
+  test('linear flow: trigger → transform → action, with the expression context', async () => {
+    const { effects, calls } = fakeEffects(async (request) => ({ output: { echoed: request.input }, attempts: 1 }));
+    const state = await run(
+      [
+        trigger,
+        transform('shape', ['hook'], { fields: [{ name: 'greeting', value: 'Hello {{ input.body.name }}' }] }),
+        node('call', {
+          upstream: ['shape'],
+          config: {
+            url: 'https://example.com/{{ run.flowId }}/{{ run.version }}/{{ run.id }}',
+            body: '{{ input }}',
+            fromTrigger: '{{ trigger.body.name }}',
+            fromSteps: '{{ steps.shape.greeting }}',
+            count: 5,
+          },
+        }),
+      ],
+      { body: { name: 'Ada' } },
+      effects,
+    );
+    assert.equal(state.status, 'succeeded');
+    assert.equal(state.nodes.hook?.status, 'succeeded');
+    assert.deepEqual(state.nodes.hook?.output, { body: { name: 'Ada' } });
+    assert.deepEqual(state.nodes.shape?.output, { greeting: 'Hello Ada' });
+    assert.equal(calls.length, 1);
+    const request = calls[0]?.request;
+    assert.deepEqual(request, {
+      nodeId: 'call',
+      type: 'http.request',
+      typeVersion: 1,
+      input: {
+        url: 'https://example.com/flow-1/3/run-1',
+        body: { greeting: 'Hello Ada' },
+        fromTrigger: 'Ada',
+        fromSteps: 'Hello Ada',
+        count: 5,
+      },
+      retry: RETRY,
+      timeoutMs: 30_000,
+      taskQueue: 'pipewright-core',
+      idempotencyKey: 'run-1/call',
+    });
+    const call = state.nodes.call;
+    assert.equal(call?.status, 'succeeded');
+    assert.deepEqual(call?.input, request?.input);
+    assert.deepEqual(call?.output, { echoed: request?.input });
+    assert.equal(call?.attempts, 1);
+    assert.ok(call?.startedAt !== undefined && call.endedAt !== undefined && call.endedAt > call.startedAt);
+    assert.ok(state.endedAt !== undefined && state.endedAt >= (call.endedAt ?? 0));
+    assert.equal(state.error, undefined);
+  });
+
+  test('transform: set, nested names, keepInput and remove', async () => {
+    const { effects } = fakeEffects();
+    const upstreamOutput = { body: { name: 'Ada', secret: 'x' }, keep: 1, drop: 2 };
+    const state = await run(
+      [
+        trigger,
+        transform('plain', ['hook'], { fields: [{ name: 'total', value: '{{ input.keep + 41 }}' }] }),
+        transform('kept', ['hook'], {
+          keepInput: true,
+          fields: [
+            { name: 'body.upper', value: '{{ $uppercase(input.body.name) }}' },
+            { name: 'customer.address.city', value: 'Paris' },
+          ],
+          remove: ['drop', 'body.secret'],
+        }),
+      ],
+      upstreamOutput,
+      effects,
+    );
+    assert.equal(state.status, 'succeeded');
+    assert.deepEqual(state.nodes.plain?.output, { total: 42 });
+    assert.deepEqual(state.nodes.kept?.output, {
+      body: { name: 'Ada', upper: 'ADA' },
+      keep: 1,
+      customer: { address: { city: 'Paris' } },
+    });
+    assert.equal(state.nodes.kept?.attempts, 1);
+    // The trigger's recorded output is untouched by the nested set and remove.
+    assert.deepEqual(state.nodes.hook?.output, { body: { name: 'Ada', secret: 'x' }, keep: 1, drop: 2 });
+  });
+
+  test('an expression error fails the node with its name and field path', async () => {
+    const { effects, calls } = fakeEffects();
+    const state = await run(
+      [
+        trigger,
+        transform('shape', ['hook'], {
+          fields: [
+            { name: 'a', value: 'ok' },
+            { name: 'b', value: '{{ $notAFunction(1) }}' },
+          ],
+        }),
+        node('call', { upstream: ['shape'] }),
+      ],
+      {},
+      effects,
+    );
+    assert.equal(state.status, 'failed');
+    assert.equal(state.nodes.shape?.status, 'failed');
+    const message = state.nodes.shape?.error?.message ?? '';
+    assert.match(message, /node "shape"/);
+    assert.match(message, /config\.fields\.1\.value/);
+    assert.deepEqual(state.error, { nodeId: 'shape', message });
+    assert.equal(state.nodes.call?.status, 'skipped');
+    assert.equal(calls.length, 0);
+  });
+
+  test('an unknown workflow step type fails clearly', async () => {
+    const { effects } = fakeEffects();
+    const state = await run(
+      [trigger, node('loop', { type: 'core.loop', runsIn: 'workflow', upstream: ['hook'] })],
+      {},
+      effects,
+    );
+    assert.equal(state.status, 'failed');
+    assert.match(state.nodes.loop?.error?.message ?? '', /"core\.loop" v1 cannot run inside the workflow/);
+  });
+
+  test('activity failure: run failed, attempts and details recorded, downstream skipped', async () => {
+    const { effects } = fakeEffects(async (request) => {
+      if (request.nodeId === 'call') {
+        throw { message: 'POST https://example.com/ answered 500', attempts: 3, details: { status: 500 } };
+      }
+      return { output: {}, attempts: 1 };
+    });
+    const state = await run(
+      [trigger, node('call', { upstream: ['hook'] }), node('after', { upstream: ['call'] })],
+      {},
+      effects,
+    );
+    assert.equal(state.status, 'failed');
+    assert.deepEqual(state.nodes.call?.error, {
+      message: 'POST https://example.com/ answered 500',
+      details: { status: 500 },
+    });
+    assert.equal(state.nodes.call?.attempts, 3);
+    assert.equal(state.nodes.call?.status, 'failed');
+    assert.equal(state.nodes.after?.status, 'skipped');
+    assert.deepEqual(state.error, { nodeId: 'call', message: 'POST https://example.com/ answered 500' });
+    assert.ok(state.endedAt !== undefined);
+  });
+
+  test('a rejection that is not a StepFailure becomes a message with one attempt', async () => {
+    const { effects } = fakeEffects(async () => {
+      throw new Error('boom');
+    });
+    const state = await run([trigger, node('call', { upstream: ['hook'] })], {}, effects);
+    assert.equal(state.status, 'failed');
+    assert.deepEqual(state.nodes.call?.error, { message: 'Error: boom' });
+    assert.equal(state.nodes.call?.attempts, 1);
+  });
+
+  test('parallel branches both start before either finishes; a failing branch waits for the other', async () => {
+    const fake = fakeEffects();
+    const thePlan = plan([
+      trigger,
+      node('left', { upstream: ['hook'] }),
+      node('right', { upstream: ['hook'] }),
+      node('after', { upstream: ['left'] }),
+    ]);
+    const state = createInitialState(thePlan, 1);
+    const done = executePlan({ plan: thePlan, trigger: {}, run: RUN }, fake.effects, state);
+    await fake.callsReached(2);
+    assert.deepEqual(
+      fake.calls.map((call) => call.request.nodeId),
+      ['left', 'right'],
+    );
+    assert.equal(state.nodes.left?.status, 'running');
+    assert.equal(state.nodes.right?.status, 'running');
+    assert.equal(state.status, 'running');
+
+    fake.call('right').result.reject({ message: 'right broke', attempts: 2 });
+    // The run is not over while `left` is still running: it is awaited, and `after` will never start.
+    await fake.stateReaches(() => state.nodes.right?.status === 'failed');
+    assert.equal(state.status, 'running');
+    assert.equal(state.nodes.after?.status, 'skipped');
+    fake.call('left').result.resolve({ output: { ok: true }, attempts: 1 });
+
+    const final = await done;
+    assert.equal(final, state);
+    assert.equal(state.status, 'failed');
+    assert.equal(state.nodes.left?.status, 'succeeded');
+    assert.equal(state.nodes.right?.status, 'failed');
+    assert.equal(state.nodes.after?.status, 'skipped');
+    assert.equal(fake.calls.length, 2);
+  });
+
+  test('diamond: the join waits for both branches and gets both outputs as input', async () => {
+    const fake = fakeEffects();
+    const thePlan = plan([
+      trigger,
+      node('left', { upstream: ['hook'] }),
+      node('right', { upstream: ['hook'] }),
+      transform('join', ['left', 'right'], {
+        fields: [
+          { name: 'both', value: '{{ input }}' },
+          { name: 'sum', value: '{{ steps.left.n + steps.right.n }}' },
+        ],
+      }),
+    ]);
+    const state = createInitialState(thePlan, 1);
+    const done = executePlan({ plan: thePlan, trigger: {}, run: RUN }, fake.effects, state);
+    await fake.callsReached(2);
+    fake.call('right').result.resolve({ output: { n: 2 }, attempts: 1 });
+    await fake.stateReaches(() => state.nodes.right?.status === 'succeeded');
+    assert.equal(state.nodes.join?.status, 'pending');
+    fake.call('left').result.resolve({ output: { n: 1 }, attempts: 1 });
+    await done;
+    assert.equal(state.status, 'succeeded');
+    assert.deepEqual(state.nodes.join?.output, { both: [{ n: 1 }, { n: 2 }], sum: 3 });
+  });
+});

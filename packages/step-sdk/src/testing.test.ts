@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { defineStep } from './define-step.ts';
+import { isStepError, StepError } from './step-error.ts';
+import { createFakeHttp, createTestContext, runStep } from './testing.ts';
+
+const fetchName = defineStep({
+  type: 'demo.fetchName',
+  version: 1,
+  kind: 'action',
+  title: 'Fetch name',
+  description: 'Reads a name from an API',
+  input: z.object({ id: z.number().int() }),
+  output: z.object({ name: z.string() }),
+  async run(input, ctx) {
+    const { token } = await ctx.credentials.get('api');
+    const response = await ctx.http.request({
+      method: 'GET',
+      url: `https://api.test/users/${input.id}`,
+      headers: { authorization: `Bearer ${String(token)}` },
+    });
+    if (response.status !== 200)
+      throw new StepError(`lookup failed with ${response.status}`, { retryable: response.status >= 500 });
+    return JSON.parse(response.body);
+  },
+});
+
+describe('step-sdk testing helpers', () => {
+  it('runs a step with a fake HTTP port and records its requests', async () => {
+    const fake = createFakeHttp(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"Ada"}',
+    }));
+    const output = await runStep(
+      fetchName,
+      { id: 7 },
+      createTestContext({ http: fake.http, credentials: { api: { token: 't0k' } } }),
+    );
+    assert.deepEqual(output, { name: 'Ada' });
+    assert.deepEqual(fake.requests, [
+      { method: 'GET', url: 'https://api.test/users/7', headers: { authorization: 'Bearer t0k' } },
+    ]);
+  });
+
+  it('validates the input with the step schema before running', async () => {
+    const fake = createFakeHttp(() => ({ status: 200, headers: {}, body: '{"name":"Ada"}' }));
+    await assert.rejects(runStep(fetchName, { id: 'seven' }, createTestContext({ http: fake.http })), z.ZodError);
+    assert.equal(fake.requests.length, 0);
+  });
+
+  it('validates the output with the step schema', async () => {
+    const fake = createFakeHttp(() => ({ status: 200, headers: {}, body: '{"nom":"Ada"}' }));
+    await assert.rejects(
+      runStep(fetchName, { id: 1 }, createTestContext({ http: fake.http, credentials: { api: { token: 'x' } } })),
+      z.ZodError,
+    );
+  });
+
+  it('passes StepErrors through with their retryable flag', async () => {
+    const fake = createFakeHttp(() => ({ status: 503, headers: {}, body: '' }));
+    await assert.rejects(
+      runStep(fetchName, { id: 1 }, createTestContext({ http: fake.http, credentials: { api: { token: 'x' } } })),
+      (error: unknown) => {
+        assert.ok(isStepError(error));
+        assert.equal(error.retryable, true);
+        assert.match(error.message, /503/);
+        return true;
+      },
+    );
+  });
+
+  it('the default test context refuses HTTP and unknown credentials with a clear message', async () => {
+    const ctx = createTestContext({ attempt: 2 });
+    await assert.rejects(
+      ctx.http.request({ method: 'GET', url: 'https://x.test' }),
+      /no fake HTTP handler for GET https:\/\/x\.test/,
+    );
+    await assert.rejects(ctx.credentials.get('slack'), /no test credential for slot "slack"/);
+    assert.equal(ctx.run.attempt, 2);
+    assert.equal(ctx.signal.aborted, false);
+  });
+
+  it('refuses to run a step without run', async () => {
+    const trigger = defineStep({
+      type: 'demo.start',
+      version: 1,
+      kind: 'trigger',
+      title: 'Start',
+      description: 'Starts',
+      input: z.object({}),
+      output: z.object({}),
+    });
+    await assert.rejects(runStep(trigger, {}), /has no run function/);
+  });
+});
+
+describe('StepError', () => {
+  it('carries retryable, details, retryAfterMs and cause', () => {
+    const cause = new Error('socket hang up');
+    const error = new StepError('upstream failed', {
+      retryable: true,
+      details: { status: 429 },
+      retryAfterMs: 7000,
+      cause,
+    });
+    assert.equal(error.name, 'StepError');
+    assert.deepEqual(
+      [error.retryable, error.details, error.retryAfterMs, error.cause],
+      [true, { status: 429 }, 7000, cause],
+    );
+    assert.equal(isStepError(error), true);
+    assert.equal(isStepError(new Error('x')), false);
+  });
+});

@@ -1,0 +1,1 @@
+export { createRunStep, type RunStepFn, runStep } from './run-step.ts';

@@ -1,0 +1,2 @@
+export { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
+export * from './workflows/contract.ts';

@@ -1,0 +1,73 @@
+import type { ExecutionPlan } from '@pipewright/compiler';
+import type { RunState } from '@pipewright/runtime';
+import { defineQuery } from '@temporalio/workflow';
+
+/**
+ * What the server needs to start and observe runs, without importing the workflow bundle.
+ * Start: `client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue: DEFAULT_TASK_QUEUE, workflowId, args: [input] })`.
+ * Observe: `handle.query(stateQuery)`.  A failed run rejects `handle.result()` with a WorkflowFailedError whose
+ * `cause` is an ApplicationFailure of type FLOW_RUN_FAILED carrying the final RunState as `details[0]`
+ * (see `finalStateOfFailure`).
+ */
+
+export const RUN_FLOW_WORKFLOW = 'runFlow';
+export const DEFAULT_TASK_QUEUE = 'pipewright-core';
+export const STATE_QUERY_NAME = 'state';
+/** The ApplicationFailure type a workflow fails with when a node failed; details[0] is the final RunState. */
+export const FLOW_RUN_FAILED = 'FlowRunFailed';
+/** The activity type that runs I/O steps. */
+export const RUN_STEP_ACTIVITY = 'runStep';
+
+export interface RunFlowInput {
+  plan: ExecutionPlan;
+  /** The trigger node's output (the webhook request, or the manual payload). */
+  trigger: unknown;
+  run: { id: string; workspaceId: string; kind: 'webhook' | 'manual' };
+}
+
+export const stateQuery = defineQuery<RunState>(STATE_QUERY_NAME);
+
+/** Input of the `runStep` activity: plain JSON, recorded in history (so no secrets: credentials are ids). */
+export interface RunStepInput {
+  nodeId: string;
+  type: string;
+  typeVersion: number;
+  input: unknown;
+  idempotencyKey: string;
+}
+
+export interface RunStepResult {
+  output: unknown;
+  /** The attempt that succeeded (1 = first try). */
+  attempts: number;
+}
+
+/** What `runStep` puts in `details[0]` of the ApplicationFailure it throws: the workflow reads attempts from it. */
+export interface RunStepFailureDetails {
+  attempt: number;
+  details?: unknown;
+}
+
+/**
+ * The final RunState of a failed run, from the error `handle.result()` rejected with (a WorkflowFailedError), or
+ * undefined when the error is something else (e.g. the workflow was terminated).
+ */
+export function finalStateOfFailure(error: unknown): RunState | undefined {
+  const cause = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  if (!('type' in cause) || cause.type !== FLOW_RUN_FAILED || !('details' in cause)) return undefined;
+  const details = cause.details;
+  if (!Array.isArray(details)) return undefined;
+  const state: unknown = details[0];
+  return isRunState(state) ? state : undefined;
+}
+
+function isRunState(value: unknown): value is RunState {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'status' in value &&
+    'nodes' in value &&
+    typeof value.nodes === 'object'
+  );
+}
