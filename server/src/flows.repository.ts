@@ -1,0 +1,153 @@
+import { type Collection, type Db, MongoServerError } from 'mongodb';
+import { z } from 'zod';
+
+/** A flow's draft as stored: the document is an encoded JSON string, so user keys with dots or `$` stay data. */
+const flowRecordSchema = z.object({
+  _id: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  documentJson: z.string(),
+  nodeCount: z.number().int(),
+  revision: z.number().int(),
+  latestVersion: z.number().int().nullable(),
+  webhookToken: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type FlowRecord = z.infer<typeof flowRecordSchema>;
+export type FlowSummaryRecord = Omit<FlowRecord, 'documentJson'>;
+
+const summarySchema = flowRecordSchema.omit({ documentJson: true });
+
+export interface DraftChanges {
+  name?: string;
+  documentJson?: string;
+  nodeCount?: number;
+}
+
+/**
+ * One document per saved draft revision, `_id` = `<flowId>:<revision>`.  Inserting it is how a save claims the next
+ * revision: the unique `_id` makes exactly one of two concurrent saves win.  A conditional update alone is not
+ * enough — FerretDB v1 (our embedded and test database) does not apply `findOneAndUpdate({ revision: n })`
+ * atomically under concurrency, and both racing saves "won" in a test.  The claim also holds the changes, so a save
+ * interrupted between claim and update is rolled forward by the next writer instead of wedging the flow.
+ */
+interface DraftRevisionRecord {
+  _id: string;
+  workspaceId: string;
+  flowId: string;
+  revision: number;
+  changes: DraftChanges;
+  createdAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+export class FlowsRepository {
+  readonly #flows: Collection<FlowRecord>;
+  readonly #revisions: Collection<DraftRevisionRecord>;
+
+  constructor(db: Db) {
+    this.#flows = db.collection<FlowRecord>('flows');
+    this.#revisions = db.collection<DraftRevisionRecord>('flow_draft_revisions');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.#flows.createIndex({ webhookToken: 1 }, { unique: true, name: 'webhookToken_unique' });
+    await this.#flows.createIndex({ workspaceId: 1, updatedAt: -1 }, { name: 'workspace_updatedAt' });
+  }
+
+  async insert(record: FlowRecord): Promise<void> {
+    await this.#flows.insertOne(record);
+  }
+
+  async findById(workspaceId: string, id: string): Promise<FlowRecord | null> {
+    const found = await this.#flows.findOne({ _id: id, workspaceId });
+    return found === null ? null : flowRecordSchema.parse(found);
+  }
+
+  /** Tokens are globally unique, so the ingress can find the flow (and so its workspace) from the URL alone. */
+  async findByWebhookToken(token: string): Promise<FlowRecord | null> {
+    const found = await this.#flows.findOne({ webhookToken: token });
+    return found === null ? null : flowRecordSchema.parse(found);
+  }
+
+  async list(workspaceId: string): Promise<FlowSummaryRecord[]> {
+    const found = await this.#flows
+      .find({ workspaceId }, { projection: { documentJson: 0 } })
+      .sort({ updatedAt: -1, _id: 1 })
+      .toArray();
+    return found.map((item) => summarySchema.parse(item));
+  }
+
+  /**
+   * Saves a draft only if it is still at `revision`: claims revision + 1 (unique insert), then applies it.
+   * Returns the saved record, or null when the flow is missing or was changed meanwhile.
+   */
+  async updateDraft(input: {
+    workspaceId: string;
+    id: string;
+    revision: number;
+    changes: DraftChanges;
+    now: Date;
+  }): Promise<FlowRecord | null> {
+    const current = await this.findById(input.workspaceId, input.id);
+    if (!current) return null;
+    if (current.revision !== input.revision) {
+      await this.#rollForward(current);
+      return null;
+    }
+    const next = input.revision + 1;
+    try {
+      await this.#revisions.insertOne({
+        _id: `${input.id}:${next}`,
+        workspaceId: input.workspaceId,
+        flowId: input.id,
+        revision: next,
+        changes: input.changes,
+        createdAt: input.now,
+      });
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
+        await this.#rollForward(current);
+        return null;
+      }
+      throw error;
+    }
+    await this.#apply(current, next, input.changes, input.now);
+    return this.findById(input.workspaceId, input.id);
+  }
+
+  /** Applies a claimed revision that its writer did not get to apply (crash, or a racing reader got here first). */
+  async #rollForward(current: FlowRecord): Promise<void> {
+    const claim = await this.#revisions.findOne({ _id: `${current._id}:${current.revision + 1}`, workspaceId: current.workspaceId });
+    if (claim) await this.#apply(current, claim.revision, claim.changes, claim.createdAt);
+  }
+
+  async #apply(current: FlowRecord, revision: number, changes: DraftChanges, now: Date): Promise<void> {
+    await this.#flows.updateOne(
+      { _id: current._id, workspaceId: current.workspaceId, revision: current.revision },
+      { $set: { ...changes, updatedAt: now, revision } },
+    );
+  }
+
+  /** Moves latestVersion from `current` to `next`; false when another publish got there first. */
+  async advanceLatestVersion(input: {
+    workspaceId: string;
+    id: string;
+    current: number | null;
+    next: number;
+  }): Promise<boolean> {
+    const result = await this.#flows.updateOne(
+      { _id: input.id, workspaceId: input.workspaceId, latestVersion: input.current },
+      { $set: { latestVersion: input.next } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async delete(workspaceId: string, id: string): Promise<boolean> {
+    const result = await this.#flows.deleteOne({ _id: id, workspaceId });
+    await this.#revisions.deleteMany({ flowId: id, workspaceId });
+    return result.deletedCount === 1;
+  }
+}

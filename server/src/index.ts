@@ -1,0 +1,49 @@
+import { Client, Connection } from '@temporalio/client';
+import { type Db, MongoClient } from 'mongodb';
+import type { AppDeps } from './app.ts';
+import { readServerConfig, type ServerConfig } from './config.ts';
+
+export { type AppDeps, createApp, ensureIndexes } from './app.ts';
+export { readServerConfig, type ServerConfig } from './config.ts';
+
+export interface ServerDeps extends AppDeps {
+  db: Db;
+  temporal: Client;
+  config: ServerConfig;
+  /** Closes the MongoDB and Temporal connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to MongoDB and Temporal as the environment says (see config.ts): what main.ts, the dev launcher and e2e
+ * pass to createApp.
+ *
+ * @example
+ * const deps = await connectServerDeps(process.env);
+ * const app = await createApp(deps);
+ */
+export async function connectServerDeps(env: Record<string, string | undefined>): Promise<ServerDeps> {
+  const config = readServerConfig(env);
+  const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 10_000 });
+  await mongo.connect();
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: config.temporalAddress });
+  } catch (error) {
+    await mongo.close();
+    throw error;
+  }
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  return {
+    db: mongo.db(config.mongoDb),
+    temporal,
+    config,
+    taskQueue: config.taskQueue,
+    workspaceId: config.workspaceId,
+    ...(config.webDistDir === undefined ? {} : { webDistDir: config.webDistDir }),
+    ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
+    async close() {
+      await Promise.allSettled([mongo.close(), connection.close()]);
+    },
+  };
+}

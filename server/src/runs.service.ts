@@ -1,0 +1,210 @@
+import type { RunDetail, RunStatusValue, RunSummary } from '@pipewright/api-contract';
+import type { ExecutionPlan } from '@pipewright/compiler';
+import type { FlowDocument } from '@pipewright/flow';
+import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
+import { notFound } from './errors.ts';
+import type { FlowVersionsRepository } from './flow-versions.repository.ts';
+import { parseDocument } from './flows.service.ts';
+import { newRunId } from './ids.ts';
+import { asRunState, type ParsedRunState, toNodeViews } from './run-state.schema.ts';
+import type { RunRecord, RunsRepository } from './runs.repository.ts';
+
+export type RunKind = 'webhook' | 'manual';
+
+/** The worker's `runFlow` workflow input (worker/src contract). */
+export interface RunFlowInput {
+  plan: ExecutionPlan;
+  trigger: unknown;
+  run: { id: string; workspaceId: string; kind: RunKind };
+}
+
+export interface StartRunInput {
+  workspaceId: string;
+  flow: { id: string; name: string };
+  plan: ExecutionPlan;
+  trigger: unknown;
+  kind: RunKind;
+  /** Draft runs keep the document they compiled, since no version stores it. */
+  draftDocumentJson?: string;
+}
+
+/** What the API needs to render one run repeatedly (the SSE stream reloads only the Temporal part). */
+export interface LoadedRun {
+  record: RunRecord;
+  document: FlowDocument | null;
+}
+
+const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
+const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
+const FLOW_VERSION = defineSearchAttributeKey('FlowVersion', SearchAttributeType.INT);
+const RUN_TRIGGER = defineSearchAttributeKey('RunTrigger', SearchAttributeType.KEYWORD);
+
+const QUERY_DEADLINE_MS = 5_000;
+
+const STATUS_BY_TEMPORAL: Partial<Record<string, RunStatusValue>> = {
+  RUNNING: 'running',
+  COMPLETED: 'succeeded',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+  CONTINUED_AS_NEW: 'running',
+};
+
+interface TemporalView {
+  status: RunStatusValue;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
+/** Starts runs on Temporal and reads them back: the runs collection is the index, Temporal the source of truth. */
+export class RunsService {
+  readonly #runs: RunsRepository;
+  readonly #versions: FlowVersionsRepository;
+  readonly #client: Client;
+  readonly #taskQueue: string;
+
+  constructor(deps: { runs: RunsRepository; versions: FlowVersionsRepository; temporal: Client; taskQueue: string }) {
+    this.#runs = deps.runs;
+    this.#versions = deps.versions;
+    this.#client = deps.temporal;
+    this.#taskQueue = deps.taskQueue;
+  }
+
+  async start(input: StartRunInput): Promise<{ runId: string }> {
+    const runId = newRunId();
+    const args: RunFlowInput = {
+      plan: input.plan,
+      trigger: input.trigger,
+      run: { id: runId, workspaceId: input.workspaceId, kind: input.kind },
+    };
+    await this.#client.workflow.start('runFlow', {
+      taskQueue: this.#taskQueue,
+      workflowId: runId,
+      args: [args],
+      typedSearchAttributes: [
+        { key: WORKSPACE_ID, value: input.workspaceId },
+        { key: FLOW_ID, value: input.flow.id },
+        { key: FLOW_VERSION, value: input.plan.version },
+        { key: RUN_TRIGGER, value: input.kind },
+      ],
+    });
+    const record: RunRecord = {
+      _id: runId,
+      workspaceId: input.workspaceId,
+      flowId: input.flow.id,
+      flowName: input.flow.name,
+      version: input.plan.version,
+      trigger: input.kind,
+      startedAt: new Date(),
+      ...(input.draftDocumentJson === undefined ? {} : { documentJson: input.draftDocumentJson }),
+    };
+    await this.#runs.insert(record);
+    return { runId };
+  }
+
+  async list(workspaceId: string, filter: { flowId?: string; limit: number }): Promise<RunSummary[]> {
+    const records = await this.#runs.list(workspaceId, filter);
+    return Promise.all(
+      records.map(async (record) => ({
+        ...toSummaryBase(record),
+        ...(await this.#describe(this.#client.workflow.getHandle(record._id))),
+      })),
+    );
+  }
+
+  async load(workspaceId: string, id: string): Promise<LoadedRun> {
+    const record = await this.#runs.findById(workspaceId, id);
+    if (!record) throw notFound('Run', id);
+    if (record.documentJson !== undefined) return { record, document: parseDocument(record.documentJson) };
+    const version = await this.#versions.find(workspaceId, record.flowId, record.version);
+    return { record, document: version ? parseDocument(version.documentJson) : null };
+  }
+
+  async get(workspaceId: string, id: string): Promise<RunDetail> {
+    return this.readDetail(await this.load(workspaceId, id));
+  }
+
+  /** The run as it is now: status from Temporal, node states from the `state` query or the closed run's outcome. */
+  async readDetail(run: LoadedRun): Promise<RunDetail> {
+    const handle = this.#client.workflow.getHandle(run.record._id);
+    const view = await this.#describe(handle);
+    const outcome = await this.#readOutcome(handle, view.status);
+    const error = outcome.state?.error ?? outcome.error ?? null;
+    return {
+      ...toSummaryBase(run.record),
+      ...view,
+      nodes: outcome.state ? toNodeViews(outcome.state) : {},
+      error,
+      document: run.document,
+    };
+  }
+
+  async #describe(handle: WorkflowHandle): Promise<TemporalView> {
+    try {
+      const description = await handle.describe();
+      const status = STATUS_BY_TEMPORAL[description.status.name] ?? 'running';
+      const closed = description.closeTime;
+      return {
+        status,
+        endedAt: closed ? closed.toISOString() : null,
+        durationMs: closed ? closed.getTime() - description.startTime.getTime() : null,
+      };
+    } catch (error) {
+      // Temporal no longer knows the run (retention expired, or a throwaway dev server was reset).
+      if (error instanceof WorkflowNotFoundError) return { status: 'terminated', endedAt: null, durationMs: null };
+      throw error;
+    }
+  }
+
+  async #readOutcome(
+    handle: WorkflowHandle,
+    status: RunStatusValue,
+  ): Promise<{ state?: ParsedRunState | undefined; error?: { nodeId: string; message: string } }> {
+    if (status === 'running') {
+      try {
+        const state = await this.#client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+          handle.query<unknown>('state'),
+        );
+        return { state: asRunState(state) };
+      } catch {
+        // No worker has picked the run up yet (or it is between tasks): report it running with no node states.
+        return {};
+      }
+    }
+    if (status === 'succeeded') return { state: asRunState(await handle.result()) };
+    if (status === 'failed') {
+      try {
+        await handle.result();
+      } catch (error) {
+        if (error instanceof WorkflowFailedError) {
+          const cause = error.cause;
+          if (cause instanceof ApplicationFailure && cause.type === 'FlowRunFailed') {
+            const state = asRunState(cause.details?.[0]);
+            if (state) return { state };
+          }
+          return { error: { nodeId: '', message: cause?.message ?? error.message } };
+        }
+        throw error;
+      }
+    }
+    return { error: { nodeId: '', message: `The run was ${status.replace('_', ' ')}` } };
+  }
+}
+
+function toSummaryBase(record: RunRecord): Omit<RunSummary, keyof TemporalView> {
+  return {
+    id: record._id,
+    flowId: record.flowId,
+    flowName: record.flowName,
+    version: record.version,
+    trigger: record.trigger,
+    startedAt: record.startedAt.toISOString(),
+  };
+}

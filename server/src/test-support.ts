@@ -1,0 +1,137 @@
+/**
+ * Test harness for the server's integration tests: the real app on the shared test stack (FerretDB + Temporal), a
+ * fresh database and task queue per test file, optionally an in-process worker, and a local HTTP target for steps.
+ */
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getTestStack, uniqueName } from '@pipewright/devstack';
+import { type RunningWorker, startWorker } from '@pipewright/worker';
+import { Client, Connection } from '@temporalio/client';
+import type express from 'express';
+import { type Db, MongoClient } from 'mongodb';
+import { createApp } from './app.ts';
+
+export interface Harness {
+  app: express.Express;
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: { worker: boolean }): Promise<Harness> {
+  const stack = await getTestStack();
+  const mongo = await new MongoClient(stack.mongoUri).connect();
+  const db = mongo.db(uniqueName('test'));
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const temporal = new Client({ connection });
+  const taskQueue = uniqueName('tq');
+  const worker: RunningWorker | undefined = options.worker
+    ? await startWorker({ temporalAddress: stack.temporalAddress, taskQueue })
+    : undefined;
+  const app = await createApp({ db, temporal, taskQueue, log: () => {} });
+  return {
+    app,
+    db,
+    temporal,
+    taskQueue,
+    async stop() {
+      await worker?.shutdown();
+      await db.dropDatabase().catch(() => {});
+      await Promise.allSettled([mongo.close(), connection.close()]);
+    },
+  };
+}
+
+/** Waits for a run's workflow to close, whichever way it ends (no sleeps). */
+export async function awaitRun(temporal: Client, runId: string): Promise<void> {
+  await temporal.workflow
+    .getHandle(runId)
+    .result()
+    .catch(() => {});
+}
+
+type Reply = { status: number; body: unknown };
+
+/** A local HTTP API: each path answers with a scripted sequence of replies (the last one repeats). */
+export class TargetServer {
+  readonly #server: Server;
+  readonly #scripts = new Map<string, Reply[]>();
+  readonly requests: { path: string; method: string; body: string }[] = [];
+  baseUrl = '';
+
+  constructor() {
+    this.#server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const path = request.url ?? '/';
+        this.requests.push({ path, method: request.method ?? 'GET', body: Buffer.concat(chunks).toString('utf8') });
+        const script = this.#scripts.get(path) ?? [];
+        const reply = script.length > 1 ? script.shift() : script[0];
+        response.writeHead(reply?.status ?? 404, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(reply?.body ?? { error: 'no script for this path' }));
+      });
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    const address = this.#server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${address.port}`;
+  }
+
+  script(path: string, replies: Reply[]): string {
+    this.#scripts.set(path, [...replies]);
+    return `${this.baseUrl}${path}`;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+}
+
+const FAST_RETRY = { maxAttempts: 3, initialIntervalMs: 50, backoffCoefficient: 1, maxIntervalMs: 50 };
+
+/** webhook → http.request (POSTs `{ name: <trigger body name> }` to `url`), with fast retries. */
+export interface TestDocument {
+  schemaVersion: 1;
+  nodes: {
+    id: string;
+    type: string;
+    typeVersion: number;
+    position: { x: number; y: number };
+    config: Record<string, unknown>;
+    settings?: unknown;
+  }[];
+  edges: { id: string; source: string; target: string }[];
+}
+
+export function webhookToHttpDocument(
+  url: string,
+  trigger: 'core.webhook' | 'core.manual' = 'core.webhook',
+): TestDocument {
+  return {
+    schemaVersion: 1,
+    nodes: [
+      {
+        id: 'hook',
+        type: trigger,
+        typeVersion: 1,
+        position: { x: 0, y: 0 },
+        config: trigger === 'core.webhook' ? { method: 'POST' } : {},
+      },
+      {
+        id: 'call',
+        type: 'http.request',
+        typeVersion: 1,
+        position: { x: 200, y: 0 },
+        config: { method: 'POST', url, body: { name: '{{ trigger.body.name }}' } },
+        settings: { retry: FAST_RETRY },
+      },
+    ],
+    edges: [{ id: 'e1', source: 'hook', target: 'call' }],
+  };
+}

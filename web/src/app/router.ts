@@ -1,0 +1,61 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * A tiny history router: four routes do not need a dependency.  Screens with unsaved work register a guard that
+ * in-app navigation asks before leaving (the browser's own unload prompt covers reloads and closing the tab).
+ */
+export type Route =
+  | { name: 'flows' }
+  | { name: 'editor'; flowId: string }
+  | { name: 'flowRuns'; flowId: string }
+  | { name: 'run'; runId: string }
+  | { name: 'notFound' };
+
+export function matchRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { name: 'flows' };
+  if (parts[0] === 'flows' && parts[1] && parts.length === 2) return { name: 'editor', flowId: parts[1] };
+  if (parts[0] === 'flows' && parts[1] && parts[2] === 'runs' && parts.length === 3)
+    return { name: 'flowRuns', flowId: parts[1] };
+  if (parts[0] === 'runs' && parts[1] && parts.length === 2) return { name: 'run', runId: parts[1] };
+  return { name: 'notFound' };
+}
+
+export const paths = {
+  flows: () => '/',
+  editor: (flowId: string) => `/flows/${encodeURIComponent(flowId)}`,
+  flowRuns: (flowId: string) => `/flows/${encodeURIComponent(flowId)}/runs`,
+  run: (runId: string) => `/runs/${encodeURIComponent(runId)}`,
+};
+
+const listeners = new Set<() => void>();
+const guards = new Set<() => boolean>();
+
+function notify() {
+  for (const listener of listeners) listener();
+}
+
+if (typeof window !== 'undefined') window.addEventListener('popstate', notify);
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useLocationPath(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** Registers a guard returning true when leaving is fine; returns the unregister function. */
+export function addNavigationGuard(guard: () => boolean): () => void {
+  guards.add(guard);
+  return () => guards.delete(guard);
+}
+
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (path === window.location.pathname) return;
+  for (const guard of guards) if (!guard()) return;
+  if (options.replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
+  notify();
+}

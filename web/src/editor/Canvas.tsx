@@ -1,0 +1,94 @@
+import {
+  Background,
+  type Connection,
+  Controls,
+  type EdgeChange,
+  MiniMap,
+  type NodeChange,
+  type NodeTypes,
+  ReactFlow,
+  type Viewport,
+} from '@xyflow/react';
+import { type DragEvent, useCallback, useContext, useMemo } from 'react';
+import { applyEdgeChanges, applyNodeChanges, connectNodes } from './canvas-changes.ts';
+import { createFlowEdgesSelector, createFlowNodesSelector, type StepFlowNode } from './editor.selectors.ts';
+import { CatalogContext, useEditor, useEditorStore } from './editor-context.ts';
+import { canConnect } from './node-factory.ts';
+import { StepNode } from './StepNode.tsx';
+import { STEP_DRAG_TYPE, useAddStep } from './useAddStep.ts';
+
+const nodeTypes: NodeTypes = { step: StepNode };
+const LARGE_FLOW = 300;
+
+/** The controlled React Flow canvas: nodes and edges come from the document, changes go back as commands. */
+export function Canvas() {
+  const store = useEditorStore();
+  const catalog = useContext(CatalogContext);
+  const readOnly = useEditor((state) => state.session.readOnly);
+  const selectNodes = useMemo(createFlowNodesSelector, []);
+  const selectEdges = useMemo(createFlowEdgesSelector, []);
+  const nodes = useEditor(selectNodes);
+  const edges = useEditor(selectEdges);
+  const addStep = useAddStep();
+  const isTrigger = useCallback((type: string) => catalog.get(type)?.kind === 'trigger', [catalog]);
+
+  const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => applyNodeChanges(store, changes), [store]);
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => applyEdgeChanges(store, changes), [store]);
+  const onConnect = useCallback(
+    (connection: Connection) => connectNodes(store, connection, isTrigger),
+    [store, isTrigger],
+  );
+  const isValidConnection = useCallback(
+    (connection: { source: string; target: string }) =>
+      canConnect(store.getState().document.doc, connection.source, connection.target, isTrigger),
+    [store, isTrigger],
+  );
+  const onMoveEnd = useCallback(
+    (_event: unknown, viewport: Viewport) => store.getState().actions.setViewport(viewport),
+    [store],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(STEP_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(STEP_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      addStep(type, { screenPoint: { x: event.clientX, y: event.clientY } });
+    },
+    [addStep],
+  );
+  const onPaneClick = useCallback(() => store.getState().actions.select({ nodeIds: [], edgeIds: [] }), [store]);
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: drop target for palette drags; click-to-add is the keyboard path
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<StepFlowNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onMoveEnd={onMoveEnd}
+        onPaneClick={onPaneClick}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        deleteKeyCode={null}
+        onlyRenderVisibleElements={nodes.length > LARGE_FLOW}
+        fitView
+        fitViewOptions={{ maxZoom: 1.2, padding: 0.3 }}
+        minZoom={0.1}
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} />
+        {nodes.length <= LARGE_FLOW && <MiniMap pannable zoomable className="minimap" />}
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import type { FlowDetail } from '@pipewright/api-contract';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useState } from 'react';
+import { errorMessage } from '../api/api.ts';
+import { useCatalog, useFlow } from '../api/queries.ts';
+import { Link } from '../app/Link.tsx';
+import { paths } from '../app/router.ts';
+import { RunView } from '../runs/RunView.tsx';
+import { useRunSubscription } from '../runs/useRunSubscription.ts';
+import { Canvas } from './Canvas.tsx';
+import { createEditorStore } from './editor.store.ts';
+import { type Catalog, CatalogContext, EditorStoreContext, useEditor, useEditorStore } from './editor-context.ts';
+import { Inspector } from './Inspector.tsx';
+import { Palette } from './Palette.tsx';
+import { TopBar } from './TopBar.tsx';
+import { useEditorShortcuts } from './useEditorShortcuts.ts';
+import { useFlowCommands } from './useFlowCommands.ts';
+import { useUnsavedChangesPrompt } from './useUnsavedChangesPrompt.ts';
+
+export function EditorPage({ flowId }: { flowId: string }) {
+  const flow = useFlow(flowId);
+  const catalog = useCatalog();
+  if (flow.error || catalog.error) {
+    return (
+      <div className="page">
+        <p className="field-error">{errorMessage(flow.error ?? catalog.error)}</p>
+        <Link to={paths.flows()}>Back to flows</Link>
+      </div>
+    );
+  }
+  if (!flow.data || !catalog.data) return <div className="page muted">Loading…</div>;
+  return <EditorScreen key={flowId} flow={flow.data} catalog={catalog.data} />;
+}
+
+/** One editor per open flow: its own store, created once from the loaded draft. */
+function EditorScreen({ flow, catalog }: { flow: FlowDetail; catalog: Catalog }) {
+  const [store] = useState(() =>
+    createEditorStore({ flowId: flow.id, name: flow.name, doc: flow.document, revision: flow.revision }),
+  );
+  return (
+    <EditorStoreContext.Provider value={store}>
+      <CatalogContext.Provider value={catalog}>
+        <ReactFlowProvider>
+          <EditorLayout flow={flow} />
+        </ReactFlowProvider>
+      </CatalogContext.Provider>
+    </EditorStoreContext.Provider>
+  );
+}
+
+function EditorLayout({ flow }: { flow: FlowDetail }) {
+  const commands = useFlowCommands();
+  const store = useEditorStore();
+  const runId = useEditor((state) => state.run.runId);
+  useRunSubscription(store, runId);
+  useEditorShortcuts(store, commands.save);
+  useUnsavedChangesPrompt(store);
+  return (
+    <div className="editor">
+      <TopBar flow={flow} commands={commands} />
+      <div className="editor-body">
+        <Palette />
+        <div className="editor-centre">
+          <Canvas />
+          <RunView
+            actions={
+              <>
+                {runId && (
+                  <Link to={paths.run(runId)} className="link-button">
+                    Open run page
+                  </Link>
+                )}
+                <button
+                  type="button"
+                  className="icon-button"
+                  title="Close"
+                  data-testid="run-view-close"
+                  onClick={() => store.getState().actions.clearRun()}
+                >
+                  ×
+                </button>
+              </>
+            }
+          />
+        </div>
+        <Inspector />
+      </div>
+    </div>
+  );
+}

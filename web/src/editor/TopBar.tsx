@@ -1,0 +1,133 @@
+import type { FlowDetail } from '@pipewright/api-contract';
+import { useState } from 'react';
+import { Link } from '../app/Link.tsx';
+import { paths } from '../app/router.ts';
+import { selectCanRedo, selectCanUndo, selectIsDirty } from './editor.selectors.ts';
+import { useEditor, useEditorStore } from './editor-context.ts';
+import { RunDialog } from './RunDialog.tsx';
+import type { useFlowCommands } from './useFlowCommands.ts';
+
+interface TopBarProps {
+  flow: FlowDetail;
+  commands: ReturnType<typeof useFlowCommands>;
+}
+
+/** Flow name, history, save/publish/run and the webhook URL. */
+export function TopBar({ flow, commands }: TopBarProps) {
+  const store = useEditorStore();
+  const name = useEditor((state) => state.document.name);
+  const dirty = useEditor(selectIsDirty);
+  const canUndo = useEditor(selectCanUndo);
+  const canRedo = useEditor(selectCanRedo);
+  const [runDialogOpen, setRunDialogOpen] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const { actions } = store.getState();
+  const webhookUrl = `${window.location.origin}${flow.webhookPath}`;
+  const { busy, message } = commands;
+
+  const copyWebhookUrl = async () => {
+    try {
+      await navigator.clipboard.writeText(webhookUrl);
+    } catch {
+      // Clipboard access can be denied (http origin, permissions); the URL stays selectable in the field.
+    }
+    setCopied(true);
+    window.setTimeout(() => setCopied(false), 1500);
+  };
+
+  return (
+    <header className="topbar">
+      <div className="topbar-row">
+        <Link to={paths.flows()} className="back-link">
+          ← Flows
+        </Link>
+        <input
+          className="input flow-name"
+          data-testid="flow-name"
+          aria-label="Flow name"
+          value={name}
+          onChange={(event) => actions.rename(event.target.value)}
+        />
+        <span className={`save-state ${dirty ? 'dirty' : ''}`} data-testid="save-state">
+          {dirty ? 'Unsaved changes' : 'All changes saved'}
+        </span>
+        <span className="spacer" />
+        <div className="button-group">
+          <button
+            type="button"
+            className="button"
+            data-testid="undo-button"
+            disabled={!canUndo}
+            onClick={actions.undo}
+            title="Undo (Ctrl+Z)"
+          >
+            ↶ Undo
+          </button>
+          <button
+            type="button"
+            className="button"
+            data-testid="redo-button"
+            disabled={!canRedo}
+            onClick={actions.redo}
+            title="Redo (Ctrl+Shift+Z)"
+          >
+            ↷ Redo
+          </button>
+        </div>
+        <Link to={paths.flowRuns(flow.id)} className="button">
+          Runs
+        </Link>
+        <button
+          type="button"
+          className="button"
+          data-testid="save-button"
+          disabled={busy !== null}
+          onClick={() => void commands.save()}
+        >
+          {busy === 'save' ? 'Saving…' : 'Save'}
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="publish-button"
+          disabled={busy !== null}
+          onClick={() => void commands.publish()}
+        >
+          {busy === 'publish' ? 'Publishing…' : 'Publish'}
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          data-testid="run-button"
+          disabled={busy !== null}
+          onClick={() => setRunDialogOpen(true)}
+        >
+          ▶ Run
+        </button>
+      </div>
+      <div className="topbar-row secondary">
+        <span className="muted small">Webhook</span>
+        <code className="webhook-url" data-testid="webhook-url">
+          {webhookUrl}
+        </code>
+        <button
+          type="button"
+          className="link-button"
+          data-testid="copy-webhook-url"
+          onClick={() => void copyWebhookUrl()}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        <span className="spacer" />
+        {message && (
+          <span className={`message ${message.tone}`} data-testid="editor-message" role="status">
+            {message.text}
+          </span>
+        )}
+      </div>
+      {runDialogOpen && (
+        <RunDialog busy={busy === 'run'} onRun={commands.run} onClose={() => setRunDialogOpen(false)} />
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,76 @@
+import { asEdgeId, asNodeId, type EdgeId, type NodeId, type Position } from '@pipewright/flow';
+import type { Connection, EdgeChange, NodeChange } from '@xyflow/react';
+import type { EditorStore } from './editor.store.ts';
+import { canConnect, createEdge } from './node-factory.ts';
+
+/**
+ * React Flow runs controlled: its change events are translated here into store actions and domain commands, and
+ * none of its internals enter the document.  Drags stay transient until the drop, which becomes one moveNodes.
+ */
+export function applyNodeChanges(store: EditorStore, changes: NodeChange[]): void {
+  const { actions, session, document } = store.getState();
+  const dragging: { nodeId: NodeId; position: Position }[] = [];
+  const dropped: { nodeId: NodeId; position: Position }[] = [];
+  const sizes: Record<string, { width: number; height: number }> = {};
+  const removed: NodeId[] = [];
+  let selection: Set<string> | null = null;
+
+  for (const change of changes) {
+    switch (change.type) {
+      case 'position':
+        if (change.position && !session.readOnly) {
+          (change.dragging ? dragging : dropped).push({ nodeId: asNodeId(change.id), position: change.position });
+        }
+        break;
+      case 'dimensions':
+        if (change.dimensions) sizes[change.id] = change.dimensions;
+        break;
+      case 'select':
+        selection ??= new Set(session.selectedNodeIds);
+        if (change.selected) selection.add(change.id);
+        else selection.delete(change.id);
+        break;
+      case 'remove':
+        if (document.doc.nodes.some((node) => node.id === change.id)) removed.push(asNodeId(change.id));
+        break;
+      default:
+        break;
+    }
+  }
+
+  if (Object.keys(sizes).length) actions.setMeasured(sizes);
+  if (selection) actions.select({ nodeIds: [...selection].map(asNodeId) });
+  if (dragging.length) actions.dragNodes(dragging);
+  if (dropped.length) actions.dropNodes(dropped);
+  if (removed.length && !session.readOnly) actions.dispatch({ kind: 'removeNodes', nodeIds: removed });
+}
+
+export function applyEdgeChanges(store: EditorStore, changes: EdgeChange[]): void {
+  const { actions, session, document } = store.getState();
+  const removed: EdgeId[] = [];
+  let selection: Set<string> | null = null;
+  for (const change of changes) {
+    if (change.type === 'select') {
+      selection ??= new Set(session.selectedEdgeIds);
+      if (change.selected) selection.add(change.id);
+      else selection.delete(change.id);
+    } else if (change.type === 'remove') {
+      // Edges of a node removed in the same gesture are already gone with it.
+      if (document.doc.edges.some((edge) => edge.id === change.id)) removed.push(asEdgeId(change.id));
+    }
+  }
+  if (selection) actions.select({ edgeIds: [...selection].map(asEdgeId) });
+  if (removed.length && !session.readOnly) actions.dispatch({ kind: 'removeEdges', edgeIds: removed });
+}
+
+export function connectNodes(
+  store: EditorStore,
+  connection: Pick<Connection, 'source' | 'target'>,
+  isTrigger: (type: string) => boolean = () => false,
+): boolean {
+  const { document, actions, session } = store.getState();
+  if (session.readOnly || !canConnect(document.doc, connection.source, connection.target, isTrigger)) return false;
+  const edge = createEdge(document.doc, asNodeId(connection.source), asNodeId(connection.target));
+  actions.dispatch({ kind: 'addEdges', edges: [edge] });
+  return true;
+}

@@ -1,0 +1,129 @@
+import type { RunNodeView } from '@pipewright/api-contract';
+import type { FlowEdge, FlowNode } from '@pipewright/flow';
+import type { Edge, Node } from '@xyflow/react';
+import type { CompileErrorView, EditorState } from './editor.store.ts';
+
+/** Plain functions over the editor state; React components pass them to `useStore`, tests call them directly. */
+
+export interface StepNodeData extends Record<string, unknown> {
+  stepType: string;
+}
+export type StepFlowNode = Node<StepNodeData, 'step'>;
+export type StepFlowEdge = Edge;
+
+export const selectDoc = (state: EditorState) => state.document.doc;
+export const selectCanUndo = (state: EditorState) => state.document.undoStack.length > 0;
+export const selectCanRedo = (state: EditorState) => state.document.redoStack.length > 0;
+export const selectIsDirty = (state: EditorState) => state.document.dirty;
+
+/** The single selected node (the inspector shows nothing for none or several). */
+export function selectSelectedNode(state: EditorState): FlowNode | undefined {
+  const [only, ...rest] = state.session.selectedNodeIds;
+  if (only === undefined || rest.length > 0) return undefined;
+  return indexNodes(state.document.doc.nodes).get(only);
+}
+
+export const selectNodeById =
+  (nodeId: string) =>
+  (state: EditorState): FlowNode | undefined =>
+    indexNodes(state.document.doc.nodes).get(nodeId);
+
+export const selectNodeStatus =
+  (nodeId: string) =>
+  (state: EditorState): RunNodeView['status'] | undefined =>
+    state.run.nodes[nodeId]?.status;
+
+export function compileErrorsForNode(errors: CompileErrorView[], nodeId: string): CompileErrorView[] {
+  return errors.filter((error) => error.nodeId === nodeId);
+}
+
+/**
+ * React Flow nodes derived from the document.  Each derived node keeps its identity while its document node,
+ * position, size and selection are unchanged, so moving one node does not hand React Flow a thousand new objects.
+ */
+export function createFlowNodesSelector(): (state: EditorState) => StepFlowNode[] {
+  const cache = new WeakMap<FlowNode, StepFlowNode>();
+  let lastKey: unknown[] = [];
+  let lastResult: StepFlowNode[] = [];
+  return (state) => {
+    const { doc } = state.document;
+    const { dragPositions, measured, selectedNodeIds } = state.session;
+    const key = [doc.nodes, dragPositions, measured, selectedNodeIds];
+    if (key.every((part, index) => part === lastKey[index])) return lastResult;
+    const selected = new Set<string>(selectedNodeIds);
+    lastResult = doc.nodes.map((node) => {
+      const position = dragPositions[node.id] ?? node.position;
+      const size = measured[node.id];
+      const isSelected = selected.has(node.id);
+      const previous = cache.get(node);
+      if (
+        previous &&
+        previous.position === position &&
+        previous.selected === isSelected &&
+        previous.measured?.width === size?.width &&
+        previous.measured?.height === size?.height
+      ) {
+        return previous;
+      }
+      const derived: StepFlowNode = {
+        id: node.id,
+        type: 'step',
+        position,
+        data: previous?.data ?? { stepType: node.type },
+        selected: isSelected,
+        ...(size ? { measured: size } : {}),
+      };
+      cache.set(node, derived);
+      return derived;
+    });
+    lastKey = key;
+    return lastResult;
+  };
+}
+
+export function createFlowEdgesSelector(): (state: EditorState) => StepFlowEdge[] {
+  const cache = new WeakMap<FlowEdge, StepFlowEdge>();
+  let lastKey: unknown[] = [];
+  let lastResult: StepFlowEdge[] = [];
+  return (state) => {
+    const { edges } = state.document.doc;
+    const { selectedEdgeIds } = state.session;
+    const key = [edges, selectedEdgeIds];
+    if (key.every((part, index) => part === lastKey[index])) return lastResult;
+    const selected = new Set<string>(selectedEdgeIds);
+    lastResult = edges.map((edge) => {
+      const isSelected = selected.has(edge.id);
+      const previous = cache.get(edge);
+      if (previous && previous.selected === isSelected) return previous;
+      const derived: StepFlowEdge = {
+        id: edge.id,
+        source: edge.source,
+        sourceHandle: edge.sourcePort,
+        target: edge.target,
+        targetHandle: edge.targetPort,
+        selected: isSelected,
+      };
+      cache.set(edge, derived);
+      return derived;
+    });
+    lastKey = key;
+    return lastResult;
+  };
+}
+
+const nodeIndexes = new WeakMap<readonly FlowNode[], Map<string, FlowNode>>();
+
+/** id → node, computed once per document change and shared by every node component's subscription. */
+export function indexNodes(nodes: readonly FlowNode[]): Map<string, FlowNode> {
+  let index = nodeIndexes.get(nodes);
+  if (!index) {
+    index = new Map(nodes.map((node) => [node.id as string, node]));
+    nodeIndexes.set(nodes, index);
+  }
+  return index;
+}
+
+export const selectNodeTitle =
+  (nodeId: string) =>
+  (state: EditorState): string | undefined =>
+    indexNodes(state.document.doc.nodes).get(nodeId)?.title;

@@ -1,0 +1,97 @@
+import type { FlowDetail } from '@pipewright/api-contract';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { ApiError, api, errorMessage } from '../api/api.ts';
+import { queryKeys } from '../api/queries.ts';
+import { useEditorStore } from './editor-context.ts';
+
+export interface EditorMessage {
+  tone: 'info' | 'success' | 'error';
+  text: string;
+}
+
+/** Save / publish / run for the open flow: API calls here, results reported to the store through its actions. */
+export function useFlowCommands() {
+  const store = useEditorStore();
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState<EditorMessage | null>(null);
+  const [busy, setBusy] = useState<'save' | 'publish' | 'run' | null>(null);
+
+  const showCompileErrors = useCallback(
+    (error: unknown) => {
+      if (error instanceof ApiError && error.compileErrors.length) {
+        store.getState().actions.setCompileErrors(error.compileErrors);
+        const general = error.compileErrors.filter((entry) => !entry.nodeId).map((entry) => entry.message);
+        setMessage({ tone: 'error', text: [error.message, ...general].join(' — ') });
+      } else {
+        setMessage({ tone: 'error', text: errorMessage(error) });
+      }
+    },
+    [store],
+  );
+
+  /** Saves when dirty; resolves false (with a message shown) when the save failed. */
+  const saveIfNeeded = useCallback(async (): Promise<boolean> => {
+    const { document, actions } = store.getState();
+    if (!document.dirty) return true;
+    const { doc, name, revision, flowId } = document;
+    try {
+      const saved = await api.updateFlow(flowId, { name, document: doc, revision });
+      actions.markSaved({ revision: saved.revision, doc, name });
+      queryClient.setQueryData<FlowDetail>(queryKeys.flow(flowId), saved);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.flows, exact: true });
+      return true;
+    } catch (error) {
+      showCompileErrors(error);
+      return false;
+    }
+  }, [store, queryClient, showCompileErrors]);
+
+  const save = useCallback(async () => {
+    setBusy('save');
+    const ok = await saveIfNeeded();
+    setBusy(null);
+    if (ok) setMessage({ tone: 'success', text: 'Saved' });
+  }, [saveIfNeeded]);
+
+  const publish = useCallback(async () => {
+    setBusy('publish');
+    try {
+      if (!(await saveIfNeeded())) return;
+      const { flowId } = store.getState().document;
+      const version = await api.publishFlow(flowId);
+      store.getState().actions.setCompileErrors([]);
+      setMessage({ tone: 'success', text: `Published version ${version.version}` });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.flows });
+    } catch (error) {
+      showCompileErrors(error);
+    } finally {
+      setBusy(null);
+    }
+  }, [store, saveIfNeeded, queryClient, showCompileErrors]);
+
+  const run = useCallback(
+    async (payload: unknown): Promise<boolean> => {
+      setBusy('run');
+      try {
+        // A draft run compiles the server's draft, so unsaved edits are saved first.
+        if (!(await saveIfNeeded())) return false;
+        const { flowId } = store.getState().document;
+        const { runId } = await api.startRun(flowId, { payload, source: 'draft' });
+        store.getState().actions.setCompileErrors([]);
+        store.getState().actions.watchRun(runId);
+        setMessage({ tone: 'info', text: `Run started` });
+        void queryClient.invalidateQueries({ queryKey: ['runs'] });
+        return true;
+      } catch (error) {
+        showCompileErrors(error);
+        return false;
+      } finally {
+        setBusy(null);
+      }
+    },
+    [store, saveIfNeeded, queryClient, showCompileErrors],
+  );
+
+  return { save, publish, run, message, setMessage, busy };
+}

@@ -1,0 +1,50 @@
+import { useEditor } from '../editor/editor-context.ts';
+import { formatDuration, formatJson } from './format.ts';
+
+/** One node's part of a run: status, attempts, duration, input, output and error. */
+export function NodeRunDetail({ nodeId }: { nodeId: string }) {
+  const view = useEditor((state) => state.run.nodes[nodeId]);
+  if (!view) {
+    return (
+      <div className="node-run-detail" data-testid="node-run-detail">
+        <h3>{nodeId}</h3>
+        <p className="muted">This step has not run (yet).</p>
+      </div>
+    );
+  }
+  const duration = view.startedAt !== undefined && view.endedAt !== undefined ? view.endedAt - view.startedAt : null;
+  return (
+    <div className="node-run-detail" data-testid="node-run-detail">
+      <h3>
+        {nodeId} <span className={`badge status-${view.status}`}>{view.status}</span>
+      </h3>
+      <dl className="facts">
+        <dt>Attempts</dt>
+        <dd data-testid="node-attempts">{view.attempts}</dd>
+        <dt>Duration</dt>
+        <dd data-testid="node-duration">{formatDuration(duration)}</dd>
+      </dl>
+      {view.error && (
+        <section>
+          <h4>Error</h4>
+          <pre className="code error" data-testid="node-error">
+            {view.error.message}
+            {view.error.details === undefined ? '' : `\n\n${formatJson(view.error.details)}`}
+          </pre>
+        </section>
+      )}
+      <section>
+        <h4>Output</h4>
+        <pre className="code" data-testid="node-output">
+          {formatJson(view.output)}
+        </pre>
+      </section>
+      <section>
+        <h4>Input</h4>
+        <pre className="code" data-testid="node-input">
+          {formatJson(view.input)}
+        </pre>
+      </section>
+    </div>
+  );
+}

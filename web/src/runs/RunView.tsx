@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { useEditor, useEditorStore } from '../editor/editor-context.ts';
+import { formatDuration } from './format.ts';
+import { NodeRunDetail } from './NodeRunDetail.tsx';
+
+/**
+ * The watched run: every node with its live status, and the selected node's detail.  Used in the editor's
+ * bottom panel and on the run page.
+ */
+export function RunView({ actions }: { actions?: ReactNode }) {
+  const store = useEditorStore();
+  const runId = useEditor((state) => state.run.runId);
+  const status = useEditor((state) => state.run.status);
+  const runError = useEditor((state) => state.run.error);
+  const nodes = useEditor((state) => state.document.doc.nodes);
+  const runNodes = useEditor((state) => state.run.nodes);
+  const selectedId = useEditor((state) => state.session.selectedNodeIds[0]);
+  const failedId = Object.entries(runNodes).find(([, view]) => view.status === 'failed')?.[0];
+  const shownId = selectedId ?? failedId ?? nodes[0]?.id;
+  if (!runId) return null;
+
+  return (
+    <section className="run-view" data-testid="run-view" data-run-status={status ?? 'unknown'}>
+      <header className="run-view-header">
+        <strong>Run</strong> <code className="small">{runId}</code>
+        <span className={`badge status-${status ?? 'pending'}`} data-testid="run-status">
+          {status ?? '…'}
+        </span>
+        {runError && (
+          <span className="field-error">
+            {runError.nodeId}: {runError.message}
+          </span>
+        )}
+        <span className="spacer" />
+        {actions}
+      </header>
+      <div className="run-view-body">
+        <ul className="run-node-list">
+          {nodes.map((node) => {
+            const view = runNodes[node.id];
+            const duration =
+              view?.startedAt !== undefined && view.endedAt !== undefined ? view.endedAt - view.startedAt : null;
+            return (
+              <li key={node.id}>
+                <button
+                  type="button"
+                  className={`run-node-row ${shownId === node.id ? 'active' : ''}`}
+                  data-testid={`run-node-${node.id}`}
+                  data-status={view?.status ?? 'pending'}
+                  onClick={() => store.getState().actions.select({ nodeIds: [node.id], edgeIds: [] })}
+                >
+                  <span className={`status-dot status-${view?.status ?? 'pending'}`} />
+                  <span className="run-node-name">{node.title || node.id}</span>
+                  <span className="muted small">{view ? formatDuration(duration) : ''}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+        {shownId && <NodeRunDetail nodeId={shownId} />}
+      </div>
+    </section>
+  );
+}
