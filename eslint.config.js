@@ -2,7 +2,9 @@
 // the architecture's import walls (pure packages import no Node built-ins).
 import tseslint from 'typescript-eslint';
 
-const pure = ['flow', 'compiler', 'runtime', 'expression', 'step-sdk', 'api-contract'].map((name) => `packages/${name}/src/**/*.ts`);
+const pure = ['flow', 'compiler', 'runtime', 'expression', 'step-sdk', 'api-contract'].map(
+  (name) => `packages/${name}/src/**/*.ts`,
+);
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', '.data/**', 'e2e/artifacts/**'] },
@@ -13,7 +15,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
@@ -23,7 +29,10 @@ export default tseslint.config(
     files: pure,
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'pure packages do no I/O (STYLE.md)' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'pure packages do no I/O (STYLE.md)' }] },
+      ],
       'no-restricted-globals': ['error', { name: 'process', message: 'pure packages read no env' }],
       'no-restricted-properties': [
         'error',

@@ -15,10 +15,19 @@ import { ensureComposeCli, ensureFerretDb, ensureTemporalCli, startStack } from 
 const root = resolve(import.meta.dirname, '..');
 const only = process.argv.includes('--unit') ? 'unit' : process.argv.includes('--e2e') ? 'e2e' : 'all';
 
-const unitFiles = globSync('packages/*/src/**/*.test.ts', { cwd: root }).concat(globSync('web/src/**/*.test.ts', { cwd: root }));
-const integrationFiles = globSync('{worker,server}/src/**/*.test.ts', { cwd: root }).concat(globSync('packages/devstack/src/**/*.test.ts', { cwd: root }));
+const unitFiles = globSync('packages/*/src/**/*.test.ts', { cwd: root }).concat(
+  globSync('web/src/**/*.test.ts', { cwd: root }),
+);
+const integrationFiles = globSync('{worker,server}/src/**/*.test.ts', { cwd: root }).concat(
+  globSync('packages/devstack/src/**/*.test.ts', { cwd: root }),
+);
 const e2eFiles = globSync('e2e/src/**/*.spec.ts', { cwd: root });
-const files = only === 'unit' ? unitFiles.filter((f) => !f.startsWith('packages/devstack')) : only === 'e2e' ? e2eFiles : [...unitFiles, ...integrationFiles, ...e2eFiles];
+const files =
+  only === 'unit'
+    ? unitFiles.filter((f) => !f.startsWith('packages/devstack'))
+    : only === 'e2e'
+      ? e2eFiles
+      : [...unitFiles, ...integrationFiles, ...e2eFiles];
 
 const started = Date.now();
 const env: Record<string, string> = { ...(process.env as Record<string, string>) };
@@ -35,13 +44,20 @@ if (only !== 'unit') {
   console.error(`[test] stack ready: Temporal ${stack.temporalAddress}, MongoDB ${stack.mongoUri}`);
 }
 
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files.sort()], { cwd: root, env, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files.sort()], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
 const code: number = await new Promise((done) => child.once('exit', (exitCode) => done(exitCode ?? 1)));
 await stopStack();
 console.error(`[test] ${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(code);
 
 function buildWeb(): void {
-  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { cwd: resolve(root, 'web'), stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
+    cwd: resolve(root, 'web'),
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error('web build failed');
 }

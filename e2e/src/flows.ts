@@ -25,7 +25,14 @@ export function threeNodeFlow(targetUrl: string) {
         type: 'http.request',
         typeVersion: 1,
         position: { x: 520, y: 0 },
-        config: { method: 'POST', url: targetUrl, headers: {}, query: {}, body: '{{ steps.transform }}', responseFormat: 'auto' },
+        config: {
+          method: 'POST',
+          url: targetUrl,
+          headers: {},
+          query: {},
+          body: '{{ steps.transform }}',
+          responseFormat: 'auto',
+        },
       },
     ],
     edges: [

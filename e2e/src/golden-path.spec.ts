@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { type Product, startEchoService, startProduct } from './harness.ts';
 
 const artifacts = resolve(import.meta.dirname, '../artifacts');
@@ -20,7 +20,15 @@ before(async () => {
   [product, echo] = await Promise.all([startProduct(), startEchoService()]);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(15_000);
@@ -79,7 +87,11 @@ test('build, publish, trigger by webhook and watch a three-node flow succeed', a
   assert.match(webhookUrl, /\/hooks\/[0-9a-f]+$/);
 
   // Trigger it like an external sender would.
-  const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', qty: 3 }) });
+  const response = await fetch(webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Ada', qty: 3 }),
+  });
   assert.equal(response.status, 202);
   const { runId } = (await response.json()) as { runId: string };
   assert.ok(runId);
@@ -139,7 +151,9 @@ test('undo/redo on the canvas, and the Run button runs the draft with a typed pa
 });
 
 async function connect(page: Page, from: string, to: string): Promise<void> {
-  await page.locator(`[data-testid="node-${from}"] .react-flow__handle.source`).dragTo(page.locator(`[data-testid="node-${to}"] .react-flow__handle.target`));
+  await page
+    .locator(`[data-testid="node-${from}"] .react-flow__handle.source`)
+    .dragTo(page.locator(`[data-testid="node-${to}"] .react-flow__handle.target`));
 }
 
 async function expectText(page: Page, testId: string, pattern: RegExp): Promise<void> {

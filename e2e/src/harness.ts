@@ -47,7 +47,11 @@ export async function startProduct(): Promise<Product> {
 }
 
 /** A local HTTP service for HTTP-request steps to call: records requests, answers JSON. */
-export async function startEchoService(): Promise<{ url: string; requests: { method: string; path: string; body: unknown }[]; close(): Promise<void> }> {
+export async function startEchoService(): Promise<{
+  url: string;
+  requests: { method: string; path: string; body: unknown }[];
+  close(): Promise<void>;
+}> {
   const requests: { method: string; path: string; body: unknown }[] = [];
   const server = createServer((req, res) => {
     let raw = '';

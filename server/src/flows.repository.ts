@@ -120,7 +120,10 @@ export class FlowsRepository {
 
   /** Applies a claimed revision that its writer did not get to apply (crash, or a racing reader got here first). */
   async #rollForward(current: FlowRecord): Promise<void> {
-    const claim = await this.#revisions.findOne({ _id: `${current._id}:${current.revision + 1}`, workspaceId: current.workspaceId });
+    const claim = await this.#revisions.findOne({
+      _id: `${current._id}:${current.revision + 1}`,
+      workspaceId: current.workspaceId,
+    });
     if (claim) await this.#apply(current, claim.revision, claim.changes, claim.createdAt);
   }
 

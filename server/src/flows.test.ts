@@ -100,11 +100,10 @@ describe('flows', () => {
   test('eight saves racing on the same revision: exactly one wins', async () => {
     const created = await createFlow({ name: 'Race' });
     const names = ['Alice', 'Bob', 'Carol', 'Dan', 'Erin', 'Frank', 'Grace', 'Heidi'];
-    const saves = await Promise.all(names.map((name) => api().put(`/api/flows/${created.id}`).send({ name, revision: 0 })));
-    assert.deepEqual(
-      saves.map((response) => response.status).sort(),
-      [200, 409, 409, 409, 409, 409, 409, 409],
+    const saves = await Promise.all(
+      names.map((name) => api().put(`/api/flows/${created.id}`).send({ name, revision: 0 })),
     );
+    assert.deepEqual(saves.map((response) => response.status).sort(), [200, 409, 409, 409, 409, 409, 409, 409]);
     const winner = saves.find((response) => response.status === 200)?.body as FlowDetail;
     const read = (await api().get(`/api/flows/${created.id}`).expect(200)).body as FlowDetail;
     assert.equal(read.name, winner.name);

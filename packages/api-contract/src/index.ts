@@ -2,8 +2,9 @@
  * The REST contract between web/ and server/: request bodies are zod schemas (the server validates with them, the
  * OpenAPI document is generated from them); responses are types (the server builds them, the web reads them).
  */
-import { flowDocumentSchema } from '@pipewright/flow';
+
 import type { FlowDocument } from '@pipewright/flow';
+import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
 
 // ---- requests ----

@@ -76,17 +76,25 @@ function buildFerretDbFromModuleProxy(binary: string): void {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const module = 'github.com/FerretDB/FerretDB';
-  writeFileSync(join(work, 'go.mod'), `module pipewright.local/ferretdb\n\ngo 1.24\n\nrequire ${module} ${FERRETDB_VERSION}\n`);
+  writeFileSync(
+    join(work, 'go.mod'),
+    `module pipewright.local/ferretdb\n\ngo 1.24\n\nrequire ${module} ${FERRETDB_VERSION}\n`,
+  );
   writeFileSync(join(work, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${module}/cmd/ferretdb"\n`);
   run('go', ['mod', 'download', `${module}@${FERRETDB_VERSION}`], {}, work);
-  const source = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', `${module}@${FERRETDB_VERSION}`], { cwd: work, encoding: 'utf8' })
-    .stdout.trim();
+  const source = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', `${module}@${FERRETDB_VERSION}`], {
+    cwd: work,
+    encoding: 'utf8',
+  }).stdout.trim();
   if (!source) throw new Error('could not locate the FerretDB module source after go mod download');
   const copy = join(work, 'src');
   cpSync(source, copy, { recursive: true });
   run('chmod', ['-R', 'u+w', copy], {});
   writeFileSync(join(copy, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-  writeFileSync(join(work, 'go.mod'), `module pipewright.local/ferretdb\n\ngo 1.24\n\nrequire ${module} ${FERRETDB_VERSION}\n\nreplace ${module} => ./src\n`);
+  writeFileSync(
+    join(work, 'go.mod'),
+    `module pipewright.local/ferretdb\n\ngo 1.24\n\nrequire ${module} ${FERRETDB_VERSION}\n\nreplace ${module} => ./src\n`,
+  );
   run('go', ['mod', 'tidy'], {}, work);
   run('go', ['build', '-o', binary, `${module}/cmd/ferretdb`], {}, work);
   rmSync(work, { recursive: true, force: true });
@@ -119,11 +127,14 @@ function withInstallLock(dir: string, binary: string, install: () => void): stri
 }
 
 function run(command: string, args: string[], env: Record<string, string>, cwd?: string): void {
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
 }
 
 const hasGo = (): boolean => spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 const goOs = (): string => (process.platform === 'darwin' ? 'darwin' : 'linux');
 const goArch = (): string => (process.arch === 'arm64' ? 'arm64' : 'amd64');
-

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     ensureFerretDb();
     return;
   }
-  if (command !== 'up' && command !== 'services') throw new Error(`unknown command "${command}" (use up, services or install)`);
+  if (command !== 'up' && command !== 'services')
+    throw new Error(`unknown command "${command}" (use up, services or install)`);
 
   const serverPort = Number(process.env.PORT ?? 8080);
   const webPort = Number(process.env.WEB_PORT ?? 5173);
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
     ...(command === 'up' ? [serverPort, webPort] : []),
   ];
   for (const port of wanted) {
-    if (await isPortOpen(port)) throw new Error(`port ${port} is already in use — is another Pipewright running? Stop it or set the port's env var (see README).`);
+    if (await isPortOpen(port))
+      throw new Error(
+        `port ${port} is already in use — is another Pipewright running? Stop it or set the port's env var (see README).`,
+      );
   }
 
   const dataDir = process.env.PIPEWRIGHT_DATA_DIR ?? join(root, '.data');
@@ -60,7 +64,14 @@ async function main(): Promise<void> {
   const node = process.execPath;
   const logs = join(dataDir, 'logs');
   const spawnApp = (name: string, args: string[], extraEnv: Record<string, string>, cwd: string) => {
-    const child = startProcess({ name, command: node, args, cwd, logFile: join(logs, `${name}.log`), env: { ...env, ...extraEnv } });
+    const child = startProcess({
+      name,
+      command: node,
+      args,
+      cwd,
+      logFile: join(logs, `${name}.log`),
+      env: { ...env, ...extraEnv },
+    });
     child.child.once('exit', (code) => {
       if (!stopping) {
         console.error(`[dev] ${name} exited (code ${code}); last log lines:\n${child.tail()}`);
@@ -72,7 +83,12 @@ async function main(): Promise<void> {
   };
   spawnApp('worker', ['src/main.ts'], {}, join(root, 'worker'));
   spawnApp('server', ['src/main.ts'], { PORT: String(serverPort) }, join(root, 'server'));
-  spawnApp('web', [join(root, 'web/node_modules/vite/bin/vite.js'), '--port', String(webPort), '--strictPort', '--host', '127.0.0.1'], { PIPEWRIGHT_API: `http://127.0.0.1:${serverPort}` }, join(root, 'web'));
+  spawnApp(
+    'web',
+    [join(root, 'web/node_modules/vite/bin/vite.js'), '--port', String(webPort), '--strictPort', '--host', '127.0.0.1'],
+    { PIPEWRIGHT_API: `http://127.0.0.1:${serverPort}` },
+    join(root, 'web'),
+  );
   await waitForHttp(`http://127.0.0.1:${serverPort}/api/health`, children);
   await waitForHttp(`http://127.0.0.1:${webPort}/`, children);
   log(`

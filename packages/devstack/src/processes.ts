@@ -19,12 +19,19 @@ export interface ManagedProcess {
  * Starts a long-running child whose output goes to a log file.  A small shell watchdog kills the child if this
  * Node process dies without cleaning up (SIGKILL, crash), so no orphan keeps a port or a SQLite file busy.
  */
-export function startProcess(options: { name: string; command: string; args: string[]; logFile: string; env?: Record<string, string>; cwd?: string }): ManagedProcess {
+export function startProcess(options: {
+  name: string;
+  command: string;
+  args: string[];
+  logFile: string;
+  env?: Record<string, string>;
+  cwd?: string;
+}): ManagedProcess {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const out = createWriteStream(options.logFile, { flags: 'a' });
   const watchdog = [
     '"$@" & child=$!',
-    'trap \'kill -TERM $child 2>/dev/null; wait $child; exit\' TERM INT',
+    "trap 'kill -TERM $child 2>/dev/null; wait $child; exit' TERM INT",
     `while kill -0 ${process.pid} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1 & wait $!; done`,
     'kill -TERM $child 2>/dev/null; wait $child',
   ].join('\n');

@@ -8,7 +8,12 @@ import { freePort } from './ports.ts';
 import { type ManagedProcess, startProcess } from './processes.ts';
 
 /** Search attributes every run carries (DESIGN.md decision 7), registered when the dev server starts. */
-export const SEARCH_ATTRIBUTES = { WorkspaceId: 'Keyword', FlowId: 'Keyword', FlowVersion: 'Int', RunTrigger: 'Keyword' } as const;
+export const SEARCH_ATTRIBUTES = {
+  WorkspaceId: 'Keyword',
+  FlowId: 'Keyword',
+  FlowVersion: 'Int',
+  RunTrigger: 'Keyword',
+} as const;
 
 export interface StackOptions {
   /** Folder holding Temporal's SQLite file and FerretDB's SQLite folder; kept between restarts. */
@@ -41,7 +46,9 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const dataDir = options.ephemeral ? mkdtempSync(join(tmpdir(), 'pipewright-stack-')) : (options.dataDir ?? join(process.cwd(), '.data'));
+  const dataDir = options.ephemeral
+    ? mkdtempSync(join(tmpdir(), 'pipewright-stack-'))
+    : (options.dataDir ?? join(process.cwd(), '.data'));
   mkdirSync(dataDir, { recursive: true });
   const processes: ManagedProcess[] = [];
   const stop = async () => {
@@ -51,22 +58,45 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const temporal = process.env.TEMPORAL_ADDRESS
       ? { address: process.env.TEMPORAL_ADDRESS, uiUrl: null }
-      : await startTemporal({ dataDir, processes, log, freePorts: options.freePorts ?? false, ui: options.ui ?? false, persist: !options.ephemeral });
-    const mongoUri = process.env.MONGODB_URI ?? (await startFerretDb({ dataDir, processes, log, freePorts: options.freePorts ?? false }));
+      : await startTemporal({
+          dataDir,
+          processes,
+          log,
+          freePorts: options.freePorts ?? false,
+          ui: options.ui ?? false,
+          persist: !options.ephemeral,
+        });
+    const mongoUri =
+      process.env.MONGODB_URI ??
+      (await startFerretDb({ dataDir, processes, log, freePorts: options.freePorts ?? false }));
     await Promise.all([waitForTemporal(temporal.address, processes), waitForMongo(mongoUri, processes)]);
     if (options.unref) for (const p of processes) p.unref();
     const killNow = () => {
       for (const p of processes) p.kill();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     };
-    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, mongoUri, started: processes.map((p) => p.name), stop, killNow };
+    return {
+      temporalAddress: temporal.address,
+      temporalUiUrl: temporal.uiUrl,
+      mongoUri,
+      started: processes.map((p) => p.name),
+      stop,
+      killNow,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-async function startTemporal(args: { dataDir: string; processes: ManagedProcess[]; log: (line: string) => void; freePorts: boolean; ui: boolean; persist: boolean }) {
+async function startTemporal(args: {
+  dataDir: string;
+  processes: ManagedProcess[];
+  log: (line: string) => void;
+  freePorts: boolean;
+  ui: boolean;
+  persist: boolean;
+}) {
   const binary = ensureTemporalCli(args.log);
   const port = args.freePorts ? await freePort() : 7233;
   const uiPort = args.freePorts ? await freePort() : 8233;
@@ -85,11 +115,18 @@ async function startTemporal(args: { dataDir: string; processes: ManagedProcess[
     ...(args.ui ? [] : ['--headless']),
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
-  args.processes.push(startProcess({ name: 'temporal', command: binary, args: cli, logFile: join(args.dataDir, 'logs', 'temporal.log') }));
+  args.processes.push(
+    startProcess({ name: 'temporal', command: binary, args: cli, logFile: join(args.dataDir, 'logs', 'temporal.log') }),
+  );
   return { address: `127.0.0.1:${port}`, uiUrl: args.ui ? `http://127.0.0.1:${uiPort}` : null };
 }
 
-async function startFerretDb(args: { dataDir: string; processes: ManagedProcess[]; log: (line: string) => void; freePorts: boolean }) {
+async function startFerretDb(args: {
+  dataDir: string;
+  processes: ManagedProcess[];
+  log: (line: string) => void;
+  freePorts: boolean;
+}) {
   const binary = ensureFerretDb(args.log);
   const port = args.freePorts ? await freePort() : 27017;
   const sqliteDir = join(args.dataDir, 'ferretdb');
@@ -103,7 +140,9 @@ async function startFerretDb(args: { dataDir: string; processes: ManagedProcess[
     '--telemetry=disable',
     '--log-level=warn',
   ];
-  args.processes.push(startProcess({ name: 'ferretdb', command: binary, args: cli, logFile: join(args.dataDir, 'logs', 'ferretdb.log') }));
+  args.processes.push(
+    startProcess({ name: 'ferretdb', command: binary, args: cli, logFile: join(args.dataDir, 'logs', 'ferretdb.log') }),
+  );
   return `mongodb://127.0.0.1:${port}/`;
 }
 
@@ -132,7 +171,12 @@ async function waitForMongo(uri: string, processes: ManagedProcess[]): Promise<v
   });
 }
 
-async function retryUntil(what: string, processes: ManagedProcess[], name: string, probe: () => Promise<void>): Promise<void> {
+async function retryUntil(
+  what: string,
+  processes: ManagedProcess[],
+  name: string,
+  probe: () => Promise<void>,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   let lastError: unknown;
   while (Date.now() < deadline) {

@@ -130,11 +130,13 @@ function stringify(value: unknown): string {
 }
 
 function errorMessage(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string')
+    return error.message;
   return String(error);
 }
 
 function positionOf(error: unknown): number | undefined {
-  if (error && typeof error === 'object' && 'position' in error && typeof error.position === 'number') return error.position;
+  if (error && typeof error === 'object' && 'position' in error && typeof error.position === 'number')
+    return error.position;
   return undefined;
 }

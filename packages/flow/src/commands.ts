@@ -129,7 +129,11 @@ function updateNode(doc: FlowDocument, nodeId: NodeId, patch: NodePatch): Comman
 }
 
 /** Sets or deletes an optional property (exactOptionalPropertyTypes: absent, never `undefined`). */
-function withOptional<K extends 'title' | 'settings'>(node: FlowNode, key: K, value: FlowNode[K] | undefined): FlowNode {
+function withOptional<K extends 'title' | 'settings'>(
+  node: FlowNode,
+  key: K,
+  value: FlowNode[K] | undefined,
+): FlowNode {
   const copy = { ...node };
   if (value === undefined) delete copy[key];
   else copy[key] = value as FlowNode[K] & {};
@@ -141,8 +145,10 @@ function addEdges(doc: FlowDocument, edges: FlowEdge[]): CommandResult {
   const nodeIds = new Set(doc.nodes.map((node) => node.id));
   for (const edge of edges) {
     if (ids.has(edge.id)) throw new FlowCommandError(`edge "${edge.id}" already exists`);
-    if (!nodeIds.has(edge.source)) throw new FlowCommandError(`edge "${edge.id}": source node "${edge.source}" does not exist`);
-    if (!nodeIds.has(edge.target)) throw new FlowCommandError(`edge "${edge.id}": target node "${edge.target}" does not exist`);
+    if (!nodeIds.has(edge.source))
+      throw new FlowCommandError(`edge "${edge.id}": source node "${edge.source}" does not exist`);
+    if (!nodeIds.has(edge.target))
+      throw new FlowCommandError(`edge "${edge.id}": target node "${edge.target}" does not exist`);
     ids.add(edge.id);
   }
   return {

@@ -1,3 +1,3 @@
-export * from './ids.ts';
-export * from './document.ts';
 export * from './commands.ts';
+export * from './document.ts';
+export * from './ids.ts';

@@ -69,6 +69,5 @@ export function defineStep<Input extends z.ZodObject, Output extends z.ZodType>(
   return definition;
 }
 
-/** Any step definition, for registries. */
-// biome-ignore lint/suspicious/noExplicitAny: the registry erases each step's own input/output types
-export type AnyStepDefinition = StepDefinition<any, any>;
+/** Any step definition, for registries (`run` uses method syntax, so concrete definitions fit without `any`). */
+export type AnyStepDefinition = StepDefinition<z.ZodObject, z.ZodType>;

@@ -26,7 +26,8 @@ export function toManifest(step: AnyStepDefinition): StepManifest {
     title: step.title,
     description: step.description,
     kind: step.kind,
-    category: step.category ?? (step.kind === 'trigger' ? 'Triggers' : step.kind === 'transform' ? 'Transform' : 'Actions'),
+    category:
+      step.category ?? (step.kind === 'trigger' ? 'Triggers' : step.kind === 'transform' ? 'Transform' : 'Actions'),
     keywords: step.keywords ?? [],
     inputSchema: z.toJSONSchema(step.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     outputSchema: z.toJSONSchema(step.output, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>,

@@ -8,7 +8,10 @@ export class StepError extends Error {
   /** Overrides the next retry delay (e.g. from a `Retry-After` header), clamped by the runtime. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options: { retryable: boolean; details?: unknown; retryAfterMs?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { retryable: boolean; details?: unknown; retryAfterMs?: number; cause?: unknown },
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StepError';
     this.retryable = options.retryable;

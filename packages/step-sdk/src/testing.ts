@@ -1,4 +1,5 @@
-import type { AnyStepDefinition } from './define-step.ts';
+import type { z } from 'zod';
+import type { StepDefinition } from './define-step.ts';
 import type { HttpPort, HttpRequest, HttpResponse, StepContext } from './ports.ts';
 
 /** A fake HTTP port that answers from a handler and records every request. */
@@ -33,7 +34,12 @@ export function createTestContext(options: TestContextOptions = {}): StepContext
       error: (message) => logs.push(message),
     },
     signal: new AbortController().signal,
-    run: { workflowId: 'test-run', nodeId: 'test_node', attempt: options.attempt ?? 1, idempotencyKey: 'test-run/test_node/1' },
+    run: {
+      workflowId: 'test-run',
+      nodeId: 'test_node',
+      attempt: options.attempt ?? 1,
+      idempotencyKey: 'test-run/test_node/1',
+    },
     credentials: {
       async get(slot) {
         const value = options.credentials?.[slot];
@@ -45,7 +51,11 @@ export function createTestContext(options: TestContextOptions = {}): StepContext
 }
 
 /** Runs a step the way the worker does: input validated by the step's schema, output validated too. */
-export async function runStep(step: AnyStepDefinition, rawInput: unknown, ctx: StepContext = createTestContext()) {
+export async function runStep<Input extends z.ZodObject, Output extends z.ZodType>(
+  step: StepDefinition<Input, Output>,
+  rawInput: unknown,
+  ctx: StepContext = createTestContext(),
+): Promise<z.infer<Output>> {
   if (!step.run) throw new Error(`step "${step.type}" has no run function`);
   const input = step.input.parse(rawInput);
   const output = await step.run(input, ctx);

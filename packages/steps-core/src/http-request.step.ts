@@ -48,7 +48,12 @@ export const httpRequestStep = defineStep({
       }
     }
     headers['idempotency-key'] ??= ctx.run.idempotencyKey;
-    const response = await ctx.http.request({ method: input.method, url: url.toString(), headers, ...(body === undefined ? {} : { body }) });
+    const response = await ctx.http.request({
+      method: input.method,
+      url: url.toString(),
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
     const parsed = parseBody(response.body, response.headers['content-type'] ?? '', input.responseFormat);
     if (response.status >= 200 && response.status < 300) {
       return { status: response.status, headers: response.headers, body: parsed };
