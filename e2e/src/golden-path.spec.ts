@@ -49,10 +49,10 @@ test('build, publish, trigger by webhook and watch a three-node flow succeed', a
 
   // Drag the three steps from the palette (searching for the last one).
   const canvas = page.getByTestId('canvas');
-  await page.getByTestId('palette-item-core.webhook').dragTo(canvas, { targetPosition: { x: 150, y: 200 } });
-  await page.getByTestId('palette-item-core.transform').dragTo(canvas, { targetPosition: { x: 450, y: 200 } });
+  await page.getByTestId('palette-item-core.webhook').dragTo(canvas, { targetPosition: { x: 120, y: 120 } });
+  await page.getByTestId('palette-item-core.transform').dragTo(canvas, { targetPosition: { x: 450, y: 280 } });
   await page.getByTestId('palette-search').fill('http');
-  await page.getByTestId('palette-item-http.request').dragTo(canvas, { targetPosition: { x: 750, y: 200 } });
+  await page.getByTestId('palette-item-http.request').dragTo(canvas, { targetPosition: { x: 780, y: 440 } });
   for (const id of ['webhook', 'transform', 'http_request']) await page.getByTestId(`node-${id}`).waitFor();
 
   // Connect webhook → transform → http_request by dragging between handles.
@@ -62,7 +62,7 @@ test('build, publish, trigger by webhook and watch a three-node flow succeed', a
   assert.equal(await page.locator('.react-flow__edge').count(), 2);
 
   // Configure the transform: two computed fields.
-  await page.getByTestId('node-transform').click();
+  await selectNode(page, 'transform');
   await page.getByTestId('field-fields-add').click();
   await page.getByTestId('field-fields-name-0').fill('customer');
   await page.getByTestId('field-fields-value-0').fill('{{ $uppercase(trigger.body.name) }}');
@@ -71,12 +71,11 @@ test('build, publish, trigger by webhook and watch a three-node flow succeed', a
   await page.getByTestId('field-fields-value-1').fill('{{ trigger.body.qty * 10 }}');
 
   // Configure the HTTP request: POST the transform's output to the local service.
-  await page.getByTestId('node-http_request').click();
+  await selectNode(page, 'http_request');
   await page.getByTestId('field-method').selectOption('POST');
   await page.getByTestId('field-url').fill(`${echo.url}/orders`);
   await page.getByTestId('field-body').fill('{{ steps.transform }}');
 
-  // Undo/redo works on the canvas: undo the body edit, redo it.
   await page.getByTestId('save-button').click();
   await expectText(page, 'editor-message', /Saved/);
 
@@ -154,6 +153,12 @@ async function connect(page: Page, from: string, to: string): Promise<void> {
   await page
     .locator(`[data-testid="node-${from}"] .react-flow__handle.source`)
     .dragTo(page.locator(`[data-testid="node-${to}"] .react-flow__handle.target`));
+}
+
+/** Clicks a node's title and waits until the inspector shows that node. */
+async function selectNode(page: Page, id: string): Promise<void> {
+  await page.getByTestId(`node-${id}`).locator('.step-node-id').click();
+  await page.getByTestId('node-id').filter({ hasText: new RegExp(`^${id}$`) }).waitFor();
 }
 
 async function expectText(page: Page, testId: string, pattern: RegExp): Promise<void> {
