@@ -4,12 +4,23 @@
  * 1. webhook → transform → HTTP request on the real stack: time from the webhook POST to the run's completion,
  *    over 20 sequential runs (median, p90, min, max).
  * 2. the interpreter alone on a transform-only chain (fake effects): cost per transform node.
+ * 3. large data by reference: a flow fetches a 50 MB JSON body, transforms it and posts it on, run by a worker in
+ *    its own process — duration and the worker's peak RSS (VmHWM).
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { threeNodeFlow } from '../e2e/src/flows.ts';
 import { startEchoService, startProduct } from '../e2e/src/harness.ts';
+import { builtinStepDefinitions } from '../packages/builtin-steps/src/index.ts';
 import type { ExecutionPlan } from '../packages/compiler/src/index.ts';
+import { compileFlow } from '../packages/compiler/src/index.ts';
+import { getTestStack, uniqueName } from '../packages/devstack/src/index.ts';
 import { createInitialState, executePlan } from '../packages/runtime/src/index.ts';
+import { toManifest } from '../packages/step-sdk/src/index.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 
@@ -18,7 +29,7 @@ async function webhookToCompletion(): Promise<void> {
   const echo = await startEchoService();
   try {
     const api = async (path: string, init?: RequestInit) => {
-      const response = await fetch(`${product.baseUrl}${path}`, {
+      const response = await product.api(path, {
         ...init,
         headers: { 'content-type': 'application/json' },
       });
@@ -119,6 +130,179 @@ function print(name: string, values: number[], unit: string): void {
   );
 }
 
-await transformCost();
-await webhookToCompletion();
+async function largePayload(): Promise<void> {
+  const megabytes = Number(process.env.BENCH_LARGE_MB ?? 50);
+  const items = Array.from({ length: Math.round((megabytes * 1024 * 1024) / 64) }, (_, i) => ({
+    id: i,
+    label: `row ${i}`.padEnd(30, '.'),
+    n: i % 97,
+  }));
+  const body = Buffer.from(JSON.stringify({ items }));
+  let postedBytes = 0;
+  const api = createServer((req, res) => {
+    if (req.url === '/big') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      res.end(body);
+      return;
+    }
+    req.on('data', (chunk: Buffer) => {
+      postedBytes += chunk.length;
+    });
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((done) => api.listen(0, '127.0.0.1', done));
+  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  const stack = await getTestStack();
+  const taskQueue = uniqueName('bench_large');
+  const worker = spawn(process.execPath, ['src/main.ts'], {
+    cwd: resolve(import.meta.dirname, '../worker'),
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      MONGODB_URI: stack.mongoUri,
+      MONGODB_DB: uniqueName('bench'),
+      TASK_QUEUE: taskQueue,
+      // The benchmark API listens on 127.0.0.1: production workers keep private networks closed.
+      PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((ready) =>
+    worker.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('polling') && ready()),
+  );
+  const manifests = new Map(builtinStepDefinitions.map(toManifest).map((m) => [m.type, m]));
+  const node = (id: string, type: string, config: Record<string, unknown>) => ({
+    id,
+    type,
+    typeVersion: 1,
+    position: { x: 0, y: 0 },
+    config,
+  });
+  const compiled = compileFlow(
+    {
+      schemaVersion: 1,
+      nodes: [
+        node('hook', 'core.webhook', {}),
+        node('fetch', 'http.request', { url: `${apiUrl}/big` }),
+        node('shape', 'core.transform', {
+          fields: [{ name: 'rows', value: '{{ steps.fetch.body.items[n < 50].{ "id": id, "n": n } }}' }],
+        }),
+        node('post', 'http.request', { method: 'POST', url: `${apiUrl}/store`, body: '{{ steps.shape.rows }}' }),
+      ],
+      edges: [
+        { id: 'a', source: 'hook', target: 'fetch' },
+        { id: 'b', source: 'fetch', target: 'shape' },
+        { id: 'c', source: 'shape', target: 'post' },
+      ],
+    },
+    { get: (type) => manifests.get(type) },
+    { flowId: 'bench-large', version: 1, defaultTaskQueue: taskQueue },
+  );
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+  const product = await startProduct();
+  try {
+    const t0 = performance.now();
+    const handle = await product.temporal.workflow.start('runFlow', {
+      taskQueue,
+      workflowId: uniqueName('run_large'),
+      args: [
+        {
+          plan: compiled.plan,
+          trigger: { body: {} },
+          run: { id: 'bench-large', workspaceId: 'bench', kind: 'manual' },
+        },
+      ],
+    });
+    const state = (await handle.result()) as { status: string };
+    const seconds = (performance.now() - t0) / 1000;
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))?.[1];
+    const historyBytes = JSON.stringify(await handle.fetchHistory()).length;
+    console.log(
+      `large data: ${(body.length / 1048576).toFixed(1)} MB fetched → transformed → ${(postedBytes / 1048576).toFixed(1)} MB posted: ${state.status} in ${seconds.toFixed(2)} s; worker peak RSS ${(Number(hwm) / 1024).toFixed(0)} MB; history ${(historyBytes / 1024).toFixed(1)} KB`,
+    );
+  } finally {
+    worker.kill('SIGTERM');
+    api.close();
+    await product.stop();
+  }
+}
+
+/** 4. Loop over 10,000 items with a transform-only body, on the real stack: slices evaluated by activities. */
+async function loopOverItems(): Promise<void> {
+  const { startWorker } = await import('../worker/src/index.ts');
+  const stack = await getTestStack();
+  const taskQueue = uniqueName('bench_loop');
+  const worker = await startWorker({
+    temporalAddress: stack.temporalAddress,
+    taskQueue,
+    http: { allowPrivateNetworks: true },
+  });
+  const product = await startProduct(); // for its Temporal client
+  try {
+    const manifests = new Map(builtinStepDefinitions.map(toManifest).map((m) => [m.type, m]));
+    const node = (id: string, type: string, config: Record<string, unknown>, parentId?: string) => ({
+      id,
+      type,
+      typeVersion: 1,
+      position: { x: 0, y: 0 },
+      config,
+      ...(parentId ? { parentId } : {}),
+    });
+    const compiled = compileFlow(
+      {
+        schemaVersion: 1,
+        nodes: [
+          node('hook', 'core.webhook', {}),
+          node('each', 'core.loop', { items: '{{ [1..10000] }}', concurrency: 10 }),
+          node(
+            'shape',
+            'core.transform',
+            {
+              fields: [
+                { name: 'id', value: '{{ item }}' },
+                { name: 'even', value: '{{ item % 2 = 0 }}' },
+              ],
+            },
+            'each',
+          ),
+        ],
+        edges: [{ id: 'a', source: 'hook', target: 'each' }],
+      },
+      { get: (type) => manifests.get(type) },
+      { flowId: 'bench-loop', version: 1, defaultTaskQueue: taskQueue },
+    );
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const client = product.temporal;
+    const durations: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const handle = await client.workflow.start('runFlow', {
+        taskQueue,
+        workflowId: uniqueName('run_loop'),
+        args: [
+          {
+            plan: compiled.plan,
+            trigger: { body: {} },
+            run: { id: uniqueName('bench-loop'), workspaceId: 'bench', kind: 'manual' },
+          },
+        ],
+      });
+      await handle.result();
+      durations.push(performance.now() - t0);
+    }
+    print('loop over 10,000 items (transform-only body), start → result', durations, 'ms');
+  } finally {
+    await worker.shutdown();
+    await product.stop();
+  }
+}
+
+const only = process.argv[2];
+if (!only || only === 'transform') await transformCost();
+if (!only || only === 'webhook') await webhookToCompletion();
+if (!only || only === 'large') await largePayload();
+if (!only || only === 'loop') await loopOverItems();
 process.exit(0);

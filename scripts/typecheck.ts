@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const projects = [
   ...globSync('packages/*/tsconfig.json', { cwd: root }),
+  ...globSync('packages/connectors/*/tsconfig.json', { cwd: root }),
   ...['web', 'server', 'worker', 'e2e', 'scripts'].map((dir) => `${dir}/tsconfig.json`),
 ].filter((file) => existsSync(resolve(root, file)));
 let failed = 0;

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { type Product, startEchoService, startProduct } from './harness.ts';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser, selectNode } from './browser.ts';
+import { type Product, signIn, startEchoService, startProduct } from './harness.ts';
 
 const artifacts = resolve(import.meta.dirname, '../artifacts');
 let product: Product;
@@ -18,20 +19,7 @@ let page: Page;
 
 before(async () => {
   [product, echo] = await Promise.all([startProduct(), startEchoService()]);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(15_000);
+  ({ browser, page } = await openBrowser());
 });
 
 after(async () => {
@@ -41,6 +29,7 @@ after(async () => {
 });
 
 test('build, publish, trigger by webhook and watch a three-node flow succeed', async () => {
+  await signIn(page, product);
   await page.goto(product.baseUrl);
   await page.getByTestId('new-flow-button').click();
   await page.getByTestId('new-flow-name').fill('Orders to CRM');
@@ -153,12 +142,6 @@ async function connect(page: Page, from: string, to: string): Promise<void> {
   await page
     .locator(`[data-testid="node-${from}"] .react-flow__handle.source`)
     .dragTo(page.locator(`[data-testid="node-${to}"] .react-flow__handle.target`));
-}
-
-/** Clicks a node's title and waits until the inspector shows that node. */
-async function selectNode(page: Page, id: string): Promise<void> {
-  await page.getByTestId(`node-${id}`).locator('.step-node-id').click();
-  await page.getByTestId('node-id').filter({ hasText: new RegExp(`^${id}$`) }).waitFor();
 }
 
 async function expectText(page: Page, testId: string, pattern: RegExp): Promise<void> {

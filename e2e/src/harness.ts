@@ -1,41 +1,104 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
+import { createKeyring } from '@pipewright/secrets';
 import { createApp } from '@pipewright/server';
-import { startWorker } from '@pipewright/worker';
+import { type StartWorkerOptions, startWorker } from '@pipewright/worker';
 import { Client, Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
+import type { Page } from 'playwright-core';
 
 export interface Product {
   baseUrl: string;
   temporal: Client;
+  /** The first user (admin), signed up when the product started. */
+  admin: { email: string; password: string };
+  /** An admin API token (`pw_…`) for setting things up from the test. */
+  token: string;
+  /** fetch against the product with the admin token (JSON content type when there is a body). */
+  api(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
+}
+
+const ADMIN = { email: 'admin@example.test', password: 'e2e password 123' };
+
+/** Signs up the first user (creating the workspace) and creates an API token with their session. */
+async function signUpAdmin(baseUrl: string): Promise<string> {
+  const signup = await fetch(`${baseUrl}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...ADMIN, name: 'E2E Admin', workspaceName: 'E2E' }),
+  });
+  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}: ${await signup.text()}`);
+  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const created = await fetch(`${baseUrl}/api/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-requested-with': 'pipewright' },
+    body: JSON.stringify({ name: 'e2e' }),
+  });
+  if (created.status !== 201) throw new Error(`token creation answered ${created.status}: ${await created.text()}`);
+  return ((await created.json()) as { token: string }).token;
+}
+
+/** Signs the browser in through the login page, as a user would. */
+export async function signIn(page: Page, product: Product): Promise<void> {
+  await page.goto(`${product.baseUrl}/login`);
+  await page.getByTestId('login-email').fill(product.admin.email);
+  await page.getByTestId('login-password').fill(product.admin.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('logout-button').waitFor();
 }
 
 /**
  * The whole product for a browser test or a benchmark: the suite's Temporal + FerretDB, a worker on its own task
  * queue, and the server (serving the built web from web/dist) on a free port.
  */
-export async function startProduct(): Promise<Product> {
+export async function startProduct(
+  options: { signUp?: boolean; rateLimits?: StartWorkerOptions['rateLimits'] } = {},
+): Promise<Product> {
   const stack = await getTestStack();
   const taskQueue = uniqueName('tq');
-  const worker = await startWorker({ temporalAddress: stack.temporalAddress, taskQueue });
+  const dbName = uniqueName('e2e');
+  // A throwaway master key, shared by the server (seals credentials) and the worker (opens them).
+  const keyring = createKeyring({ keys: [{ id: 'e2e', key: randomBytes(32) }], primary: 'e2e' });
+  const worker = await startWorker({
+    temporalAddress: stack.temporalAddress,
+    taskQueue,
+    mongo: { uri: stack.mongoUri, dbName },
+    keyring,
+    // The specs call echo services on 127.0.0.1: production workers keep private networks closed.
+    http: { allowPrivateNetworks: true },
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  });
   const mongo = await MongoClient.connect(stack.mongoUri);
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection });
   const app = await createApp({
-    db: mongo.db(uniqueName('e2e')),
+    db: mongo.db(dbName),
     temporal,
     taskQueue,
+    keyring,
     webDistDir: resolve(import.meta.dirname, '../../web/dist'),
   });
   const server: Server = createServer(app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // Without the sign-up, the first visit shows "Create your workspace" (and `token` is empty).
+  const token = options.signUp === false ? '' : await signUpAdmin(baseUrl);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     temporal,
+    admin: ADMIN,
+    token,
+    api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (token !== '') headers.set('authorization', `Bearer ${token}`);
+      if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      return fetch(`${baseUrl}${path}`, { ...init, headers });
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

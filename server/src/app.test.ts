@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { HealthResponse } from '@pipewright/api-contract';
+import { builtinStepDefinitions } from '@pipewright/builtin-steps';
 import type { StepManifest } from '@pipewright/step-sdk';
 import express from 'express';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { createApp } from './app.ts';
 import { createHealthRouter } from './health.routes.ts';
-import { type Harness, startHarness } from './test-support.ts';
+import { type Harness, signedInAgent, startHarness } from './test-support.ts';
 
 let harness: Harness;
 before(async () => {
@@ -47,12 +48,21 @@ describe('health', () => {
 
 describe('catalog and OpenAPI', () => {
   test('the catalog lists the built-in steps with their input schemas', async () => {
-    const response = await request(harness.app).get('/api/catalog').expect(200);
+    const response = await harness.api().get('/api/catalog').expect(200);
     const steps = (response.body as { steps: StepManifest[] }).steps;
-    assert.deepEqual(
-      steps.map((step) => step.type).sort(),
-      ['core.manual', 'core.transform', 'core.webhook', 'http.request'].sort(),
-    );
+    const types = steps.map((step) => step.type).sort();
+    // The catalog is the shared built-in list — the same one the core worker's registry runs.
+    assert.deepEqual(types, builtinStepDefinitions.map((step) => step.type).sort());
+    for (const type of [
+      'core.webhook',
+      'core.manual',
+      'core.transform',
+      'core.if',
+      'http.request',
+      'code.javascript',
+    ]) {
+      assert.ok(types.includes(type), `${type} is in the palette`);
+    }
     const http = steps.find((step) => step.type === 'http.request');
     assert.equal(http?.kind, 'action');
     assert.ok(http && 'properties' in http.inputSchema);
@@ -106,9 +116,11 @@ describe('catalog and OpenAPI', () => {
     assert.equal(createSchema.additionalProperties, false, 'strict bodies refuse unknown fields');
   });
 
-  test('unknown API routes answer a JSON 404', async () => {
-    const response = await request(harness.app).get('/api/nope').expect(404);
+  test('unknown API routes answer a JSON 404 (401 before that when signed out)', async () => {
+    const response = await harness.api().get('/api/nope').expect(404);
     assert.equal(response.body.error.code, 'not_found');
+    const anonymous = await request(harness.app).get('/api/nope').expect(401);
+    assert.equal(anonymous.body.error.code, 'unauthenticated');
   });
 });
 
@@ -129,7 +141,7 @@ describe('static web app', () => {
       assert.match(asset.text, /console\.log/);
       const deepLink = await request(app).get('/flows/flw_abc/edit').expect(200);
       assert.match(deepLink.text, /<title>Pipewright<\/title>/);
-      const api = await request(app).get('/api/nope').expect(404);
+      const api = await signedInAgent(app, harness.admin.token).get('/api/nope').expect(404);
       assert.equal(api.body.error.code, 'not_found');
       await request(app).get('/hooks').expect(404);
     } finally {

@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { builtinStepDefinitions } from '@pipewright/builtin-steps';
+import type { Keyring } from '@pipewright/secrets';
+import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Db } from 'mongodb';
+import { createAuthModule, ensureAuthIndexes } from './auth/auth-module.ts';
 import { createCatalogRouter } from './catalog.routes.ts';
 import { CatalogService } from './catalog.service.ts';
+import { createCredentialsModule } from './credentials/credentials.module.ts';
 import { createErrorHandler, unknownApiRoute } from './errors.ts';
 import { FlowVersionsRepository } from './flow-versions.repository.ts';
 import { FlowsRepository } from './flows.repository.ts';
@@ -13,21 +18,36 @@ import { FlowsService } from './flows.service.ts';
 import { createHealthRouter } from './health.routes.ts';
 import { createHooksRouter } from './hooks.routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { createResumeRouters } from './resume.routes.ts';
+import { ResumeLinks } from './resume-links.ts';
 import { RunsRepository } from './runs.repository.ts';
 import { createRunsRouter } from './runs.routes.ts';
 import { RunsService } from './runs.service.ts';
+import { createTriggerRoutes } from './schedules.routes.ts';
+import { SchedulesService } from './schedules.service.ts';
+import { StepPackagesRepository } from './step-packages.repository.ts';
+import { createStepPackagesRouter } from './step-packages.routes.ts';
+import { StepPackagesService } from './step-packages.service.ts';
+import { StepTestService } from './step-test.service.ts';
 import { TriggersService } from './triggers.service.ts';
+import { createVersionsRouter } from './versions.routes.ts';
+import { VersionsService } from './versions.service.ts';
 
 export interface AppDeps {
   db: Db;
   temporal: Client;
   /** Task queue of the runFlow workflow, and the default for step activities. */
   taskQueue: string;
-  workspaceId?: string;
   /** The built web app (web/dist); served with an index.html fallback when the folder exists. */
   webDistDir?: string;
   publicBaseUrl?: string;
   log?: (message: string, error: unknown) => void;
+  /** Master keys for credentials (see @pipewright/secrets `loadKeyring`); without them credential writes answer 503. */
+  keyring?: Keyring;
+  /** Step types the catalog offers (and whose credential types admins can create); default: every built-in step. */
+  steps?: AnyStepDefinition[];
+  /** Signs resume links of event Waits (`RESUME_URL_SECRET`); default: a secret generated once and kept in Mongo. */
+  resumeUrlSecret?: string;
 }
 
 const defaultLog = (message: string, error: unknown): void => {
@@ -39,25 +59,49 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await new FlowsRepository(db).ensureIndexes();
   await new FlowVersionsRepository(db).ensureIndexes();
   await new RunsRepository(db).ensureIndexes();
+  await new StepPackagesRepository(db).ensureIndexes();
+  await ensureAuthIndexes(db);
 }
 
 /** Wires repositories → services → routes into an Express app; does not listen and reads no environment. */
 export async function createApp(deps: AppDeps): Promise<express.Express> {
-  const workspaceId = deps.workspaceId ?? 'default';
   const log = deps.log ?? defaultLog;
   await ensureIndexes(deps.db);
 
+  // Every /api route below reads the caller's workspace and role from res.locals.auth (auth/auth-context.ts).
+  const auth = createAuthModule(deps.db);
   const flowRecords = new FlowsRepository(deps.db);
   const versions = new FlowVersionsRepository(deps.db);
-  const catalog = new CatalogService({ defaultTaskQueue: deps.taskQueue });
+  const steps = deps.steps ?? builtinStepDefinitions;
+  const stepPackages = new StepPackagesService({
+    repository: new StepPackagesRepository(deps.db),
+    temporal: deps.temporal,
+    coreTaskQueue: deps.taskQueue,
+    builtinTypes: steps.map((step) => step.type),
+  });
+  const catalog = new CatalogService({ steps, defaultTaskQueue: deps.taskQueue, packages: stepPackages });
   const flows = new FlowsService({ flows: flowRecords, versions, catalog });
+  const resumeLinks = new ResumeLinks({ db: deps.db, publicBaseUrl: deps.publicBaseUrl, secret: deps.resumeUrlSecret });
   const runs = new RunsService({
     runs: new RunsRepository(deps.db),
     versions,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
+    resumeLinks,
   });
-  const triggers = new TriggersService({ flows, flowRecords, catalog, runs });
+  const resume = createResumeRouters({ runs, links: resumeLinks, temporal: deps.temporal });
+  const triggers = new TriggersService({ flows, flowRecords, catalog, runs, temporal: deps.temporal });
+  const schedules = new SchedulesService({ temporal: deps.temporal, taskQueue: deps.taskQueue, flows });
+  flows.setPublishHooks(schedules);
+  const versionOps = new VersionsService({ flows, catalog, runs });
+  const stepTests = new StepTestService({ flows, catalog, runs, temporal: deps.temporal });
+  const credentials = await createCredentialsModule({
+    db: deps.db,
+    steps,
+    keyring: deps.keyring,
+    audit: auth.audit,
+    publicBaseUrl: deps.publicBaseUrl,
+  });
   const openApi = buildOpenApiDocument({ publicBaseUrl: deps.publicBaseUrl });
 
   const app = express();
@@ -65,16 +109,24 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   app.set('trust proxy', false);
 
   const api = express.Router();
+  api.use(auth.authenticate);
   api.use(express.json({ limit: '5mb' }));
   api.use(createHealthRouter({ db: deps.db, temporal: deps.temporal }));
+  api.use(auth.router);
+  api.use(createStepPackagesRouter({ packages: stepPackages, audit: auth.audit }));
   api.use(createCatalogRouter({ catalog }));
-  api.use(createFlowsRouter({ flows, triggers, workspaceId }));
-  api.use(createRunsRouter({ runs, workspaceId, log }));
+  api.use(createFlowsRouter({ flows, triggers, audit: auth.audit }));
+  api.use(createRunsRouter({ runs, log }));
+  api.use(resume.api);
+  api.use(createTriggerRoutes({ schedules, triggers }));
+  api.use(createVersionsRouter({ versions: versionOps, stepTests, audit: auth.audit }));
+  api.use(credentials.router);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
   api.use(unknownApiRoute);
   app.use('/api', api);
+  app.use('/hooks/resume', resume.hooks, unknownApiRoute);
   app.use('/hooks', createHooksRouter({ triggers }), unknownApiRoute);
 
   if (deps.webDistDir !== undefined && existsSync(path.join(deps.webDistDir, 'index.html'))) {

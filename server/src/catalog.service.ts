@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { builtinStepDefinitions } from '@pipewright/builtin-steps';
 import {
   type CatalogLookup,
   type CompileError,
@@ -7,26 +8,63 @@ import {
   type ExecutionPlan,
 } from '@pipewright/compiler';
 import { type AnyStepDefinition, type StepManifest, toManifest } from '@pipewright/step-sdk';
-import { builtinSteps } from '@pipewright/steps-core';
+import type { PackageCatalog } from './step-packages.service.ts';
 
 export type CompileOutcome = { ok: true; plan: ExecutionPlan } | { ok: false; errors: CompileError[] };
 
-/** The step catalog the server serves to the editor and compiles against. */
-export class CatalogService {
-  readonly manifests: StepManifest[];
-  readonly #lookup: CatalogLookup;
-  readonly #defaultTaskQueue: string;
+/** Where the catalog finds the workspace's published step packages (StepPackagesService). */
+export interface PackageCatalogSource {
+  catalog(workspaceId: string, options: { live: boolean }): Promise<PackageCatalog>;
+}
 
-  constructor(input: { steps?: AnyStepDefinition[]; defaultTaskQueue: string }) {
-    this.manifests = (input.steps ?? builtinSteps).map(toManifest);
-    const byType = new Map(this.manifests.map((manifest) => [manifest.type, manifest]));
-    this.#lookup = { get: (type) => byType.get(type) };
+/**
+ * The step catalog the server serves to the editor and compiles against: the built-in steps plus the steps of the
+ * workspace's published packages (each on its package's task queue, older versions kept for pinned nodes).
+ */
+export class CatalogService {
+  /** The built-in steps (the same in every workspace). */
+  readonly manifests: StepManifest[];
+  readonly #builtins: Map<string, StepManifest>;
+  readonly #defaultTaskQueue: string;
+  readonly #packages: PackageCatalogSource | undefined;
+
+  constructor(input: { steps?: AnyStepDefinition[]; defaultTaskQueue: string; packages?: PackageCatalogSource }) {
+    this.manifests = (input.steps ?? builtinStepDefinitions).map(toManifest);
+    this.#builtins = new Map(this.manifests.map((manifest) => [manifest.type, manifest]));
     this.#defaultTaskQueue = input.defaultTaskQueue;
+    this.#packages = input.packages;
+  }
+
+  /** What the palette offers in a workspace: built-ins, then each package's current steps with live status. */
+  async forWorkspace(workspaceId: string): Promise<StepManifest[]> {
+    const packages = await this.#packages?.catalog(workspaceId, { live: true });
+    return [...this.manifests, ...(packages?.current ?? [])];
+  }
+
+  /** Looks a type up for the compiler: built-ins, then the node's pinned package version, then the current one. */
+  async lookupFor(workspaceId: string): Promise<CatalogLookup> {
+    const packages = await this.#packages?.catalog(workspaceId, { live: false });
+    const current = new Map((packages?.current ?? []).map((manifest) => [manifest.type, manifest]));
+    const all = packages?.all ?? [];
+    return {
+      get: (type, version) =>
+        this.#builtins.get(type) ??
+        (version === undefined ? undefined : all.find((entry) => entry.type === type && entry.version === version)) ??
+        current.get(type),
+    };
   }
 
   /** Compiles a document into a hashed plan: hash = sha256 hex of the canonical plan with an empty hash. */
-  compile(document: unknown, target: { flowId: string; version: number }): CompileOutcome {
-    const result = compileFlow(document, this.#lookup, { ...target, defaultTaskQueue: this.#defaultTaskQueue });
+  async compile(
+    document: unknown,
+    target: { flowId: string; version: number; workspaceId: string },
+  ): Promise<CompileOutcome> {
+    const lookup = await this.lookupFor(target.workspaceId);
+    const result = compileFlow(document, lookup, {
+      flowId: target.flowId,
+      version: target.version,
+      defaultTaskQueue: this.#defaultTaskQueue,
+    });
     if (!result.ok) return result;
     const unhashed: ExecutionPlan = { ...result.plan, version: target.version, hash: '' };
     const hash = createHash('sha256').update(canonicalJson(unhashed)).digest('hex');

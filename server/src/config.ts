@@ -6,9 +6,9 @@ export interface ServerConfig {
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
-  workspaceId: string;
   webDistDir: string | undefined;
   publicBaseUrl: string | undefined;
+  resumeUrlSecret: string | undefined;
 }
 
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -22,8 +22,8 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     temporalAddress: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TASK_QUEUE || 'pipewright-core',
-    workspaceId: env.WORKSPACE_ID || 'default',
     webDistDir: env.WEB_DIST_DIR || undefined,
     publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
+    resumeUrlSecret: env.RESUME_URL_SECRET || undefined,
   };
 }

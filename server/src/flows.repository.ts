@@ -11,6 +11,8 @@ const flowRecordSchema = z.object({
   revision: z.number().int(),
   latestVersion: z.number().int().nullable(),
   webhookToken: z.string(),
+  /** Signs webhook deliveries; flows created before it existed get one lazily (never sent to clients). */
+  webhookSecret: z.string().optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -146,6 +148,23 @@ export class FlowsRepository {
       { $set: { latestVersion: input.next } },
     );
     return result.modifiedCount === 1;
+  }
+
+  /**
+   * Sets the webhook secret: `onlyIfMissing` makes the lazy first secret race-safe (one writer wins, the others
+   * re-read it); rotation replaces it.
+   */
+  async setWebhookSecret(input: {
+    workspaceId: string;
+    id: string;
+    secret: string;
+    onlyIfMissing: boolean;
+  }): Promise<boolean> {
+    const filter = input.onlyIfMissing
+      ? { _id: input.id, workspaceId: input.workspaceId, webhookSecret: { $exists: false } }
+      : { _id: input.id, workspaceId: input.workspaceId };
+    const result = await this.#flows.updateOne(filter, { $set: { webhookSecret: input.secret } });
+    return result.matchedCount === 1;
   }
 
   async delete(workspaceId: string, id: string): Promise<boolean> {

@@ -1,6 +1,8 @@
 import { createFlowBody, manualRunBody, updateFlowBody } from '@pipewright/api-contract';
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
+import type { AuditService } from './auth/audit.service.ts';
+import { getAuth, requireRole } from './auth/auth-context.ts';
 import { parseRequest } from './errors.ts';
 import type { FlowsService } from './flows.service.ts';
 import type { TriggersService } from './triggers.service.ts';
@@ -10,50 +12,57 @@ const versionParam = z.coerce.number().int().min(1);
 export function createFlowsRouter(deps: {
   flows: FlowsService;
   triggers: TriggersService;
-  workspaceId: string;
+  audit: AuditService;
 }): Router {
-  const { flows, triggers, workspaceId } = deps;
+  const { flows, triggers, audit } = deps;
   const router = Router();
+  const workspaceOf = (res: Response): string => getAuth(res).workspaceId;
 
-  router.get('/flows', async (_req, res) => {
-    res.json({ items: await flows.list(workspaceId) });
+  router.get('/flows', requireRole('viewer'), async (_req, res) => {
+    res.json({ items: await flows.list(workspaceOf(res)) });
   });
 
-  router.post('/flows', async (req, res) => {
+  router.post('/flows', requireRole('builder'), async (req, res) => {
     const body = parseRequest(createFlowBody, req.body);
-    res.status(201).json(await flows.create(workspaceId, body));
+    res.status(201).json(await flows.create(workspaceOf(res), body));
   });
 
-  router.get('/flows/:id', async (req, res) => {
-    res.json(await flows.get(workspaceId, req.params.id));
+  router.get('/flows/:id', requireRole('viewer'), async (req, res) => {
+    res.json(await flows.get(workspaceOf(res), req.params.id));
   });
 
-  router.put('/flows/:id', async (req, res) => {
+  router.put('/flows/:id', requireRole('builder'), async (req, res) => {
     const body = parseRequest(updateFlowBody, req.body);
-    res.json(await flows.update(workspaceId, req.params.id, body));
+    res.json(await flows.update(workspaceOf(res), req.params.id, body));
   });
 
-  router.delete('/flows/:id', async (req, res) => {
-    await flows.delete(workspaceId, req.params.id);
+  router.delete('/flows/:id', requireRole('builder'), async (req, res) => {
+    await flows.delete(workspaceOf(res), req.params.id);
     res.status(204).end();
   });
 
-  router.post('/flows/:id/publish', async (req, res) => {
-    res.status(201).json(await flows.publish(workspaceId, req.params.id));
+  router.post('/flows/:id/publish', requireRole('builder'), async (req, res) => {
+    const published = await flows.publish(workspaceOf(res), req.params.id);
+    await audit.record(getAuth(res), {
+      action: 'flow.publish',
+      target: { type: 'flow', id: req.params.id },
+      details: { version: published.version },
+    });
+    res.status(201).json(published);
   });
 
-  router.get('/flows/:id/versions', async (req, res) => {
-    res.json({ items: await flows.listVersions(workspaceId, req.params.id) });
+  router.get('/flows/:id/versions', requireRole('viewer'), async (req, res) => {
+    res.json({ items: await flows.listVersions(workspaceOf(res), req.params.id) });
   });
 
-  router.get('/flows/:id/versions/:version', async (req, res) => {
+  router.get('/flows/:id/versions/:version', requireRole('viewer'), async (req, res) => {
     const version = parseRequest(versionParam, req.params.version, 'version');
-    res.json(await flows.getVersion(workspaceId, req.params.id, version));
+    res.json(await flows.getVersion(workspaceOf(res), req.params.id, version));
   });
 
-  router.post('/flows/:id/runs', async (req, res) => {
+  router.post('/flows/:id/runs', requireRole('builder'), async (req, res) => {
     const body = parseRequest(manualRunBody, req.body);
-    res.status(202).json(await triggers.startManual(workspaceId, req.params.id, body));
+    res.status(202).json(await triggers.startManual(workspaceOf(res), req.params.id, body));
   });
 
   return router;

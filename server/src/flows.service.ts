@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   CreateFlowBody,
   FlowDetail,
@@ -6,6 +7,7 @@ import type {
   FlowVersionSummary,
   UpdateFlowBody,
 } from '@pipewright/api-contract';
+import { type CompileError, canonicalJson, type ExecutionPlan } from '@pipewright/compiler';
 import { emptyFlowDocument, type FlowDocument, flowDocumentSchema } from '@pipewright/flow';
 import type { CatalogService } from './catalog.service.ts';
 import { ApiError, notFound } from './errors.ts';
@@ -15,18 +17,39 @@ import type {
   FlowVersionsRepository,
 } from './flow-versions.repository.ts';
 import type { DraftChanges, FlowRecord, FlowSummaryRecord, FlowsRepository } from './flows.repository.ts';
-import { newFlowId, newWebhookToken } from './ids.ts';
+import { newFlowId, newWebhookSecret, newWebhookToken } from './ids.ts';
+import { parsePlan } from './plan.schema.ts';
+import { embedSubflows } from './subflow-embedding.ts';
+import { webhookSecretHint } from './webhook-verify.ts';
+
+/**
+ * What must happen around a publish besides storing the version (schedules live in Temporal): `check` may refuse
+ * the compiled plan with located errors before anything is stored; `afterPublish` syncs triggers once it is live.
+ * Rollback publishes through `publishDocument` too, so it gets both.
+ */
+export interface PublishHooks {
+  check(plan: ExecutionPlan): CompileError[];
+  afterPublish(workspaceId: string, flowId: string, version: number): Promise<void>;
+  /** A deleted flow's schedule must stop firing (its plan travels inside the schedule). */
+  afterDelete(flowId: string): Promise<void>;
+}
 
 /** Flow drafts and their published versions, scoped to one workspace per call. */
 export class FlowsService {
   readonly #flows: FlowsRepository;
   readonly #versions: FlowVersionsRepository;
   readonly #catalog: CatalogService;
+  #publishHooks: PublishHooks | undefined;
 
   constructor(deps: { flows: FlowsRepository; versions: FlowVersionsRepository; catalog: CatalogService }) {
     this.#flows = deps.flows;
     this.#versions = deps.versions;
     this.#catalog = deps.catalog;
+  }
+
+  /** Set once at wiring time (the schedules service needs this service, so it cannot be a constructor dep). */
+  setPublishHooks(hooks: PublishHooks): void {
+    this.#publishHooks = hooks;
   }
 
   async list(workspaceId: string): Promise<FlowSummary[]> {
@@ -46,6 +69,7 @@ export class FlowsService {
       revision: 0,
       latestVersion: null,
       webhookToken: newWebhookToken(),
+      webhookSecret: newWebhookSecret(),
       createdAt: now,
       updatedAt: now,
     };
@@ -84,23 +108,42 @@ export class FlowsService {
     const deleted = await this.#flows.delete(workspaceId, id);
     if (!deleted) throw notFound('Flow', id);
     await this.#versions.deleteForFlow(workspaceId, id);
+    await this.#publishHooks?.afterDelete(id);
   }
 
   /** Compiles the current draft into the next version; the unique (flow, version) index guards concurrent publishes. */
   async publish(workspaceId: string, id: string): Promise<FlowVersionSummary> {
     const flow = await this.getRecord(workspaceId, id);
-    const document = parseDocument(flow.documentJson);
+    return this.publishDocument(flow, flow.documentJson);
+  }
+
+  /** Compiles `documentJson` (the draft, or an old version's document on rollback) into the flow's next version. */
+  async publishDocument(flow: FlowRecord, documentJson: string): Promise<FlowVersionSummary> {
+    const { workspaceId, _id: id } = flow;
+    const document = parseDocument(documentJson);
     const version = (flow.latestVersion ?? 0) + 1;
-    const compiled = this.#catalog.compile(document, { flowId: flow._id, version });
-    if (!compiled.ok) throw compileFailed(compiled.errors);
+    const compiled = await this.#catalog.compile(document, { flowId: flow._id, version, workspaceId });
+    const handler = await this.#errorHandlerFor(workspaceId, flow._id, document);
+    const handlerErrors = 'error' in handler ? [handler.error] : [];
+    if (!compiled.ok) throw compileFailed([...compiled.errors, ...handlerErrors]);
+    const withSubflows = await embedSubflows({
+      plan: compiled.plan,
+      flowId: flow._id,
+      lookup: (target) => this.#latestPlanOf(workspaceId, target),
+    });
+    const subflowErrors = withSubflows.ok ? [] : withSubflows.errors;
+    if (!withSubflows.ok || handlerErrors.length > 0) throw compileFailed([...subflowErrors, ...handlerErrors]);
+    const plan = 'embedded' in handler ? withErrorHandler(withSubflows.plan, handler.embedded) : withSubflows.plan;
+    const triggerErrors = this.#publishHooks?.check(plan) ?? [];
+    if (triggerErrors.length > 0) throw compileFailed(triggerErrors);
     const record: FlowVersionRecord = {
       _id: `${flow._id}:${version}`,
       workspaceId,
       flowId: flow._id,
       version,
-      documentJson: flow.documentJson,
-      planJson: JSON.stringify(compiled.plan),
-      hash: compiled.plan.hash,
+      documentJson,
+      planJson: JSON.stringify(plan),
+      hash: plan.hash,
       createdAt: new Date(),
     };
     const inserted = await this.#versions.insert(record);
@@ -114,7 +157,54 @@ export class FlowsService {
         `Version ${version} of this flow was published by someone else just now; try again`,
       );
     }
+    await this.#publishHooks?.afterPublish(workspaceId, id, version);
     return toVersionSummary(record);
+  }
+
+  /**
+   * The flow-level error handler named by `settings.errorFlowId`: the latest published plan of another flow of this
+   * workspace, embedded so runs need no lookup.  Its own handler is dropped (handlers do not chain).
+   */
+  async #errorHandlerFor(
+    workspaceId: string,
+    flowId: string,
+    document: FlowDocument,
+  ): Promise<{ embedded: ErrorHandler } | { error: HandlerError } | { none: true }> {
+    const handlerId = document.settings?.errorFlowId;
+    if (handlerId === undefined) return { none: true };
+    const refuse = (why: string) => ({
+      error: { code: 'invalid_error_handler', field: 'settings.errorFlowId', message: `Error handler: ${why}` },
+    });
+    if (handlerId === flowId) return refuse('a flow cannot be its own error handler; choose another flow');
+    const handlerFlow = await this.#flows.findById(workspaceId, handlerId);
+    if (!handlerFlow) return refuse(`there is no flow "${handlerId}" in this workspace`);
+    if (handlerFlow.latestVersion === null) {
+      return refuse(`flow "${handlerFlow.name}" has no published version yet; publish it first`);
+    }
+    const version = await this.#versions.find(workspaceId, handlerId, handlerFlow.latestVersion);
+    if (!version) return refuse(`flow "${handlerFlow.name}" has no published version yet; publish it first`);
+    const { errorHandler: _chained, ...plan } = parsePlan(version.planJson);
+    return { embedded: { flowId: handlerId, version: version.version, plan } };
+  }
+
+  /** A draft's plan with its sub-flows embedded (draft runs from the editor call published children too). */
+  async withSubflows(workspaceId: string, flowId: string, plan: ExecutionPlan): Promise<ExecutionPlan> {
+    const embedded = await embedSubflows({ plan, flowId, lookup: (target) => this.#latestPlanOf(workspaceId, target) });
+    if (!embedded.ok) throw compileFailed(embedded.errors);
+    return embedded.plan;
+  }
+
+  /** A flow's latest published plan, for embedding as a sub-flow. */
+  async #latestPlanOf(
+    workspaceId: string,
+    flowId: string,
+  ): Promise<{ name: string; version: number; plan: ExecutionPlan } | { error: string }> {
+    const target = await this.#flows.findById(workspaceId, flowId);
+    if (!target) return { error: `there is no flow "${flowId}" in this workspace` };
+    const version =
+      target.latestVersion === null ? null : await this.#versions.find(workspaceId, flowId, target.latestVersion);
+    if (!version) return { error: `flow "${target.name}" has no published version yet; publish it first` };
+    return { name: target.name, version: version.version, plan: parsePlan(version.planJson) };
   }
 
   async listVersions(workspaceId: string, flowId: string): Promise<FlowVersionSummary[]> {
@@ -137,6 +227,15 @@ export class FlowsService {
     if (!record) throw notFound('Version', `${flowId}@${version}`);
     return record;
   }
+}
+
+type ErrorHandler = NonNullable<ExecutionPlan['errorHandler']>;
+type HandlerError = { code: string; field: string; message: string };
+
+/** The plan with its error handler embedded, re-hashed (the hash covers everything a run executes). */
+function withErrorHandler(plan: ExecutionPlan, errorHandler: ErrorHandler): ExecutionPlan {
+  const unhashed: ExecutionPlan = { ...plan, errorHandler, hash: '' };
+  return { ...unhashed, hash: createHash('sha256').update(canonicalJson(unhashed)).digest('hex') };
 }
 
 export function compileFailed(
@@ -170,6 +269,7 @@ function toDetail(record: FlowRecord): FlowDetail {
     document: parseDocument(record.documentJson),
     createdAt: record.createdAt.toISOString(),
     webhookPath: `/hooks/${record.webhookToken}`,
+    ...(record.webhookSecret === undefined ? {} : { webhookSecretHint: webhookSecretHint(record.webhookSecret) }),
   };
 }
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FlowDetail, FlowSummary, FlowVersionDetail, FlowVersionSummary } from '@pipewright/api-contract';
-import request from 'supertest';
 import { type Harness, startHarness, webhookToHttpDocument } from './test-support.ts';
 
 let harness: Harness;
@@ -12,7 +11,7 @@ after(async () => {
   await harness?.stop();
 });
 
-const api = () => request(harness.app);
+const api = () => harness.api();
 
 async function createFlow(body: Record<string, unknown>): Promise<FlowDetail> {
   const response = await api().post('/api/flows').send(body).expect(201);

@@ -1,17 +1,26 @@
-import express, { type Request, Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import { ApiError } from './errors.ts';
-import type { TriggersService, WebhookRequest } from './triggers.service.ts';
+import { notPublished, type TriggersService, type WebhookRequest, type WebhookTarget } from './triggers.service.ts';
 
-const BODY_LIMIT = '1mb';
 /** Credentials never enter a run's history. */
 const DROPPED_HEADERS = new Set(['cookie', 'authorization']);
+const DUPLICATE_HEADER = 'x-pipewright-duplicate';
 
-/** Webhook ingress: `/hooks/:token` starts a run of the flow's latest published version with the request as trigger output. */
+/**
+ * Webhook ingress: `/hooks/:token` starts a run of the flow's latest published version with the request as trigger
+ * output.  Order of refusals: unknown token 404 → method 405 → content type 415 → body size 413 → signature or
+ * timestamp 401; then a repeated delivery id answers with the first run (header `x-pipewright-duplicate: true`).
+ */
 export function createHooksRouter(deps: { triggers: TriggersService }): Router {
   const router = Router();
-  // The raw body is kept as bytes (signature checks will need them) and decoded by content type below.
-  router.all('/:token', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
+  router.all('/:token', async (req, res) => {
     const target = await deps.triggers.findWebhookTarget(req.params.token ?? '');
+    const { plan, config } = target;
+    if (plan === null) {
+      // Still read (and size-check) the body, so an unpublished flow answers like a published one would.
+      await readRawBody(req, res, config.maxBodyBytes);
+      throw notPublished(target.flow, 404);
+    }
     if (!target.acceptedMethods.includes(req.method)) {
       res.set('allow', target.acceptedMethods.join(', '));
       throw new ApiError(
@@ -20,15 +29,76 @@ export function createHooksRouter(deps: { triggers: TriggersService }): Router {
         `This webhook accepts ${target.acceptedMethods.join(' or ')}, not ${req.method}`,
       );
     }
+    checkContentType(req, config.contentTypes);
+    const rawBody = await readRawBody(req, res, config.maxBodyBytes);
+    const headers = forwardedHeaders(req);
+    await deps.triggers.verify(target, headers, rawBody);
     const request: WebhookRequest = {
       method: req.method,
-      headers: forwardedHeaders(req),
+      headers,
       query: { ...req.query },
-      body: decodeBody(req),
+      body: decodeBody(req, rawBody),
     };
-    res.status(202).json(await deps.triggers.startWebhook(target, request));
+    const started = await deps.triggers.startWebhook({ ...target, plan }, request);
+    if (started.duplicate) res.set(DUPLICATE_HEADER, 'true');
+    if (config.responseMode === 'immediate') {
+      res.status(202).json({ runId: started.runId });
+      return;
+    }
+    await answerWithRun(res, deps.triggers, { ...target, plan }, started.runId);
   });
   return router;
+}
+
+async function answerWithRun(
+  res: Response,
+  triggers: TriggersService,
+  target: Pick<WebhookTarget, 'config'> & { plan: NonNullable<WebhookTarget['plan']> },
+  runId: string,
+): Promise<void> {
+  const outcome = await triggers.awaitWebhookOutcome(target, runId);
+  res.set('x-pipewright-run-id', runId);
+  if (outcome.status === 'succeeded') res.status(200).json(outcome.output);
+  else if (outcome.status === 'failed') {
+    res.status(500).json({ error: { code: 'run_failed', message: outcome.message, runId } });
+  } else res.status(202).json({ runId, status: 'running' });
+}
+
+/** The body as bytes (signatures are over the exact bytes), with the flow's own size limit (413 over it). */
+async function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+  await new Promise<void>((resolve, reject) => {
+    express.raw({ type: () => true, limit })(req, res, (error?: unknown) => {
+      if (error === undefined || error === null) resolve();
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+  const raw: unknown = req.body;
+  return Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+function mediaTypeOf(req: Request): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** 415 unless the media type is listed (`type/*` and `*\/*` entries allowed); a request without a body passes. */
+function checkContentType(req: Request, accepted: string[]): void {
+  if (!hasBody(req)) return;
+  const received = mediaTypeOf(req);
+  const ok = accepted.some((entry) => {
+    const pattern = entry.trim().toLowerCase();
+    if (pattern === '*/*' || pattern === received) return true;
+    return pattern.endsWith('/*') && received.startsWith(pattern.slice(0, -1));
+  });
+  if (ok) return;
+  throw new ApiError(
+    415,
+    'unsupported_media_type',
+    `Content type ${received === '' ? '(none)' : `"${received}"`} is not accepted here; send one of ${accepted.join(', ')}`,
+  );
 }
 
 function forwardedHeaders(req: Request): Record<string, string> {
@@ -41,11 +111,10 @@ function forwardedHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
-function decodeBody(req: Request): unknown {
-  const raw: unknown = req.body;
-  if (!Buffer.isBuffer(raw) || raw.length === 0) return null;
+function decodeBody(req: Request, raw: Buffer): unknown {
+  if (raw.length === 0) return null;
   const text = raw.toString('utf8');
-  const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+  const contentType = mediaTypeOf(req);
   if (contentType.includes('json')) {
     try {
       return JSON.parse(text);
@@ -54,7 +123,7 @@ function decodeBody(req: Request): unknown {
       throw new ApiError(400, 'invalid_json', `Request body is not valid JSON: ${reason}`);
     }
   }
-  if (contentType.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text));
+  if (contentType === 'application/x-www-form-urlencoded') return formFields(new URLSearchParams(text));
   return text;
 }
 

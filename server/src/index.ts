@@ -1,3 +1,4 @@
+import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
 import { Client, Connection } from '@temporalio/client';
 import { type Db, MongoClient } from 'mongodb';
 import type { AppDeps } from './app.ts';
@@ -24,6 +25,8 @@ export interface ServerDeps extends AppDeps {
  */
 export async function connectServerDeps(env: Record<string, string | undefined>): Promise<ServerDeps> {
   const config = readServerConfig(env);
+  const keyring = loadKeyring(env);
+  if (!keyring) console.warn(`[server] no master keys: credentials cannot be saved or used (${MASTER_KEYS_HELP})`);
   const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 10_000 });
   await mongo.connect();
   let connection: Connection;
@@ -39,9 +42,10 @@ export async function connectServerDeps(env: Record<string, string | undefined>)
     temporal,
     config,
     taskQueue: config.taskQueue,
-    workspaceId: config.workspaceId,
+    ...(keyring ? { keyring } : {}),
     ...(config.webDistDir === undefined ? {} : { webDistDir: config.webDistDir }),
     ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
+    ...(config.resumeUrlSecret === undefined ? {} : { resumeUrlSecret: config.resumeUrlSecret }),
     async close() {
       await Promise.allSettled([mongo.close(), connection.close()]);
     },

@@ -1,5 +1,8 @@
-import { createFlowBody, manualRunBody, updateFlowBody } from '@pipewright/api-contract';
+import { createFlowBody, manualRunBody, resumeRunBody, testStepBody, updateFlowBody } from '@pipewright/api-contract';
 import { z } from 'zod';
+import { authApiRoutes } from './auth/auth.openapi.ts';
+import { credentialsApiRoutes } from './credentials/credentials.openapi.ts';
+import { stepPackagesApiRoutes } from './step-packages.openapi.ts';
 
 interface Operation {
   summary: string;
@@ -16,7 +19,13 @@ const routes: Record<string, Record<string, Operation>> = {
   '/api/health': {
     get: { summary: 'Health of Temporal and MongoDB', responses: { 200: 'Both reachable', 503: 'One is down' } },
   },
-  '/api/catalog': { get: { summary: 'Step catalog: `{ steps: StepManifest[] }`', responses: { 200: 'The catalog' } } },
+  '/api/catalog': {
+    get: {
+      summary:
+        'Step catalog of the caller’s workspace: `{ steps: StepManifest[] }` — built-in steps, then the current steps of published packages (with `taskQueue` and `package { name, version, live }`)',
+      responses: { 200: 'The catalog' },
+    },
+  },
   '/api/flows': {
     get: { summary: 'List flows, newest updated first: `{ items: FlowSummary[] }`', responses: { 200: 'Flows' } },
     post: {
@@ -64,6 +73,65 @@ const routes: Record<string, Record<string, Operation>> = {
       responses: { 200: 'FlowVersionDetail', 404: 'Unknown version' },
     },
   },
+  '/api/flows/{id}/versions/{a}/diff/{b}': {
+    get: {
+      summary:
+        'What changed from version a to b: `FlowDiff { nodes: { added, removed, changed: [{ id, fields: [{ path, before, after }] }], moved }, edges: { added, removed }, settings }`; position-only changes are listed under `nodes.moved`, not `changed`',
+      params: ['id', 'a', 'b'],
+      responses: { 200: 'FlowDiff', 400: 'Bad version number', 404: 'Unknown flow or version' },
+    },
+  },
+  '/api/flows/{id}/versions/{version}/rollback': {
+    post: {
+      summary:
+        'Publish that version’s document again as the newest version (compiled with today’s catalog) and make it the draft (revision bumped)',
+      params: ['id', 'version'],
+      responses: { 201: 'FlowVersionSummary', 404: 'Unknown flow or version', 422: 'Compile errors' },
+    },
+  },
+  '/api/flows/{id}/nodes/{nodeId}/test': {
+    post: {
+      summary:
+        'Run one step of the draft on its own with an already-evaluated input (waits up to 30 s; not listed among runs)',
+      params: ['id', 'nodeId'],
+      body: testStepBody,
+      responses: {
+        200: 'StepTestResult `{ status, output, error, attempts, durationMs }`',
+        404: 'Unknown flow or node',
+        422: 'Compile errors, or the node is a trigger',
+      },
+    },
+  },
+  '/api/flows/{id}/schedule': {
+    get: {
+      summary:
+        'The flow’s Temporal schedule (when its published trigger is a Schedule): `FlowScheduleView { state: active|paused|none, nextRuns: ISO[] (next five fire times), overlap, spec, note }`',
+      params: flowId,
+      responses: { 200: 'FlowScheduleView', 404: 'Unknown flow' },
+    },
+  },
+  '/api/flows/{id}/schedule/pause': {
+    post: {
+      summary: 'Pause the flow’s schedule (kept across publishes until resumed)',
+      params: flowId,
+      responses: { 200: 'FlowScheduleView', 404: 'Unknown flow, or the flow has no schedule' },
+    },
+  },
+  '/api/flows/{id}/schedule/resume': {
+    post: {
+      summary: 'Resume the flow’s schedule',
+      params: flowId,
+      responses: { 200: 'FlowScheduleView', 404: 'Unknown flow, or the flow has no schedule' },
+    },
+  },
+  '/api/flows/{id}/webhook-secret/rotate': {
+    post: {
+      summary:
+        'Replace the flow’s webhook signing secret and return it this once: `{ secret: "whsec_…" }` (GET /flows/{id} only shows `webhookSecretHint`)',
+      params: flowId,
+      responses: { 201: 'WebhookSecretResponse', 404: 'Unknown flow' },
+    },
+  },
   '/api/flows/{id}/runs': {
     post: {
       summary: 'Start a manual run of the draft or of the latest version',
@@ -85,6 +153,26 @@ const routes: Record<string, Record<string, Operation>> = {
   '/api/runs/{id}': {
     get: { summary: 'A run with node states', params: ['id'], responses: { 200: 'RunDetail', 404: 'Unknown run' } },
   },
+  '/api/runs/{id}/rerun': {
+    post: {
+      summary: 'Start a new run of the run’s flow on its latest published version, with the run’s trigger output',
+      params: ['id'],
+      responses: {
+        202: 'StartRunResponse',
+        404: 'Unknown run',
+        409: 'Never published, or the run has no trigger output',
+      },
+    },
+  },
+  '/api/runs/{id}/resume': {
+    post: {
+      summary:
+        'Wake an event Wait of a waiting run: `{ eventName?, payload }`; `payload` becomes the Wait’s output. A resume sent before the run reaches its Wait is kept until it does.',
+      params: ['id'],
+      body: resumeRunBody,
+      responses: { 202: 'ResumeRunResponse', 404: 'Unknown run', 409: 'The run has already ended' },
+    },
+  },
   '/api/runs/{id}/events': {
     get: {
       summary: 'Server-Sent Events: `data: RunDetail` on every change, then `event: end` once the run closed',
@@ -92,16 +180,37 @@ const routes: Record<string, Record<string, Operation>> = {
       responses: { 200: 'text/event-stream', 404: 'Unknown run' },
     },
   },
+  ...authApiRoutes,
+  ...credentialsApiRoutes,
+  ...stepPackagesApiRoutes,
   '/api/openapi.json': { get: { summary: 'This document', responses: { 200: 'OpenAPI 3.1' } } },
-  '/hooks/{token}': {
+  '/hooks/resume/{token}': {
     post: {
-      summary: 'Webhook ingress: starts a run of the latest published version (also the method set on the trigger)',
+      summary:
+        'Signed resume link of one event Wait (from `run.resumeUrls.<nodeId>` in the flow, or `resumeUrl` of a waiting node in GET /api/runs/{id}); the JSON body becomes the Wait’s output. No API token needed: the HMAC-signed token is the capability.',
       params: ['token'],
       responses: {
-        202: 'StartRunResponse',
+        202: 'ResumeRunResponse',
+        401: 'Invalid or tampered link (`invalid_link`), or expired (`link_expired`)',
+        409: 'The run has already ended',
+      },
+    },
+  },
+  '/hooks/{token}': {
+    post: {
+      summary:
+        'Webhook ingress: starts a run of the latest published version (also the method set on the trigger). Signature schemes per the trigger’s `verification`: Standard Webhooks (`webhook-id`/`webhook-timestamp`/`webhook-signature`, timestamps within ±5 min), GitHub (`X-Hub-Signature-256: sha256=<hex>`), or HMAC-SHA256 hex/base64 in a configured header; all keyed by the flow’s webhook secret. A repeated delivery id (`webhook-id`, `X-GitHub-Delivery`, `Idempotency-Key` or `X-Delivery-Id`) starts no second run: the answer carries the first run’s id and `x-pipewright-duplicate: true`. With `responseMode: waitForRun` the answer is the chosen node’s output (200), `{ error: { code: run_failed, message, runId } }` (500), or `{ runId, status: running }` (202) after the timeout.',
+      params: ['token'],
+      responses: {
+        200: 'waitForRun: the chosen node’s output as JSON',
+        202: 'StartRunResponse (or `{ runId, status: "running" }` when waitForRun timed out)',
+        401: 'Signature missing or wrong (`invalid_signature`), or timestamp outside ±5 minutes (`invalid_timestamp`)',
         404: 'Unknown token or never published',
         405: 'Method not accepted',
-        413: 'Body over 1 MB',
+        409: 'The flow is started by a schedule, not by webhooks',
+        413: 'Body over the trigger’s limit (default 1 MB)',
+        415: 'Content type not accepted by the trigger',
+        500: 'waitForRun: the run failed (`run_failed`, with runId)',
       },
     },
   },
@@ -119,6 +228,19 @@ export function buildOpenApiDocument(input: { publicBaseUrl?: string | undefined
     openapi: '3.1.0',
     info: { title: 'Pipewright API', version: '0.1.0' },
     ...(input.publicBaseUrl ? { servers: [{ url: input.publicBaseUrl }] } : {}),
+    // Every /api route except health, openapi.json and /auth/{status,signup,login,logout} needs one of these.
+    components: {
+      securitySchemes: {
+        apiToken: { type: 'http', scheme: 'bearer', description: 'An API token `pw_…` from POST /api/tokens' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'pw_session',
+          description: 'Browser session; changes also need the header `X-Requested-With: pipewright`',
+        },
+      },
+    },
+    security: [{ apiToken: [] }, { session: [] }],
     paths,
   };
 }

@@ -3,11 +3,15 @@ import { z } from 'zod';
 
 /** Guards the RunState the worker returns (query, result, failure details) before the API serves it. */
 const nodeRunStateSchema = z.object({
-  status: z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped']),
+  status: z.enum(['pending', 'running', 'waiting', 'succeeded', 'failed', 'skipped']),
   input: z.unknown().optional(),
   output: z.unknown().optional(),
   error: z.object({ message: z.string(), details: z.unknown().optional() }).optional(),
   attempts: z.number(),
+  waitingUntil: z.number().optional(),
+  waitingFor: z.string().optional(),
+  progress: z.object({ done: z.number(), total: z.number() }).optional(),
+  rateLimitWaitMs: z.number().optional(),
   startedAt: z.number().optional(),
   endedAt: z.number().optional(),
 });
@@ -42,6 +46,10 @@ export function toNodeViews(state: ParsedRunState): Record<string, RunNodeView> 
           ? { message: node.error.message }
           : { message: node.error.message, details: node.error.details };
     }
+    if (node.waitingUntil !== undefined) view.waitingUntil = node.waitingUntil;
+    if (node.waitingFor !== undefined) view.waitingFor = node.waitingFor;
+    if (node.progress !== undefined) view.progress = node.progress;
+    if (node.rateLimitWaitMs !== undefined) view.rateLimitWaitMs = node.rateLimitWaitMs;
     if (node.startedAt !== undefined) view.startedAt = node.startedAt;
     if (node.endedAt !== undefined) view.endedAt = node.endedAt;
     views[id] = view;

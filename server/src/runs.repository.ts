@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { z } from 'zod';
 
 /** The runs index: what Temporal does not know about a run (its flow's name, the draft it ran). */
@@ -8,12 +8,14 @@ const runRecordSchema = z.object({
   flowId: z.string(),
   flowName: z.string(),
   version: z.number().int(),
-  trigger: z.enum(['webhook', 'manual']),
+  trigger: z.enum(['webhook', 'manual', 'schedule', 'poll', 'message']),
   startedAt: z.date(),
   /** Only for draft runs (version 0): the document that was compiled. */
   documentJson: z.string().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
+
+const DUPLICATE_KEY = 11000;
 
 export class RunsRepository {
   readonly #runs: Collection<RunRecord>;
@@ -27,8 +29,15 @@ export class RunsRepository {
     await this.#runs.createIndex({ workspaceId: 1, flowId: 1, startedAt: -1 }, { name: 'workspace_flow_startedAt' });
   }
 
-  async insert(record: RunRecord): Promise<void> {
-    await this.#runs.insertOne(record);
+  /** Idempotent: a run is recorded once (a duplicate webhook delivery, a scheduled run seen twice); false if it was. */
+  async insert(record: RunRecord): Promise<boolean> {
+    try {
+      await this.#runs.insertOne(record);
+      return true;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
   }
 
   async findById(workspaceId: string, id: string): Promise<RunRecord | null> {

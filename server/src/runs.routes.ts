@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { RunDetail } from '@pipewright/api-contract';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { getAuth, requireRole } from './auth/auth-context.ts';
 import { parseRequest } from './errors.ts';
 import type { RunsService } from './runs.service.ts';
 
@@ -12,26 +13,23 @@ const listRunsQuery = z.object({
 
 const POLL_INTERVAL_MS = 250;
 
-export function createRunsRouter(deps: {
-  runs: RunsService;
-  workspaceId: string;
-  log: (message: string, error: unknown) => void;
-}): Router {
-  const { runs, workspaceId } = deps;
+export function createRunsRouter(deps: { runs: RunsService; log: (message: string, error: unknown) => void }): Router {
+  const { runs } = deps;
   const router = Router();
+  const workspaceOf = (res: Response): string => getAuth(res).workspaceId;
 
-  router.get('/runs', async (req, res) => {
+  router.get('/runs', requireRole('viewer'), async (req, res) => {
     const query = parseRequest(listRunsQuery, req.query, 'query');
     const filter = query.flowId === undefined ? { limit: query.limit } : { flowId: query.flowId, limit: query.limit };
-    res.json({ items: await runs.list(workspaceId, filter) });
+    res.json({ items: await runs.list(workspaceOf(res), filter) });
   });
 
-  router.get('/runs/:id', async (req, res) => {
-    res.json(await runs.get(workspaceId, req.params.id));
+  router.get('/runs/:id', requireRole('viewer'), async (req, res) => {
+    res.json(await runs.get(workspaceOf(res), req.params.id));
   });
 
-  router.get('/runs/:id/events', async (req, res) => {
-    const run = await runs.load(workspaceId, req.params.id);
+  router.get('/runs/:id/events', requireRole('viewer'), async (req, res) => {
+    const run = await runs.load(workspaceOf(res), req.params.id);
     await streamRun(req, res, () => runs.readDetail(run), deps.log);
   });
 

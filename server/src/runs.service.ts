@@ -1,27 +1,25 @@
-import type { RunDetail, RunStatusValue, RunSummary } from '@pipewright/api-contract';
+import type { RunDetail, RunNodeView, RunStatusValue, RunSummary } from '@pipewright/api-contract';
 import type { ExecutionPlan } from '@pipewright/compiler';
 import type { FlowDocument } from '@pipewright/flow';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import {
-  ApplicationFailure,
-  defineSearchAttributeKey,
-  SearchAttributeType,
-  WorkflowNotFoundError,
-} from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { notFound } from './errors.ts';
 import type { FlowVersionsRepository } from './flow-versions.repository.ts';
 import { parseDocument } from './flows.service.ts';
 import { newRunId } from './ids.ts';
+import type { ResumeLinks } from './resume-links.ts';
 import { asRunState, type ParsedRunState, toNodeViews } from './run-state.schema.ts';
 import type { RunRecord, RunsRepository } from './runs.repository.ts';
+import { adoptScheduledRun, recordScheduledRuns } from './scheduled-runs.ts';
+import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
-export type RunKind = 'webhook' | 'manual';
+export type RunKind = 'webhook' | 'manual' | 'schedule' | 'poll' | 'message';
 
 /** The worker's `runFlow` workflow input (worker/src contract). */
 export interface RunFlowInput {
   plan: ExecutionPlan;
   trigger: unknown;
-  run: { id: string; workspaceId: string; kind: RunKind };
+  run: { id: string; workspaceId: string; kind: RunKind; resumeUrls?: Record<string, string> };
 }
 
 export interface StartRunInput {
@@ -32,6 +30,18 @@ export interface StartRunInput {
   kind: RunKind;
   /** Draft runs keep the document they compiled, since no version stores it. */
   draftDocumentJson?: string;
+  /** A step test: started on Temporal but not put in the runs index, so it does not show among the flow's runs. */
+  unlisted?: boolean;
+  /**
+   * A deterministic run id (a webhook delivery's): Temporal refuses a second start with it, open or closed, so a
+   * duplicate delivery — also a concurrent one — gets the first run's id back with `duplicate: true`.
+   */
+  dedupeRunId?: string;
+}
+
+export interface StartedRun {
+  runId: string;
+  duplicate?: true;
 }
 
 /** What the API needs to render one run repeatedly (the SSE stream reloads only the Temporal part). */
@@ -39,11 +49,6 @@ export interface LoadedRun {
   record: RunRecord;
   document: FlowDocument | null;
 }
-
-const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
-const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
-const FLOW_VERSION = defineSearchAttributeKey('FlowVersion', SearchAttributeType.INT);
-const RUN_TRIGGER = defineSearchAttributeKey('RunTrigger', SearchAttributeType.KEYWORD);
 
 const QUERY_DEADLINE_MS = 5_000;
 
@@ -70,31 +75,49 @@ export class RunsService {
   readonly #client: Client;
   readonly #taskQueue: string;
 
-  constructor(deps: { runs: RunsRepository; versions: FlowVersionsRepository; temporal: Client; taskQueue: string }) {
+  readonly #resumeLinks: ResumeLinks | undefined;
+
+  constructor(deps: {
+    runs: RunsRepository;
+    versions: FlowVersionsRepository;
+    temporal: Client;
+    taskQueue: string;
+    resumeLinks?: ResumeLinks;
+  }) {
     this.#runs = deps.runs;
     this.#versions = deps.versions;
     this.#client = deps.temporal;
     this.#taskQueue = deps.taskQueue;
+    this.#resumeLinks = deps.resumeLinks;
   }
 
-  async start(input: StartRunInput): Promise<{ runId: string }> {
-    const runId = newRunId();
+  async start(input: StartRunInput): Promise<StartedRun> {
+    const runId = input.dedupeRunId ?? newRunId();
     const args: RunFlowInput = {
       plan: input.plan,
       trigger: input.trigger,
       run: { id: runId, workspaceId: input.workspaceId, kind: input.kind },
     };
-    await this.#client.workflow.start('runFlow', {
-      taskQueue: this.#taskQueue,
-      workflowId: runId,
-      args: [args],
-      typedSearchAttributes: [
-        { key: WORKSPACE_ID, value: input.workspaceId },
-        { key: FLOW_ID, value: input.flow.id },
-        { key: FLOW_VERSION, value: input.plan.version },
-        { key: RUN_TRIGGER, value: input.kind },
-      ],
-    });
+    const resumeUrls = await this.#resumeLinks?.urlsForRun(runId, input.plan, Date.now());
+    if (resumeUrls && Object.keys(resumeUrls).length > 0) args.run.resumeUrls = resumeUrls;
+    let duplicate = false;
+    await this.#client.workflow
+      .start('runFlow', {
+        taskQueue: this.#taskQueue,
+        workflowId: runId,
+        ...(input.dedupeRunId === undefined ? {} : { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
+        args: [args],
+        typedSearchAttributes: [
+          { key: WORKSPACE_ID, value: input.workspaceId },
+          { key: FLOW_ID, value: input.flow.id },
+          { key: FLOW_VERSION, value: input.plan.version },
+          { key: RUN_TRIGGER, value: input.kind },
+        ],
+      })
+      .catch((error: unknown) => {
+        if (input.dedupeRunId === undefined || !(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        duplicate = true;
+      });
     const record: RunRecord = {
       _id: runId,
       workspaceId: input.workspaceId,
@@ -105,11 +128,13 @@ export class RunsService {
       startedAt: new Date(),
       ...(input.draftDocumentJson === undefined ? {} : { documentJson: input.draftDocumentJson }),
     };
-    await this.#runs.insert(record);
-    return { runId };
+    // Also on a duplicate: the first request may have died between its start and this insert.
+    if (input.unlisted !== true) await this.#runs.insert(record);
+    return duplicate ? { runId, duplicate: true } : { runId };
   }
 
   async list(workspaceId: string, filter: { flowId?: string; limit: number }): Promise<RunSummary[]> {
+    await recordScheduledRuns({ client: this.#client, runs: this.#runs }, { workspaceId, ...filter });
     const records = await this.#runs.list(workspaceId, filter);
     return Promise.all(
       records.map(async (record) => ({
@@ -120,7 +145,9 @@ export class RunsService {
   }
 
   async load(workspaceId: string, id: string): Promise<LoadedRun> {
-    const record = await this.#runs.findById(workspaceId, id);
+    const record =
+      (await this.#runs.findById(workspaceId, id)) ??
+      (await adoptScheduledRun({ client: this.#client, runs: this.#runs }, workspaceId, id));
     if (!record) throw notFound('Run', id);
     if (record.documentJson !== undefined) return { record, document: parseDocument(record.documentJson) };
     const version = await this.#versions.find(workspaceId, record.flowId, record.version);
@@ -140,10 +167,22 @@ export class RunsService {
     return {
       ...toSummaryBase(run.record),
       ...view,
-      nodes: outcome.state ? toNodeViews(outcome.state) : {},
+      nodes: outcome.state ? await this.#withResumeUrls(run.record._id, toNodeViews(outcome.state)) : {},
       error,
       document: run.document,
     };
+  }
+
+  /** Each node waiting for an event gets the signed link that resumes it. */
+  async #withResumeUrls(runId: string, views: Record<string, RunNodeView>): Promise<Record<string, RunNodeView>> {
+    const links = this.#resumeLinks;
+    if (!links) return views;
+    for (const [nodeId, view] of Object.entries(views)) {
+      if (view.status === 'waiting' && view.waitingFor !== undefined) {
+        view.resumeUrl = await links.urlForWaitingNode(runId, nodeId, Date.now());
+      }
+    }
+    return views;
   }
 
   async #describe(handle: WorkflowHandle): Promise<TemporalView> {

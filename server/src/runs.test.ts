@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FlowDetail, RunDetail, RunSummary, StartRunResponse } from '@pipewright/api-contract';
-import request from 'supertest';
 import { awaitRun, type Harness, startHarness, TargetServer, webhookToHttpDocument } from './test-support.ts';
 
 let harness: Harness;
@@ -15,7 +14,7 @@ after(async () => {
   await target.stop();
 });
 
-const api = () => request(harness.app);
+const api = () => harness.api();
 
 /** Creates and publishes a webhook → HTTP flow calling `url`; returns the flow. */
 async function publishedFlow(name: string, url: string): Promise<FlowDetail> {

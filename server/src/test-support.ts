@@ -3,20 +3,36 @@
  * fresh database and task queue per test file, optionally an in-process worker, and a local HTTP target for steps.
  */
 
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
+import { createKeyring } from '@pipewright/secrets';
 import { type RunningWorker, startWorker } from '@pipewright/worker';
 import { Client, Connection } from '@temporalio/client';
 import type express from 'express';
 import { type Db, MongoClient } from 'mongodb';
+import request from 'supertest';
 import { createApp } from './app.ts';
+import { type SignedInUser, signUpFirstUser } from './auth/test-accounts.ts';
+
+export {
+  createSignedInAgent,
+  provisionWorkspace,
+  type SignedInUser,
+  signedInAgent,
+  signUpFirstUser,
+} from './auth/test-accounts.ts';
 
 export interface Harness {
   app: express.Express;
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** The first user (admin of `admin.workspaceId`), signed up through the API, with an API token. */
+  admin: SignedInUser;
+  /** A supertest agent sending the admin's API token: what most tests call the API with. */
+  api(): ReturnType<typeof request.agent>;
   stop(): Promise<void>;
 }
 
@@ -28,14 +44,25 @@ export async function startHarness(options: { worker: boolean }): Promise<Harnes
   const temporal = new Client({ connection });
   const taskQueue = uniqueName('tq');
   const worker: RunningWorker | undefined = options.worker
-    ? await startWorker({ temporalAddress: stack.temporalAddress, taskQueue })
+    ? await startWorker({
+        temporalAddress: stack.temporalAddress,
+        taskQueue,
+        http: { allowPrivateNetworks: true },
+        // The server's database, as in production: polling triggers keep their cursors there.
+        mongo: { uri: stack.mongoUri, dbName: db.databaseName },
+      })
     : undefined;
-  const app = await createApp({ db, temporal, taskQueue, log: () => {} });
+  // A throwaway master key, so credential routes work in every server test.
+  const keyring = createKeyring({ keys: [{ id: 'test', key: randomBytes(32) }], primary: 'test' });
+  const app = await createApp({ db, temporal, taskQueue, keyring, log: () => {} });
+  const admin = await signUpFirstUser(app);
   return {
     app,
     db,
     temporal,
     taskQueue,
+    admin,
+    api: () => request.agent(app).set('authorization', `Bearer ${admin.token}`),
     async stop() {
       await worker?.shutdown();
       await db.dropDatabase().catch(() => {});

@@ -1,11 +1,17 @@
-import type { StartRunResponse } from '@pipewright/api-contract';
+import type { StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
 import type { ExecutionPlan } from '@pipewright/compiler';
+import { webhookTrigger } from '@pipewright/steps-core';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
+import type { z } from 'zod';
 import type { CatalogService } from './catalog.service.ts';
 import { ApiError } from './errors.ts';
 import type { FlowRecord, FlowsRepository } from './flows.repository.ts';
 import { compileFailed, type FlowsService, parseDocument } from './flows.service.ts';
+import { newWebhookSecret } from './ids.ts';
 import { parsePlan } from './plan.schema.ts';
-import type { RunsService } from './runs.service.ts';
+import { asRunState } from './run-state.schema.ts';
+import type { RunsService, StartedRun } from './runs.service.ts';
+import { deliveryIdOf, deliveryRunId, verifyWebhook } from './webhook-verify.ts';
 
 /** An HTTP request as the webhook trigger outputs it. */
 export interface WebhookRequest {
@@ -15,7 +21,25 @@ export interface WebhookRequest {
   body: unknown;
 }
 
+export type WebhookConfig = z.output<typeof webhookTrigger.input>;
+
+export interface WebhookTarget {
+  flow: FlowRecord;
+  /** Null while the flow has never been published. */
+  plan: ExecutionPlan | null;
+  config: WebhookConfig;
+  acceptedMethods: string[];
+}
+
+/** How a waitForRun delivery ended, as far as the sender waited. */
+export type WebhookOutcome =
+  | { status: 'succeeded'; output: unknown }
+  | { status: 'failed'; message: string }
+  | { status: 'running' };
+
 const WEBHOOK_TYPE = 'core.webhook';
+const SCHEDULE_TYPE = 'core.schedule';
+const DEFAULT_CONFIG: WebhookConfig = webhookTrigger.input.parse({});
 
 /** Turns the ways a run can start (Run button/API, webhook delivery) into a plan + trigger output for RunsService. */
 export class TriggersService {
@@ -23,12 +47,20 @@ export class TriggersService {
   readonly #flowRecords: FlowsRepository;
   readonly #catalog: CatalogService;
   readonly #runs: RunsService;
+  readonly #temporal: Client;
 
-  constructor(deps: { flows: FlowsService; flowRecords: FlowsRepository; catalog: CatalogService; runs: RunsService }) {
+  constructor(deps: {
+    flows: FlowsService;
+    flowRecords: FlowsRepository;
+    catalog: CatalogService;
+    runs: RunsService;
+    temporal: Client;
+  }) {
     this.#flows = deps.flows;
     this.#flowRecords = deps.flowRecords;
     this.#catalog = deps.catalog;
     this.#runs = deps.runs;
+    this.#temporal = deps.temporal;
   }
 
   async startManual(
@@ -47,9 +79,13 @@ export class TriggersService {
         kind: 'manual',
       });
     }
-    const compiled = this.#catalog.compile(parseDocument(flow.documentJson), { flowId: flow._id, version: 0 });
+    const compiled = await this.#catalog.compile(parseDocument(flow.documentJson), {
+      flowId: flow._id,
+      version: 0,
+      workspaceId,
+    });
     if (!compiled.ok) throw compileFailed(compiled.errors);
-    const plan = compiled.plan;
+    const plan = await this.#flows.withSubflows(workspaceId, flow._id, compiled.plan);
     return this.#runs.start({
       workspaceId,
       flow: { id: flow._id, name: flow.name },
@@ -60,44 +96,104 @@ export class TriggersService {
     });
   }
 
-  /** Looks up the flow by its webhook token; its latest published version handles the request. */
-  async findWebhookTarget(
-    token: string,
-  ): Promise<{ flow: FlowRecord; plan: ExecutionPlan; acceptedMethods: string[] }> {
+  /** Looks up the flow by its webhook token, with the webhook config of its latest published version. */
+  async findWebhookTarget(token: string): Promise<WebhookTarget> {
     const flow = await this.#flowRecords.findByWebhookToken(token);
     if (!flow) throw new ApiError(404, 'not_found', 'No flow listens on this webhook URL');
-    const plan = await this.#latestPlan(flow, 404);
-    const trigger = plan.nodes.find((node) => node.id === plan.triggerNodeId);
-    const configured =
-      trigger?.type === WEBHOOK_TYPE && typeof trigger.config.method === 'string' ? trigger.config.method : 'POST';
-    return { flow, plan, acceptedMethods: [...new Set(['POST', configured.toUpperCase()])] };
+    const plan = flow.latestVersion === null ? null : await this.#latestPlan(flow, 404);
+    const trigger = plan?.nodes.find((node) => node.id === plan.triggerNodeId);
+    if (trigger?.type === SCHEDULE_TYPE) {
+      throw new ApiError(409, 'not_a_webhook_flow', `Flow "${flow.name}" is started by its schedule, not by webhooks`);
+    }
+    // Plans published before a config field existed parse with its default.
+    const parsed = trigger?.type === WEBHOOK_TYPE ? webhookTrigger.input.safeParse(trigger.config) : undefined;
+    const config = parsed?.success ? parsed.data : DEFAULT_CONFIG;
+    return { flow, plan, config, acceptedMethods: [...new Set(['POST', config.method.toUpperCase()])] };
   }
 
-  async startWebhook(
-    target: { flow: FlowRecord; plan: ExecutionPlan },
-    request: WebhookRequest,
-  ): Promise<StartRunResponse> {
-    const { flow, plan } = target;
+  /** Refuses a delivery whose signature or timestamp does not check out (401, naming the header). */
+  async verify(target: WebhookTarget, headers: Record<string, string>, rawBody: Buffer): Promise<void> {
+    if (target.config.verification === 'none') return;
+    const secret = target.flow.webhookSecret ?? (await this.#ensureWebhookSecret(target.flow));
+    const result = verifyWebhook({
+      scheme: target.config.verification,
+      secret,
+      headers,
+      body: rawBody,
+      nowSeconds: Math.floor(Date.now() / 1000),
+      signatureHeader: target.config.signatureHeader,
+    });
+    if (!result.ok) throw new ApiError(401, result.code, result.message);
+  }
+
+  /** Starts the run; a repeated delivery id gets the first run's id back (`duplicate`), never a second run. */
+  async startWebhook(target: WebhookTarget & { plan: ExecutionPlan }, request: WebhookRequest): Promise<StartedRun> {
+    const { flow, plan, config } = target;
+    const deliveryId = deliveryIdOf(config.verification, request.headers);
     return this.#runs.start({
       workspaceId: flow.workspaceId,
       flow: { id: flow._id, name: flow.name },
       plan,
       trigger: request,
       kind: 'webhook',
+      ...(deliveryId === undefined ? {} : { dedupeRunId: deliveryRunId(flow._id, deliveryId) }),
     });
   }
 
-  async #latestPlan(flow: FlowRecord, statusWhenUnpublished = 409): Promise<ExecutionPlan> {
-    if (flow.latestVersion === null) {
-      throw new ApiError(
-        statusWhenUnpublished,
-        'not_published',
-        `Flow "${flow.name}" has no published version yet; publish it first`,
-      );
+  /** waitForRun: the chosen node's output (default: the last node in plan order), unless the timeout comes first. */
+  async awaitWebhookOutcome(
+    target: { plan: ExecutionPlan; config: WebhookConfig },
+    runId: string,
+  ): Promise<WebhookOutcome> {
+    const { plan, config } = target;
+    const handle = this.#temporal.workflow.getHandle(runId);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), config.responseTimeoutMs);
+    try {
+      const result = await this.#temporal.connection.withAbortSignal(abort.signal, () => handle.result());
+      const nodeId = config.responseNodeId ?? plan.nodes.at(-1)?.id ?? plan.triggerNodeId;
+      return { status: 'succeeded', output: asRunState(result)?.nodes[nodeId]?.output ?? null };
+    } catch (error) {
+      if (abort.signal.aborted) return { status: 'running' };
+      if (error instanceof WorkflowFailedError) {
+        return { status: 'failed', message: error.cause?.message ?? error.message };
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** A new secret for the flow, returned this once (201); deliveries signed with the old one are refused from now. */
+  async rotateWebhookSecret(workspaceId: string, flowId: string): Promise<WebhookSecretResponse> {
+    await this.#flows.getRecord(workspaceId, flowId);
+    const secret = newWebhookSecret();
+    await this.#flowRecords.setWebhookSecret({ workspaceId, id: flowId, secret, onlyIfMissing: false });
+    return { secret };
+  }
+
+  /** Flows created before secrets existed get one on first use; a concurrent first use keeps whichever won. */
+  async #ensureWebhookSecret(flow: FlowRecord): Promise<string> {
+    const secret = newWebhookSecret();
+    await this.#flowRecords.setWebhookSecret({
+      workspaceId: flow.workspaceId,
+      id: flow._id,
+      secret,
+      onlyIfMissing: true,
+    });
+    const stored = await this.#flowRecords.findById(flow.workspaceId, flow._id);
+    return stored?.webhookSecret ?? secret;
+  }
+
+  async #latestPlan(flow: FlowRecord, statusWhenUnpublished = 409): Promise<ExecutionPlan> {
+    if (flow.latestVersion === null) throw notPublished(flow, statusWhenUnpublished);
     const version = await this.#flows.getVersionRecord(flow.workspaceId, flow._id, flow.latestVersion);
     return parsePlan(version.planJson);
   }
+}
+
+export function notPublished(flow: FlowRecord, status: number): ApiError {
+  return new ApiError(status, 'not_published', `Flow "${flow.name}" has no published version yet; publish it first`);
 }
 
 /** What the trigger node outputs for a run started by hand: a webhook trigger sees a synthetic POST. */
@@ -105,5 +201,6 @@ export function manualTriggerOutput(plan: ExecutionPlan, payload: unknown): unkn
   const body = payload ?? null;
   const trigger = plan.nodes.find((node) => node.id === plan.triggerNodeId);
   if (trigger?.type === WEBHOOK_TYPE) return { method: 'POST', headers: {}, query: {}, body } satisfies WebhookRequest;
+  if (trigger?.type === SCHEDULE_TYPE) return { scheduledAt: new Date().toISOString() };
   return { body };
 }

@@ -1,2 +1,3 @@
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
 export * from './workflows/contract.ts';
+export * from './workflows/migrate-contract.ts';

@@ -1,9 +1,34 @@
+import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
+import { parseRateLimits } from './limits/rate-limiter.ts';
 import { startWorker } from './start-worker.ts';
+
+const keyring = loadKeyring(process.env);
+if (!keyring) console.warn(`[worker] no master keys: steps that use credentials will fail (${MASTER_KEYS_HELP})`);
 
 const worker = await startWorker({
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
   ...(process.env.TEMPORAL_NAMESPACE ? { namespace: process.env.TEMPORAL_NAMESPACE } : {}),
   ...(process.env.TASK_QUEUE ? { taskQueue: process.env.TASK_QUEUE } : {}),
+  ...(process.env.MONGODB_URI
+    ? {
+        mongo: {
+          uri: process.env.MONGODB_URI,
+          dbName: process.env.MONGODB_DB ?? 'pipewright',
+          ...(process.env.BLOB_INLINE_LIMIT_BYTES
+            ? { inlineLimitBytes: Number(process.env.BLOB_INLINE_LIMIT_BYTES) }
+            : {}),
+        },
+      }
+    : {}),
+  ...(keyring ? { keyring } : {}),
+  // Local development only: production keeps private networks closed unless a credential's network settings open them.
+  http: { allowPrivateNetworks: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS === 'true' },
+  rateLimits: parseRateLimits(process.env.PIPEWRIGHT_RATE_LIMITS),
+  // Broker triggers (RabbitMQ, MQTT, NATS) find published flows in the server's database.  PIPEWRIGHT_TRIGGERS=off
+  // turns the runner off on extra workers (several runners each consume: safe, runs are deduped, but wasteful).
+  ...(process.env.MONGODB_URI && process.env.PIPEWRIGHT_TRIGGERS !== 'off'
+    ? { triggers: { mongoUri: process.env.MONGODB_URI, dbName: process.env.MONGODB_DB ?? 'pipewright' } }
+    : {}),
 });
 console.log(`pipewright worker polling task queue "${worker.taskQueue}"`);
 

@@ -48,7 +48,11 @@ before(async () => {
   // getTestStack stops its services on 'beforeExit', which never fires while they run: stop them here (a no-op
   // when the suite runner passed TEMPORAL_ADDRESS in).
   stopStack = stack.stop;
-  worker = await startWorker({ temporalAddress: stack.temporalAddress, taskQueue });
+  worker = await startWorker({
+    temporalAddress: stack.temporalAddress,
+    taskQueue,
+    http: { allowPrivateNetworks: true },
+  });
   connection = await Connection.connect({ address: stack.temporalAddress });
   client = new Client({ connection });
 });

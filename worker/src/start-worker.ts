@@ -1,5 +1,16 @@
+import { builtinStepDefinitions } from '@pipewright/builtin-steps';
+import type { Keyring } from '@pipewright/secrets';
+import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { runStep } from './activities/index.ts';
+import { createStepActivities } from './activities/index.ts';
+import { evaluateLoopChunk } from './activities/loop-chunk.ts';
+import type { StepHttpOptions } from './activities/run-step.ts';
+import { connectStepDeps } from './activities/step-deps.ts';
+import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './limits/rate-limiter.ts';
+import { createPollActivities } from './triggers/poll-activities.ts';
+import { PollCursors } from './triggers/poll-cursors.ts';
+import type { TriggerRunner } from './triggers/trigger-runner.ts';
+import { startTriggerService } from './triggers/trigger-service.ts';
 import { getWorkflowBundle } from './workflow-bundle.ts';
 import { DEFAULT_TASK_QUEUE } from './workflows/contract.ts';
 
@@ -8,10 +19,40 @@ export interface StartWorkerOptions {
   namespace?: string;
   /** Default `pipewright-core`: the queue plans put built-in steps on. */
   taskQueue?: string;
+  /**
+   * MongoDB for large step outputs (GridFS): outputs above `inlineLimitBytes` are stored there and history holds a
+   * reference.  Without it every output stays inline, limited by Temporal's 2 MB payload size.
+   */
+  mongo?: { uri: string; dbName: string; inlineLimitBytes?: number };
+  /** Default: every built-in step. */
+  steps?: AnyStepDefinition[];
+  /**
+   * Master keys to decrypt the credentials steps use (read from `mongo`'s database, where the server stores them).
+   * Without it (or without `mongo`), a step that reads a credential fails with a message saying so.
+   */
+  keyring?: Keyring;
+  /**
+   * The HTTP steps' SSRF guard.  Default: private networks blocked (a credential's admin-set `network` can open
+   * them); `{ allowPrivateNetworks: true }` for local development and tests against 127.0.0.1
+   * (env PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS=true in main.ts).  Cloud metadata addresses stay blocked either way.
+   */
+  http?: StepHttpOptions;
+  /**
+   * Token buckets per workspace and connector (step type prefix: `http`, `postgres`…), shared by every step this
+   * worker runs; with several workers the limit is per worker.  Default 100/s for every connector.
+   */
+  rateLimits?: { limits?: Record<string, RateLimit>; defaultLimit?: RateLimit };
+  /**
+   * Also run the trigger runner: one broker subscription (RabbitMQ, MQTT, NATS…) per published flow whose trigger
+   * listens, read from the server's database; each message starts a run on this task queue.
+   */
+  triggers?: { mongoUri: string; dbName: string; syncIntervalMs?: number };
 }
 
 export interface RunningWorker {
   taskQueue: string;
+  /** Present when started with `triggers`. */
+  triggers?: TriggerRunner;
   /** Stops polling, lets in-flight tasks finish, closes the connection. */
   shutdown(): Promise<void>;
 }
@@ -19,10 +60,25 @@ export interface RunningWorker {
 /** Starts a worker that runs `runFlow` workflows and the `runStep` activity on one task queue. */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
-  const [workflowBundle, connection] = await Promise.all([
+  const [workflowBundle, connection, deps] = await Promise.all([
     getWorkflowBundle(),
     NativeConnection.connect({ address: options.temporalAddress }),
+    connectStepDeps({
+      ...(options.mongo ? { mongo: options.mongo } : {}),
+      ...(options.keyring ? { keyring: options.keyring } : {}),
+    }),
   ]);
+  const steps = options.steps ?? builtinStepDefinitions;
+  const activities = createStepActivities({
+    steps,
+    ...(deps.blobs ? { blobs: deps.blobs } : {}),
+    ...(deps.credentials ? { credentials: deps.credentials } : {}),
+    ...(options.http ? { http: options.http } : {}),
+    rateLimiter: createRateLimiter({
+      limits: options.rateLimits?.limits ?? {},
+      defaultLimit: options.rateLimits?.defaultLimit ?? DEFAULT_RATE_LIMIT,
+    }),
+  });
   let worker: Worker;
   try {
     worker = await Worker.create({
@@ -30,23 +86,58 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       namespace: options.namespace ?? 'default',
       taskQueue,
       workflowBundle,
-      activities: { runStep },
+      activities: {
+        ...activities,
+        evaluateLoopChunk,
+        ...createPollActivities({
+          steps,
+          cursors: deps.db ? new PollCursors(deps.db) : undefined,
+          credentials: deps.credentials,
+          http: options.http,
+        }),
+      },
     });
   } catch (error) {
     await connection.close();
+    await deps.close();
     throw error;
   }
   const running = worker.run();
+  let triggers: Awaited<ReturnType<typeof startTriggerService>> | undefined;
+  if (options.triggers) {
+    try {
+      triggers = await startTriggerService({
+        temporalAddress: options.temporalAddress,
+        namespace: options.namespace ?? 'default',
+        taskQueue,
+        mongoUri: options.triggers.mongoUri,
+        dbName: options.triggers.dbName,
+        steps,
+        credentials: deps.credentials,
+        ...(options.triggers.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.triggers.syncIntervalMs }),
+      });
+    } catch (error) {
+      worker.shutdown();
+      await running.catch(() => {});
+      await connection.close();
+      await deps.close();
+      throw error;
+    }
+  }
   let stopped: Promise<void> | undefined;
   return {
     taskQueue,
+    ...(triggers ? { triggers: triggers.runner } : {}),
     shutdown() {
       stopped ??= (async () => {
+        // Stop taking messages before the worker goes: unacked ones return to their brokers.
+        await triggers?.stop();
         if (worker.getState() === 'RUNNING') worker.shutdown();
         try {
           await running;
         } finally {
           await connection.close();
+          await deps.close();
         }
       })();
       return stopped;

@@ -7,6 +7,10 @@ import type { FlowDocument } from '@pipewright/flow';
 import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
 
+export * from './auth.ts';
+export * from './credentials.ts';
+export * from './step-packages.ts';
+
 // ---- requests ----
 export const createFlowBody = z
   .object({
@@ -33,7 +37,15 @@ export const manualRunBody = z
   })
   .strict();
 
+export const testStepBody = z
+  .object({
+    /** The step's config with every `{{ }}` already evaluated against sample data (the editor does this). */
+    input: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
 export type CreateFlowBody = z.infer<typeof createFlowBody>;
+export type TestStepBody = z.infer<typeof testStepBody>;
 export type UpdateFlowBody = z.infer<typeof updateFlowBody>;
 export type ManualRunBody = z.input<typeof manualRunBody>;
 
@@ -69,6 +81,23 @@ export interface FlowDetail extends FlowSummary {
   createdAt: string;
   /** Path of the webhook ingress, e.g. `/hooks/3f9c…`; the web prefixes its origin. */
   webhookPath: string;
+  /** `whsec_…abcd`: recognises the flow's webhook secret without revealing it; absent until it has one. */
+  webhookSecretHint?: string;
+}
+
+/** `POST /flows/:id/webhook-secret/rotate`: the new secret, shown this once. */
+export interface WebhookSecretResponse {
+  secret: string;
+}
+
+/** `GET /flows/:id/schedule`: the live Temporal schedule of a flow whose published trigger is a schedule. */
+export interface FlowScheduleView {
+  state: 'active' | 'paused' | 'none';
+  /** The next (up to) five fire times, ISO. */
+  nextRuns: string[];
+  overlap: 'skip' | 'bufferOne' | 'allowAll' | 'cancelOther' | null;
+  spec: { cron?: string; timezone?: string; intervalSeconds?: number } | null;
+  note: string | null;
 }
 
 export interface FlowVersionSummary {
@@ -90,7 +119,8 @@ export interface RunSummary {
   flowName: string;
   /** 0 for a draft run. */
   version: number;
-  trigger: 'webhook' | 'manual';
+  /** poll: started by a polling trigger; message: by a broker message (RabbitMQ, MQTT, NATS). */
+  trigger: 'webhook' | 'manual' | 'schedule' | 'poll' | 'message';
   status: RunStatusValue;
   startedAt: string;
   endedAt: string | null;
@@ -98,11 +128,22 @@ export interface RunSummary {
 }
 
 export interface RunNodeView {
-  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+  /** `waiting`: a Wait node on its timer (`waitingUntil`) or for an event (`waitingFor`, `resumeUrl`). */
+  status: 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
   input?: unknown;
   output?: unknown;
   error?: { message: string; details?: unknown };
   attempts: number;
+  /** Epoch ms the timer fires. */
+  waitingUntil?: number;
+  /** The event name waited for (`*`: any resume). */
+  waitingFor?: string;
+  /** While waiting for an event: the signed link that resumes this node (`POST` with a JSON payload). */
+  resumeUrl?: string;
+  /** A Loop while it runs. */
+  progress?: { done: number; total: number };
+  /** How long the step waited for its connector's per-workspace rate limit before it ran (ms). */
+  rateLimitWaitMs?: number;
   startedAt?: number;
   endedAt?: number;
 }
@@ -114,8 +155,32 @@ export interface RunDetail extends RunSummary {
   document: FlowDocument | null;
 }
 
+/** `POST /flows/:id/nodes/:nodeId/test`: one step run on its own (not listed among the flow's runs). */
+export interface StepTestResult {
+  status: 'succeeded' | 'failed' | 'timed_out';
+  output: unknown;
+  error: { message: string; details?: unknown } | null;
+  attempts: number;
+  durationMs: number | null;
+}
+
 export interface StartRunResponse {
   runId: string;
+}
+
+/**
+ * `POST /runs/:id/resume`: wakes an event Wait with `payload` as its output.  `eventName`: only waits with this name
+ * (or none) wake; absent = the first wait.  (`POST /hooks/resume/:token` takes the payload as its whole JSON body.)
+ */
+export const resumeRunBody = z
+  .object({ eventName: z.string().min(1).max(100).optional(), payload: z.unknown().optional() })
+  .strict();
+export type ResumeRunBody = z.infer<typeof resumeRunBody>;
+
+export interface ResumeRunResponse {
+  runId: string;
+  /** The resume was delivered to the run (a wait takes it now, or the next matching wait that starts). */
+  accepted: true;
 }
 
 export interface HealthResponse {

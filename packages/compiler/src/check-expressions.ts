@@ -32,6 +32,11 @@ export interface ExpressionCheck {
   allNodeIds: ReadonlySet<string>;
   /** Computed on demand: most nodes reference nothing. */
   ancestors: () => ReadonlySet<string>;
+  /**
+   * Whether a node has certainly finished whenever this node runs (not on a branch that may be skipped); undefined
+   * when unknown (nodes on a cycle).  Certainly finished implies upstream, so most checks never need `ancestors`.
+   */
+  hasRun: (referenced: string) => boolean | undefined;
 }
 
 /** Syntax of every `{{ … }}` and every `steps.<id>` reference, which must name a node that runs before this one. */
@@ -51,19 +56,33 @@ export function checkExpressions(check: ExpressionCheck): CompileError[] {
       const problem = referenceProblem(check, referenced);
       if (problem)
         errors.push({
-          code: 'reference_not_upstream',
+          code: problem.code,
           nodeId,
           field,
-          message: `Node "${nodeId}" reads steps.${referenced}, ${problem}`,
+          message: `Node "${nodeId}" reads steps.${referenced}, ${problem.why}`,
         });
     }
   }
   return errors;
 }
 
-function referenceProblem(check: ExpressionCheck, referenced: string): string | undefined {
-  if (referenced === check.nodeId) return 'its own output, which does not exist while it runs';
-  if (!check.allNodeIds.has(referenced)) return `but the flow has no node "${referenced}"`;
-  if (!check.ancestors().has(referenced)) return 'which does not run before it (connect it upstream of this node)';
+function referenceProblem(
+  check: ExpressionCheck,
+  referenced: string,
+): { code: 'reference_not_upstream' | 'reference_may_not_run'; why: string } | undefined {
+  const notUpstream = (why: string) => ({ code: 'reference_not_upstream' as const, why });
+  if (referenced === check.nodeId) return notUpstream('its own output, which does not exist while it runs');
+  if (!check.allNodeIds.has(referenced)) return notUpstream(`but the flow has no node "${referenced}"`);
+  const hasRun = check.hasRun(referenced);
+  if (hasRun === true) return undefined;
+  if (!check.ancestors().has(referenced)) {
+    return notUpstream('which does not run before it (connect it upstream of this node)');
+  }
+  if (hasRun === false) {
+    return {
+      code: 'reference_may_not_run',
+      why: 'which may not have run (it is on a parallel or conditional branch that is not certain to finish before this node; read it after a Merge that waits for all paths, or use input)',
+    };
+  }
   return undefined;
 }

@@ -1,22 +1,30 @@
 import { EXPRESSION_ENGINE } from '@pipewright/expression';
-import { type FlowDocument, type FlowNode, flowDocumentSchema } from '@pipewright/flow';
+import { DEFAULT_PORT, type FlowDocument, type FlowEdge, type FlowNode, flowDocumentSchema } from '@pipewright/flow';
 import type { StepManifest } from '@pipewright/step-sdk';
 import { checkExpressions } from './check-expressions.ts';
+import { checkControlFlow, createRunGuarantees, onErrorOf, portIdsOf } from './control-flow.ts';
+import { checkFlowSteps } from './flow-steps-check.ts';
 import { ancestorsOf, buildGraph, type FlowGraph, findCycles, reachableFrom, topologicalOrder } from './graph.ts';
+import { checkBodyTopology, LOOP_TYPE, type Scope, splitScopes } from './loop-scopes.ts';
 import {
   type CompileError,
   type CompileResult,
   type ExecutionPlan,
+  LOOP_ITEM_NODE_ID,
   PLAN_FORMAT,
+  type PlanLoopBody,
   type PlanNode,
   type PlanRetryPolicy,
   RUNTIME_VERSION,
 } from './plan.ts';
 import { fillDefaults, validateConfig } from './validate-config.ts';
 
-/** The step catalog as the compiler sees it: one manifest (one version) per type. */
+/**
+ * The step catalog as the compiler sees it.  `get(type)` is the current version; `get(type, version)` may answer an
+ * older version a node is pinned to (published step packages keep them), or the current one.
+ */
 export interface CatalogLookup {
-  get(type: string): StepManifest | undefined;
+  get(type: string, version?: number): StepManifest | undefined;
 }
 
 export interface CompileOptions {
@@ -50,22 +58,22 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
 
   const errors: CompileError[] = [];
   const manifests = resolveManifests(doc, catalog, errors);
-  const triggerIds = doc.nodes
+  const { top, bodies } = splitScopes(doc, manifests, errors);
+  const topDoc: FlowDocument = { ...doc, nodes: top.nodes, edges: top.edges };
+  const triggerIds = top.nodes
     .filter((node) => catalog.get(node.type)?.kind === 'trigger')
     .map((node) => node.id as string);
-  const graph = checkTopology(doc, triggerIds, errors);
-  checkNodes(doc, graph, manifests, errors);
+  const { graph, edges } = checkTopology(topDoc, triggerIds, errors);
+  checkControlFlow(topDoc, edges, manifests, errors);
+  const scope: ScopeCheck = { allNodeIds: new Set<string>(doc.nodes.map((node) => node.id)), outerAllowed: new Set() };
+  const hasRun = checkNodes(topDoc, graph, edges, manifests, errors, scope);
+  checkFlowSteps(top, false, bodies, errors);
+  const compiled = compileBodies({ scope: top, hasRun, outer: scope, doc, bodies, manifests, errors, options });
   if (errors.length > 0) return { ok: false, errors };
 
   const triggerNodeId = triggerIds[0];
   if (triggerNodeId === undefined) return { ok: false, errors };
-  const byId = new Map(doc.nodes.map((node) => [node.id as string, node]));
-  const nodes: PlanNode[] = [];
-  for (const id of topologicalOrder(graph)) {
-    const node = byId.get(id);
-    const manifest = manifests.get(id);
-    if (node && manifest) nodes.push(planNode(node, manifest, graph, options));
-  }
+  const nodes = planNodes({ scope: top, graph, manifests, options, bodies: compiled, entry: [] });
   const plan: ExecutionPlan = {
     planFormat: PLAN_FORMAT,
     runtimeVersion: RUNTIME_VERSION,
@@ -87,7 +95,7 @@ function resolveManifests(
 ): Map<string, StepManifest> {
   const manifests = new Map<string, StepManifest>();
   for (const node of doc.nodes) {
-    const manifest = catalog.get(node.type);
+    const manifest = catalog.get(node.type, node.typeVersion);
     if (!manifest) {
       errors.push({
         code: 'unknown_step_type',
@@ -109,7 +117,11 @@ function resolveManifests(
   return manifests;
 }
 
-function checkTopology(doc: FlowDocument, triggerIds: string[], errors: CompileError[]): FlowGraph {
+function checkTopology(
+  doc: FlowDocument,
+  triggerIds: string[],
+  errors: CompileError[],
+): { graph: FlowGraph; edges: FlowEdge[] } {
   const [firstTrigger, ...extraTriggers] = triggerIds;
   if (firstTrigger === undefined) {
     errors.push({
@@ -127,7 +139,7 @@ function checkTopology(doc: FlowDocument, triggerIds: string[], errors: CompileE
 
   const nodeIds = new Set<string>(doc.nodes.map((node) => node.id));
   const triggers = new Set(triggerIds);
-  const edges: { source: string; target: string }[] = [];
+  const edges: FlowEdge[] = [];
   for (const edge of doc.edges) {
     let dangling = false;
     for (const end of ['source', 'target'] as const) {
@@ -175,11 +187,32 @@ function checkTopology(doc: FlowDocument, triggerIds: string[], errors: CompileE
       });
     }
   }
-  return graph;
+  return { graph, edges };
 }
 
-function checkNodes(doc: FlowDocument, graph: FlowGraph, manifests: Map<string, StepManifest>, errors: CompileError[]) {
-  const allNodeIds = new Set<string>(graph.nodeIds);
+/** What a scope's expressions may read besides their own scope: every node id, and outer nodes certain to have run. */
+interface ScopeCheck {
+  allNodeIds: ReadonlySet<string>;
+  outerAllowed: ReadonlySet<string>;
+}
+
+type HasRun = (nodeId: string, referenced: string) => boolean | undefined;
+
+/** Config against the step's schema, and every expression's syntax and references.  Returns the run guarantees. */
+function checkNodes(
+  doc: FlowDocument,
+  graph: FlowGraph,
+  edges: FlowEdge[],
+  manifests: Map<string, StepManifest>,
+  errors: CompileError[],
+  scope: ScopeCheck,
+): () => HasRun {
+  const nodes = new Map(doc.nodes.map((node) => [node.id as string, node]));
+  let hasRun: HasRun | undefined;
+  const guarantees = () => {
+    hasRun ??= createRunGuarantees({ order: topologicalOrder(graph), nodes, edges, manifests });
+    return hasRun;
+  };
   for (const node of doc.nodes) {
     const manifest = manifests.get(node.id);
     if (manifest) {
@@ -193,18 +226,116 @@ function checkNodes(doc: FlowDocument, graph: FlowGraph, manifests: Map<string, 
     errors.push(
       ...checkExpressions({
         nodeId: node.id,
-        config: node.config,
-        allNodeIds,
+        // A loop's stopWhen is read inside its body (checked with the body).
+        config: node.type === LOOP_TYPE ? withoutKey(node.config, 'stopWhen') : node.config,
+        allNodeIds: scope.allNodeIds,
         ancestors: () => {
-          ancestors ??= ancestorsOf(graph, node.id);
+          ancestors ??= new Set([...ancestorsOf(graph, node.id), ...scope.outerAllowed]);
           return ancestors;
         },
+        hasRun: (referenced) => scope.outerAllowed.has(referenced) || guarantees()(node.id, referenced),
       }),
     );
   }
+  return guarantees;
 }
 
-function planNode(node: FlowNode, manifest: StepManifest, graph: FlowGraph, options: CompileOptions): PlanNode {
+/**
+ * Checks the body of every Loop in `scope` (recursively) and compiles each into a `PlanLoopBody`.  Inside a body,
+ * expressions may read the body's own upstream nodes and any node certain to have finished when the Loop starts.
+ */
+function compileBodies(input: {
+  scope: Scope;
+  hasRun: () => HasRun;
+  outer: ScopeCheck;
+  doc: FlowDocument;
+  bodies: Map<string, Scope>;
+  manifests: Map<string, StepManifest>;
+  errors: CompileError[];
+  options: CompileOptions;
+}): Map<string, PlanLoopBody> {
+  const { scope, outer, doc, bodies, manifests, errors, options } = input;
+  const compiled = new Map<string, PlanLoopBody>();
+  for (const loop of scope.nodes) {
+    const body = bodies.get(loop.id);
+    if (loop.type !== LOOP_TYPE || !body || body.nodes.length === 0) continue;
+    const allowed = new Set(outer.outerAllowed);
+    for (const other of scope.nodes) if (input.hasRun()(loop.id, other.id) === true) allowed.add(other.id);
+    const { graph: bodyGraph, entry } = checkBodyTopology(body, errors);
+    const bodyDoc: FlowDocument = { ...doc, nodes: body.nodes, edges: body.edges };
+    checkControlFlow(bodyDoc, body.edges, manifests, errors);
+    const bodyScope: ScopeCheck = { allNodeIds: outer.allNodeIds, outerAllowed: allowed };
+    const bodyHasRun = checkNodes(bodyDoc, bodyGraph, body.edges, manifests, errors, bodyScope);
+    checkFlowSteps(body, true, bodies, errors);
+    const stopWhen = loop.config.stopWhen;
+    if (typeof stopWhen === 'string') {
+      const readable = new Set([...allowed, ...body.nodes.map((node) => node.id)]);
+      errors.push(
+        ...checkExpressions({
+          nodeId: loop.id,
+          config: { stopWhen },
+          allNodeIds: outer.allNodeIds,
+          ancestors: () => readable,
+          hasRun: (referenced) => readable.has(referenced) || undefined,
+        }),
+      );
+    }
+    const inner = compileBodies({ ...input, scope: body, hasRun: bodyHasRun, outer: bodyScope });
+    const nodes = planNodes({ scope: body, graph: bodyGraph, manifests, options, bodies: inner, entry });
+    const resultNode = loop.config.resultNode;
+    compiled.set(loop.id, {
+      nodes,
+      entry,
+      resultNodeId: typeof resultNode === 'string' ? resultNode : (nodes.at(-1)?.id ?? ''),
+      ...(typeof stopWhen === 'string' ? { stopWhen } : {}),
+    });
+  }
+  return compiled;
+}
+
+/** Plan nodes of one scope in topological order; body entry nodes read the synthetic item node. */
+function planNodes(input: {
+  scope: Scope;
+  graph: FlowGraph;
+  manifests: Map<string, StepManifest>;
+  options: CompileOptions;
+  bodies: Map<string, PlanLoopBody>;
+  entry: string[];
+}): PlanNode[] {
+  const byId = new Map(input.scope.nodes.map((node) => [node.id as string, node]));
+  const nodes: PlanNode[] = [];
+  for (const id of topologicalOrder(input.graph)) {
+    const node = byId.get(id);
+    const manifest = input.manifests.get(id);
+    if (!node || !manifest) continue;
+    const planned = planNode({ node, manifest, graph: input.graph, edges: input.scope.edges, options: input.options });
+    if (input.entry.includes(id)) {
+      planned.upstream = [LOOP_ITEM_NODE_ID];
+      planned.inputs = [{ nodeId: LOOP_ITEM_NODE_ID, port: DEFAULT_PORT }];
+    }
+    const body = input.bodies.get(id);
+    if (body) {
+      planned.body = body;
+      planned.config = withoutKey(planned.config, 'stopWhen');
+    }
+    nodes.push(planned);
+  }
+  return nodes;
+}
+
+function withoutKey(config: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _dropped, ...rest } = config;
+  return rest;
+}
+
+function planNode(input: {
+  node: FlowNode;
+  manifest: StepManifest;
+  graph: FlowGraph;
+  edges: FlowEdge[];
+  options: CompileOptions;
+}): PlanNode {
+  const { node, manifest, graph, edges, options } = input;
   return {
     id: node.id,
     type: node.type,
@@ -213,6 +344,11 @@ function planNode(node: FlowNode, manifest: StepManifest, graph: FlowGraph, opti
     kind: manifest.kind,
     runsIn: manifest.runsIn,
     upstream: [...(graph.predecessors.get(node.id) ?? [])],
+    inputs: edges
+      .filter((edge) => edge.target === node.id)
+      .map((edge) => ({ nodeId: edge.source, port: edge.sourcePort })),
+    outputs: portIdsOf(node, manifest),
+    onError: onErrorOf(node),
     config: fillDefaults(node.config, manifest.inputSchema),
     retry: {
       ...PLATFORM_RETRY,
@@ -221,7 +357,8 @@ function planNode(node: FlowNode, manifest: StepManifest, graph: FlowGraph, opti
       ...definedOnly(node.settings?.retry),
     },
     timeoutMs: node.settings?.timeoutMs ?? manifest.timeoutMs ?? options.defaults?.timeoutMs ?? PLATFORM_TIMEOUT_MS,
-    taskQueue: options.defaultTaskQueue,
+    // Steps of a published package run on its own workers' queue: third-party code never runs in the core worker.
+    taskQueue: manifest.taskQueue ?? options.defaultTaskQueue,
   };
 }
 

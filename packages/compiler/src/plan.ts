@@ -16,6 +16,15 @@ export interface PlanRetryPolicy {
 
 export type PlanNodeKind = 'trigger' | 'action' | 'transform';
 
+/** What a node's failure does: fail the run, continue with the error as output, or fire the `error` port. */
+export type PlanOnError = 'fail' | 'continue' | 'errorOutput';
+
+/** One incoming edge: the node it comes from and the output port of that node it leaves from. */
+export interface PlanInput {
+  nodeId: string;
+  port: string;
+}
+
 export interface PlanNode {
   id: string;
   type: string;
@@ -25,11 +34,45 @@ export interface PlanNode {
   runsIn: 'workflow' | 'activity';
   /** Direct predecessors (edge sources), in edge order. */
   upstream: string[];
+  /**
+   * Incoming edges with their source ports, in edge order.  Absent in plans compiled before ports existed: the
+   * runtime then reads every `upstream` node's `out` port.
+   */
+  inputs?: PlanInput[] | undefined;
+  /** The node's output port ids (including `error` when onError is `errorOutput`).  Absent = `['out']`. */
+  outputs?: string[] | undefined;
+  /** Absent = `fail`. */
+  onError?: PlanOnError | undefined;
   /** The node's config from the document: strings containing `{{ … }}` are templates evaluated at run time. */
   config: Record<string, unknown>;
   retry: PlanRetryPolicy;
   timeoutMs: number;
   taskQueue: string;
+  /** Loop nodes (`core.loop`): the body run once per item. */
+  body?: PlanLoopBody | undefined;
+  /**
+   * Sub-flow nodes (`core.subflow`): the called flow's published plan, embedded by the server at publish time (the
+   * compiler leaves it out; a plan without it fails that node at run time).
+   */
+  subflow?: { flowId: string; version: number; plan: ExecutionPlan } | undefined;
+}
+
+/**
+ * The synthetic node a loop body starts from: it "outputs" the current item, so the body's entry nodes read it as
+ * `input`.  Not a valid node id, so it can never collide with one.
+ */
+export const LOOP_ITEM_NODE_ID = '$item';
+
+/** A loop's body, compiled like a flow whose trigger is the current item. */
+export interface PlanLoopBody {
+  /** Topologically ordered; entry nodes have `LOOP_ITEM_NODE_ID` as their only input. */
+  nodes: PlanNode[];
+  /** Body nodes with no incoming connection inside the body: each iteration starts them with the item. */
+  entry: string[];
+  /** Whose output is an iteration's result: the loop's `resultNode`, else the body's last node. */
+  resultNodeId: string;
+  /** Template evaluated after each iteration against the body context plus `result`; truthy → start no more. */
+  stopWhen?: string | undefined;
 }
 
 export interface ExecutionPlan {
@@ -44,6 +87,11 @@ export interface ExecutionPlan {
   triggerNodeId: string;
   /** Topologically ordered, trigger first. */
   nodes: PlanNode[];
+  /**
+   * The flow-level error handler, embedded at publish time: another flow's published plan, started as a child run
+   * with the failed run's details as its trigger output.  An embedded plan never carries its own handler.
+   */
+  errorHandler?: { flowId: string; version: number; plan: ExecutionPlan } | undefined;
 }
 
 /** A located compile error: the editor shows it on the node, next to the field. */
@@ -59,8 +107,25 @@ export interface CompileError {
     | 'invalid_config'
     | 'expression_syntax'
     | 'reference_not_upstream'
+    /** The referenced node runs before this one on some paths but not all (a branch or a merge that does not wait). */
+    | 'reference_may_not_run'
+    | 'unknown_port'
+    | 'merge_needs_inputs'
+    | 'invalid_port_id'
     | 'unreachable_node'
-    | 'trigger_has_input';
+    | 'trigger_has_input'
+    /** A Loop with no nodes inside it. */
+    | 'loop_needs_body'
+    /** `parentId` names no node, a node that is not a Loop, or loops back on itself; or a trigger inside a body. */
+    | 'invalid_parent'
+    /** A connection between a loop body and a node outside it (bodies connect only inside). */
+    | 'edge_crosses_loop'
+    /** An event Wait without a timeout. */
+    | 'wait_needs_timeout'
+    /** A node type a loop body cannot hold (e.g. an event Wait: resumes address the run, not an iteration). */
+    | 'unsupported_in_loop'
+    /** Sub-flow problems found at publish (unknown, unpublished, itself, or a cycle of flows calling each other). */
+    | 'invalid_subflow';
   message: string;
   nodeId?: string;
   edgeId?: string;

@@ -56,7 +56,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  const env = { TEMPORAL_ADDRESS: stack.temporalAddress, MONGODB_URI: stack.mongoUri };
+  // PIPEWRIGHT_DATA_DIR: server and worker share the generated dev master key (data dir/master-keys.json).
+  const env = { TEMPORAL_ADDRESS: stack.temporalAddress, MONGODB_URI: stack.mongoUri, PIPEWRIGHT_DATA_DIR: dataDir };
   if (command === 'services') {
     log(`[dev] ready:\n  export TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}\n  export MONGODB_URI=${env.MONGODB_URI}`);
     return;
@@ -81,7 +82,13 @@ async function main(): Promise<void> {
     children.push(child);
     return child;
   };
-  spawnApp('worker', ['src/main.ts'], {}, join(root, 'worker'));
+  // Local development: let HTTP steps call services on this machine (production default: private networks blocked).
+  spawnApp(
+    'worker',
+    ['src/main.ts'],
+    { PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS ?? 'true' },
+    join(root, 'worker'),
+  );
   spawnApp('server', ['src/main.ts'], { PORT: String(serverPort) }, join(root, 'server'));
   spawnApp(
     'web',

@@ -96,6 +96,30 @@ const roundTrips: { name: string; command: FlowCommand; check?: (doc: FlowDocume
     },
   },
   {
+    name: 'updateFlowSettings sets an error handler flow',
+    command: { kind: 'updateFlowSettings', settings: { errorFlowId: 'flow_errors' } },
+    check: (doc) => assert.deepEqual(doc.settings, { errorFlowId: 'flow_errors' }),
+  },
+  {
+    name: 'updateNode moves a node into a loop body',
+    command: { kind: 'updateNode', nodeId: asNodeId('b'), patch: { parentId: asNodeId('a') } },
+    check: (doc) => assert.equal(doc.nodes[2]?.parentId, 'a'),
+  },
+  {
+    name: 'updateNode sets onError',
+    command: { kind: 'updateNode', nodeId: asNodeId('a'), patch: { settings: { onError: 'errorOutput' } } },
+    check: (doc) => assert.equal(doc.nodes[1]?.settings?.onError, 'errorOutput'),
+  },
+  {
+    name: 'updateNode upgrades the step version with the migrated config',
+    command: {
+      kind: 'updateNode',
+      nodeId: asNodeId('b'),
+      patch: { typeVersion: 2, config: { url: 'https://x.test' } },
+    },
+    check: (doc) => assert.deepEqual([doc.nodes[2]?.typeVersion, doc.nodes[2]?.config], [2, { url: 'https://x.test' }]),
+  },
+  {
     name: 'addEdges',
     command: { kind: 'addEdges', edges: [edge('a', 'c')] },
     check: (doc) => assert.equal(doc.edges.at(-1)?.id, 'a_c'),

@@ -1,4 +1,4 @@
-import type { FlowDocument, FlowEdge, FlowNode, NodeSettings, Position } from './document.ts';
+import type { FlowDocument, FlowEdge, FlowNode, FlowSettings, NodeSettings, Position } from './document.ts';
 import type { EdgeId, NodeId } from './ids.ts';
 
 /**
@@ -12,6 +12,8 @@ export type FlowCommand =
   | { kind: 'updateNode'; nodeId: NodeId; patch: NodePatch }
   | { kind: 'addEdges'; edges: FlowEdge[] }
   | { kind: 'removeEdges'; edgeIds: EdgeId[] }
+  /** Replaces the flow-wide settings (absent = none). */
+  | { kind: 'updateFlowSettings'; settings: FlowSettings | undefined }
   | { kind: 'batch'; commands: FlowCommand[] }
   /** Inverse of removals: puts nodes and edges back at their former indexes. */
   | { kind: 'restore'; nodes: Indexed<FlowNode>[]; edges: Indexed<FlowEdge>[] };
@@ -20,6 +22,10 @@ export interface NodePatch {
   title?: string | undefined;
   config?: Record<string, unknown>;
   settings?: NodeSettings | undefined;
+  /** Moves the node into a Loop's body (its id) or out of it (undefined). */
+  parentId?: NodeId | undefined;
+  /** Upgrades (or, as an inverse, downgrades) the step version the node is pinned to; sent with the migrated config. */
+  typeVersion?: number;
 }
 
 export interface Indexed<T> {
@@ -50,6 +56,8 @@ export function applyCommand(doc: FlowDocument, command: FlowCommand): CommandRe
       return addEdges(doc, command.edges);
     case 'removeEdges':
       return removeEdges(doc, command.edgeIds);
+    case 'updateFlowSettings':
+      return updateFlowSettings(doc, command.settings);
     case 'batch':
       return batch(doc, command.commands);
     case 'restore':
@@ -123,13 +131,21 @@ function updateNode(doc: FlowDocument, nodeId: NodeId, patch: NodePatch): Comman
     before.settings = node.settings;
     next = withOptional(next, 'settings', patch.settings);
   }
+  if ('parentId' in patch) {
+    before.parentId = node.parentId;
+    next = withOptional(next, 'parentId', patch.parentId);
+  }
+  if (patch.typeVersion !== undefined) {
+    before.typeVersion = node.typeVersion;
+    next = { ...next, typeVersion: patch.typeVersion };
+  }
   const nodes = [...doc.nodes];
   nodes[index] = next;
   return { doc: { ...doc, nodes }, inverse: { kind: 'updateNode', nodeId, patch: before } };
 }
 
 /** Sets or deletes an optional property (exactOptionalPropertyTypes: absent, never `undefined`). */
-function withOptional<K extends 'title' | 'settings'>(
+function withOptional<K extends 'title' | 'settings' | 'parentId'>(
   node: FlowNode,
   key: K,
   value: FlowNode[K] | undefined,
@@ -168,6 +184,13 @@ function removeEdges(doc: FlowDocument, edgeIds: EdgeId[]): CommandResult {
     doc: { ...doc, edges: doc.edges.filter((edge) => !doomed.has(edge.id)) },
     inverse: { kind: 'restore', nodes: [], edges: removed },
   };
+}
+
+function updateFlowSettings(doc: FlowDocument, settings: FlowSettings | undefined): CommandResult {
+  const next: FlowDocument = { ...doc };
+  if (settings === undefined) delete next.settings;
+  else next.settings = settings;
+  return { doc: next, inverse: { kind: 'updateFlowSettings', settings: doc.settings } };
 }
 
 function batch(doc: FlowDocument, commands: FlowCommand[]): CommandResult {

@@ -6,6 +6,14 @@ import { type EdgeId, NODE_ID_PATTERN, type NodeId } from './ids.ts';
  * per node (retries, timeout) lives in `settings`; the step's own inputs live in `config`, whose shape is the step
  * type's input schema (validated by the compiler, not here — the document is valid before the catalog is known).
  */
+export const ON_ERROR_MODES = ['fail', 'continue', 'errorOutput'] as const;
+export type OnErrorMode = (typeof ON_ERROR_MODES)[number];
+
+/** The output port a node fires when it fails and its `settings.onError` is `errorOutput`. */
+export const ERROR_PORT = 'error';
+/** The output port of every node that declares no other outputs. */
+export const DEFAULT_PORT = 'out';
+
 export const retrySettingsSchema = z
   .object({
     maxAttempts: z.number().int().min(1).max(100).optional(),
@@ -19,6 +27,18 @@ export const nodeSettingsSchema = z
   .object({
     retry: retrySettingsSchema.optional(),
     timeoutMs: z.number().int().min(100).max(86_400_000).optional(),
+    /**
+     * What a failure of this node does: `fail` the run (default), `continue` as if it succeeded with
+     * `{ error: { message, details } }` as its output, or take the node's `error` output port instead of `out`.
+     */
+    onError: z.enum(ON_ERROR_MODES).optional(),
+  })
+  .strict();
+
+/** Flow-wide settings.  `errorFlowId`: a flow of the same workspace started with the details of every failed run. */
+export const flowSettingsSchema = z
+  .object({
+    errorFlowId: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -36,6 +56,15 @@ export const flowNodeSchema = z
     position: positionSchema,
     config: z.record(z.string(), z.unknown()),
     settings: nodeSettingsSchema.optional(),
+    /**
+     * The Loop node whose body this node belongs to (React Flow's sub-flow convention: `position` is then relative
+     * to the parent).  Body nodes connect only to each other; the compiler turns them into the loop's sub-plan.
+     */
+    parentId: z
+      .string()
+      .regex(NODE_ID_PATTERN, 'must be the id of a Loop node')
+      .transform((value) => value as NodeId)
+      .optional(),
   })
   .strict();
 
@@ -64,6 +93,7 @@ export const flowDocumentSchema = z
     schemaVersion: z.literal(1),
     nodes: z.array(flowNodeSchema).max(5000),
     edges: z.array(flowEdgeSchema).max(20000),
+    settings: flowSettingsSchema.optional(),
   })
   .strict()
   .superRefine((doc, ctx) => {
@@ -85,6 +115,7 @@ export const flowDocumentSchema = z
 
 export type RetrySettings = z.infer<typeof retrySettingsSchema>;
 export type NodeSettings = z.infer<typeof nodeSettingsSchema>;
+export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 export type Position = z.infer<typeof positionSchema>;
 export type FlowNode = z.infer<typeof flowNodeSchema>;
 export type FlowEdge = z.infer<typeof flowEdgeSchema>;

@@ -1,3 +1,4 @@
 export * from './commands.ts';
+export * from './diff.ts';
 export * from './document.ts';
 export * from './ids.ts';

@@ -1,4 +1,5 @@
-import type { PlanRetryPolicy } from '@pipewright/compiler';
+import type { ExecutionPlan, PlanLoopBody, PlanNode, PlanRetryPolicy } from '@pipewright/compiler';
+import type { RunState } from './run-state.ts';
 
 /**
  * Everything the interpreter needs from the outside world.  The worker implements it with Temporal activities and
@@ -11,6 +12,95 @@ export interface RunEffects {
   now(): number;
   /** Called after every state change, e.g. to let a query observer see progress.  Optional. */
   onStateChange?(): void;
+  /**
+   * Evaluates a whole node (its expressions, then the step) outside workflow code.  The runtime uses it when the
+   * data a node's expressions read holds blob references (large values kept out of history), so they can be
+   * loaded where memory is allowed.  Optional: without it every node is evaluated in the workflow.
+   */
+  evaluateRemotely?(request: RemoteNodeRequest): Promise<RemoteNodeResult>;
+  /** A durable timer (Wait `delay` / `until`).  Without it, Wait nodes fail. */
+  sleep?(ms: number): Promise<void>;
+  /**
+   * Waits for a resume addressed to this run (Wait `event`) or the timeout, whichever comes first.  A resume that
+   * arrived before the wait started must still be delivered (the link may be used before the wait is reached).
+   */
+  waitForEvent?(request: WaitForEventRequest): Promise<WaitForEventResult>;
+  /** Runs another flow's plan as a child run and resolves with its final state, failed or not (Sub-flow). */
+  executeChild?(request: ChildRunRequest): Promise<RunState>;
+  /**
+   * Runs a slice of a loop's items elsewhere (a child workflow), so a long loop never grows one history too far.
+   * Optional: without it every iteration runs inline.
+   */
+  runLoopChunk?(request: LoopChunkRequest): Promise<LoopChunkResult>;
+  /**
+   * Runs a slice of a loop whose body is transform-only outside workflow code (an activity): a pure body gives the
+   * same results anywhere, and the interpreter is an order of magnitude faster outside Temporal's sandbox.  Optional.
+   */
+  evaluateLoopChunk?(request: LoopChunkRequest): Promise<LoopChunkResult>;
+}
+
+export interface WaitForEventRequest {
+  nodeId: string;
+  /** Only resumes with this name (or with none, addressed to this node) wake it; absent = any resume. */
+  eventName?: string | undefined;
+  /** Absent = no timeout. */
+  timeoutMs?: number | undefined;
+}
+
+export type WaitForEventResult = { timedOut: false; payload: unknown } | { timedOut: true };
+
+export interface ChildRunRequest {
+  nodeId: string;
+  /** Derived from the parent run and node, so a replayed or retried parent starts the child once. */
+  runId: string;
+  workspaceId: string;
+  flowId: string;
+  version: number;
+  plan: ExecutionPlan;
+  /** The child's trigger output. */
+  trigger: unknown;
+}
+
+/** One slice of a loop: iterations `offset … offset + items.length - 1`, run with the loop's concurrency. */
+export interface LoopChunkRequest {
+  nodeId: string;
+  /** Derived from the run, node and offset (stable across replays). */
+  chunkId: string;
+  run: { id: string; workspaceId: string };
+  plan: { flowId: string; version: number; expressionEngine: string; runtimeVersion: number };
+  body: PlanLoopBody;
+  items: unknown[];
+  offset: number;
+  concurrency: number;
+  /** The loop's expression context (trigger, steps, run) that body nodes read, without `input`. */
+  context: Record<string, unknown>;
+}
+
+export interface LoopChunkResult {
+  /** One result per iteration that ran, in item order. */
+  results: unknown[];
+  /** `stopWhen` held after some iteration: start no more. */
+  stopped: boolean;
+  /** The first failed iteration: which item and why. */
+  error?: { index: number; nodeId: string; message: string } | undefined;
+}
+
+export interface RemoteNodeRequest {
+  node: PlanNode;
+  /** The node's expression context (`trigger`, `steps`, `input`, `run`), blob references included. */
+  context: Record<string, unknown>;
+  idempotencyKey: string;
+}
+
+export interface RemoteNodeResult {
+  output: unknown;
+  attempts: number;
+  /** Output ports that fired (workflow-kind steps such as if/switch); default `out`. */
+  ports?: string[];
+  /** How long the step waited for its connector's rate limit (ms); absent when it did not wait. */
+  rateLimitWaitMs?: number;
+  /** The evaluated config, for the run view (large parts as blob references). */
+  input?: unknown;
 }
 
 export interface StepActivityRequest {
@@ -29,6 +119,8 @@ export interface StepActivityResult {
   output: unknown;
   /** The attempt that succeeded (1 = first try). */
   attempts: number;
+  /** How long the step waited for its connector's rate limit (ms); absent when it did not wait. */
+  rateLimitWaitMs?: number;
 }
 
 /** The shape effects ports reject with when a step has failed for good. */

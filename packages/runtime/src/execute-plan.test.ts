@@ -228,12 +228,12 @@ describe('executePlan', () => {
   test('an unknown workflow step type fails clearly', async () => {
     const { effects } = fakeEffects();
     const state = await run(
-      [trigger, node('loop', { type: 'core.loop', runsIn: 'workflow', upstream: ['hook'] })],
+      [trigger, node('loop', { type: 'core.teleport', runsIn: 'workflow', upstream: ['hook'] })],
       {},
       effects,
     );
     assert.equal(state.status, 'failed');
-    assert.match(state.nodes.loop?.error?.message ?? '', /"core\.loop" v1 cannot run inside the workflow/);
+    assert.match(state.nodes.loop?.error?.message ?? '', /"core\.teleport" v1 cannot run inside the workflow/);
   });
 
   test('activity failure: run failed, attempts and details recorded, downstream skipped', async () => {

@@ -1,6 +1,7 @@
 /** What a run looks like from outside while it runs and after: served by the workflow's `state` query. */
 
-export type NodeStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+/** `waiting`: a Wait node on its timer or for an event (the run holds no worker meanwhile). */
+export type NodeStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
 export type RunStatus = 'running' | 'succeeded' | 'failed';
 
 export interface NodeError {
@@ -15,6 +16,19 @@ export interface NodeRunState {
   output?: unknown;
   error?: NodeError;
   attempts: number;
+  /**
+   * The node failed, but its `onError` is `continue`: it counts as succeeded and `output` is `{ error }`.
+   * (`error` holds the failure too.)
+   */
+  continuedOnError?: true;
+  /** While `waiting` on a timer: when it fires (epoch ms). */
+  waitingUntil?: number;
+  /** While `waiting` for an event: its name (`*` = any resume). */
+  waitingFor?: string;
+  /** A Loop while it runs: iterations finished and in total. */
+  progress?: { done: number; total: number };
+  /** How long the step waited for its connector's per-workspace rate limit before running (ms). */
+  rateLimitWaitMs?: number;
   /** Epoch milliseconds (workflow time). */
   startedAt?: number;
   endedAt?: number;

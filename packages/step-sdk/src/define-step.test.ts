@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { defineStep } from './define-step.ts';
-import { toManifest } from './manifest.ts';
+import { outputPortsOf, toManifest } from './manifest.ts';
 
 const base = {
   version: 1,
@@ -82,6 +82,7 @@ describe('toManifest', () => {
         retry: { maxAttempts: 5 },
         timeoutMs: 2000,
         runsIn: 'activity',
+        outputs: [{ id: 'out', label: '' }],
       },
     );
     assert.equal(manifest.inputSchema.type, 'object');
@@ -103,6 +104,65 @@ describe('toManifest', () => {
       ['workflow', 'Triggers', null, {}, [], {}],
     );
     assert.deepEqual([transform.runsIn, transform.category], ['workflow', 'Data']);
+  });
+
+  it('output ports: fixed lists, or one per config item plus extras', () => {
+    const branch = toManifest(
+      defineStep({
+        ...base,
+        type: 'demo.branch',
+        kind: 'transform',
+        outputs: [
+          { id: 'yes', label: 'Yes' },
+          { id: 'no', label: 'No' },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      outputPortsOf(branch, {}).map((port) => port.id),
+      ['yes', 'no'],
+    );
+    const router = toManifest(
+      defineStep({
+        ...base,
+        type: 'demo.route',
+        kind: 'transform',
+        outputs: { fromConfig: 'routes', idKey: 'id', labelKey: 'label', extra: [{ id: 'other', label: 'Other' }] },
+      }),
+    );
+    assert.deepEqual(
+      outputPortsOf(router, { routes: [{ id: 'big', label: 'Big' }, { id: 'small' }, { label: 'x' }] }),
+      [
+        { id: 'big', label: 'Big' },
+        { id: 'small', label: 'small' },
+        { id: 'other', label: 'Other' },
+      ],
+    );
+    assert.deepEqual(outputPortsOf(router, {}), [{ id: 'other', label: 'Other' }]);
+  });
+
+  it('output ports chosen by a config value, with a fallback list', () => {
+    const wait = toManifest(
+      defineStep({
+        ...base,
+        type: 'demo.wait',
+        kind: 'transform',
+        outputs: {
+          byConfigValue: 'mode',
+          cases: {
+            event: [
+              { id: 'out', label: '' },
+              { id: 'timeout', label: 'Timeout' },
+            ],
+          },
+          otherwise: [{ id: 'out', label: '' }],
+        },
+      }),
+    );
+    const ids = (config: Record<string, unknown>) => outputPortsOf(wait, config).map((port) => port.id);
+    assert.deepEqual(ids({ mode: 'event' }), ['out', 'timeout']);
+    assert.deepEqual(ids({ mode: 'delay' }), ['out']);
+    assert.deepEqual(ids({}), ['out']);
   });
 
   it('does not fail on schemas JSON Schema cannot represent', () => {

@@ -38,6 +38,14 @@ export interface StepRunInfo {
 export interface CredentialsPort {
   /** Resolves a credential slot declared by the step. */
   get(slot: string): Promise<Record<string, unknown>>;
+  /**
+   * For OAuth2 credentials: the service rejected the access token `get` returned (HTTP 401), so get a new one with
+   * the refresh token and return the new values.  When another activity refreshed meanwhile, its token is returned
+   * without a second refresh (refresh tokens may be single-use).  Other credential types return `get`'s values.
+   */
+  refresh(slot: string): Promise<Record<string, unknown>>;
+  /** Whether the node chose a credential for this slot: for optional slots (absent on older ports: assume yes). */
+  has?(slot: string): boolean;
 }
 
 export interface StepContext {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CredentialTypeDefinition } from './define-credential.ts';
 import type { StepDefinition } from './define-step.ts';
 import type { HttpPort, HttpRequest, HttpResponse, StepContext } from './ports.ts';
 
@@ -18,6 +19,8 @@ export interface TestContextOptions {
   http?: HttpPort;
   credentials?: Record<string, Record<string, unknown>>;
   attempt?: number;
+  /** Abort it to simulate the activity's timeout or cancellation. */
+  signal?: AbortSignal;
 }
 
 export function createTestContext(options: TestContextOptions = {}): StepContext {
@@ -33,7 +36,7 @@ export function createTestContext(options: TestContextOptions = {}): StepContext
       warn: (message) => logs.push(message),
       error: (message) => logs.push(message),
     },
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
     run: {
       workflowId: 'test-run',
       nodeId: 'test_node',
@@ -46,6 +49,10 @@ export function createTestContext(options: TestContextOptions = {}): StepContext
         if (!value) throw new Error(`no test credential for slot "${slot}"`);
         return value;
       },
+      async refresh(slot) {
+        return this.get(slot);
+      },
+      has: (slot) => options.credentials?.[slot] !== undefined,
     },
   };
 }
@@ -60,4 +67,21 @@ export async function runStep<Input extends z.ZodObject, Output extends z.ZodTyp
   const input = step.input.parse(rawInput);
   const output = await step.run(input, ctx);
   return step.output.parse(output);
+}
+
+/**
+ * Runs a credential type's `test()` the way the server's "Test connection" does: values validated by its fields
+ * (defaults applied) first.
+ */
+export async function testCredential<Fields extends z.ZodObject>(
+  definition: CredentialTypeDefinition<Fields>,
+  rawValues: unknown,
+  options: { http?: HttpPort; signal?: AbortSignal } = {},
+): Promise<void> {
+  if (!definition.test) throw new Error(`credential type "${definition.type}" has no test function`);
+  const values = definition.fields.parse(rawValues);
+  await definition.test(values, {
+    signal: options.signal ?? new AbortController().signal,
+    http: options.http ?? createTestContext().http,
+  });
 }

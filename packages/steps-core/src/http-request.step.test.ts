@@ -146,4 +146,20 @@ describe('http.request', () => {
       assert.equal(requests.length, 0);
     });
   }
+
+  it('sends the chosen auth credential as a bearer token; without one, no Authorization header', async () => {
+    const fake = createFakeHttp(() => json(200, {}));
+    const withAuth = createTestContext({ http: fake.http, credentials: { auth: { token: 'tok-1' } } });
+    await runStep(httpRequestStep, { url: 'https://api.example.com/a' }, withAuth);
+    await runStep(httpRequestStep, { url: 'https://api.example.com/b' }, createTestContext({ http: fake.http }));
+    await runStep(
+      httpRequestStep,
+      { url: 'https://api.example.com/c', headers: { Authorization: 'Basic own' } },
+      withAuth,
+    );
+    assert.deepEqual(
+      fake.requests.map((request) => request.headers?.authorization),
+      ['Bearer tok-1', undefined, 'Basic own'],
+    );
+  });
 });

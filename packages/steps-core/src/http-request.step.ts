@@ -1,4 +1,4 @@
-import { defineStep, StepError } from '@pipewright/step-sdk';
+import { bearerTokenCredential, defineStep, StepError } from '@pipewright/step-sdk';
 import { z } from 'zod';
 
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
@@ -33,6 +33,11 @@ export const httpRequestStep = defineStep({
     body: { label: 'Body', widget: 'code', help: 'JSON or {{ expression }}', order: 5 },
     responseFormat: { label: 'Response format', widget: 'select', order: 6 },
   },
+  /**
+   * Optional: when chosen, sent as `Authorization: Bearer …` (unless the headers set one).  An admin can also open
+   * private networks on it (credential `network`), which the worker's SSRF guard honours for this node.
+   */
+  credentials: { auth: bearerTokenCredential },
   retry: { maxAttempts: 3, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 30_000 },
   timeoutMs: 30_000,
   async run(input, ctx) {
@@ -48,6 +53,10 @@ export const httpRequestStep = defineStep({
       }
     }
     headers['idempotency-key'] ??= ctx.run.idempotencyKey;
+    if (ctx.credentials.has?.('auth') === true && headers.authorization === undefined) {
+      const { token } = await ctx.credentials.get('auth');
+      if (typeof token === 'string') headers.authorization = `Bearer ${token}`;
+    }
     const response = await ctx.http.request({
       method: input.method,
       url: url.toString(),

@@ -1,10 +1,48 @@
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
+import { httpPollTrigger } from './http-poll.trigger.ts';
 import { httpRequestStep } from './http-request.step.ts';
+import { ifStep } from './if.step.ts';
+import { LOOP_MAX_CONCURRENCY, loopStep } from './loop.step.ts';
 import { manualTrigger } from './manual.trigger.ts';
+import { mergeStep } from './merge.step.ts';
+import { checkScheduleConfig, type ScheduleConfigIssue, scheduleTrigger } from './schedule.trigger.ts';
+import { subflowStep } from './subflow.step.ts';
+import { switchStep } from './switch.step.ts';
 import { transformStep } from './transform.step.ts';
-import { webhookTrigger } from './webhook.trigger.ts';
+import { waitStep } from './wait.step.ts';
+import { WEBHOOK_MAX_BODY_BYTES, webhookTrigger } from './webhook.trigger.ts';
 
-export { httpRequestStep, manualTrigger, transformStep, webhookTrigger };
+export {
+  checkScheduleConfig,
+  httpPollTrigger,
+  httpRequestStep,
+  ifStep,
+  LOOP_MAX_CONCURRENCY,
+  loopStep,
+  manualTrigger,
+  mergeStep,
+  type ScheduleConfigIssue,
+  scheduleTrigger,
+  subflowStep,
+  switchStep,
+  transformStep,
+  WEBHOOK_MAX_BODY_BYTES,
+  waitStep,
+  webhookTrigger,
+};
 
 /** The built-in step types, written with the same SDK a third party uses. */
-export const builtinSteps: AnyStepDefinition[] = [webhookTrigger, manualTrigger, transformStep, httpRequestStep];
+export const builtinSteps: AnyStepDefinition[] = [
+  webhookTrigger,
+  manualTrigger,
+  scheduleTrigger,
+  httpPollTrigger,
+  transformStep,
+  ifStep,
+  switchStep,
+  mergeStep,
+  loopStep,
+  waitStep,
+  subflowStep,
+  httpRequestStep,
+];

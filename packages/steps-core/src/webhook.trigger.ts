@@ -1,7 +1,14 @@
 import { defineStep } from '@pipewright/step-sdk';
 import { z } from 'zod';
 
-/** Starts a run when its flow's webhook URL receives a request; the request becomes the trigger's output. */
+export const WEBHOOK_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const WEBHOOK_MAX_RESPONSE_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts a run when its flow's webhook URL receives a request; the request becomes the trigger's output.  The
+ * server's ingress reads this config from the published plan: signature scheme, accepted content types, body limit,
+ * and whether the sender gets 202 at once or waits for the run's answer.
+ */
 export const webhookTrigger = defineStep({
   type: 'core.webhook',
   version: 1,
@@ -11,6 +18,41 @@ export const webhookTrigger = defineStep({
   keywords: ['http', 'hook', 'post', 'trigger'],
   input: z.object({
     method: z.enum(['POST', 'PUT', 'PATCH', 'GET']).default('POST').describe('HTTP method the webhook accepts'),
+    verification: z
+      .enum(['none', 'standard', 'github', 'hmac'])
+      .default('none')
+      .describe('How the sender signs requests with the flow’s webhook secret'),
+    signatureHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'must be a header name')
+      .max(100)
+      .optional()
+      .describe('Generic HMAC only: the header holding the hex or base64 HMAC-SHA256 of the body (x-signature)'),
+    responseMode: z
+      .enum(['immediate', 'waitForRun'])
+      .default('immediate')
+      .describe('Answer 202 at once, or wait for the run and answer with a node’s output'),
+    responseNodeId: z
+      .string()
+      .optional()
+      .describe('waitForRun: the node whose output is the answer (default: the last)'),
+    responseTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(WEBHOOK_MAX_RESPONSE_TIMEOUT_MS)
+      .default(10_000)
+      .describe('waitForRun: after this the sender gets 202 with the run id'),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(WEBHOOK_MAX_BODY_BYTES)
+      .default(1024 * 1024),
+    contentTypes: z
+      .array(z.string().min(1))
+      .default(['application/json', 'application/x-www-form-urlencoded', 'text/plain'])
+      .describe('Accepted request content types'),
   }),
   output: z.object({
     method: z.string(),
@@ -18,5 +60,14 @@ export const webhookTrigger = defineStep({
     query: z.record(z.string(), z.unknown()),
     body: z.unknown(),
   }),
-  ui: { method: { label: 'Accepted method', widget: 'select' } },
+  ui: {
+    method: { label: 'Accepted method', widget: 'select' },
+    verification: { label: 'Signature check', widget: 'select' },
+    signatureHeader: { label: 'Signature header', placeholder: 'x-signature' },
+    responseMode: { label: 'Response', widget: 'select' },
+    responseNodeId: { label: 'Answer with the output of node' },
+    responseTimeoutMs: { label: 'Wait at most (ms)', widget: 'number' },
+    maxBodyBytes: { label: 'Body size limit (bytes)', widget: 'number' },
+    contentTypes: { label: 'Content types' },
+  },
 });

@@ -3,13 +3,19 @@ import type {
   CreateFlowBody,
   FlowDetail,
   FlowSummary,
+  FlowVersionDetail,
   FlowVersionSummary,
   ManualRunBody,
+  MigrateNodeBody,
+  MigrateNodeResponse,
   RunDetail,
   RunSummary,
   StartRunResponse,
+  StepTestResult,
+  TestStepBody,
   UpdateFlowBody,
 } from '@pipewright/api-contract';
+import type { FlowDiff } from '@pipewright/flow';
 import type { StepManifest } from '@pipewright/step-sdk';
 
 /** An HTTP error from the API, carrying the server's error body so screens can show codes and compile errors. */
@@ -39,13 +45,22 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
   return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string';
 }
 
+/** Called when a signed-in request answers 401 (session expired, signed out elsewhere): the app shows the login. */
+let onUnauthenticated: () => void = () => {};
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' } };
+  // The session cookie rides along; the custom header is the server's CSRF check for cookie-authenticated changes.
+  const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'pipewright' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {
-    init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const response = await fetch(`/api${path}`, init);
+  if (response.status === 401 && !path.startsWith('/auth/')) onUnauthenticated();
   const text = await response.text();
   let parsed: unknown = null;
   if (text !== '') {
@@ -74,6 +89,7 @@ const items = <T>(body: ListBody<T>): T[] => body.items;
 
 export const api = {
   catalog: () => request<{ steps: StepManifest[] }>('GET', '/catalog').then((body) => body.steps),
+  migrateNode: (body: MigrateNodeBody) => request<MigrateNodeResponse>('POST', '/catalog/migrate', body),
   listFlows: () => request<ListBody<FlowSummary>>('GET', '/flows').then(items),
   getFlow: (id: string) => request<FlowDetail>('GET', `/flows/${encodeURIComponent(id)}`),
   createFlow: (body: CreateFlowBody) => request<FlowDetail>('POST', '/flows', body),
@@ -83,6 +99,15 @@ export const api = {
   publishFlow: (id: string) => request<FlowVersionSummary>('POST', `/flows/${encodeURIComponent(id)}/publish`),
   listVersions: (id: string) =>
     request<ListBody<FlowVersionSummary>>('GET', `/flows/${encodeURIComponent(id)}/versions`).then(items),
+  getVersion: (id: string, version: number) =>
+    request<FlowVersionDetail>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
+  diffVersions: (id: string, from: number, to: number) =>
+    request<FlowDiff>('GET', `/flows/${encodeURIComponent(id)}/versions/${from}/diff/${to}`),
+  rollbackVersion: (id: string, version: number) =>
+    request<FlowVersionSummary>('POST', `/flows/${encodeURIComponent(id)}/versions/${version}/rollback`),
+  testStep: (id: string, nodeId: string, body: TestStepBody) =>
+    request<StepTestResult>('POST', `/flows/${encodeURIComponent(id)}/nodes/${encodeURIComponent(nodeId)}/test`, body),
+  rerunRun: (runId: string) => request<StartRunResponse>('POST', `/runs/${encodeURIComponent(runId)}/rerun`),
   startRun: (id: string, body: ManualRunBody) =>
     request<StartRunResponse>('POST', `/flows/${encodeURIComponent(id)}/runs`, body),
   listRuns: (flowId?: string) =>
@@ -94,9 +119,12 @@ export const api = {
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'stale_revision') {
-      return 'Someone else saved this flow since you opened it. Reload to get their version (your changes here are not saved).';
+      return 'Someone else saved this flow since you opened it. Reload to get their version, or overwrite it with yours.';
     }
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** For feature modules with their own endpoints (credentials/): the same fetch, error shape and headers. */
+export { request as apiRequest };

@@ -8,6 +8,7 @@ export const queryKeys = {
   flows: ['flows'] as const,
   flow: (id: string) => ['flows', id] as const,
   versions: (id: string) => ['flows', id, 'versions'] as const,
+  versionDiff: (id: string, from: number, to: number) => ['flows', id, 'versions', 'diff', from, to] as const,
   runs: (flowId?: string) => ['runs', 'list', flowId ?? 'all'] as const,
   run: (id: string) => ['runs', 'detail', id] as const,
 };
@@ -18,7 +19,9 @@ export function useCatalog() {
   return useQuery({
     queryKey: queryKeys.catalog,
     queryFn: api.catalog,
-    staleTime: 5 * 60_000,
+    // Developers publish step packages while builders work, and package workers come and go: stay current.
+    staleTime: 10_000,
+    refetchInterval: 15_000,
     select: toCatalogMap,
   });
 }
@@ -44,3 +47,12 @@ export const useRuns = (flowId?: string) =>
   useQuery({ queryKey: queryKeys.runs(flowId), queryFn: () => api.listRuns(flowId), refetchInterval: 3000 });
 
 export const useRun = (id: string) => useQuery({ queryKey: queryKeys.run(id), queryFn: () => api.getRun(id) });
+
+export const useVersionDiff = (id: string, pair: readonly [number, number] | null) =>
+  useQuery({
+    queryKey: pair ? queryKeys.versionDiff(id, pair[0], pair[1]) : ['flows', id, 'versions', 'diff', 'none'],
+    queryFn: () => (pair ? api.diffVersions(id, pair[0], pair[1]) : null),
+    enabled: pair !== null,
+    // Versions are immutable, so a diff never goes stale.
+    staleTime: Number.POSITIVE_INFINITY,
+  });

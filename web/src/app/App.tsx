@@ -1,24 +1,129 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useEffect } from 'react';
+import { errorMessage, setUnauthenticatedHandler } from '../api/api.ts';
+import { AuditPage } from '../auth/AuditPage.tsx';
+import { authKeys } from '../auth/auth-api.ts';
+import { LoginPage } from '../auth/LoginPage.tsx';
+import { MembersPage } from '../auth/MembersPage.tsx';
+import { SignupPage } from '../auth/SignupPage.tsx';
+import { TokensPage } from '../auth/TokensPage.tsx';
+import { useAuthStatus, useLogout, useMe } from '../auth/useSession.ts';
+import { CredentialsPage } from '../credentials/CredentialsPage.tsx';
 import { EditorPage } from '../editor/EditorPage.tsx';
 import { FlowsPage } from '../flows/FlowsPage.tsx';
 import { RunPage } from '../runs/RunPage.tsx';
 import { RunsPage } from '../runs/RunsPage.tsx';
 import { Link } from './Link.tsx';
-import { matchRoute, paths, useLocationPath } from './router.ts';
+import { matchRoute, navigate, paths, useLocationPath } from './router.ts';
 
-export function App() {
-  const route = matchRoute(useLocationPath());
+function Brand() {
+  return (
+    <Link to={paths.flows()} className="brand">
+      <span className="brand-mark">◆</span> Pipewright
+    </Link>
+  );
+}
+
+function SignedOutShell({ children }: { children: ReactNode }) {
   return (
     <div className="app">
       <nav className="app-nav">
-        <Link to={paths.flows()} className="brand">
-          <span className="brand-mark">◆</span> Pipewright
+        <Brand />
+      </nav>
+      <main className="app-main">{children}</main>
+    </div>
+  );
+}
+
+const AdminsOnly = () => (
+  <div className="page">
+    <h1>Admins only</h1>
+    <p className="muted">Ask an admin of your workspace.</p>
+  </div>
+);
+
+/**
+ * Signed out: the login page (or "Create your workspace" on first run, or the invite sign-up) in place of whatever
+ * page was asked for, so it shows once signed in.  A 401 from any API call signs the app out.
+ */
+export function App() {
+  const route = matchRoute(useLocationPath());
+  const queryClient = useQueryClient();
+  const me = useMe();
+  const signedOut = me.data === null;
+  const status = useAuthStatus(signedOut);
+  const logout = useLogout();
+
+  useEffect(() => setUnauthenticatedHandler(() => queryClient.setQueryData(authKeys.me, null)), [queryClient]);
+  const onAuthPage = route.name === 'login' || route.name === 'signup';
+  useEffect(() => {
+    if (me.data && onAuthPage) navigate(paths.flows(), { replace: true });
+  }, [me.data, onAuthPage]);
+
+  if (me.error) {
+    return (
+      <SignedOutShell>
+        <p className="field-error page">{errorMessage(me.error)}</p>
+      </SignedOutShell>
+    );
+  }
+  if (me.isPending || (signedOut && status.isPending)) {
+    return (
+      <SignedOutShell>
+        <p className="muted page">Loading…</p>
+      </SignedOutShell>
+    );
+  }
+  if (!me.data) {
+    const firstRun = status.data?.hasUsers === false;
+    return <SignedOutShell>{firstRun || route.name === 'signup' ? <SignupPage /> : <LoginPage />}</SignedOutShell>;
+  }
+
+  const { user, workspace, role } = me.data;
+  const isAdmin = role === 'admin';
+  return (
+    <div className="app">
+      <nav className="app-nav">
+        <Brand />
+        <Link to={paths.credentials()} className="nav-link" testId="nav-credentials">
+          Credentials
         </Link>
+        {isAdmin && (
+          <Link to={paths.members()} className="nav-link" testId="nav-members">
+            Members
+          </Link>
+        )}
+        <Link to={paths.tokens()} className="nav-link" testId="nav-tokens">
+          API tokens
+        </Link>
+        {isAdmin && (
+          <Link to={paths.audit()} className="nav-link" testId="nav-audit">
+            Audit log
+          </Link>
+        )}
+        <span className="spacer" />
+        <span className="nav-user" data-testid="current-user">
+          {user.email} · {workspace.name} · {role}
+        </span>
+        <button
+          type="button"
+          className="button nav-button"
+          data-testid="logout-button"
+          disabled={logout.isPending}
+          onClick={() => logout.mutate()}
+        >
+          Log out
+        </button>
       </nav>
       <main className="app-main">
-        {route.name === 'flows' && <FlowsPage />}
+        {(route.name === 'flows' || onAuthPage) && <FlowsPage />}
         {route.name === 'editor' && <EditorPage key={route.flowId} flowId={route.flowId} />}
         {route.name === 'flowRuns' && <RunsPage key={route.flowId} flowId={route.flowId} />}
         {route.name === 'run' && <RunPage key={route.runId} runId={route.runId} />}
+        {route.name === 'credentials' && <CredentialsPage />}
+        {route.name === 'members' && (isAdmin ? <MembersPage currentUserId={user.id} /> : <AdminsOnly />)}
+        {route.name === 'tokens' && <TokensPage myRole={role} />}
+        {route.name === 'audit' && (isAdmin ? <AuditPage /> : <AdminsOnly />)}
         {route.name === 'notFound' && (
           <div className="page">
             <h1>Not found</h1>

@@ -9,6 +9,12 @@ export type Route =
   | { name: 'editor'; flowId: string }
   | { name: 'flowRuns'; flowId: string }
   | { name: 'run'; runId: string }
+  | { name: 'credentials' }
+  | { name: 'login' }
+  | { name: 'signup' }
+  | { name: 'members' }
+  | { name: 'tokens' }
+  | { name: 'audit' }
   | { name: 'notFound' };
 
 export function matchRoute(pathname: string): Route {
@@ -18,6 +24,12 @@ export function matchRoute(pathname: string): Route {
   if (parts[0] === 'flows' && parts[1] && parts[2] === 'runs' && parts.length === 3)
     return { name: 'flowRuns', flowId: parts[1] };
   if (parts[0] === 'runs' && parts[1] && parts.length === 2) return { name: 'run', runId: parts[1] };
+  if (parts[0] === 'credentials' && parts.length === 1) return { name: 'credentials' };
+  if (parts.length === 1 && parts[0] === 'login') return { name: 'login' };
+  if (parts.length === 1 && parts[0] === 'signup') return { name: 'signup' };
+  if (parts.length === 2 && parts[0] === 'settings' && parts[1] === 'members') return { name: 'members' };
+  if (parts.length === 2 && parts[0] === 'settings' && parts[1] === 'tokens') return { name: 'tokens' };
+  if (parts.length === 2 && parts[0] === 'settings' && parts[1] === 'audit') return { name: 'audit' };
   return { name: 'notFound' };
 }
 
@@ -26,6 +38,12 @@ export const paths = {
   editor: (flowId: string) => `/flows/${encodeURIComponent(flowId)}`,
   flowRuns: (flowId: string) => `/flows/${encodeURIComponent(flowId)}/runs`,
   run: (runId: string) => `/runs/${encodeURIComponent(runId)}`,
+  login: () => '/login',
+  signup: () => '/signup',
+  members: () => '/settings/members',
+  tokens: () => '/settings/tokens',
+  audit: () => '/settings/audit',
+  credentials: () => '/credentials',
 };
 
 const listeners = new Set<() => void>();

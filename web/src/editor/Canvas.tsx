@@ -9,15 +9,17 @@ import {
   ReactFlow,
   type Viewport,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useContext, useMemo } from 'react';
+import { type DragEvent, useCallback, useContext, useMemo, useState } from 'react';
 import { applyEdgeChanges, applyNodeChanges, connectNodes } from './canvas-changes.ts';
 import { createFlowEdgesSelector, createFlowNodesSelector, type StepFlowNode } from './editor.selectors.ts';
 import { CatalogContext, useEditor, useEditorStore } from './editor-context.ts';
 import { canConnect } from './node-factory.ts';
+import { edgeLabel } from './node-ports.ts';
 import { StepNode } from './StepNode.tsx';
 import { STEP_DRAG_TYPE, useAddStep } from './useAddStep.ts';
 
 const nodeTypes: NodeTypes = { step: StepNode };
+const errorEdgeStyle = { stroke: 'var(--danger)', strokeDasharray: '4 3' };
 const LARGE_FLOW = 300;
 
 /** The controlled React Flow canvas: nodes and edges come from the document, changes go back as commands. */
@@ -28,7 +30,19 @@ export function Canvas() {
   const selectNodes = useMemo(createFlowNodesSelector, []);
   const selectEdges = useMemo(createFlowEdgesSelector, []);
   const nodes = useEditor(selectNodes);
-  const edges = useEditor(selectEdges);
+  const plainEdges = useEditor(selectEdges);
+  // Edges leaving a named port (If: true/false, Switch cases, error) say which one.
+  const edges = useMemo(
+    () =>
+      plainEdges.map((edge) => {
+        const label = edgeLabel(edge.sourceHandle);
+        return label === undefined ? edge : { ...edge, label, ...(label === 'error' ? { style: errorEdgeStyle } : {}) };
+      }),
+    [plainEdges],
+  );
+  // Fit the view to a flow that opens with nodes; an empty canvas keeps its viewport, or React Flow would fit (and
+  // move) the view when the first node is dropped, and that node would land away from where it was dropped.
+  const [fitOnOpen] = useState(() => nodes.length > 0);
   const addStep = useAddStep();
   const isTrigger = useCallback((type: string) => catalog.get(type)?.kind === 'trigger', [catalog]);
 
@@ -81,7 +95,7 @@ export function Canvas() {
         nodesConnectable={!readOnly}
         deleteKeyCode={null}
         onlyRenderVisibleElements={nodes.length > LARGE_FLOW}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={{ maxZoom: 1.2, padding: 0.3 }}
         minZoom={0.1}
       >

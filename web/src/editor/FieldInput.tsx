@@ -2,6 +2,7 @@ import { FieldListFieldInput } from './FieldListFieldInput.tsx';
 import type { FieldInputProps } from './field-props.ts';
 import { JsonFieldInput } from './JsonFieldInput.tsx';
 import { KeyValueFieldInput } from './KeyValueFieldInput.tsx';
+import { ObjectListFieldInput } from './ObjectListFieldInput.tsx';
 import { StringListFieldInput } from './StringListFieldInput.tsx';
 import { TextFieldInput } from './TextFieldInput.tsx';
 
@@ -62,6 +63,8 @@ export function FieldInput(props: FieldInputProps) {
       return <KeyValueFieldInput {...props} />;
     case 'fieldList':
       return <FieldListFieldInput {...props} />;
+    case 'objectList':
+      return <ObjectListFieldInput {...props} />;
     case 'stringList':
       return <StringListFieldInput {...props} />;
     case 'json':

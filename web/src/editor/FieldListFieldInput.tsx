@@ -1,3 +1,4 @@
+import { ExpressionInput } from './ExpressionInput.tsx';
 import { asText, type FieldInputProps, hasTemplate } from './field-props.ts';
 
 interface FieldRow {
@@ -35,16 +36,14 @@ export function FieldListFieldInput({ field, value, disabled, onChange, onBlur }
                 onChange(rows.map((other, i) => (i === index ? { ...other, name: event.target.value } : other)))
               }
             />
-            <input
+            <ExpressionInput
               className={`input ${hasTemplate(text) ? 'mono' : ''}`}
-              data-testid={`${testId}-value-${index}`}
+              testId={`${testId}-value-${index}`}
               placeholder="Value or {{ expression }}"
               value={text}
               disabled={disabled}
               onBlur={onBlur}
-              onChange={(event) =>
-                onChange(rows.map((other, i) => (i === index ? { ...other, value: event.target.value } : other)))
-              }
+              onChange={(next) => onChange(rows.map((other, i) => (i === index ? { ...other, value: next } : other)))}
             />
             <button
               type="button"

@@ -1,3 +1,4 @@
+import { ExpressionInput } from './ExpressionInput.tsx';
 import { type FieldInputProps, hasTemplate } from './field-props.ts';
 import { useSyncedDraft } from './useSyncedDraft.ts';
 
@@ -41,16 +42,14 @@ export function KeyValueFieldInput({ field, value, disabled, onChange, onBlur }:
               update(rows.map((other, i) => (i === index ? { ...other, key: event.target.value } : other)))
             }
           />
-          <input
+          <ExpressionInput
             className={`input ${hasTemplate(row.value) ? 'mono' : ''}`}
-            data-testid={`${testId}-value-${index}`}
+            testId={`${testId}-value-${index}`}
             placeholder="Value or {{ expression }}"
             value={row.value}
             disabled={disabled}
             onBlur={onBlur}
-            onChange={(event) =>
-              update(rows.map((other, i) => (i === index ? { ...other, value: event.target.value } : other)))
-            }
+            onChange={(next) => update(rows.map((other, i) => (i === index ? { ...other, value: next } : other)))}
           />
           <button
             type="button"

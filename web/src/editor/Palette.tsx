@@ -30,8 +30,29 @@ export function Palette() {
       />
       {groups.length === 0 && <p className="muted small">No step matches “{query}”.</p>}
       {groups.map((group) => (
-        <section key={group.category} className="palette-group">
-          <h3>{group.category}</h3>
+        <section
+          key={group.package ? `package:${group.package.name}` : group.category}
+          className="palette-group"
+          {...(group.package ? { 'data-testid': `palette-package-${group.package.name}` } : {})}
+        >
+          {group.package ? (
+            <h3 title={`${group.package.name}@${group.package.version}`}>
+              {group.package.name}{' '}
+              <span
+                className={`palette-badge ${group.package.live ? 'live' : 'offline'}`}
+                data-testid="palette-package-status"
+                title={
+                  group.package.live
+                    ? 'A worker is running this package'
+                    : 'No worker is running this package: runs that reach its steps wait until one starts'
+                }
+              >
+                {group.package.live ? 'live' : 'no worker'}
+              </span>
+            </h3>
+          ) : (
+            <h3>{group.category}</h3>
+          )}
           {group.steps.map((step) => (
             <button
               type="button"

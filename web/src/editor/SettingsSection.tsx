@@ -1,4 +1,4 @@
-import type { FlowNode, NodeSettings, RetrySettings } from '@pipewright/flow';
+import type { FlowNode, NodeSettings, OnErrorMode, RetrySettings } from '@pipewright/flow';
 import type { StepManifest } from '@pipewright/step-sdk';
 import { parseOptionalInt } from './form-fields.ts';
 import { useNodeEditing } from './useNodeEditing.ts';
@@ -14,10 +14,20 @@ function compact(settings: NodeSettings): NodeSettings | undefined {
   const next: NodeSettings = {};
   if (Object.keys(retry).length) next.retry = retry;
   if (settings.timeoutMs !== undefined) next.timeoutMs = settings.timeoutMs;
+  if (settings.onError !== undefined && settings.onError !== 'fail') next.onError = settings.onError;
   return Object.keys(next).length ? next : undefined;
 }
 
-/** Engine policy a builder may override per node: retries and timeout (blank = the step's default). */
+const ON_ERROR_CHOICES: { value: OnErrorMode; label: string }[] = [
+  { value: 'fail', label: 'Fail the run' },
+  { value: 'continue', label: 'Continue (the error becomes the output)' },
+  { value: 'errorOutput', label: 'Take the error output' },
+];
+
+/**
+ * Engine policy a builder may override per node: what a failure does (every step but triggers), retries and timeout
+ * (actions; blank = the step's default).
+ */
 export function SettingsSection({
   node,
   manifest,
@@ -28,8 +38,17 @@ export function SettingsSection({
   disabled: boolean;
 }) {
   const editing = useNodeEditing(node.id);
-  if (manifest && manifest.kind !== 'action') return null;
+  if (manifest?.kind === 'trigger') return null;
+  const isAction = !manifest || manifest.kind === 'action';
   const settings = node.settings ?? {};
+  const setOnError = (value: string) => {
+    const next: NodeSettings = { ...settings };
+    const mode = ON_ERROR_CHOICES.find((choice) => choice.value === value)?.value;
+    if (mode === undefined || mode === 'fail') delete next.onError;
+    else next.onError = mode;
+    editing.setSettings(compact(next), 'onError');
+    editing.seal();
+  };
   const setRetry = (field: RetryField, text: string) => {
     const retry = { ...settings.retry };
     const value = parseOptionalInt(text);
@@ -68,24 +87,48 @@ export function SettingsSection({
       <h3>Settings</h3>
       <div className="form">
         <div className="form-row">
-          <label htmlFor="setting-maxAttempts">Max attempts</label>
-          {numberInput('setting-maxAttempts', settings.retry?.maxAttempts, manifest?.retry.maxAttempts, (text) =>
-            setRetry('maxAttempts', text),
+          <label htmlFor="setting-onError">On error</label>
+          <select
+            id="setting-onError"
+            data-testid="setting-onError"
+            className="input"
+            value={settings.onError ?? 'fail'}
+            disabled={disabled}
+            onChange={(event) => setOnError(event.target.value)}
+          >
+            {ON_ERROR_CHOICES.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+          {settings.onError === 'errorOutput' && (
+            <p className="help">Connect the node's red "error" output to the steps that handle the failure.</p>
           )}
         </div>
-        <div className="form-row">
-          <label htmlFor="setting-initialIntervalMs">First retry after (ms)</label>
-          {numberInput(
-            'setting-initialIntervalMs',
-            settings.retry?.initialIntervalMs,
-            manifest?.retry.initialIntervalMs,
-            (text) => setRetry('initialIntervalMs', text),
-          )}
-        </div>
-        <div className="form-row">
-          <label htmlFor="setting-timeoutMs">Timeout (ms)</label>
-          {numberInput('setting-timeoutMs', settings.timeoutMs, manifest?.timeoutMs, setTimeoutMs)}
-        </div>
+        {isAction && (
+          <>
+            <div className="form-row">
+              <label htmlFor="setting-maxAttempts">Max attempts</label>
+              {numberInput('setting-maxAttempts', settings.retry?.maxAttempts, manifest?.retry.maxAttempts, (text) =>
+                setRetry('maxAttempts', text),
+              )}
+            </div>
+            <div className="form-row">
+              <label htmlFor="setting-initialIntervalMs">First retry after (ms)</label>
+              {numberInput(
+                'setting-initialIntervalMs',
+                settings.retry?.initialIntervalMs,
+                manifest?.retry.initialIntervalMs,
+                (text) => setRetry('initialIntervalMs', text),
+              )}
+            </div>
+            <div className="form-row">
+              <label htmlFor="setting-timeoutMs">Timeout (ms)</label>
+              {numberInput('setting-timeoutMs', settings.timeoutMs, manifest?.timeoutMs, setTimeoutMs)}
+            </div>
+          </>
+        )}
       </div>
     </section>
   );

@@ -1,13 +1,34 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useMemo } from 'react';
-import { compileErrorsForNode, type StepFlowNode, selectNodeStatus, selectNodeTitle } from './editor.selectors.ts';
+import {
+  compileErrorsForNode,
+  type StepFlowNode,
+  selectNodeById,
+  selectNodeStatus,
+  selectNodeTitle,
+} from './editor.selectors.ts';
 import { useCatalogEntry, useEditor } from './editor-context.ts';
+import { outputHandles } from './node-ports.ts';
 import { stepIcon } from './step-icons.ts';
+
+const handleLabelStyle = {
+  position: 'absolute',
+  right: 12,
+  transform: 'translateY(-50%)',
+  fontSize: 10,
+  lineHeight: 1,
+  color: 'var(--text-muted)',
+  pointerEvents: 'none',
+  whiteSpace: 'nowrap',
+} as const;
 
 /** One canvas node.  Memoized, and subscribed only to its own title, run status and compile errors. */
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const manifest = useCatalogEntry(data.stepType);
   const title = useEditor(useMemo(() => selectNodeTitle(id), [id]));
+  // The document node changes only when this node is edited, so this does not re-render on other nodes' edits.
+  const node = useEditor(useMemo(() => selectNodeById(id), [id]));
+  const handles = useMemo(() => outputHandles(manifest, node), [manifest, node]);
   const status = useEditor(useMemo(() => selectNodeStatus(id), [id]));
   const allErrors = useEditor((state) => state.session.compileErrors);
   const errors = useMemo(() => compileErrorsForNode(allErrors, id), [allErrors, id]);
@@ -27,6 +48,21 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         <div className="step-node-id">{id}</div>
       </div>
       {status && <span className={`status-dot status-${status}`} title={status} />}
+      {node?.parentId !== undefined && (
+        <span className="step-node-badge" data-testid={`node-in-loop-${id}`} title="Runs once per item of this loop">
+          ↻ {node.parentId}
+        </span>
+      )}
+      {status === 'waiting' && (
+        <span className="muted small" data-testid={`node-waiting-${id}`}>
+          waiting
+        </span>
+      )}
+      {status === 'skipped' && (
+        <span className="muted small" data-testid={`node-skipped-${id}`}>
+          skipped
+        </span>
+      )}
       {!manifest && <div className="step-node-warning">Unknown step type {data.stepType}</div>}
       {errors.length > 0 && (
         <ul className="step-node-errors" data-testid={`node-errors-${id}`}>
@@ -38,7 +74,21 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           ))}
         </ul>
       )}
-      <Handle type="source" position={Position.Right} id="out" />
+      {handles.map((port, index) => {
+        const top = `${((index + 1) * 100) / (handles.length + 1)}%`;
+        return (
+          <div key={port.id}>
+            <Handle
+              type="source"
+              position={Position.Right}
+              id={port.id}
+              style={{ top, ...(port.id === 'error' ? { borderColor: 'var(--danger)' } : {}) }}
+              data-testid={`handle-${id}-${port.id}`}
+            />
+            {handles.length > 1 && <span style={{ ...handleLabelStyle, top }}>{port.label || port.id}</span>}
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -1,6 +1,7 @@
+import { ExpressionInput } from './ExpressionInput.tsx';
 import { asText, type FieldInputProps, hasTemplate } from './field-props.ts';
 
-/** Single-line or multi-line text; expression-capable (monospace once it holds a `{{ }}` template). */
+/** Single-line or multi-line text; expression-capable (autocomplete, drop, preview; monospace with a template). */
 export function TextFieldInput({
   field,
   value,
@@ -10,30 +11,16 @@ export function TextFieldInput({
   multiline,
 }: FieldInputProps & { multiline: boolean }) {
   const text = asText(value);
-  const className = `input ${hasTemplate(text) || field.kind === 'expression' ? 'mono' : ''}`;
-  const common = {
-    id: `field-${field.name}`,
-    'data-testid': `field-${field.name}`,
-    className,
-    value: text,
-    disabled,
-    placeholder: field.placeholder ?? (field.kind === 'expression' ? 'Value or {{ expression }}' : ''),
-    spellCheck: false,
-    onBlur,
-  };
-  if (multiline)
-    return (
-      <textarea
-        {...common}
-        rows={4}
-        onChange={(event) => onChange(event.target.value === '' ? undefined : event.target.value)}
-      />
-    );
   return (
-    <input
-      {...common}
-      type="text"
-      onChange={(event) => onChange(event.target.value === '' ? undefined : event.target.value)}
+    <ExpressionInput
+      testId={`field-${field.name}`}
+      className={`input ${hasTemplate(text) || field.kind === 'expression' ? 'mono' : ''}`}
+      value={text}
+      disabled={disabled}
+      multiline={multiline}
+      placeholder={field.placeholder ?? (field.kind === 'expression' ? 'Value or {{ expression }}' : '')}
+      onBlur={onBlur}
+      onChange={(next) => onChange(next === '' ? undefined : next)}
     />
   );
 }

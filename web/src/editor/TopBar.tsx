@@ -2,10 +2,12 @@ import type { FlowDetail } from '@pipewright/api-contract';
 import { useState } from 'react';
 import { Link } from '../app/Link.tsx';
 import { paths } from '../app/router.ts';
+import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { selectCanRedo, selectCanUndo, selectIsDirty } from './editor.selectors.ts';
 import { useEditor, useEditorStore } from './editor-context.ts';
 import { RunDialog } from './RunDialog.tsx';
 import type { useFlowCommands } from './useFlowCommands.ts';
+import { VersionsPanel } from './VersionsPanel.tsx';
 
 interface TopBarProps {
   flow: FlowDetail;
@@ -20,6 +22,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
   const canUndo = useEditor(selectCanUndo);
   const canRedo = useEditor(selectCanRedo);
   const [runDialogOpen, setRunDialogOpen] = useState(false);
+  const [versionsOpen, setVersionsOpen] = useState(false);
   const [copied, setCopied] = useState(false);
   const { actions } = store.getState();
   const webhookUrl = `${window.location.origin}${flow.webhookPath}`;
@@ -79,6 +82,15 @@ export function TopBar({ flow, commands }: TopBarProps) {
         </Link>
         <button
           type="button"
+          className={`button ${versionsOpen ? 'active' : ''}`}
+          data-testid="versions-button"
+          aria-pressed={versionsOpen}
+          onClick={() => setVersionsOpen(!versionsOpen)}
+        >
+          Versions
+        </button>
+        <button
+          type="button"
           className="button"
           data-testid="save-button"
           disabled={busy !== null}
@@ -118,6 +130,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
         >
           {copied ? 'Copied' : 'Copy'}
         </button>
+        <ErrorHandlerSelect flowId={flow.id} />
         <span className="spacer" />
         {message && (
           <span className={`message ${message.tone}`} data-testid="editor-message" role="status">
@@ -125,6 +138,34 @@ export function TopBar({ flow, commands }: TopBarProps) {
           </span>
         )}
       </div>
+      {commands.conflict && (
+        <div className="topbar-row conflict-banner" data-testid="conflict-banner" role="alert">
+          <span>
+            Someone else saved this flow after you opened it, so your save was refused. Reload their version (your
+            unsaved changes are discarded) or overwrite it with yours?
+          </span>
+          <span className="spacer" />
+          <button
+            type="button"
+            className="button"
+            data-testid="conflict-reload"
+            disabled={busy !== null}
+            onClick={() => void commands.resolveConflict('reload')}
+          >
+            Reload
+          </button>
+          <button
+            type="button"
+            className="button primary"
+            data-testid="conflict-overwrite"
+            disabled={busy !== null}
+            onClick={() => void commands.resolveConflict('overwrite')}
+          >
+            Overwrite
+          </button>
+        </div>
+      )}
+      {versionsOpen && <VersionsPanel flowId={flow.id} onClose={() => setVersionsOpen(false)} />}
       {runDialogOpen && (
         <RunDialog busy={busy === 'run'} onRun={commands.run} onClose={() => setRunDialogOpen(false)} />
       )}

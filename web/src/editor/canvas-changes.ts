@@ -1,4 +1,4 @@
-import { asEdgeId, asNodeId, type EdgeId, type NodeId, type Position } from '@pipewright/flow';
+import { asEdgeId, asNodeId, DEFAULT_PORT, type EdgeId, type NodeId, type Position } from '@pipewright/flow';
 import type { Connection, EdgeChange, NodeChange } from '@xyflow/react';
 import type { EditorStore } from './editor.store.ts';
 import { canConnect, createEdge } from './node-factory.ts';
@@ -63,14 +63,16 @@ export function applyEdgeChanges(store: EditorStore, changes: EdgeChange[]): voi
   if (removed.length && !session.readOnly) actions.dispatch({ kind: 'removeEdges', edgeIds: removed });
 }
 
+/** Adds the edge a drag from one handle to another drew; the source handle id is the output port (If: true/false). */
 export function connectNodes(
   store: EditorStore,
-  connection: Pick<Connection, 'source' | 'target'>,
+  connection: Pick<Connection, 'source' | 'target'> & { sourceHandle?: string | null },
   isTrigger: (type: string) => boolean = () => false,
 ): boolean {
   const { document, actions, session } = store.getState();
   if (session.readOnly || !canConnect(document.doc, connection.source, connection.target, isTrigger)) return false;
   const edge = createEdge(document.doc, asNodeId(connection.source), asNodeId(connection.target));
-  actions.dispatch({ kind: 'addEdges', edges: [edge] });
+  const sourcePort = connection.sourceHandle || DEFAULT_PORT;
+  actions.dispatch({ kind: 'addEdges', edges: [{ ...edge, sourcePort }] });
   return true;
 }

@@ -276,3 +276,18 @@ describe('editor selectors', () => {
     assert.equal(kit.store.getState().session.panel, 'run');
   });
 });
+
+describe('pinned sample data', () => {
+  it('pins and unpins a node sample without touching the document, and keeps pins across a reload', () => {
+    const kit = createEditorKit();
+    const { actions } = kit.store.getState();
+    const before = kit.store.getState().document;
+    actions.pinSample('call', { body: { id: 7 } });
+    assert.deepEqual(kit.store.getState().session.pinnedSamples, { call: { body: { id: 7 } } });
+    assert.equal(kit.store.getState().document, before, 'pinning is not an edit');
+    actions.loadDocument({ flowId: 'flow_1', name: 'Reloaded', doc: kit.doc, revision: 5 });
+    assert.deepEqual(kit.store.getState().session.pinnedSamples, { call: { body: { id: 7 } } });
+    actions.pinSample('call', undefined);
+    assert.deepEqual(kit.store.getState().session.pinnedSamples, {});
+  });
+});

@@ -56,6 +56,8 @@ export interface SessionSlice {
   measured: Record<string, { width: number; height: number }>;
   compileErrors: CompileErrorView[];
   readOnly: boolean;
+  /** Sample outputs the user pinned per node (e.g. from "Test this step"); editor-only, never saved. */
+  pinnedSamples: Record<string, unknown>;
 }
 
 export interface RunSlice {
@@ -92,6 +94,8 @@ export interface EditorActions {
   watchRun(runId: string): void;
   setRunDetail(detail: RunDetail): void;
   clearRun(): void;
+  /** Pins (or with `undefined`, unpins) a node's sample output for autocomplete, previews and step tests. */
+  pinSample(nodeId: string, output: unknown): void;
 }
 
 export interface EditorState {
@@ -124,6 +128,7 @@ const initialSession = (readOnly: boolean): SessionSlice => ({
   measured: {},
   compileErrors: [],
   readOnly,
+  pinnedSamples: {},
 });
 
 export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
@@ -184,7 +189,8 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
       loadDocument({ flowId, name, doc, revision }) {
         set({
           document: { flowId, name, doc, revision, dirty: false, undoStack: [], redoStack: [] },
-          session: initialSession(get().session.readOnly),
+          // Pinned samples belong to the user's session, not to the document revision, so a reload keeps them.
+          session: { ...initialSession(get().session.readOnly), pinnedSamples: get().session.pinnedSamples },
         });
       },
       markSaved({ revision, doc, name }) {
@@ -259,6 +265,13 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
       setRunDetail(detail) {
         if (get().run.runId !== detail.id) return;
         set({ run: { runId: detail.id, status: detail.status, nodes: detail.nodes, error: detail.error } });
+      },
+      pinSample(nodeId, output) {
+        const { session } = get();
+        const pinnedSamples = { ...session.pinnedSamples };
+        if (output === undefined) delete pinnedSamples[nodeId];
+        else pinnedSamples[nodeId] = output;
+        set({ session: { ...session, pinnedSamples } });
       },
       clearRun() {
         set({ run: emptyRun(), session: { ...get().session, panel: 'inspector' } });

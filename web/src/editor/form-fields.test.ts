@@ -36,6 +36,32 @@ const transformManifest = {
 };
 
 describe('inspector form fields from JSON Schema + ui hints', () => {
+  it('gives Switch cases (flat text objects) an objectList with one column per property', () => {
+    const fields = describeFields({
+      inputSchema: {
+        type: 'object',
+        properties: {
+          cases: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { id: { type: 'string' }, label: { type: 'string' }, condition: { type: 'string' } },
+            },
+          },
+          mode: { type: 'string', enum: ['first', 'all'] },
+        },
+      },
+      ui: { cases: { label: 'Cases' } },
+    });
+    assert.deepEqual(
+      fields.map((field) => [field.name, field.kind, field.columns]),
+      [
+        ['cases', 'objectList', ['id', 'label', 'condition']],
+        ['mode', 'select', undefined],
+      ],
+    );
+  });
+
   it('maps the http.request schema to the expected widgets, in hint order', () => {
     const fields = describeFields(httpManifest);
     assert.deepEqual(

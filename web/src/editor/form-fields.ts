@@ -14,6 +14,8 @@ export type FieldKind =
   | 'keyValue'
   | 'fieldList'
   | 'stringList'
+  /** Rows of objects whose properties are all texts (Switch cases: id, label, condition); one input per column. */
+  | 'objectList'
   | 'json';
 
 export interface FieldDescriptor {
@@ -24,6 +26,8 @@ export interface FieldDescriptor {
   help?: string;
   placeholder?: string;
   options?: string[];
+  /** For `objectList`: the properties of each row, in schema order. */
+  columns?: string[];
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -60,8 +64,18 @@ function inferKind(schema: JsonSchema): FieldKind {
     if (itemType === 'string') return 'stringList';
     if (itemType === 'object' && isObject(schema.items.properties) && 'name' in schema.items.properties)
       return 'fieldList';
+    if (objectListColumns(schema)) return 'objectList';
   }
   return 'json';
+}
+
+/** The columns of an array of flat text objects (every property a string), else undefined. */
+function objectListColumns(schema: JsonSchema): string[] | undefined {
+  const items = isObject(schema.items) ? schema.items : undefined;
+  if (!items || schemaType(items) !== 'object' || !isObject(items.properties)) return undefined;
+  const entries = Object.entries(items.properties);
+  const flat = entries.every(([, property]) => isObject(property) && schemaType(property) === 'string');
+  return flat && entries.length > 0 ? entries.map(([key]) => key) : undefined;
 }
 
 function kindFromHint(widget: FieldUiHint['widget'], schema: JsonSchema, inferred: FieldKind): FieldKind {
@@ -99,14 +113,17 @@ export function describeFields(manifest: Pick<StepManifest, 'inputSchema' | 'ui'
       const hint: FieldUiHint = manifest.ui[name] ?? {};
       const help = hint.help ?? (typeof schema.description === 'string' ? schema.description : undefined);
       const options = enumOptions(schema);
+      const kind = kindFromHint(hint.widget, schema, inferKind(schema));
+      const columns = kind === 'objectList' ? objectListColumns(schema) : undefined;
       const field: FieldDescriptor = {
         name,
         label: hint.label ?? (typeof schema.title === 'string' ? schema.title : humanize(name)),
-        kind: kindFromHint(hint.widget, schema, inferKind(schema)),
+        kind,
         required: required.has(name),
         ...(help === undefined ? {} : { help }),
         ...(hint.placeholder === undefined ? {} : { placeholder: hint.placeholder }),
         ...(options ? { options } : {}),
+        ...(columns ? { columns } : {}),
       };
       return { field, order: hint.order ?? 1000 + index };
     })

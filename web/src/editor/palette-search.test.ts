@@ -28,6 +28,31 @@ const catalog = [
 ];
 
 describe('palette', () => {
+  it('groups steps of published packages under the package, after the built-ins, with its live status', () => {
+    const fromPackage = (type: string, title: string, name: string, live: boolean): StepManifest => ({
+      ...step(type, title, 'Actions'),
+      package: { name, version: '1.0.0', live },
+    });
+    const groups = groupPalette(
+      [...catalog, fromPackage('my-steps.greet', 'Greet', 'my-steps', true), fromPackage('zz.a', 'A', 'zz', false)],
+      '',
+    );
+    assert.deepEqual(
+      groups.slice(-2).map((group) => [group.category, group.package?.live, group.steps.map((entry) => entry.type)]),
+      [
+        ['my-steps', true, ['my-steps.greet']],
+        ['zz', false, ['zz.a']],
+      ],
+    );
+    assert.deepEqual(
+      groupPalette([...catalog, fromPackage('my-steps.greet', 'Greet', 'my-steps', true)], 'my-steps').map(
+        (group) => group.category,
+      ),
+      ['my-steps'],
+      'the package name is searchable',
+    );
+  });
+
   it('groups by category, triggers first', () => {
     assert.deepEqual(
       groupPalette(catalog, '').map((group) => [group.category, group.steps.map((entry) => entry.type)]),

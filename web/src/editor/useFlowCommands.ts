@@ -15,7 +15,9 @@ export function useFlowCommands() {
   const store = useEditorStore();
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<EditorMessage | null>(null);
-  const [busy, setBusy] = useState<'save' | 'publish' | 'run' | null>(null);
+  const [busy, setBusy] = useState<'save' | 'publish' | 'run' | 'resolve' | null>(null);
+  /** Set when a save was refused because someone else saved first: the user picks Reload or Overwrite. */
+  const [conflict, setConflict] = useState(false);
 
   const showCompileErrors = useCallback(
     (error: unknown) => {
@@ -42,10 +44,41 @@ export function useFlowCommands() {
       void queryClient.invalidateQueries({ queryKey: queryKeys.flows, exact: true });
       return true;
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'stale_revision') setConflict(true);
       showCompileErrors(error);
       return false;
     }
   }, [store, queryClient, showCompileErrors]);
+
+  /** Reload: discard local edits for the server's draft.  Overwrite: save local edits on top of its revision. */
+  const resolveConflict = useCallback(
+    async (choice: 'reload' | 'overwrite') => {
+      setBusy('resolve');
+      try {
+        const { flowId, doc, name } = store.getState().document;
+        const latest = await api.getFlow(flowId);
+        const { actions } = store.getState();
+        if (choice === 'reload') {
+          actions.loadDocument({ flowId, name: latest.name, doc: latest.document, revision: latest.revision });
+          queryClient.setQueryData<FlowDetail>(queryKeys.flow(flowId), latest);
+          setMessage({ tone: 'info', text: 'Reloaded the latest saved version' });
+        } else {
+          const saved = await api.updateFlow(flowId, { name, document: doc, revision: latest.revision });
+          actions.markSaved({ revision: saved.revision, doc, name });
+          queryClient.setQueryData<FlowDetail>(queryKeys.flow(flowId), saved);
+          setMessage({ tone: 'success', text: 'Saved your version over the other changes' });
+        }
+        setConflict(false);
+        void queryClient.invalidateQueries({ queryKey: queryKeys.flows, exact: true });
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'stale_revision')) setConflict(false);
+        showCompileErrors(error);
+      } finally {
+        setBusy(null);
+      }
+    },
+    [store, queryClient, showCompileErrors],
+  );
 
   const save = useCallback(async () => {
     setBusy('save');
@@ -93,5 +126,5 @@ export function useFlowCommands() {
     [store, saveIfNeeded, queryClient, showCompileErrors],
   );
 
-  return { save, publish, run, message, setMessage, busy };
+  return { save, publish, run, message, setMessage, busy, conflict, resolveConflict };
 }

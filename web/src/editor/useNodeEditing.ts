@@ -38,6 +38,13 @@ export function useNodeEditing(nodeId: string) {
           { coalesceKey: `settings:${nodeId}:${field}` },
         );
       },
+      setParent(parentId: string | undefined) {
+        actions.dispatch({
+          kind: 'updateNode',
+          nodeId: id,
+          patch: { parentId: parentId === undefined ? undefined : asNodeId(parentId) },
+        });
+      },
       seal() {
         actions.sealHistory();
       },

@@ -1,9 +1,11 @@
 import { useEditor } from '../editor/editor-context.ts';
 import { formatDuration, formatJson } from './format.ts';
+import { describeRateLimitWait } from './rate-limit-wait.ts';
 
 /** One node's part of a run: status, attempts, duration, input, output and error. */
 export function NodeRunDetail({ nodeId }: { nodeId: string }) {
   const view = useEditor((state) => state.run.nodes[nodeId]);
+  const stepType = useEditor((state) => state.document.doc.nodes.find((node) => node.id === nodeId)?.type);
   if (!view) {
     return (
       <div className="node-run-detail" data-testid="node-run-detail">
@@ -12,6 +14,7 @@ export function NodeRunDetail({ nodeId }: { nodeId: string }) {
       </div>
     );
   }
+  const rateLimitWait = describeRateLimitWait(view.rateLimitWaitMs, stepType);
   const duration = view.startedAt !== undefined && view.endedAt !== undefined ? view.endedAt - view.startedAt : null;
   return (
     <div className="node-run-detail" data-testid="node-run-detail">
@@ -24,6 +27,11 @@ export function NodeRunDetail({ nodeId }: { nodeId: string }) {
         <dt>Duration</dt>
         <dd data-testid="node-duration">{formatDuration(duration)}</dd>
       </dl>
+      {rateLimitWait && (
+        <p className="muted" data-testid="node-rate-limit-wait">
+          {rateLimitWait}
+        </p>
+      )}
       {view.error && (
         <section>
           <h4>Error</h4>

@@ -9,6 +9,7 @@ import { Canvas } from '../editor/Canvas.tsx';
 import { createEditorStore } from '../editor/editor.store.ts';
 import { type Catalog, CatalogContext, EditorStoreContext } from '../editor/editor-context.ts';
 import { formatDate, formatDuration } from './format.ts';
+import { RerunButton } from './RerunButton.tsx';
 import { RunView } from './RunView.tsx';
 import { useRunSubscription } from './useRunSubscription.ts';
 
@@ -52,6 +53,7 @@ function RunScreen({ initial, catalog }: { initial: RunDetail; catalog: Catalog 
                   {formatDate(initial.startedAt)} · {formatDuration(initial.durationMs)}
                 </span>
                 <span className="spacer" />
+                <RerunButton runId={initial.id} />
                 <Link to={paths.editor(initial.flowId)} className="button">
                   Open flow
                 </Link>

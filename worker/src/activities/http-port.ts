@@ -1,32 +1,45 @@
 import type { HttpPort, HttpResponse } from '@pipewright/step-sdk';
+import { isStepError } from '@pipewright/step-sdk';
+import { guardedRequest, type RequestNetworkPolicy, type ResolveHost } from '../net/guarded-request.ts';
+
+export interface HttpPortOptions {
+  signal: AbortSignal;
+  defaultTimeoutMs: number;
+  /**
+   * What this request may reach, asked once per request: the worker-wide allowance combined with the network
+   * settings of the credentials the node chose (see run-step.ts).  Public addresses are always allowed.
+   */
+  policy: () => Promise<RequestNetworkPolicy>;
+  /** Host name resolution; default `dns.lookup(…, { all: true })`.  Tests inject one to simulate rebinding. */
+  resolve?: ResolveHost;
+}
 
 /**
- * The worker's HTTP port: global fetch with a per-request timeout, aborted too when the activity is cancelled.
- * TODO: SSRF guard (resolve, check and pin addresses; re-check redirects) before this faces untrusted flows.
+ * The worker's HTTP port: every hop goes through the SSRF guard (resolve, check every address, pin it, re-check
+ * redirects — see net/guarded-request.ts), with a per-request timeout, aborted too when the activity is cancelled.
  */
-export function createFetchHttpPort(options: { signal: AbortSignal; defaultTimeoutMs: number }): HttpPort {
+export function createGuardedHttpPort(options: HttpPortOptions): HttpPort {
   return {
     async request(request): Promise<HttpResponse> {
       const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs;
-      let response: Response;
+      const signal = AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]);
       try {
-        response = await fetch(request.url, {
+        return await guardedRequest({
           method: request.method,
-          ...(request.headers === undefined ? {} : { headers: request.headers }),
+          url: request.url,
+          headers: request.headers ?? {},
           ...(request.body === undefined ? {} : { body: request.body }),
-          signal: AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]),
+          signal,
+          policy: await options.policy(),
+          ...(options.resolve ? { resolve: options.resolve } : {}),
         });
       } catch (error) {
+        if (isStepError(error)) throw error;
         throw new Error(
-          `${request.method} ${withoutQuery(request.url)} failed: ${describeFetchError(error, timeoutMs)}`,
+          `${request.method} ${withoutQuery(request.url)} failed: ${describeError(error, timeoutMs, signal)}`,
           { cause: error },
         );
       }
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, key) => {
-        headers[key] = value;
-      });
-      return { status: response.status, headers, body: await response.text() };
     },
   };
 }
@@ -40,14 +53,8 @@ function withoutQuery(url: string): string {
   }
 }
 
-// fetch reports "fetch failed" and hides the reason (ECONNREFUSED, DNS…) in `cause`.
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') return `no response within ${timeoutMs} ms`;
-  if (error instanceof Error) {
-    const cause = error.cause;
-    if (cause instanceof Error)
-      return `${error.message} (${'code' in cause && typeof cause.code === 'string' ? cause.code : cause.message})`;
-    return error.message;
-  }
-  return String(error);
+function describeError(error: unknown, timeoutMs: number, signal: AbortSignal): string {
+  if (signal.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError')
+    return `no response within ${timeoutMs} ms`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,11 +1,40 @@
-import { type AnyStepDefinition, isStepError, type StepContext } from '@pipewright/step-sdk';
-import { builtinSteps } from '@pipewright/steps-core';
+import { evaluateNodeOutside, type RemoteNodeRequest, type RemoteNodeResult } from '@pipewright/runtime';
+import { type AnyStepDefinition, isStepError, type StepContext, scrubSecrets } from '@pipewright/step-sdk';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import { offloadLargeValues, resolveBlobRefs } from '../blobs/offload.ts';
+import type { CredentialResolver } from '../credentials/credential-resolver.ts';
+import { createStepCredentials, takeCredentialRefs } from '../credentials/step-credentials.ts';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
+import { connectorOf } from '../limits/rate-limiter.ts';
+import type { RequestNetworkPolicy, ResolveHost } from '../net/guarded-request.ts';
 import type { RunStepFailureDetails, RunStepInput, RunStepResult } from '../workflows/contract.ts';
-import { createFetchHttpPort } from './http-port.ts';
+import { createGuardedHttpPort } from './http-port.ts';
 
 export type RunStepFn = (input: RunStepInput) => Promise<RunStepResult>;
+export type EvaluateNodeFn = (input: RemoteNodeRequest & { workspaceId?: string }) => Promise<RemoteNodeResult>;
+
+export interface StepActivitiesOptions {
+  steps: AnyStepDefinition[];
+  /** Where outputs larger than `inlineLimitBytes` go instead of history; without it, everything stays inline. */
+  blobs?: { store: BlobStore; inlineLimitBytes: number };
+  /** Resolves `config.credentials` slot references; without it, steps that read a credential fail clearly. */
+  credentials?: CredentialResolver;
+  http?: StepHttpOptions;
+  /** Per-workspace, per-connector token buckets every step execution waits on first; without it, no limit. */
+  rateLimiter?: RateLimiter;
+}
+
+export interface StepHttpOptions {
+  /**
+   * Lets every step reach private networks (loopback, RFC 1918…; not cloud metadata): for local development and
+   * tests against 127.0.0.1.  Default false: only a credential whose `network.allowPrivate` an admin set opens them.
+   */
+  allowPrivateNetworks?: boolean;
+  /** Host name resolution for the SSRF guard; tests inject one. */
+  resolve?: ResolveHost;
+}
 
 const stepKey = (type: string, version: number) => `${type}@${version}`;
 
@@ -15,93 +44,202 @@ const runStepInputSchema = z.object({
   typeVersion: z.number().int(),
   input: z.unknown(),
   idempotencyKey: z.string(),
+  workspaceId: z.string().optional(),
 });
 
 /**
- * The `runStep` activity over a set of step definitions: validates the input with the step's schema, runs it with
- * real ports, validates the output.  Failures become ApplicationFailures whose `details[0]` is
- * `{ attempt, details }` (RunStepFailureDetails), so the workflow can report how many attempts a node took.
+ * The activities over a set of step definitions.
+ * - `runStep`: validates the input with the step's schema, runs it with real ports, validates the output.
+ * - `evaluateNode`: for nodes whose expressions read large values kept by reference — loads them, evaluates the
+ *   node's expressions (and workflow-kind steps) here, then runs the step like `runStep`.
+ * Blob references in inputs are loaded first; large outputs are stored by reference (DESIGN.md decision 5).
+ * Failures become ApplicationFailures whose `details[0]` is `{ attempt, details }` (RunStepFailureDetails), so
+ * the workflow can report how many attempts a node took.
  */
-export function createRunStep(steps: AnyStepDefinition[]): RunStepFn {
-  const registry = new Map(steps.map((step) => [stepKey(step.type, step.version), step]));
-  return async function runStep(raw) {
-    const context = Context.current();
-    const attempt = context.info.attempt;
-    const request = runStepInputSchema.parse(raw);
-    const step = registry.get(stepKey(request.type, request.typeVersion));
-    if (!step?.run) {
-      throw failure(
-        `no worker step "${request.type}" v${request.typeVersion} on this task queue`,
-        'UnknownStep',
-        false,
-        { attempt },
-      );
-    }
-    const parsedInput = step.input.safeParse(request.input);
-    if (!parsedInput.success) {
-      throw failure(formatZodIssues(parsedInput.error), 'InvalidStepInput', false, {
-        attempt,
-        details: { issues: parsedInput.error.issues },
-      });
-    }
-    const ctx: StepContext = {
-      http: createFetchHttpPort({ signal: context.cancellationSignal, defaultTimeoutMs: 30_000 }),
-      log: {
-        info: (message, fields) => context.log.info(message, { nodeId: request.nodeId, ...fields }),
-        warn: (message, fields) => context.log.warn(message, { nodeId: request.nodeId, ...fields }),
-        error: (message, fields) => context.log.error(message, { nodeId: request.nodeId, ...fields }),
-      },
-      signal: context.cancellationSignal,
-      run: {
-        workflowId: context.info.workflowExecution?.workflowId ?? '',
-        nodeId: request.nodeId,
-        attempt,
-        idempotencyKey: request.idempotencyKey,
-      },
-      credentials: {
-        get: () => Promise.reject(new Error('credentials are not supported yet')),
-      },
-    };
+export function createStepActivities(options: StepActivitiesOptions): {
+  runStep: RunStepFn;
+  evaluateNode: EvaluateNodeFn;
+} {
+  const registry = new Map(options.steps.map((step) => [stepKey(step.type, step.version), step]));
+  const lookup = (type: string, version: number, attempt: number) => {
+    const step = registry.get(stepKey(type, version));
+    if (!step?.run)
+      throw failure(`no worker step "${type}" v${version} on this task queue`, 'UnknownStep', false, { attempt });
+    return step;
+  };
+  const load = (value: unknown) =>
+    options.blobs ? resolveBlobRefs(value, options.blobs.store) : Promise.resolve(value);
+  const store = (value: unknown, nodeId: string) => {
+    if (!options.blobs) return Promise.resolve(value);
+    const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'unknown';
+    return offloadLargeValues(value, options.blobs.store, {
+      limitBytes: options.blobs.inlineLimitBytes,
+      meta: { workflowId, nodeId },
+    });
+  };
 
-    let output: unknown;
-    try {
-      output = await step.run(parsedInput.data, ctx);
-    } catch (error) {
-      if (isStepError(error)) {
-        throw ApplicationFailure.create({
-          message: error.message,
-          type: 'StepError',
-          nonRetryable: !error.retryable,
-          details: [{ attempt, details: error.details } satisfies RunStepFailureDetails],
-          ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: error.retryAfterMs }),
-        });
+  return {
+    async runStep(raw) {
+      const attempt = Context.current().info.attempt;
+      const request = runStepInputSchema.parse(raw);
+      const step = lookup(request.type, request.typeVersion, attempt);
+      const { output, rateLimitWaitMs } = await executeStep(step, await load(request.input), request, options);
+      return { output: await store(output, request.nodeId), attempts: attempt, ...waited(rateLimitWaitMs) };
+    },
+    async evaluateNode(request) {
+      const attempt = Context.current().info.attempt;
+      const { node } = request;
+      const evaluated = await evaluateNodeOutside(node, (await load(request.context)) as Record<string, unknown>);
+      if (!evaluated.ok) throw failure(evaluated.message, 'ExpressionError', false, { attempt });
+      const input = await store(evaluated.config, node.id);
+      if (evaluated.outcome) {
+        const { output, ports } = evaluated.outcome;
+        return { output: await store(output, node.id), attempts: attempt, input, ...(ports ? { ports } : {}) };
       }
-      const message = error instanceof Error ? error.message : String(error);
-      const type = error instanceof Error ? error.name : 'Error';
-      throw ApplicationFailure.create({
-        message,
-        type,
-        nonRetryable: false,
-        details: [{ attempt } satisfies RunStepFailureDetails],
-      });
-    }
-
-    const parsedOutput = step.output.safeParse(output);
-    if (!parsedOutput.success) {
-      throw failure(
-        `step "${step.type}" v${step.version} returned an invalid output: ${formatZodIssues(parsedOutput.error)}`,
-        'InvalidStepOutput',
-        false,
-        {
-          attempt,
-        },
+      const step = lookup(node.type, node.typeVersion, attempt);
+      const { output, rateLimitWaitMs } = await executeStep(
+        step,
+        evaluated.config,
+        { nodeId: node.id, idempotencyKey: request.idempotencyKey, workspaceId: request.workspaceId },
+        options,
       );
-    }
-    return { output: parsedOutput.data, attempts: attempt };
+      return { output: await store(output, node.id), attempts: attempt, input, ...waited(rateLimitWaitMs) };
+    },
   };
 }
 
-export const runStep: RunStepFn = createRunStep(builtinSteps);
+const waited = (ms: number) => (ms > 0 ? { rateLimitWaitMs: ms } : {});
+
+/**
+ * Runs one step inside the current activity: waits for its connector's rate limit, then schema-checked input and
+ * output, real ports.
+ */
+async function executeStep(
+  step: AnyStepDefinition,
+  rawInput: unknown,
+  request: { nodeId: string; idempotencyKey: string; workspaceId?: string | undefined },
+  options: StepActivitiesOptions,
+): Promise<{ output: unknown; rateLimitWaitMs: number }> {
+  const resolver = options.credentials;
+  const context = Context.current();
+  const attempt = context.info.attempt;
+  if (!step.run) throw failure(`step "${step.type}" has no run function`, 'UnknownStep', false, { attempt });
+  const workflowId = context.info.workflowExecution?.workflowId ?? '';
+  let split: ReturnType<typeof takeCredentialRefs>;
+  try {
+    split = takeCredentialRefs(step, rawInput);
+  } catch (error) {
+    throw failure(error instanceof Error ? error.message : String(error), 'InvalidStepInput', false, { attempt });
+  }
+  const credentials = createStepCredentials({
+    step,
+    refs: split.refs,
+    workspaceId: request.workspaceId,
+    nodeId: request.nodeId,
+    workflowId,
+    resolver,
+  });
+  // Every secret the step read is replaced by [redacted] in what leaves the activity: output, errors, logs.
+  const scrub = <T>(value: T): T => scrubSecrets(value, credentials.secrets());
+  const parsedInput = step.input.safeParse(split.input);
+  if (!parsedInput.success) {
+    throw failure(formatZodIssues(parsedInput.error), 'InvalidStepInput', false, {
+      attempt,
+      details: { issues: parsedInput.error.issues },
+    });
+  }
+  const rateLimitWaitMs = options.rateLimiter
+    ? await options.rateLimiter.acquire(request.workspaceId ?? '', connectorOf(step.type), context.cancellationSignal)
+    : 0;
+  if (rateLimitWaitMs > 0) context.log.info('waited for the rate limit', { nodeId: request.nodeId, rateLimitWaitMs });
+  let policy: Promise<RequestNetworkPolicy> | undefined;
+  const ctx: StepContext = {
+    http: createGuardedHttpPort({
+      signal: context.cancellationSignal,
+      defaultTimeoutMs: 30_000,
+      policy: () => {
+        policy ??= networkPolicyOf(split.refs, request.workspaceId, options);
+        return policy;
+      },
+      ...(options.http?.resolve ? { resolve: options.http.resolve } : {}),
+    }),
+    log: {
+      info: (message, fields) => context.log.info(scrub(message), scrub({ nodeId: request.nodeId, ...fields })),
+      warn: (message, fields) => context.log.warn(scrub(message), scrub({ nodeId: request.nodeId, ...fields })),
+      error: (message, fields) => context.log.error(scrub(message), scrub({ nodeId: request.nodeId, ...fields })),
+    },
+    signal: context.cancellationSignal,
+    run: {
+      workflowId,
+      nodeId: request.nodeId,
+      attempt,
+      idempotencyKey: request.idempotencyKey,
+    },
+    credentials: credentials.port,
+  };
+
+  let output: unknown;
+  try {
+    output = await step.run(parsedInput.data, ctx);
+  } catch (error) {
+    if (isStepError(error)) {
+      throw ApplicationFailure.create({
+        message: scrub(error.message),
+        type: 'StepError',
+        nonRetryable: !error.retryable,
+        details: [{ attempt, details: scrub(error.details) } satisfies RunStepFailureDetails],
+        ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: error.retryAfterMs }),
+      });
+    }
+    const message = scrub(error instanceof Error ? error.message : String(error));
+    const type = error instanceof Error ? error.name : 'Error';
+    throw ApplicationFailure.create({
+      message,
+      type,
+      nonRetryable: false,
+      details: [{ attempt } satisfies RunStepFailureDetails],
+    });
+  }
+
+  const parsedOutput = step.output.safeParse(output);
+  if (!parsedOutput.success) {
+    throw failure(
+      scrub(`step "${step.type}" v${step.version} returned an invalid output: ${formatZodIssues(parsedOutput.error)}`),
+      'InvalidStepOutput',
+      false,
+      { attempt },
+    );
+  }
+  return { output: scrub(parsedOutput.data), rateLimitWaitMs };
+}
+
+/**
+ * The networks a node's HTTP requests may reach: the worker-wide allowance, widened by the `network` settings an
+ * admin put on the credentials the node chose (only credentials of the run's workspace count).
+ */
+async function networkPolicyOf(
+  refs: Record<string, string>,
+  workspaceId: string | undefined,
+  options: StepActivitiesOptions,
+): Promise<RequestNetworkPolicy> {
+  const workerWide = options.http?.allowPrivateNetworks === true;
+  const resolver = options.credentials;
+  if (workspaceId === undefined || !resolver?.networkOf) return { allowPrivate: workerWide };
+  const settings = await Promise.all(
+    Object.values(refs).map((credentialId) => resolver.networkOf?.({ workspaceId, credentialId })),
+  );
+  const granted = settings.filter((network) => network?.allowPrivate === true || network?.allowMetadata === true);
+  if (workerWide || granted.length === 0)
+    return { allowPrivate: workerWide, allowMetadata: granted.some((n) => n?.allowMetadata === true) };
+  const hosts = granted.flatMap((network) => network?.allowedHosts ?? []);
+  // One credential without a host list opens private networks for every host; otherwise only the listed hosts.
+  const everyHost = granted.some((network) => !network?.allowedHosts || network.allowedHosts.length === 0);
+  return {
+    allowPrivate: granted.some((network) => network?.allowPrivate === true),
+    allowMetadata: granted.some((network) => network?.allowMetadata === true),
+    ...(everyHost ? {} : { allowedHosts: hosts }),
+  };
+}
 
 function failure(
   message: string,

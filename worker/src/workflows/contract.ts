@@ -1,6 +1,6 @@
 import type { ExecutionPlan } from '@pipewright/compiler';
 import type { RunState } from '@pipewright/runtime';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 /**
  * What the server needs to start and observe runs, without importing the workflow bundle.
@@ -22,7 +22,48 @@ export interface RunFlowInput {
   plan: ExecutionPlan;
   /** The trigger node's output (the webhook request, or the manual payload). */
   trigger: unknown;
-  run: { id: string; workspaceId: string; kind: 'webhook' | 'manual' };
+  /**
+   * `error`: a flow-level error handler, started by a failed run (see ErrorHandlerTrigger); `subflow`: started by a
+   * Sub-flow node.  `resumeUrls`: the signed resume link of each event Wait (node id → URL), computed by the server
+   * at start so a step before the wait can send it (`run.resumeUrls.<nodeId>` in expressions).
+   */
+  run: {
+    id: string;
+    workspaceId: string;
+    kind: 'webhook' | 'manual' | 'error' | 'schedule' | 'subflow' | 'poll' | 'message';
+    resumeUrls?: Record<string, string>;
+  };
+}
+
+/** Child workflow type that runs one slice of a long loop (input LoopChunkRequest, result LoopChunkResult). */
+export const LOOP_CHUNK_WORKFLOW = 'runLoopChunk';
+export const RESUME_SIGNAL_NAME = 'resume';
+
+/**
+ * Wakes an event Wait of a run: `nodeId` addresses one node (signed resume URLs carry it), `eventName` the waits
+ * with that name; with neither, the first wait.  A resume that arrives before any wait matches is kept until one
+ * does (an approval link may be clicked before the run reaches its wait).
+ */
+export interface ResumeEvent {
+  nodeId?: string;
+  eventName?: string;
+  payload: unknown;
+}
+
+export const resumeSignal = defineSignal<[ResumeEvent]>(RESUME_SIGNAL_NAME);
+
+/** Workflow id of the error handler run a failed run starts: derived, so a retried failure starts it once. */
+export const errorHandlerWorkflowId = (runId: string) => `${runId}-error-handler`;
+
+/** The trigger output an error handler flow receives: what failed, where, and why. */
+export interface ErrorHandlerTrigger {
+  failedRun: {
+    runId: string;
+    flowId: string;
+    version: number;
+    error: { nodeId: string; message: string } | null;
+    nodes: Record<string, { status: string; error?: { message: string; details?: unknown } }>;
+  };
 }
 
 export const stateQuery = defineQuery<RunState>(STATE_QUERY_NAME);
@@ -34,12 +75,16 @@ export interface RunStepInput {
   typeVersion: number;
   input: unknown;
   idempotencyKey: string;
+  /** The run's workspace: credentials named in the input (`credentials: { slot: id }`) are looked up in it. */
+  workspaceId?: string;
 }
 
 export interface RunStepResult {
   output: unknown;
   /** The attempt that succeeded (1 = first try). */
   attempts: number;
+  /** How long the successful attempt waited for its connector's rate limit (absent: no wait). */
+  rateLimitWaitMs?: number;
 }
 
 /** What `runStep` puts in `details[0]` of the ApplicationFailure it throws: the workflow reads attempts from it. */

@@ -1,0 +1,32 @@
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/**
+ * Debian's Chromium, headless, with the flags this machine needs (no sandbox as root; no background networking,
+ * which the closed network would refuse), and a page with the suite's viewport and timeout.
+ */
+export async function openBrowser(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  return { browser, page };
+}
+
+/** Clicks a node's id line on the canvas and waits until the inspector shows that node. */
+export async function selectNode(page: Page, id: string): Promise<void> {
+  await page.getByTestId(`node-${id}`).locator('.step-node-id').click();
+  await page
+    .getByTestId('node-id')
+    .filter({ hasText: new RegExp(`^${id}$`) })
+    .waitFor();
+}

@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileFlow } from './compile.ts';
+import type { CompileError, ExecutionPlan } from './plan.ts';
+import { catalog, http, node, options, transform, webhook } from './test-fixtures.ts';
+
+const port = (source: string, sourcePort: string, target: string, id = `${source}_${sourcePort}_${target}`) => ({
+  id,
+  source,
+  sourcePort,
+  target,
+});
+const link = (source: string, target: string) => port(source, 'out', target, `${source}_${target}`);
+const doc = (nodes: ReturnType<typeof node>[], edges: ReturnType<typeof port>[]) => ({
+  schemaVersion: 1,
+  nodes,
+  edges,
+});
+const ifNode = (id: string, condition = '{{ trigger.body.ok }}') => node(id, 'core.if', { condition });
+const merge = (id: string, config: Record<string, unknown> = {}) => node(id, 'core.merge', config);
+const switchNode = (id: string, cases: unknown[]) => node(id, 'core.switch', { cases });
+
+function compile(document: unknown) {
+  return compileFlow(document, catalog, options);
+}
+function errorsOf(document: unknown): CompileError[] {
+  const result = compile(document);
+  if (result.ok) assert.fail('expected the flow not to compile');
+  return result.errors;
+}
+function planOf(document: unknown): ExecutionPlan {
+  const result = compile(document);
+  if (!result.ok) assert.fail(`expected the flow to compile, got ${JSON.stringify(result.errors, null, 2)}`);
+  return result.plan;
+}
+const located = (errors: CompileError[]) =>
+  errors.map(({ code, nodeId, edgeId, field }) => ({ code, nodeId, edgeId, field }));
+
+/** hook → check(if) ─true→ yes ─┐
+ *                    └false→ no ─┴→ join(merge) → after */
+const branchFlow = (afterValue: string, mergeConfig: Record<string, unknown> = {}) =>
+  doc(
+    [
+      webhook('hook'),
+      ifNode('check'),
+      transform('yes'),
+      transform('no'),
+      merge('join', mergeConfig),
+      transform('after', afterValue),
+    ],
+    [
+      link('hook', 'check'),
+      port('check', 'true', 'yes'),
+      port('check', 'false', 'no'),
+      link('yes', 'join'),
+      link('no', 'join'),
+      link('join', 'after'),
+    ],
+  );
+
+describe('control flow in the compiler', () => {
+  it('compiles ports, inputs and onError into the plan', () => {
+    const plan = planOf(
+      doc(
+        [
+          webhook('hook'),
+          ifNode('check'),
+          { ...http('call'), settings: { onError: 'errorOutput' } },
+          transform('handle', '{{ input.error.message }}'),
+          transform('no'),
+        ],
+        [
+          link('hook', 'check'),
+          port('check', 'true', 'call'),
+          port('check', 'false', 'no'),
+          port('call', 'error', 'handle'),
+        ],
+      ),
+    );
+    const byId = new Map(plan.nodes.map((planNode) => [planNode.id, planNode]));
+    assert.deepEqual(byId.get('check')?.outputs, ['true', 'false']);
+    assert.deepEqual(byId.get('call')?.inputs, [{ nodeId: 'check', port: 'true' }]);
+    assert.deepEqual(byId.get('call')?.outputs, ['out', 'error']);
+    assert.equal(byId.get('call')?.onError, 'errorOutput');
+    assert.deepEqual(byId.get('handle')?.inputs, [{ nodeId: 'call', port: 'error' }]);
+    assert.equal(byId.get('no')?.onError, 'fail');
+  });
+
+  it('switch outputs are its case ids plus default', () => {
+    const plan = planOf(
+      doc(
+        [
+          webhook('hook'),
+          switchNode('route', [
+            { id: 'big', label: 'Big', condition: '{{ trigger.body.total > 100 }}' },
+            { id: 'small', label: 'Small', condition: '{{ trigger.body.total <= 100 }}' },
+          ]),
+          transform('a'),
+          transform('b'),
+        ],
+        [link('hook', 'route'), port('route', 'big', 'a'), port('route', 'default', 'b')],
+      ),
+    );
+    assert.deepEqual(plan.nodes.find((planNode) => planNode.id === 'route')?.outputs, ['big', 'small', 'default']);
+  });
+
+  it('refuses an edge from a port the node does not have', () => {
+    const errors = errorsOf(
+      doc(
+        [webhook('hook'), ifNode('check'), transform('a'), http('call'), transform('b')],
+        [link('hook', 'check'), port('check', 'maybe', 'a'), link('hook', 'call'), port('call', 'error', 'b')],
+      ),
+    );
+    assert.deepEqual(located(errors), [
+      { code: 'unknown_port', nodeId: 'check', edgeId: 'check_maybe_a', field: 'sourcePort' },
+      { code: 'unknown_port', nodeId: 'call', edgeId: 'call_error_b', field: 'sourcePort' },
+    ]);
+    assert.match(
+      errors[0]?.message ?? '',
+      /from output "maybe", which that node does not have \(its outputs: true, false\)/,
+    );
+    assert.match(errors[1]?.message ?? '', /On error/);
+  });
+
+  it('refuses a merge with one input', () => {
+    const errors = errorsOf(doc([webhook('hook'), merge('join')], [link('hook', 'join')]));
+    assert.deepEqual(located(errors), [
+      { code: 'merge_needs_inputs', nodeId: 'join', edgeId: undefined, field: 'inputs' },
+    ]);
+    assert.match(errors[0]?.message ?? '', /Merge "join" has 1 incoming connection; connect at least two paths/);
+  });
+
+  it('refuses anyN without n, or with more than its inputs', () => {
+    const flowWith = (config: Record<string, unknown>) =>
+      doc(
+        [webhook('hook'), transform('a'), transform('b'), merge('join', config)],
+        [link('hook', 'a'), link('hook', 'b'), link('a', 'join'), link('b', 'join')],
+      );
+    assert.deepEqual(located(errorsOf(flowWith({ wait: 'anyN' }))), [
+      { code: 'invalid_config', nodeId: 'join', edgeId: undefined, field: 'config.n' },
+    ]);
+    assert.match(errorsOf(flowWith({ wait: 'anyN', n: 3 }))[0]?.message ?? '', /waits for 3 paths but has only 2/);
+    assert.ok(compile(flowWith({ wait: 'anyN', n: 2 })).ok);
+  });
+
+  it('refuses switch case ids that are not identifier-like or repeat', () => {
+    const errors = errorsOf(
+      doc(
+        [
+          webhook('hook'),
+          switchNode('route', [
+            { id: 'big', condition: '{{ true }}' },
+            { id: 'big', condition: '{{ true }}' },
+            { id: '2 small', condition: '{{ true }}' },
+            { id: 'default', condition: '{{ true }}' },
+          ]),
+        ],
+        [link('hook', 'route')],
+      ),
+    );
+    assert.deepEqual(located(errors), [
+      { code: 'invalid_port_id', nodeId: 'route', edgeId: undefined, field: 'config.cases.1.id' },
+      { code: 'invalid_port_id', nodeId: 'route', edgeId: undefined, field: 'config.cases.2.id' },
+      { code: 'invalid_port_id', nodeId: 'route', edgeId: undefined, field: 'config.cases.3.id' },
+    ]);
+    assert.match(errors[0]?.message ?? '', /cases #2 reuses the id "big"/);
+  });
+
+  describe('references to nodes that may not have run', () => {
+    it('refuses a read, after a merge, of a node on one branch of an If', () => {
+      const errors = errorsOf(branchFlow('{{ steps.yes.out }}'));
+      assert.deepEqual(located(errors), [
+        { code: 'reference_may_not_run', nodeId: 'after', edgeId: undefined, field: 'config.fields.0.value' },
+      ]);
+      assert.match(
+        errors[0]?.message ?? '',
+        /^Node "after" reads steps\.yes, which may not have run \(it is on a parallel/,
+      );
+    });
+
+    it('refuses a read of a parallel branch after a merge that waits only for the first', () => {
+      const parallel = (wait: string) =>
+        doc(
+          [
+            webhook('hook'),
+            http('left'),
+            http('right'),
+            merge('join', { wait }),
+            transform('after', '{{ steps.left.status }}'),
+          ],
+          [
+            link('hook', 'left'),
+            link('hook', 'right'),
+            link('left', 'join'),
+            link('right', 'join'),
+            link('join', 'after'),
+          ],
+        );
+      assert.deepEqual(
+        errorsOf(parallel('first')).map((error) => error.code),
+        ['reference_may_not_run'],
+      );
+      // Waiting for all: both unconditional branches have certainly finished.
+      assert.ok(compile(parallel('all')).ok);
+    });
+
+    it('refuses a read of a node whose error output may be taken instead', () => {
+      const errors = errorsOf(
+        doc(
+          [
+            webhook('hook'),
+            { ...http('call'), settings: { onError: 'errorOutput' } },
+            transform('ok'),
+            transform('handle'),
+            transform('plain'),
+            merge('join'),
+            transform('after', '{{ steps.ok.out }}'),
+          ],
+          [
+            link('hook', 'call'),
+            link('call', 'ok'),
+            port('call', 'error', 'handle'),
+            link('hook', 'plain'),
+            link('ok', 'join'),
+            link('plain', 'join'),
+            link('join', 'after'),
+          ],
+        ),
+      );
+      assert.deepEqual(
+        errors.map((error) => [error.code, error.nodeId]),
+        [['reference_may_not_run', 'after']],
+      );
+    });
+
+    it('accepts reads on the same branch, of the branch point, and of the trigger', () => {
+      const document = doc(
+        [
+          webhook('hook'),
+          ifNode('check'),
+          transform('yes'),
+          transform('yes_more', '{{ steps.yes.out & steps.check & steps.hook.body }}'),
+          transform('no'),
+          merge('join'),
+          transform('after', '{{ steps.check }}'),
+        ],
+        [
+          link('hook', 'check'),
+          port('check', 'true', 'yes'),
+          link('yes', 'yes_more'),
+          port('check', 'false', 'no'),
+          link('yes_more', 'join'),
+          link('no', 'join'),
+          link('join', 'after'),
+        ],
+      );
+      assert.ok(compile(document).ok);
+    });
+
+    it('still reports a sibling that is not upstream at all as reference_not_upstream', () => {
+      const errors = errorsOf(
+        doc(
+          [webhook('hook'), ifNode('check'), transform('yes'), transform('no', '{{ steps.yes.out }}')],
+          [link('hook', 'check'), port('check', 'true', 'yes'), port('check', 'false', 'no')],
+        ),
+      );
+      assert.deepEqual(
+        errors.map((error) => error.code),
+        ['reference_not_upstream'],
+      );
+    });
+  });
+});

@@ -1,0 +1,3 @@
+export * from './abortable.ts';
+export * from './errors.ts';
+export * from './json-safe.ts';

@@ -1,0 +1,2 @@
+export { mysqlCredential } from './mysql.credential.ts';
+export { mysqlQueryStep } from './mysql-query.step.ts';

@@ -1,0 +1,2 @@
+export { postgresCredential } from './postgres.credential.ts';
+export { postgresQueryStep } from './postgres-query.step.ts';

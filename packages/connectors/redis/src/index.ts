@@ -1,0 +1,2 @@
+export { redisCredential } from './redis.credential.ts';
+export { redisCommandStep } from './redis-command.step.ts';

@@ -1,0 +1,73 @@
+import { abortable, connectorError, errorMessage, isTransientNetworkError } from '@pipewright/connectors-common';
+import { isStepError, type StepError } from '@pipewright/step-sdk';
+import { createClient, ErrorReply } from '@redis/client';
+
+export interface RedisConnection {
+  host: string;
+  port: number;
+  username?: string | undefined;
+  password: string;
+  database: number;
+  tls: boolean;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function createRedisClient(settings: RedisConnection) {
+  return createClient({
+    socket: {
+      host: settings.host,
+      port: settings.port,
+      ...(settings.tls ? { tls: true as const } : {}),
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // One activity attempt = one connection attempt; the node's retry policy decides about retrying.
+      reconnectStrategy: false,
+    },
+    ...(settings.username ? { username: settings.username } : {}),
+    ...(settings.password ? { password: settings.password } : {}),
+    database: settings.database,
+  });
+}
+
+export type RedisClient = ReturnType<typeof createRedisClient>;
+
+/** Opens one connection for `work` and always closes it (pooling comes later); aborts with `signal`. */
+export async function withRedisClient<T>(
+  settings: RedisConnection,
+  signal: AbortSignal,
+  work: (client: RedisClient) => Promise<T>,
+): Promise<T> {
+  const client = createRedisClient(settings);
+  // Connection failures are also emitted as events; without a listener they would crash the worker.
+  client.on('error', () => {});
+  const where = `${settings.host}:${settings.port}`;
+  try {
+    await abortable(signal, 'Redis connect', client.connect(), () => client.destroy());
+  } catch (error) {
+    if (client.isOpen) client.destroy();
+    throw toRedisStepError(error, settings, `could not connect to Redis at ${where}`);
+  }
+  try {
+    return await abortable(signal, 'Redis command', work(client), () => client.destroy());
+  } catch (error) {
+    throw toRedisStepError(error, settings, 'Redis command failed');
+  } finally {
+    if (client.isOpen) await client.close().catch(() => client.destroy());
+  }
+}
+
+/** Server replies that mean "try again later"; any other reply (WRONGTYPE, NOAUTH, syntax…) fails for good. */
+const RETRYABLE_REPLIES = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READONLY)\b/;
+
+export function toRedisStepError(error: unknown, settings: RedisConnection, prefix: string): StepError {
+  if (isStepError(error)) return error;
+  const message = errorMessage(error);
+  const retryable =
+    error instanceof ErrorReply
+      ? RETRYABLE_REPLIES.test(message)
+      : isTransientNetworkError(error) || /timeout|closed unexpectedly/i.test(message);
+  return connectorError(`${prefix}: ${message}`, {
+    retryable,
+    secrets: settings.password ? [settings.password] : [],
+  });
+}

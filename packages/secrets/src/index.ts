@@ -1,0 +1,3 @@
+export * from './envelope.ts';
+export * from './keyring.ts';
+export * from './master-keys.ts';

@@ -1,0 +1,12 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { runInSandbox, type SandboxRequest } from './sandbox.ts';
+
+/** Entry of the worker thread that hosts one sandbox run (see run-isolated.ts); posts the outcome and exits. */
+function isSandboxRequest(value: unknown): value is SandboxRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, inputJson, limits } = value as Record<string, unknown>;
+  return typeof code === 'string' && typeof inputJson === 'string' && typeof limits === 'object' && limits !== null;
+}
+
+if (!parentPort || !isSandboxRequest(workerData)) throw new Error('sandbox-thread.ts must be started by runIsolated()');
+parentPort.postMessage(await runInSandbox(workerData));

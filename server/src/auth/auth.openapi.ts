@@ -1,0 +1,106 @@
+import {
+  createApiTokenBody,
+  inviteMemberBody,
+  loginBody,
+  signupBody,
+  updateMemberBody,
+} from '@pipewright/api-contract';
+import type { z } from 'zod';
+
+interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  params?: string[];
+  query?: { name: string; description: string; schema: Record<string, unknown> }[];
+  responses: Record<string, string>;
+}
+
+/** The OpenAPI entries of the auth, members, API token and audit routes (merged into openapi.ts). */
+export const authApiRoutes: Record<string, Record<string, Operation>> = {
+  '/api/auth/status': {
+    get: {
+      summary: 'Public: `{ hasUsers }` — false until the first sign-up',
+      responses: { 200: 'AuthStatusResponse' },
+    },
+  },
+  '/api/auth/signup': {
+    post: {
+      summary:
+        'Public: the first user creates the workspace (`workspaceName`) and becomes its admin; later users need an `inviteToken` and join with the invited role. Sets the `pw_session` cookie (httpOnly, SameSite=Lax)',
+      body: signupBody,
+      responses: {
+        201: 'MeResponse',
+        400: 'Invalid body',
+        403: 'Sign-up closed (not the first user, no invite)',
+        404: 'Invite unknown, used or expired',
+        409: 'E-mail taken',
+      },
+    },
+  },
+  '/api/auth/login': {
+    post: {
+      summary: 'Public: sign in, sets the `pw_session` cookie. 5 failures per e-mail lock it for 15 minutes',
+      body: loginBody,
+      responses: { 200: 'MeResponse', 401: 'Wrong e-mail or password', 429: 'Too many attempts (Retry-After)' },
+    },
+  },
+  '/api/auth/logout': {
+    post: { summary: 'Public: ends the session and clears the cookie', responses: { 204: 'Signed out' } },
+  },
+  '/api/auth/me': {
+    get: {
+      summary: 'The caller: `{ user, workspace, role, via }`',
+      responses: { 200: 'MeResponse', 401: 'Signed out' },
+    },
+  },
+  '/api/workspace/members': {
+    get: { summary: 'Admin: members and open invites', responses: { 200: 'MembersResponse', 403: 'Not admin' } },
+    post: {
+      summary: 'Admin: invite an e-mail with a role; the invite token (and link) is returned this once',
+      body: inviteMemberBody,
+      responses: { 201: 'CreatedInviteResponse', 403: 'Not admin', 409: 'Already a member' },
+    },
+  },
+  '/api/workspace/members/{userId}': {
+    patch: {
+      summary: 'Admin: change a member’s role',
+      params: ['userId'],
+      body: updateMemberBody,
+      responses: { 200: 'MembersResponse', 404: 'Unknown member', 409: 'Would leave no admin' },
+    },
+    delete: {
+      summary: 'Admin: remove a member (their sessions end, their tokens stop working)',
+      params: ['userId'],
+      responses: { 204: 'Removed', 404: 'Unknown member', 409: 'Would leave no admin' },
+    },
+  },
+  '/api/tokens': {
+    get: {
+      summary: 'API tokens (`Authorization: Bearer pw_…`): your own; admins see all. Names and prefixes only',
+      responses: { 200: '`{ items: ApiTokenView[] }`' },
+    },
+    post: {
+      summary: 'Create an API token with at most your role; the token is returned this once',
+      body: createApiTokenBody,
+      responses: { 201: 'CreatedApiTokenResponse', 403: 'Role above your own' },
+    },
+  },
+  '/api/tokens/{id}': {
+    delete: {
+      summary: 'Revoke a token (yours; admins: any)',
+      params: ['id'],
+      responses: { 204: 'Revoked', 404: 'Unknown token' },
+    },
+  },
+  '/api/audit': {
+    get: {
+      summary:
+        'Admin: the audit log, newest first: `{ items: AuditEntryView[] }` (sign-in, publish, credential and member changes)',
+      query: [
+        { name: 'limit', description: '1-200, default 50', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+        { name: 'before', description: 'Only entries before this ISO time', schema: { type: 'string' } },
+      ],
+      responses: { 200: 'Audit entries', 403: 'Not admin' },
+    },
+  },
+};

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { getTestStack, uniqueName } from '@pipewright/devstack';
+import { containsBlobRef, isBlobRef } from '@pipewright/runtime';
+import { type Db, MongoClient } from 'mongodb';
+import { createGridFsBlobStore } from './blob-store.ts';
+import { offloadLargeValues, resolveBlobRefs } from './offload.ts';
+
+let client: MongoClient;
+let db: Db;
+
+before(async () => {
+  const stack = await getTestStack();
+  client = await MongoClient.connect(stack.mongoUri);
+  db = client.db(uniqueName('blobs'));
+});
+after(async () => {
+  await db.dropDatabase();
+  await client.close();
+});
+
+const meta = { workflowId: 'run_test', nodeId: 'fetch' };
+
+test('a large body is stored in GridFS (FerretDB) and the small fields stay inline', async () => {
+  const store = createGridFsBlobStore(db);
+  const items = Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] }));
+  const output = { status: 200, headers: { 'content-type': 'application/json' }, body: { items } };
+  const offloaded = (await offloadLargeValues(output, store, { limitBytes: 64 * 1024, meta })) as Record<
+    string,
+    unknown
+  >;
+  assert.equal(offloaded.status, 200);
+  assert.deepEqual(offloaded.headers, output.headers);
+  assert.ok(isBlobRef(offloaded.body), 'the body became a reference');
+  assert.ok(JSON.stringify(offloaded).length < 1024, 'what enters history is small');
+  assert.equal(containsBlobRef(offloaded), true);
+  assert.deepEqual(await resolveBlobRefs(offloaded, store), output);
+});
+
+test('values under the limit are returned unchanged, without touching the store', async () => {
+  const store = { put: () => Promise.reject(new Error('must not store')), get: () => Promise.reject(new Error('no')) };
+  const value = { a: 1, b: 'two', c: [3] };
+  assert.equal(await offloadLargeValues(value, store, { limitBytes: 1024, meta }), value);
+  assert.equal(containsBlobRef(value), false);
+});
+
+test('a large string or array at the top is stored whole', async () => {
+  const store = createGridFsBlobStore(db);
+  const big = 'x'.repeat(300_000);
+  const ref = await offloadLargeValues(big, store, { limitBytes: 1024, meta });
+  assert.ok(isBlobRef(ref));
+  assert.equal(ref.bytes, 300_002);
+  assert.equal(await resolveBlobRefs(ref, store), big);
+});

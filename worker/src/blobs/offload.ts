@@ -1,0 +1,83 @@
+import { isBlobRef } from '@pipewright/runtime';
+import type { BlobMeta, BlobStore } from './blob-store.ts';
+
+/** Default: outputs up to 256 KB stay inline in history; larger subtrees go to the blob store. */
+export const DEFAULT_INLINE_LIMIT_BYTES = 256 * 1024;
+
+interface Sized {
+  bytes: number;
+  children?: Map<string | number, Sized>;
+}
+
+/** Approximate JSON size of every subtree in one pass (no repeated stringify of large values). */
+function measure(value: unknown): Sized {
+  if (value === null || typeof value !== 'object') return { bytes: JSON.stringify(value ?? null).length };
+  const children = new Map<string | number, Sized>();
+  let bytes = 2;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      const sized = measure(item);
+      children.set(index, sized);
+      bytes += sized.bytes + 1;
+    });
+  } else {
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined) continue;
+      const sized = measure(item);
+      children.set(key, sized);
+      bytes += sized.bytes + key.length + 4;
+    }
+  }
+  return { bytes, children };
+}
+
+/**
+ * Replaces the largest subtrees of `value` by blob references until what remains fits `limitBytes`, so small
+ * fields (an HTTP status, headers) stay readable by expressions in the workflow while a 50 MB body does not
+ * enter history.
+ */
+export async function offloadLargeValues(
+  value: unknown,
+  store: BlobStore,
+  options: { limitBytes: number; meta: BlobMeta },
+): Promise<unknown> {
+  const sized = measure(value);
+  return offload(value, sized, store, options);
+}
+
+async function offload(
+  value: unknown,
+  sized: Sized,
+  store: BlobStore,
+  options: { limitBytes: number; meta: BlobMeta },
+): Promise<unknown> {
+  if (sized.bytes <= options.limitBytes) return value;
+  if (value === null || typeof value !== 'object' || !sized.children || sized.children.size === 0) {
+    return store.put(JSON.stringify(value), options.meta);
+  }
+  // Arrays and objects alike: a shallow copy whose biggest entries are moved out until the value fits.
+  const copy = new Map<string | number, unknown>(Array.isArray(value) ? value.entries() : Object.entries(value));
+  let remaining = sized.bytes;
+  const biggestFirst = [...sized.children.entries()].sort((a, b) => b[1].bytes - a[1].bytes);
+  for (const [key, child] of biggestFirst) {
+    if (remaining <= options.limitBytes) break;
+    // A child that is itself too big goes out whole; otherwise children are moved out until the parent fits.
+    const ref = await store.put(JSON.stringify(copy.get(key)), options.meta);
+    copy.set(key, ref);
+    remaining -= child.bytes - JSON.stringify(ref).length;
+  }
+  return Array.isArray(value) ? [...copy.values()] : Object.fromEntries(copy);
+}
+
+/** Loads every blob reference inside `value` (an activity's input), so steps see plain data. */
+export async function resolveBlobRefs(value: unknown, store: BlobStore): Promise<unknown> {
+  if (isBlobRef(value)) return store.get(value);
+  if (Array.isArray(value)) return Promise.all(value.map((item) => resolveBlobRefs(item, store)));
+  if (value !== null && typeof value === 'object') {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([key, item]) => [key, await resolveBlobRefs(item, store)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}

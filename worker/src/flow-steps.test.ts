@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { compileFlow, type ExecutionPlan } from '@pipewright/compiler';
+import { getTestStack, uniqueName } from '@pipewright/devstack';
+import type { RunState } from '@pipewright/runtime';
+import { toManifest } from '@pipewright/step-sdk';
+import { builtinSteps } from '@pipewright/steps-core';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { type RunningWorker, startWorker } from './start-worker.ts';
+import {
+  finalStateOfFailure,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  resumeSignal,
+  stateQuery,
+} from './workflows/contract.ts';
+
+/** A local API: `/item/<n>` answers `{ n }` after 20 ms; in-flight requests are counted. */
+let inFlight = 0;
+let maxInFlight = 0;
+const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  inFlight++;
+  maxInFlight = Math.max(maxInFlight, inFlight);
+  request.resume();
+  const n = Number((request.url ?? '').split('/').at(-1));
+  setTimeout(() => {
+    inFlight--;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ n }));
+  }, 20);
+});
+
+const taskQueue = uniqueName('flow-steps-test');
+const manifests = new Map(builtinSteps.map(toManifest).map((manifest) => [manifest.type, manifest]));
+let baseUrl = '';
+let worker: RunningWorker;
+let connection: Connection;
+let client: Client;
+let stopStack = async () => {};
+
+before(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('test server has no TCP address');
+  baseUrl = `http://127.0.0.1:${address.port}`;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stack = await getTestStack();
+  stopStack = stack.stop;
+  worker = await startWorker({
+    temporalAddress: stack.temporalAddress,
+    taskQueue,
+    http: { allowPrivateNetworks: true },
+  });
+  connection = await Connection.connect({ address: stack.temporalAddress });
+  client = new Client({ connection });
+});
+
+after(async () => {
+  await worker?.shutdown();
+  await connection?.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await stopStack();
+});
+
+type DocNode = { id: string; type: string; config?: Record<string, unknown>; parentId?: string; settings?: unknown };
+function compile(flowId: string, nodes: DocNode[], edges: [string, string, string?][]): ExecutionPlan {
+  const document = {
+    schemaVersion: 1,
+    nodes: nodes.map((node) => ({ typeVersion: 1, position: { x: 0, y: 0 }, config: {}, ...node })),
+    edges: edges.map(([source, target, sourcePort = 'out']) => ({
+      id: `${source}_${sourcePort}_${target}`,
+      source,
+      sourcePort,
+      target,
+    })),
+  };
+  const result = compileFlow(
+    document,
+    { get: (type) => manifests.get(type) },
+    { flowId, version: 1, defaultTaskQueue: taskQueue },
+  );
+  if (!result.ok) assert.fail(`the flow should compile: ${JSON.stringify(result.errors)}`);
+  return result.plan;
+}
+
+async function start(plan: ExecutionPlan, body: unknown): Promise<WorkflowHandle> {
+  const runId = uniqueName('run');
+  const input: RunFlowInput = {
+    plan,
+    trigger: { method: 'POST', headers: {}, query: {}, body },
+    run: { id: runId, workspaceId: 'ws-1', kind: 'webhook' },
+  };
+  return client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId: runId, args: [input] });
+}
+
+const finalState = (handle: WorkflowHandle): Promise<RunState> =>
+  handle.result().then(
+    (value: RunState) => value,
+    (error: unknown) => finalStateOfFailure(error) ?? assert.fail(`the run ended without a state: ${String(error)}`),
+  );
+
+/** Polls the state query until the node is waiting (the run is parked on its wait). */
+async function untilWaiting(handle: WorkflowHandle, nodeId: string): Promise<RunState> {
+  for (;;) {
+    const state = await handle.query(stateQuery);
+    if (state.nodes[nodeId]?.status === 'waiting') return state;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
+  test('a 1-second delay is a durable timer: the node waits, then the run goes on', async () => {
+    const plan = compile(
+      'flow-delay',
+      [
+        { id: 'hook', type: 'core.webhook' },
+        { id: 'pause', type: 'core.wait', config: { mode: 'delay', durationSeconds: 1 } },
+        { id: 'after', type: 'core.transform', config: { fields: [{ name: 'ok', value: true }] } },
+      ],
+      [
+        ['hook', 'pause'],
+        ['pause', 'after'],
+      ],
+    );
+    const handle = await start(plan, {});
+    const waiting = await untilWaiting(handle, 'pause');
+    assert.ok((waiting.nodes.pause?.waitingUntil ?? 0) > Date.now() - 5000);
+    const state = await finalState(handle);
+    assert.equal(state.status, 'succeeded');
+    const { pause } = state.nodes;
+    assert.ok((pause?.endedAt ?? 0) - (pause?.startedAt ?? 0) >= 1000, 'waited at least a second');
+    assert.deepEqual(state.nodes.after?.output, { ok: true });
+  });
+
+  const approvalPlan = (timeoutSeconds: number) =>
+    compile(
+      'flow-approval',
+      [
+        { id: 'hook', type: 'core.webhook' },
+        { id: 'approve', type: 'core.wait', config: { mode: 'event', eventName: 'approval', timeoutSeconds } },
+        { id: 'approved', type: 'core.transform', config: { fields: [{ name: 'by', value: '{{ input.by }}' }] } },
+        { id: 'expired', type: 'core.transform', config: { fields: [{ name: 'expired', value: true }] } },
+      ],
+      [
+        ['hook', 'approve'],
+        ['approve', 'approved'],
+        ['approve', 'expired', 'timeout'],
+      ],
+    );
+
+  test('an event wait resumes on the resume signal, with its payload', async () => {
+    const handle = await start(approvalPlan(3600), {});
+    const waiting = await untilWaiting(handle, 'approve');
+    assert.equal(waiting.nodes.approve?.waitingFor, 'approval');
+    await handle.signal(resumeSignal, { eventName: 'other', payload: { by: 'nobody' } });
+    await handle.signal(resumeSignal, { eventName: 'approval', payload: { by: 'ada' } });
+    const state = await finalState(handle);
+    assert.deepEqual(state.nodes.approved?.output, { by: 'ada' }, 'the resume with another name did not wake it');
+    assert.equal(state.nodes.expired?.status, 'skipped');
+  });
+
+  test('an event wait that times out takes the timeout path', async () => {
+    const state = await finalState(await start(approvalPlan(1), {}));
+    assert.equal(state.status, 'succeeded');
+    assert.equal(state.nodes.approved?.status, 'skipped');
+    assert.deepEqual(state.nodes.expired?.output, { expired: true });
+  });
+
+  test('a sub-flow runs as a child workflow: input mapped in, the child’s output back; its failure fails the node', async () => {
+    const child = compile(
+      'flow-child',
+      [
+        { id: 'start', type: 'core.manual' },
+        {
+          id: 'greet',
+          type: 'core.transform',
+          config: { fields: [{ name: 'greeting', value: '{{ "Hello " & trigger.name }}' }] },
+        },
+      ],
+      [['start', 'greet']],
+    );
+    const parent = compile(
+      'flow-parent',
+      [
+        { id: 'hook', type: 'core.webhook' },
+        {
+          id: 'call',
+          type: 'core.subflow',
+          config: { flowId: 'flow-child', input: { name: '{{ trigger.body.name }}' } },
+        },
+        {
+          id: 'shout',
+          type: 'core.transform',
+          config: { fields: [{ name: 'loud', value: '{{ $uppercase(input.greeting) }}' }] },
+        },
+      ],
+      [
+        ['hook', 'call'],
+        ['call', 'shout'],
+      ],
+    );
+    const call = parent.nodes.find((node) => node.id === 'call');
+    assert.ok(call);
+    call.subflow = { flowId: 'flow-child', version: 1, plan: child };
+    const handle = await start(parent, { name: 'Ada' });
+    const state = await finalState(handle);
+    assert.equal(state.status, 'succeeded');
+    assert.deepEqual(state.nodes.call?.output, { greeting: 'Hello Ada' });
+    assert.deepEqual(state.nodes.shout?.output, { loud: 'HELLO ADA' });
+    const childRun = await client.workflow.getHandle(`${handle.workflowId}-call`).describe();
+    assert.equal(childRun.searchAttributes.RunTrigger?.[0], 'subflow');
+
+    const failing = compile(
+      'flow-child-failing',
+      [
+        { id: 'start', type: 'core.manual' },
+        { id: 'boom', type: 'core.transform', config: { fields: [{ name: 'x', value: '{{ $error("no stock") }}' }] } },
+      ],
+      [['start', 'boom']],
+    );
+    call.subflow = { flowId: 'flow-child-failing', version: 2, plan: failing };
+    const failed = await finalState(await start(parent, { name: 'Bo' }));
+    assert.equal(failed.status, 'failed');
+    assert.match(
+      failed.error?.message ?? '',
+      /sub-flow flow-child-failing \(version 2\) failed: node "boom" failed: .*no stock/,
+    );
+  });
+
+  test('a 200-item loop calling a local API, 10 at a time: results in item order', async () => {
+    maxInFlight = 0;
+    const plan = compile(
+      'flow-loop-http',
+      [
+        { id: 'hook', type: 'core.webhook' },
+        { id: 'each', type: 'core.loop', config: { items: '{{ [1..200] }}', concurrency: 10 } },
+        { id: 'fetch', type: 'http.request', parentId: 'each', config: { url: `{{ "${baseUrl}/item/" & item }}` } },
+        {
+          id: 'pick',
+          type: 'core.transform',
+          parentId: 'each',
+          config: { fields: [{ name: 'n', value: '{{ input.body.n }}' }] },
+        },
+      ],
+      [
+        ['hook', 'each'],
+        ['fetch', 'pick'],
+      ],
+    );
+    const started = performance.now();
+    const state = await finalState(await start(plan, {}));
+    console.log(`200-item HTTP loop, concurrency 10: ${Math.round(performance.now() - started)} ms`);
+    assert.equal(state.status, 'succeeded');
+    assert.deepEqual(
+      state.nodes.each?.output,
+      Array.from({ length: 200 }, (_, i) => ({ n: i + 1 })),
+    );
+    assert.equal(maxInFlight, 10, 'ten requests were in flight at once, never more');
+  });
+
+  test('a 10,000-item transform-only loop completes (slices evaluated by activities)', async () => {
+    const plan = compile(
+      'flow-loop-10k',
+      [
+        { id: 'hook', type: 'core.webhook' },
+        { id: 'each', type: 'core.loop', config: { items: '{{ [0..9999] }}', concurrency: 5 } },
+        {
+          id: 'double',
+          type: 'core.transform',
+          parentId: 'each',
+          config: { fields: [{ name: 'v', value: '{{ item * 2 }}' }] },
+        },
+      ],
+      [['hook', 'each']],
+    );
+    const started = performance.now();
+    const handle = await start(plan, {});
+    const state = await finalState(handle);
+    console.log(`10,000-item transform loop on Temporal: ${Math.round(performance.now() - started)} ms`);
+    assert.equal(state.status, 'succeeded');
+    const output = state.nodes.each?.output as { v: number }[];
+    assert.equal(output.length, 10_000);
+    assert.deepEqual(output[9_999], { v: 19_998 });
+    const history = await handle.fetchHistory();
+    assert.ok(
+      (history.events?.length ?? 0) < 200,
+      `the parent's history stays short (${history.events?.length} events)`,
+    );
+  });
+});

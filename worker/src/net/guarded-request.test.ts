@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { isStepError } from '@pipewright/step-sdk';
+import { type GuardedRequest, guardedRequest, type ResolveHost } from './guarded-request.ts';
+
+interface TestServer {
+  server: Server;
+  port: number;
+  seen: { path: string; host: string; authorization?: string }[];
+}
+
+async function listen(
+  host: string,
+  name: string,
+  handle?: (request: IncomingMessage, response: ServerResponse) => boolean,
+  port = 0,
+): Promise<TestServer> {
+  const seen: TestServer['seen'] = [];
+  const server = createServer((request, response) => {
+    seen.push({
+      path: request.url ?? '',
+      host: request.headers.host ?? '',
+      ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+    });
+    if (handle?.(request, response)) return;
+    response.setHeader('content-type', 'text/plain');
+    response.end(`hello from ${name}`);
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return { server, port: (server.address() as AddressInfo).port, seen };
+}
+
+let a: TestServer;
+let b: TestServer;
+before(async () => {
+  a = await listen('127.0.0.1', 'A', (request, response) => {
+    const hops = /^\/hops\/(\d+)$/.exec(request.url ?? '');
+    if (hops?.[1]) {
+      const left = Number(hops[1]);
+      response.writeHead(302, { location: left > 0 ? `/hops/${left - 1}` : '/final' }).end();
+      return true;
+    }
+    const to = new URL(request.url ?? '', 'http://x').searchParams.get('to');
+    if (request.url?.startsWith('/redirect') && to) {
+      response.writeHead(302, { location: to }).end();
+      return true;
+    }
+    return false;
+  });
+  // Same port on another loopback address: where a rebinding DNS answer would point.
+  b = await listen('127.0.0.2', 'B', undefined, a.port);
+});
+after(() => {
+  a.server.close();
+  b.server.close();
+});
+
+const blockedBy = (address: string) => (error: unknown) => {
+  assert.ok(isStepError(error), String(error));
+  assert.equal(error.retryable, false);
+  assert.match(error.message, new RegExp(`^Blocked request to ${address.replace(/[.[\]]/g, '\\$&')} `));
+  return true;
+};
+
+const call = (url: string, options: Partial<GuardedRequest> = {}) =>
+  guardedRequest({
+    method: 'GET',
+    url,
+    headers: {},
+    signal: AbortSignal.timeout(5000),
+    policy: { allowPrivate: false },
+    ...options,
+  });
+
+describe('guardedRequest: addresses', () => {
+  test('private networks are blocked by default, with a message that says who can allow them', async () => {
+    const before = a.seen.length;
+    await assert.rejects(call(`http://127.0.0.1:${a.port}/`), (error: unknown) => {
+      assert.ok(isStepError(error));
+      assert.equal(
+        error.message,
+        'Blocked request to 127.0.0.1 (loopback) — an admin can allow private networks on the credential used by this node',
+      );
+      return true;
+    });
+    assert.equal(a.seen.length, before, 'nothing reached the server');
+  });
+
+  test('decimal, hex and octal IPv4 forms and IPv6 literals are checked after normalisation', async () => {
+    for (const url of [
+      `http://2130706433:${a.port}/`,
+      `http://0x7f.1:${a.port}/`,
+      `http://0177.0.0.1:${a.port}/`,
+      `http://[::ffff:127.0.0.1]:${a.port}/`,
+      `http://[::1]:${a.port}/`,
+    ]) {
+      await assert.rejects(
+        call(url),
+        (error: unknown) => isStepError(error) && /^Blocked request to /.test(error.message),
+        url,
+      );
+    }
+  });
+
+  test('a host with any private address among public ones is blocked', async () => {
+    const resolve: ResolveHost = async () => [
+      { address: '8.8.8.8', family: 4 },
+      { address: '10.0.0.5', family: 4 },
+    ];
+    await assert.rejects(call('http://mixed.example/', { resolve }), blockedBy('10.0.0.5'));
+  });
+
+  test('cloud metadata stays blocked when private networks are allowed', async () => {
+    const policy = { allowPrivate: true };
+    await assert.rejects(call('http://169.254.169.254/latest/meta-data/', { policy }), blockedBy('169.254.169.254'));
+    await assert.rejects(call('http://[fd00:ec2::254]/', { policy }), blockedBy('fd00:ec2::254'));
+    const resolve: ResolveHost = async () => [{ address: '169.254.169.254', family: 4 }];
+    await assert.rejects(call('http://metadata.google.internal/', { policy, resolve }), blockedBy('169.254.169.254'));
+  });
+
+  test('unspecified and multicast addresses are blocked whatever the allowance', async () => {
+    const policy = { allowPrivate: true, allowMetadata: true };
+    await assert.rejects(call(`http://0.0.0.0:${a.port}/`, { policy }), blockedBy('0.0.0.0'));
+    await assert.rejects(call('http://224.0.0.1/', { policy }), blockedBy('224.0.0.1'));
+  });
+
+  test('private networks allowed: the request goes through with the host name as Host header', async () => {
+    const resolve: ResolveHost = async () => [{ address: '127.0.0.1', family: 4 }];
+    const response = await call(`http://intranet.test:${a.port}/hi`, { policy: { allowPrivate: true }, resolve });
+    assert.equal(response.status, 200);
+    assert.equal(response.body, 'hello from A');
+    assert.equal(a.seen.at(-1)?.host, `intranet.test:${a.port}`);
+  });
+});
+
+describe('guardedRequest: pinning', () => {
+  test('connects to the address it checked; a second DNS answer (rebinding) is never used', async () => {
+    let calls = 0;
+    const resolve: ResolveHost = async () => {
+      calls++;
+      return [{ address: calls === 1 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
+    };
+    const before = b.seen.length;
+    const response = await call(`http://rebind.test:${a.port}/`, { policy: { allowPrivate: true }, resolve });
+    assert.equal(response.body, 'hello from A');
+    assert.equal(calls, 1, 'resolved once per hop');
+    assert.equal(b.seen.length, before, 'the rebound address got nothing');
+  });
+
+  test('a public first answer then 127.0.0.1: the loopback server never sees the request', async () => {
+    let calls = 0;
+    const resolve: ResolveHost = async () => {
+      calls++;
+      return [{ address: calls === 1 ? '93.184.216.34' : '127.0.0.1', family: 4 }];
+    };
+    const before = a.seen.length;
+    // The sandbox may have no route out: whatever happens to 93.184.216.34, it must not become 127.0.0.1.
+    const outcome = await call(`http://rebind.test:${a.port}/`, { resolve, signal: AbortSignal.timeout(1500) }).then(
+      (response) => response.body,
+      (error: unknown) => String(error),
+    );
+    assert.doesNotMatch(outcome, /hello from A/);
+    assert.equal(calls, 1);
+    assert.equal(a.seen.length, before);
+  });
+});
+
+describe('guardedRequest: redirects', () => {
+  const listed = { allowPrivate: true, allowedHosts: ['api.internal.test'] };
+  const resolve: ResolveHost = async () => [{ address: '127.0.0.1', family: 4 }];
+
+  test('each hop is re-checked: a redirect from an allowed host to http://127.0.0.1/ is refused', async () => {
+    const before = a.seen.length;
+    const to = encodeURIComponent(`http://127.0.0.1:${a.port}/secret`);
+    await assert.rejects(
+      call(`http://api.internal.test:${a.port}/redirect?to=${to}`, { policy: listed, resolve }),
+      blockedBy('127.0.0.1'),
+    );
+    assert.equal(a.seen.length, before + 1, 'only the first hop reached a server');
+  });
+
+  test('a redirect to cloud metadata is refused even with private networks allowed', async () => {
+    const to = encodeURIComponent('http://169.254.169.254/latest/meta-data/iam/');
+    await assert.rejects(
+      call(`http://127.0.0.1:${a.port}/redirect?to=${to}`, { policy: { allowPrivate: true } }),
+      blockedBy('169.254.169.254'),
+    );
+  });
+
+  test('redirects are followed up to 5 times, drop credentials across origins, and stop after that', async () => {
+    const ok = await call(`http://api.internal.test:${a.port}/hops/4`, { policy: listed, resolve });
+    assert.equal(ok.status, 200);
+    assert.equal(a.seen.at(-1)?.path, '/final');
+    await assert.rejects(
+      call(`http://api.internal.test:${a.port}/hops/5`, { policy: listed, resolve }),
+      /more than 5 redirects/,
+    );
+    const to = encodeURIComponent(`http://127.0.0.1:${a.port}/elsewhere`);
+    await call(`http://127.0.0.1:${a.port}/redirect?to=${to}`, {
+      policy: { allowPrivate: true },
+      headers: { authorization: 'Bearer same-origin-keeps' },
+    });
+    assert.equal(a.seen.at(-1)?.authorization, 'Bearer same-origin-keeps');
+    const cross = encodeURIComponent(`http://localhost.test:${a.port}/elsewhere`);
+    await call(`http://127.0.0.1:${a.port}/redirect?to=${cross}`, {
+      policy: { allowPrivate: true },
+      resolve,
+      headers: { authorization: 'Bearer must-not-leave' },
+    });
+    assert.equal(a.seen.at(-1)?.path, '/elsewhere');
+    assert.equal(a.seen.at(-1)?.authorization, undefined);
+  });
+});

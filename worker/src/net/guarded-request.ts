@@ -1,0 +1,206 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { StepError } from '@pipewright/step-sdk';
+import { type AddressVerdict, classifyAddress, isAllowed, type NetworkAllowance } from './address-policy.ts';
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** Resolves a host name to every address it has (like `dns.lookup(host, { all: true })`); tests inject fakes. */
+export type ResolveHost = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolve: ResolveHost = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+/** What a request may reach: the allowance, narrowed to `allowedHosts` (names or IPs; `*.example.com`) when set. */
+export interface RequestNetworkPolicy extends NetworkAllowance {
+  allowedHosts?: string[];
+}
+
+export interface GuardedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  policy: RequestNetworkPolicy;
+  resolve?: ResolveHost;
+  maxRedirects?: number;
+}
+
+export interface GuardedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * One HTTP request with an SSRF guard: for every hop (redirects are followed here, at most 5), the host is resolved,
+ * every address it resolves to must pass the policy, and the connection is made to the first checked address — never
+ * re-resolved — so a DNS answer that changes between check and connect (rebinding) cannot reach another address.
+ * The Host header and TLS SNI stay the host name.
+ */
+export async function guardedRequest(request: GuardedRequest): Promise<GuardedResponse> {
+  const resolve = request.resolve ?? systemResolve;
+  const maxRedirects = request.maxRedirects ?? 5;
+  let url = new URL(request.url);
+  let method = request.method;
+  let body = request.body;
+  let headers = { ...request.headers };
+  for (let hop = 0; ; hop++) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new StepError(`Blocked request to ${url.protocol} URL: only http:// and https:// are allowed`, {
+        retryable: false,
+      });
+    }
+    const pinned = await checkHost(url, request.policy, resolve);
+    const response = await send(url, method, headers, body, pinned, request.signal);
+    const location = response.headers.location;
+    if (!REDIRECTS.has(response.status) || location === undefined) return response;
+    if (hop >= maxRedirects) {
+      throw new StepError(`${method} ${url.origin}${url.pathname}: more than ${maxRedirects} redirects`, {
+        retryable: false,
+      });
+    }
+    const next = new URL(location, url);
+    // Same rules as fetch: 303 (and 301/302 after a POST) become a GET without body; credentials stay on the origin.
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      if (method !== 'HEAD') method = 'GET';
+      body = undefined;
+      headers = withoutHeaders(headers, ['content-type', 'content-length']);
+    }
+    if (next.origin !== url.origin)
+      headers = withoutHeaders(headers, ['authorization', 'cookie', 'proxy-authorization']);
+    url = next;
+  }
+}
+
+/** Resolves the URL's host and checks every address; returns the one to connect to. */
+async function checkHost(url: URL, policy: RequestNetworkPolicy, resolve: ResolveHost): Promise<ResolvedAddress> {
+  // The WHATWG parser already normalised 2130706433, 0x7f.1 and 017700000001 to 127.0.0.1, and IPv6 to brackets.
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const literal = isIP(hostname);
+  let addresses: ResolvedAddress[];
+  if (literal !== 0) addresses = [{ address: hostname, family: literal }];
+  else {
+    try {
+      addresses = await resolve(hostname);
+    } catch (error) {
+      throw new Error(`could not resolve ${hostname}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+  if (addresses.length === 0) throw new Error(`could not resolve ${hostname}: no addresses`);
+  const allowance = allowanceFor(hostname, policy);
+  for (const { address } of addresses) {
+    const verdict = classifyAddress(address);
+    if (!isAllowed(verdict, allowance)) throw blocked(verdict);
+  }
+  return addresses[0] as ResolvedAddress;
+}
+
+function allowanceFor(hostname: string, policy: RequestNetworkPolicy): NetworkAllowance {
+  if (!policy.allowedHosts || policy.allowedHosts.length === 0) return policy;
+  const host = hostname.toLowerCase();
+  const listed = policy.allowedHosts.some((pattern) => {
+    const wanted = pattern.toLowerCase();
+    return wanted.startsWith('*.') ? host.endsWith(wanted.slice(1)) : host === wanted;
+  });
+  return listed ? policy : { allowPrivate: false, allowMetadata: false };
+}
+
+function blocked(verdict: AddressVerdict): StepError {
+  const hint =
+    verdict.class === 'private'
+      ? 'an admin can allow private networks on the credential used by this node'
+      : verdict.class === 'metadata'
+        ? 'cloud metadata addresses stay blocked unless an admin allows metadata on the credential used by this node'
+        : 'this address is never reachable from a step';
+  return new StepError(`Blocked request to ${verdict.address} (${verdict.reason}) — ${hint}`, {
+    retryable: false,
+    details: { address: verdict.address, reason: verdict.reason },
+  });
+}
+
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  pinned: ResolvedAddress,
+  signal: AbortSignal,
+): Promise<GuardedResponse> {
+  // Node calls this instead of DNS: it can only ever connect to the address checked above.
+  const lookup: LookupFunction = (_hostname, options, callback) => {
+    if (options.all) callback(null, [pinned]);
+    else callback(null, pinned.address, pinned.family);
+  };
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolvePromise, reject) => {
+    const outgoing = send(
+      {
+        protocol: url.protocol,
+        hostname,
+        port: url.port === '' ? undefined : Number(url.port),
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) },
+        lookup,
+        // A pooled socket could have been opened for another check: one connection per hop.
+        agent: false,
+        signal,
+        ...(url.protocol === 'https:' && isIP(hostname) === 0 ? { servername: hostname } : {}),
+      },
+      (response) => {
+        readBody(response).then(
+          (text) => resolvePromise({ status: response.statusCode ?? 0, headers: flatHeaders(response), body: text }),
+          reject,
+        );
+      },
+    );
+    outgoing.on('error', (error) => {
+      if (signal.aborted) reject(signal.reason instanceof Error ? signal.reason : error);
+      else reject(new Error(`connecting to ${pinned.address}: ${describe(error)}`, { cause: error }));
+    });
+    outgoing.end(body);
+  });
+}
+
+async function readBody(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  let raw = Buffer.concat(chunks);
+  const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
+  if (raw.length > 0) {
+    if (encoding === 'gzip' || encoding === 'x-gzip') raw = gunzipSync(raw);
+    else if (encoding === 'deflate') raw = inflateSync(raw);
+    else if (encoding === 'br') raw = brotliDecompressSync(raw);
+  }
+  return raw.toString('utf8');
+}
+
+function flatHeaders(response: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(response.headers)) {
+    if (value === undefined) continue;
+    headers[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function withoutHeaders(headers: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([key]) => !names.includes(key.toLowerCase())));
+}
+
+function describe(error: Error): string {
+  return 'code' in error && typeof error.code === 'string' ? `${error.code} (${error.message})` : error.message;
+}

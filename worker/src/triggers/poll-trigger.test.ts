@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, before, test } from 'node:test';
+import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
+import { getTestStack, uniqueName } from '@pipewright/devstack';
+import type { RunState } from '@pipewright/runtime';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { MongoClient } from 'mongodb';
+import { type RunningWorker, startWorker } from '../start-worker.ts';
+import { POLL_CURSORS_COLLECTION } from './contract.ts';
+import { deletePollSchedule, upsertPollSchedule } from './poll-schedule.ts';
+
+/** A feed that lists [a, b] on the first GET and [a, b, c] from then on; it counts the GETs. */
+let gets = 0;
+const getListeners: Array<() => void> = [];
+const feed = createServer((_request, response) => {
+  gets += 1;
+  const items = [
+    { id: 'a', title: 'first' },
+    { id: 'b', title: 'second' },
+  ];
+  if (gets > 1) items.push({ id: 'c', title: 'third' });
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(items));
+  for (const listener of getListeners.splice(0)) listener();
+});
+
+const taskQueue = uniqueName('poll-test');
+const dbName = uniqueName('poll_db');
+let worker: RunningWorker;
+let connection: Connection;
+let client: Client;
+let mongo: MongoClient;
+let feedUrl = '';
+let stopStack = async () => {};
+
+before(async () => {
+  await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+  const address = feed.address();
+  if (address === null || typeof address === 'string') throw new Error('feed has no TCP address');
+  feedUrl = `http://127.0.0.1:${address.port}/items`;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stack = await getTestStack();
+  stopStack = stack.stop;
+  worker = await startWorker({
+    temporalAddress: stack.temporalAddress,
+    taskQueue,
+    mongo: { uri: stack.mongoUri, dbName },
+    http: { allowPrivateNetworks: true },
+  });
+  connection = await Connection.connect({ address: stack.temporalAddress });
+  client = new Client({ connection });
+  mongo = await MongoClient.connect(stack.mongoUri);
+});
+
+after(async () => {
+  await worker?.shutdown();
+  await connection?.close();
+  await mongo?.close();
+  feed.closeAllConnections();
+  await new Promise((resolve) => feed.close(resolve));
+  await stopStack();
+});
+
+function node(id: string, fields: Partial<PlanNode>): PlanNode {
+  return {
+    id,
+    type: 'core.transform',
+    typeVersion: 1,
+    title: id,
+    kind: 'transform',
+    runsIn: 'workflow',
+    upstream: [],
+    config: {},
+    retry: { maxAttempts: 1, initialIntervalMs: 50, backoffCoefficient: 1, maxIntervalMs: 50 },
+    timeoutMs: 10_000,
+    taskQueue,
+    ...fields,
+  };
+}
+
+const nextGet = () => new Promise<void>((resolve) => getListeners.push(resolve));
+
+async function pollRunIds(flowId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const info of client.workflow.list({ query: `FlowId = '${flowId}' AND RunTrigger = 'poll'` })) {
+    ids.push(info.workflowId);
+  }
+  return ids.sort();
+}
+
+test('an http.poll flow starts exactly one run per new item across polls, with the item as trigger output', async () => {
+  const flowId = uniqueName('flow_poll');
+  const plan: ExecutionPlan = {
+    planFormat: 1,
+    runtimeVersion: 1,
+    expressionEngine: 'jsonata@2.2.2',
+    flowId,
+    version: 1,
+    hash: 'test',
+    triggerNodeId: 'feed',
+    nodes: [
+      node('feed', {
+        type: 'http.poll',
+        kind: 'trigger',
+        config: { url: feedUrl, idField: 'id', intervalSeconds: 1 },
+      }),
+      node('shape', { upstream: ['feed'], config: { fields: [{ name: 'title', value: '{{ trigger.title }}' }] } }),
+    ],
+  };
+  await upsertPollSchedule(client, { flowId, flowName: 'Feed', workspaceId: 'ws-poll', plan, taskQueue });
+  try {
+    const deadline = Date.now() + 30_000;
+    let ids: string[] = [];
+    while (ids.length < 3) {
+      assert.ok(Date.now() < deadline, `expected 3 poll runs, saw ${ids.length}`);
+      await nextGet();
+      ids = await pollRunIds(flowId);
+    }
+    // Two more polls see a, b and c again: still 3 runs.
+    await nextGet();
+    await nextGet();
+    await new Promise((resolve) => setImmediate(resolve));
+    const settled = await client.schedule.getHandle(`poll_${flowId}`).describe();
+    for (const action of settled.info.runningActions) {
+      await client.workflow.getHandle(action.workflow.workflowId, action.workflow.firstExecutionRunId).result();
+    }
+    assert.equal((await pollRunIds(flowId)).length, 3);
+    const titles: string[] = [];
+    for (const id of ids) {
+      const state: RunState = await client.workflow.getHandle(id).result();
+      assert.equal(state.status, 'succeeded');
+      const output = state.nodes.shape?.output as { title: string };
+      titles.push(output.title);
+    }
+    assert.deepEqual(titles.sort(), ['first', 'second', 'third']);
+    const cursor = await mongo
+      .db(dbName)
+      .collection(POLL_CURSORS_COLLECTION)
+      .findOne({ _id: flowId as never });
+    assert.deepEqual(cursor?.seen, ['a', 'b', 'c']);
+    assert.equal(cursor?.workspaceId, 'ws-poll');
+  } finally {
+    await deletePollSchedule(client, flowId);
+  }
+});

@@ -1,0 +1,15 @@
+import { proxyActivities } from '@temporalio/workflow';
+import { MIGRATE_SCHEDULE_TO_START_MS, type MigrateConfigInput, type MigrateStepFn } from './migrate-contract.ts';
+
+/** Runs a package step's `migrate` in the package's worker (see migrate-contract.ts) and returns the new config. */
+export async function migrateConfig(input: MigrateConfigInput): Promise<Record<string, unknown>> {
+  const { migrateStep } = proxyActivities<{ migrateStep: MigrateStepFn }>({
+    taskQueue: input.taskQueue,
+    scheduleToStartTimeout: MIGRATE_SCHEDULE_TO_START_MS,
+    startToCloseTimeout: 10_000,
+    // A migrate is pure: if it threw once it throws again.
+    retry: { maximumAttempts: 1 },
+  });
+  const { taskQueue: _queue, ...request } = input;
+  return migrateStep(request);
+}

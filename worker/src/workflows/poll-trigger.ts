@@ -1,0 +1,65 @@
+// Workflow code (deterministic): polls in an activity, starts runs as abandoned children.
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+} from '@temporalio/common';
+import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import type { PollCommit, PollOutcome, PollRequest, PollTriggerInput } from '../triggers/contract.ts';
+import { RUN_FLOW_WORKFLOW, type RunFlowInput } from './contract.ts';
+
+const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
+const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
+const FLOW_VERSION = defineSearchAttributeKey('FlowVersion', SearchAttributeType.INT);
+const RUN_TRIGGER = defineSearchAttributeKey('RunTrigger', SearchAttributeType.KEYWORD);
+
+const { pollForItems, commitPollCursor } = proxyActivities<{
+  pollForItems(request: PollRequest): Promise<PollOutcome>;
+  commitPollCursor(commit: PollCommit): Promise<boolean>;
+}>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 3, initialInterval: '1 second' },
+});
+
+/**
+ * One poll of a polling trigger (started by the flow's `poll_<flowId>` Schedule, overlap SKIP): new items in, one
+ * `runFlow` per item, then the cursor is committed.  Runs start before the commit, so a poll that dies in between
+ * re-finds the items next time and their derived workflow ids (REJECT_DUPLICATE) keep it to one run per item.
+ */
+export async function pollTrigger(input: PollTriggerInput): Promise<{ started: number }> {
+  const { plan, workspaceId } = input;
+  const trigger = plan.nodes.find((node) => node.id === plan.triggerNodeId);
+  if (!trigger) throw new Error(`plan of flow ${plan.flowId} has no trigger node`);
+  const outcome = await pollForItems({
+    flowId: plan.flowId,
+    workspaceId,
+    type: trigger.type,
+    typeVersion: trigger.typeVersion,
+    config: trigger.config,
+  });
+  let started = 0;
+  for (const item of outcome.items) {
+    const args: RunFlowInput = { plan, trigger: item.data, run: { id: item.runId, workspaceId, kind: 'poll' } };
+    try {
+      await startChild(RUN_FLOW_WORKFLOW, {
+        workflowId: item.runId,
+        args: [args],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        memo: { flowName: input.flowName },
+        typedSearchAttributes: [
+          { key: WORKSPACE_ID, value: workspaceId },
+          { key: FLOW_ID, value: plan.flowId },
+          { key: FLOW_VERSION, value: plan.version },
+          { key: RUN_TRIGGER, value: 'poll' },
+        ],
+      });
+      started += 1;
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+  await commitPollCursor(outcome.commit);
+  return { started };
+}
