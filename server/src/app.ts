@@ -25,6 +25,7 @@ import { createRunsRouter } from './runs.routes.ts';
 import { RunsService } from './runs.service.ts';
 import { createTriggerRoutes } from './schedules.routes.ts';
 import { SchedulesService } from './schedules.service.ts';
+import { StepPackageCredentials } from './step-package-credentials.ts';
 import { StepPackagesRepository } from './step-packages.repository.ts';
 import { createStepPackagesRouter } from './step-packages.routes.ts';
 import { StepPackagesService } from './step-packages.service.ts';
@@ -100,7 +101,13 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     steps,
     keyring: deps.keyring,
     audit: auth.audit,
+    packageTypes: (workspaceId) => stepPackages.credentialTypes(workspaceId),
     publicBaseUrl: deps.publicBaseUrl,
+  });
+  const packageCredentials = new StepPackageCredentials({
+    runs,
+    packages: stepPackages,
+    credentials: credentials.service,
   });
   const openApi = buildOpenApiDocument({ publicBaseUrl: deps.publicBaseUrl });
 
@@ -113,7 +120,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   api.use(express.json({ limit: '5mb' }));
   api.use(createHealthRouter({ db: deps.db, temporal: deps.temporal }));
   api.use(auth.router);
-  api.use(createStepPackagesRouter({ packages: stepPackages, audit: auth.audit }));
+  api.use(createStepPackagesRouter({ packages: stepPackages, credentials: packageCredentials, audit: auth.audit }));
   api.use(createCatalogRouter({ catalog }));
   api.use(createFlowsRouter({ flows, triggers, audit: auth.audit }));
   api.use(createRunsRouter({ runs, log }));

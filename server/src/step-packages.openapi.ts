@@ -1,4 +1,4 @@
-import { migrateNodeBody, publishStepPackageBody } from '@pipewright/api-contract';
+import { migrateNodeBody, publishStepPackageBody, resolvePackageCredentialBody } from '@pipewright/api-contract';
 import type { z } from 'zod';
 
 interface Operation {
@@ -24,6 +24,19 @@ export const stepPackagesApiRoutes: Record<string, Record<string, Operation>> = 
         201: 'PublishStepPackageResponse',
         400: 'Invalid manifest',
         409: 'The version exists with other content (`version_exists`), or a step type belongs to another package or is built in (`step_type_taken`)',
+      },
+    },
+  },
+  '/api/step-packages/credentials/resolve': {
+    post: {
+      summary:
+        'Developer+ (a package worker’s token): the decrypted values of the credential node `nodeId` of run `workflowId` uses in `slot`, when the node’s step belongs to a package of the caller’s workspace and the credential has the slot’s type. Audited as `credential.use`; never logged.',
+      body: resolvePackageCredentialBody,
+      responses: {
+        200: 'ResolvePackageCredentialResponse `{ values }`',
+        403: 'The node’s step is not a step of a package of this workspace (`not_package_step`)',
+        404: 'No such run or node in this workspace, no such slot, no credential set (`credential_not_set`), or no such credential',
+        409: 'The credential’s type is not the slot’s (`credential_type_mismatch`)',
       },
     },
   },

@@ -6,7 +6,7 @@ import type {
   StepPackageView,
 } from '@pipewright/api-contract';
 import { canonicalJson } from '@pipewright/compiler';
-import type { StepManifest } from '@pipewright/step-sdk';
+import type { CredentialManifest, StepManifest } from '@pipewright/step-sdk';
 import { ActivityFailure, type Client, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import type { z } from 'zod';
 import type { AuthContext } from './auth/auth-context.ts';
@@ -38,7 +38,7 @@ export const packageTaskQueue = (workspaceId: string, name: string): string => `
 
 interface StoredManifest {
   steps: StepManifest[];
-  credentialTypes: { type: string }[];
+  credentialTypes: CredentialManifest[];
 }
 
 export class StepPackagesService {
@@ -147,6 +147,23 @@ export class StepPackagesService {
       }
     }
     return { current, all };
+  }
+
+  /**
+   * The credential types the workspace's packages declare (the credentials service offers them to admins): for each
+   * type, as its package's newest version declaring it describes it.  A type id two packages declare: the first
+   * package registered wins.
+   */
+  async credentialTypes(workspaceId: string): Promise<(CredentialManifest & { packageName: string })[]> {
+    const found = new Map<string, CredentialManifest & { packageName: string }>();
+    for (const versions of groupByPackage(await this.#repository.listAll(workspaceId)).values()) {
+      for (const record of [...versions].reverse()) {
+        for (const manifest of parseManifest(record).credentialTypes ?? []) {
+          if (!found.has(manifest.type)) found.set(manifest.type, { ...manifest, packageName: record.name });
+        }
+      }
+    }
+    return [...found.values()];
   }
 
   /** Whether a worker polled the queue's activity tasks recently (Temporal keeps the pollers it saw). */

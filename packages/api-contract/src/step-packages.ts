@@ -114,3 +114,18 @@ export interface StepPackageView {
 export interface MigrateNodeResponse {
   config: Record<string, unknown>;
 }
+
+/** A package worker asks the server for the values of the credential a node of a run uses in one slot. */
+export const resolvePackageCredentialBody = z
+  .object({
+    workflowId: z.string().min(1).max(500),
+    nodeId: z.string().min(1).max(200),
+    slot: z.string().min(1).max(200),
+  })
+  .strict();
+export type ResolvePackageCredentialBody = z.infer<typeof resolvePackageCredentialBody>;
+
+/** The decrypted values: only ever sent to the package's worker, never logged. */
+export interface ResolvePackageCredentialResponse {
+  values: Record<string, unknown>;
+}

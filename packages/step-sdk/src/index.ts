@@ -3,6 +3,7 @@ export { z } from 'zod';
 export * from './credential-types.ts';
 export * from './define-credential.ts';
 export * from './define-step.ts';
+export * from './json-schema-values.ts';
 export * from './manifest.ts';
 export * from './ports.ts';
 export * from './scrub-secrets.ts';

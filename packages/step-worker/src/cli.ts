@@ -14,8 +14,9 @@ const USAGE = `pipewright-step <command> [--dir <package folder>]
   worker    run the package's steps on its own task queue  (+ TEMPORAL_ADDRESS)
   dev       publish a dev version and run the worker; both again on every change under src/
 
-  Optional: PIPEWRIGHT_TASK_QUEUE (skip asking the server), TEMPORAL_NAMESPACE, MONGODB_URI + MONGODB_DB and
-  PIPEWRIGHT_MASTER_KEYS (for steps that read credentials or produce large outputs).`;
+  Steps read credentials through the server (PIPEWRIGHT_URL, PIPEWRIGHT_TOKEN): the worker needs no master keys.
+  Optional: PIPEWRIGHT_TASK_QUEUE (skip asking the server), TEMPORAL_NAMESPACE, MONGODB_URI + MONGODB_DB (for
+  steps that produce large outputs).`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -54,8 +55,6 @@ async function worker(): Promise<void> {
   const taskQueue = process.env.PIPEWRIGHT_TASK_QUEUE ?? (await findTaskQueue(serverTarget(), loaded.name));
   // Loaded here only: build and publish need neither Temporal nor the worker's activities.
   const { startPackageWorker } = await import('./package-worker.ts');
-  const { loadKeyring } = await import('@pipewright/secrets');
-  const keyring = loadKeyring(process.env);
   const running = await startPackageWorker({
     temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     ...(process.env.TEMPORAL_NAMESPACE ? { namespace: process.env.TEMPORAL_NAMESPACE } : {}),
@@ -64,7 +63,7 @@ async function worker(): Promise<void> {
     ...(process.env.MONGODB_URI
       ? { mongo: { uri: process.env.MONGODB_URI, dbName: process.env.MONGODB_DB ?? 'pipewright' } }
       : {}),
-    ...(keyring ? { keyring } : {}),
+    ...(process.env.PIPEWRIGHT_TOKEN ? { server: serverTarget() } : {}),
     http: { allowPrivateNetworks: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS === 'true' },
   });
   console.log(`${loaded.name}@${loaded.version}: worker polling task queue "${running.taskQueue}"`);

@@ -1,9 +1,9 @@
-import type { Keyring } from '@pipewright/secrets';
 import type { StepPackageDefinition } from '@pipewright/step-sdk';
 import { connectStepDeps, createStepActivities, type StepHttpOptions } from '@pipewright/worker/activities';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createMigrateStepActivity } from './migrate-step.ts';
 import { withPinnedVersions } from './pinned-versions.ts';
+import { createServerCredentialResolver } from './server-credentials.ts';
 
 export interface StartPackageWorkerOptions {
   temporalAddress: string;
@@ -11,9 +11,13 @@ export interface StartPackageWorkerOptions {
   /** The package's queue, `pkg.<workspaceId>.<name>` (the server answers it on publish). */
   taskQueue: string;
   definition: StepPackageDefinition;
-  /** MongoDB for large outputs and, with `keyring`, the credentials the package's steps read. */
+  /** MongoDB for large outputs (optional: credentials never come from it). */
   mongo?: { uri: string; dbName: string };
-  keyring?: Keyring;
+  /**
+   * The server the package's steps get their credentials from (a developer token of the package's workspace): the
+   * worker holds no master keys.  Without it, steps that read a credential fail with a clear error.
+   */
+  server?: { url: string; token: string };
   /** The SSRF guard of the package's HTTP calls; default: private networks blocked (see the core worker). */
   http?: StepHttpOptions;
 }
@@ -31,17 +35,14 @@ export interface RunningPackageWorker {
 export async function startPackageWorker(options: StartPackageWorkerOptions): Promise<RunningPackageWorker> {
   const [connection, deps] = await Promise.all([
     NativeConnection.connect({ address: options.temporalAddress }),
-    connectStepDeps({
-      ...(options.mongo ? { mongo: options.mongo } : {}),
-      ...(options.keyring ? { keyring: options.keyring } : {}),
-    }),
+    connectStepDeps(options.mongo ? { mongo: options.mongo } : {}),
   ]);
   const steps = withPinnedVersions(options.definition.steps);
   const activities = {
     ...createStepActivities({
       steps,
       ...(deps.blobs ? { blobs: deps.blobs } : {}),
-      ...(deps.credentials ? { credentials: deps.credentials } : {}),
+      ...(options.server ? { credentials: createServerCredentialResolver(options.server) } : {}),
       ...(options.http ? { http: options.http } : {}),
     }),
     migrateStep: createMigrateStepActivity(options.definition.steps),

@@ -57,6 +57,7 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /api/catalog/migrate': { min: 'builder', body: () => ({}) },
   'GET /api/step-packages': { min: 'viewer' },
   'POST /api/step-packages': { min: 'developer', body: () => ({}) },
+  'POST /api/step-packages/credentials/resolve': { min: 'developer', body: () => ({}) },
   'GET /api/flows': { min: 'viewer' },
   'POST /api/flows': { min: 'builder', body: () => ({ name: 'Matrix' }) },
   'GET /api/flows/:id': { min: 'viewer' },

@@ -2,7 +2,7 @@ import type { Keyring } from '@pipewright/secrets';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { Router } from 'express';
 import type { Db } from 'mongodb';
-import { CredentialTypeRegistry } from './credential-types.ts';
+import { CredentialTypeRegistry, type PackageCredentialTypesSource } from './credential-types.ts';
 import { CredentialsRepository } from './credentials.repository.ts';
 import { createCredentialsRouter } from './credentials.routes.ts';
 import { type CredentialAudit, CredentialsService } from './credentials.service.ts';
@@ -15,12 +15,14 @@ export async function createCredentialsModule(deps: {
   steps: readonly AnyStepDefinition[];
   keyring: Keyring | undefined;
   audit: CredentialAudit;
+  /** The credential types of the workspace's step packages (StepPackagesService.credentialTypes). */
+  packageTypes?: PackageCredentialTypesSource;
   /** Where the provider sends the browser back to (`<base>/api/oauth2/callback`); default: the request's host. */
   publicBaseUrl?: string | undefined;
 }): Promise<{ router: Router; service: CredentialsService; types: CredentialTypeRegistry }> {
   const repository = new CredentialsRepository(deps.db);
   await repository.ensureIndexes();
-  const types = new CredentialTypeRegistry(deps.steps);
+  const types = new CredentialTypeRegistry(deps.steps, deps.packageTypes);
   const service = new CredentialsService({ repository, types, keyring: deps.keyring, audit: deps.audit });
   const oauth2 = new OAuth2ConnectService({
     db: deps.db,

@@ -96,6 +96,11 @@ export class CredentialsRepository {
     }
   }
 
+  /** Stamps `lastUsedAt` without touching `version` (a use is not an edit). */
+  async touchLastUsed(workspaceId: string, id: string, at: Date): Promise<void> {
+    await this.#credentials.updateOne({ _id: id, workspaceId }, { $set: { lastUsedAt: at } });
+  }
+
   async delete(workspaceId: string, id: string): Promise<boolean> {
     const result = await this.#credentials.deleteOne({ _id: id, workspaceId });
     return result.deletedCount === 1;

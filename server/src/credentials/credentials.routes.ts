@@ -21,8 +21,8 @@ export function createCredentialsRouter(deps: {
   const { credentials, types } = deps;
   const router = Router();
 
-  router.get('/credential-types', requireRole('builder'), (_req, res) => {
-    res.json({ items: types.manifests });
+  router.get('/credential-types', requireRole('builder'), async (_req, res) => {
+    res.json({ items: (await types.forWorkspace(getAuth(res).workspaceId)).manifests });
   });
 
   router.get('/credentials', requireRole('builder'), async (_req, res) => {

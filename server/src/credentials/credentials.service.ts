@@ -15,10 +15,10 @@ import {
   openCredential,
   sealCredential,
 } from '@pipewright/secrets';
-import { type AnyCredentialTypeDefinition, type HttpPort, scrubSecrets, secretValuesOf } from '@pipewright/step-sdk';
+import { type HttpPort, scrubSecrets } from '@pipewright/step-sdk';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { ApiError, notFound } from '../errors.ts';
-import type { CredentialTypeRegistry } from './credential-types.ts';
+import type { CredentialType, CredentialTypeRegistry } from './credential-types.ts';
 import {
   type CredentialRecord,
   type CredentialsRepository,
@@ -70,7 +70,7 @@ export class CredentialsService {
 
   async get(workspaceId: string, id: string): Promise<CredentialDetail> {
     const record = await this.#load(workspaceId, id);
-    const type = this.#typeOf(record);
+    const type = await this.#typeOf(record);
     const values = this.#open(record);
     const secret = new Set<string>(type.secretFields);
     const publicValues: Record<string, unknown> = {};
@@ -88,7 +88,7 @@ export class CredentialsService {
   }
 
   async create(auth: AuthContext, body: CreateCredentialBody): Promise<CredentialSummary> {
-    const type = this.#types.get(body.type);
+    const type = (await this.#types.forWorkspace(auth.workspaceId)).get(body.type);
     if (!type) throw new ApiError(400, 'invalid_request', `type: unknown credential type "${body.type}"`);
     const values = validateValues(type, body.values);
     const id = newCredentialId();
@@ -119,7 +119,7 @@ export class CredentialsService {
     const changes: Parameters<CredentialsRepository['compareAndSet']>[1] = { updatedAt: new Date() };
     if (body.name !== undefined) changes.name = body.name;
     if (body.values !== undefined) {
-      const type = this.#typeOf(record);
+      const type = await this.#typeOf(record);
       const values = validateValues(type, { ...this.#open(record), ...body.values });
       changes.sealed = sealCredential(this.requireKeyring(), values, bindingOf(record));
       changes.typeVersion = type.version;
@@ -148,7 +148,7 @@ export class CredentialsService {
   /** A new secret (new API key, new password): every secret field must be sent; a new data key seals them. */
   async rotate(auth: AuthContext, id: string, body: RotateCredentialBody): Promise<CredentialSummary> {
     const record = await this.#load(auth.workspaceId, id);
-    const type = this.#typeOf(record);
+    const type = await this.#typeOf(record);
     const missing = type.secretFields.filter((field) => body.values[field] === undefined);
     const unknown = Object.keys(body.values).filter((field) => !type.secretFields.includes(field));
     if (missing.length > 0 || unknown.length > 0) {
@@ -174,15 +174,24 @@ export class CredentialsService {
 
   async test(auth: AuthContext, id: string): Promise<CredentialTestResult> {
     const record = await this.#load(auth.workspaceId, id);
-    const type = this.#typeOf(record);
+    const type = await this.#typeOf(record);
+    if (type.packageName !== undefined) {
+      // Its test() would be the package's code, which never runs in the server (and no worker route for it yet).
+      throw new ApiError(
+        409,
+        'not_testable',
+        `${type.title} credentials are declared by step package "${type.packageName}", whose code does not run in the server: test them with a flow`,
+      );
+    }
     const stored = this.#open(record);
     const secrets = secretValuesOf(type, stored);
-    if (!type.test) return { ok: false, message: `${type.title} credentials cannot be tested automatically` };
-    const parsed = type.fields.safeParse(stored);
+    const definition = type.definition;
+    if (!definition?.test) return { ok: false, message: `${type.title} credentials cannot be tested automatically` };
+    const parsed = definition.fields.safeParse(stored);
     if (!parsed.success)
       return { ok: false, message: `the stored values are invalid: check ${fieldsOf(parsed.error.issues).join(', ')}` };
     try {
-      await type.test(parsed.data, { signal: AbortSignal.timeout(TEST_TIMEOUT_MS), http: this.#http });
+      await definition.test(parsed.data, { signal: AbortSignal.timeout(TEST_TIMEOUT_MS), http: this.#http });
       return { ok: true };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -217,8 +226,35 @@ export class CredentialsService {
     return { ...record, ...changes, version: record.version + 1 };
   }
 
-  #typeOf(record: CredentialRecord): AnyCredentialTypeDefinition {
-    const type = this.#types.get(record.type);
+  /**
+   * The decrypted values of a credential of the workspace for a step's slot (the package worker's resolve route):
+   * 404 when missing, 409 when its type is not the slot's; audited as `credential.use`.  Never logged.
+   */
+  async openForUse(
+    auth: AuthContext,
+    id: string,
+    use: { expectedType: string; nodeId: string; workflowId: string; slot: string },
+  ): Promise<Record<string, unknown>> {
+    const record = await this.#load(auth.workspaceId, id);
+    if (record.type !== use.expectedType) {
+      throw new ApiError(
+        409,
+        'credential_type_mismatch',
+        `credential "${record.name}" is a ${record.type} credential; slot "${use.slot}" of node "${use.nodeId}" needs ${use.expectedType}`,
+      );
+    }
+    const values = this.#open(record);
+    await this.#repository.touchLastUsed(auth.workspaceId, id, new Date());
+    await this.#audit.record(auth, {
+      action: 'credential.use',
+      target: target(record),
+      details: { name: record.name, nodeId: use.nodeId, workflowId: use.workflowId, slot: use.slot },
+    });
+    return values;
+  }
+
+  async #typeOf(record: CredentialRecord): Promise<CredentialType> {
+    const type = (await this.#types.forWorkspace(record.workspaceId)).get(record.type);
     if (!type) {
       throw new ApiError(
         409,
@@ -243,19 +279,14 @@ export class CredentialsService {
 }
 
 /** Values checked with the type's schema (defaults applied).  The 400 names fields; it never echoes a value. */
-function validateValues(type: AnyCredentialTypeDefinition, values: Record<string, unknown>): Record<string, unknown> {
-  const known = new Set(Object.keys(type.fields.shape));
-  const extra = Object.keys(values).filter((field) => !known.has(field));
-  const parsed = type.fields.safeParse(values);
-  const issues = [
-    ...extra.map((field) => ({ path: `values.${field}`, message: `is not a field of ${type.title} credentials` })),
-    ...(parsed.success
-      ? []
-      : parsed.error.issues.map((issue) => ({
-          path: ['values', ...issue.path.map(String)].join('.'),
-          message: scrubSecrets(issue.message, secretValuesOf(type, values)),
-        }))),
-  ];
+function validateValues(type: CredentialType, values: Record<string, unknown>): Record<string, unknown> {
+  const parsed = type.parse(values);
+  const issues = parsed.success
+    ? []
+    : parsed.issues.map((issue) => ({
+        path: ['values', ...issue.path].join('.'),
+        message: scrubSecrets(issue.message, secretValuesOf(type, values)),
+      }));
   const first = issues[0];
   if (first || !parsed.success) {
     throw new ApiError(400, 'invalid_request', first ? `${first.path}: ${first.message}` : 'values are invalid', {
@@ -263,6 +294,17 @@ function validateValues(type: AnyCredentialTypeDefinition, values: Record<string
     });
   }
   return parsed.data;
+}
+
+/** The secret values among a credential's values, as strings: what `scrubSecrets` should hide. */
+function secretValuesOf(type: Pick<CredentialType, 'secretFields'>, values: Record<string, unknown>): string[] {
+  const secrets: string[] = [];
+  for (const field of type.secretFields) {
+    const value = values[field];
+    if (typeof value === 'string' && value !== '') secrets.push(value);
+    else if (typeof value === 'number' || typeof value === 'bigint') secrets.push(String(value));
+  }
+  return secrets;
 }
 
 function fieldsOf(issues: readonly { path: readonly PropertyKey[] }[]): string[] {
