@@ -8,7 +8,7 @@ const runRecordSchema = z.object({
   flowId: z.string(),
   flowName: z.string(),
   version: z.number().int(),
-  trigger: z.enum(['webhook', 'manual', 'schedule', 'poll', 'message']),
+  trigger: z.enum(['webhook', 'manual', 'schedule', 'poll', 'message', 'error']),
   startedAt: z.date(),
   /** Only for draft runs (version 0): the document that was compiled. */
   documentJson: z.string().optional(),

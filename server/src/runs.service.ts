@@ -13,7 +13,7 @@ import type { RunRecord, RunsRepository } from './runs.repository.ts';
 import { adoptScheduledRun, recordScheduledRuns } from './scheduled-runs.ts';
 import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
-export type RunKind = 'webhook' | 'manual' | 'schedule' | 'poll' | 'message';
+export type RunKind = 'webhook' | 'manual' | 'schedule' | 'poll' | 'message' | 'error';
 
 /** The worker's `runFlow` workflow input (worker/src contract). */
 export interface RunFlowInput {

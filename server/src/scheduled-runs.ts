@@ -3,8 +3,11 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RunRecord, RunsRepository } from './runs.repository.ts';
 import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
-/** Runs started outside the server: by a Schedule, a polling trigger (pollTrigger workflow), a broker message. */
-const BACKGROUND_TRIGGERS = ['schedule', 'poll', 'message'] as const;
+/**
+ * Runs started outside the server: by a Schedule, a polling trigger (pollTrigger workflow), a broker message, or a
+ * failed run starting its flow's error handler.
+ */
+const BACKGROUND_TRIGGERS = ['schedule', 'poll', 'message', 'error'] as const;
 type BackgroundTrigger = (typeof BACKGROUND_TRIGGERS)[number];
 const isBackgroundTrigger = (value: unknown): value is BackgroundTrigger =>
   BACKGROUND_TRIGGERS.some((trigger) => trigger === value);
@@ -24,7 +27,10 @@ export async function recordScheduledRuns(
 ): Promise<void> {
   if (!SAFE_ID.test(input.workspaceId)) return;
   if (input.flowId !== undefined && !SAFE_ID.test(input.flowId)) return;
-  const clauses = [`WorkspaceId = '${input.workspaceId}'`, `RunTrigger IN ('schedule', 'poll', 'message')`];
+  const clauses = [
+    `WorkspaceId = '${input.workspaceId}'`,
+    `RunTrigger IN (${BACKGROUND_TRIGGERS.map((trigger) => `'${trigger}'`).join(', ')})`,
+  ];
   if (input.flowId !== undefined) clauses.push(`FlowId = '${input.flowId}'`);
   let seen = 0;
   // Newest first: only the newest `limit` can be on the page being listed.
@@ -42,7 +48,7 @@ export async function adoptScheduledRun(
   workspaceId: string,
   runId: string,
 ): Promise<RunRecord | null> {
-  const background = ['_schedule-', '_poll_', '_msg_'].some((marker) => runId.includes(marker));
+  const background = ['_schedule-', '_poll_', '_msg_', '-error-handler'].some((marker) => runId.includes(marker));
   if (!runId.startsWith('run_') || !background) return null;
   try {
     const info = await deps.client.workflow.getHandle(runId).describe();

@@ -120,7 +120,8 @@ export interface RunSummary {
   /** 0 for a draft run. */
   version: number;
   /** poll: started by a polling trigger; message: by a broker message (RabbitMQ, MQTT, NATS). */
-  trigger: 'webhook' | 'manual' | 'schedule' | 'poll' | 'message';
+  /** `error`: a flow-level error handler run, started by a failed run of another flow. */
+  trigger: 'webhook' | 'manual' | 'schedule' | 'poll' | 'message' | 'error';
   status: RunStatusValue;
   startedAt: string;
   endedAt: string | null;
