@@ -52,6 +52,21 @@ test('an admin’s PostgreSQL credential is used by a builder’s webhook → in
   await adminPage.getByTestId('credential-save').click();
   await adminPage.getByTestId('credential-row-Test database').waitFor();
 
+  // The admin limits where requests with this credential may go (the worker's SSRF guard reads it).
+  await adminPage.getByTestId('credential-row-Test database').getByTestId('credential-rename').click();
+  await adminPage.getByTestId('credential-allow-private').check();
+  await adminPage.getByTestId('credential-allowed-hosts').fill('127.0.0.1, db.internal');
+  await adminPage.getByTestId('credential-network-save').click();
+  await adminPage.getByTestId('credential-network').getByText('Saved').waitFor();
+  const listed = (await (await product.api('/api/credentials')).json()) as { items: { id: string; name: string }[] };
+  const saved = listed.items.find((item) => item.name === 'Test database');
+  const adminView = (await (await product.api(`/api/credentials/${saved?.id}`)).json()) as { network?: unknown };
+  assert.deepEqual(adminView.network, {
+    allowPrivate: true,
+    allowMetadata: false,
+    allowedHosts: ['127.0.0.1', 'db.internal'],
+  });
+
   // A builder joins through an invite, in a browser context of their own.
   const invite = await product.api('/api/workspace/members', {
     method: 'POST',

@@ -5,6 +5,7 @@ import { errorMessage } from '../api/api.ts';
 import { formatDate } from '../runs/format.ts';
 import { CredentialForm } from './CredentialForm.tsx';
 import { credentialKeys, credentialsApi, useCredentials, useCredentialTypes } from './credentials-api.ts';
+import { NetworkAccessForm } from './NetworkAccessForm.tsx';
 
 type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit' | 'rotate'; id: string };
 
@@ -99,11 +100,14 @@ function EditPanel(props: {
   if (detail.error) return <p className="field-error">{errorMessage(detail.error)}</p>;
   if (!detail.data) return <p className="muted">Loading…</p>;
   return (
-    <CredentialForm
-      types={props.types}
-      mode={{ kind: props.panel.kind, credential: detail.data }}
-      onDone={props.onDone}
-    />
+    <>
+      <CredentialForm
+        types={props.types}
+        mode={{ kind: props.panel.kind, credential: detail.data }}
+        onDone={props.onDone}
+      />
+      {props.panel.kind === 'edit' && <NetworkAccessForm credential={detail.data} />}
+    </>
   );
 }
 

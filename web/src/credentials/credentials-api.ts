@@ -1,6 +1,7 @@
 import type {
   CreateCredentialBody,
   CredentialDetail,
+  CredentialNetwork,
   CredentialSummary,
   CredentialTestResult,
   CredentialTypeView,
@@ -24,6 +25,7 @@ export const credentialsApi = {
   /** OAuth2: where to send the browser; the provider brings it back to /credentials?oauth2=connected|error. */
   startOAuth2: (id: string) => apiRequest<{ authorizeUrl: string }>('POST', `${path(id)}/oauth2/start`),
   test: (id: string) => apiRequest<CredentialTestResult>('POST', `${path(id)}/test`),
+  setNetwork: (id: string, body: CredentialNetwork) => apiRequest<CredentialDetail>('PUT', `${path(id)}/network`, body),
   delete: (id: string) => apiRequest<null>('DELETE', path(id)),
 };
 
