@@ -1,60 +1,35 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { builtinStepDefinitions } from '@pipewright/builtin-steps';
-import { compileFlow, type ExecutionPlan } from '@pipewright/compiler';
-import { getTestStack, uniqueName } from '@pipewright/devstack';
+import type { ExecutionPlan } from '@pipewright/compiler';
+import { uniqueName } from '@pipewright/devstack';
 import type { RunState } from '@pipewright/runtime';
-import { toManifest } from '@pipewright/step-sdk';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { type RunningWorker, startWorker } from './start-worker.ts';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { compileTestFlow, startTestWorker, type TestWorker } from './test-support.ts';
 import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /** The Code step through the real stack: a QuickJS sandbox inside the core worker's activity. */
 const taskQueue = uniqueName('code-step');
-const manifests = new Map(builtinStepDefinitions.map(toManifest).map((m) => [m.type, m]));
-let worker: RunningWorker;
-let connection: Connection;
+let harness: TestWorker;
 let client: Client;
 
 before(async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const stack = await getTestStack();
-  worker = await startWorker({
-    temporalAddress: stack.temporalAddress,
-    taskQueue,
-    http: { allowPrivateNetworks: true },
-  });
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
+  harness = await startTestWorker(taskQueue);
+  client = harness.client;
 });
 after(async () => {
-  await worker?.shutdown();
-  await connection?.close();
+  await harness?.stop();
 });
 
 function plan(code: string): ExecutionPlan {
-  const document = {
-    schemaVersion: 1,
+  return compileTestFlow({
+    flowId: 'code',
+    taskQueue,
     nodes: [
-      { id: 'hook', type: 'core.manual', typeVersion: 1, position: { x: 0, y: 0 }, config: {} },
-      {
-        id: 'code',
-        type: 'code.javascript',
-        typeVersion: 1,
-        position: { x: 0, y: 0 },
-        config: { code, input: '{{ trigger.body }}' },
-      },
+      { id: 'hook', type: 'core.manual' },
+      { id: 'code', type: 'code.javascript', config: { code, input: '{{ trigger.body }}' } },
     ],
-    edges: [{ id: 'e', source: 'hook', target: 'code' }],
-  };
-  const result = compileFlow(
-    document,
-    { get: (type) => manifests.get(type) },
-    { flowId: 'code', version: 1, defaultTaskQueue: taskQueue },
-  );
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.plan;
+    edges: [['hook', 'code']],
+  });
 }
 
 async function run(code: string, body: unknown): Promise<RunState> {

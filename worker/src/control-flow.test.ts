@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { compileFlow, type ExecutionPlan } from '@pipewright/compiler';
-import { getTestStack, uniqueName } from '@pipewright/devstack';
+import type { ExecutionPlan } from '@pipewright/compiler';
+import { uniqueName } from '@pipewright/devstack';
 import type { RunState } from '@pipewright/runtime';
-import { toManifest } from '@pipewright/step-sdk';
-import { builtinSteps } from '@pipewright/steps-core';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { type RunningWorker, startWorker } from './start-worker.ts';
+import type { Client } from '@temporalio/client';
+import {
+  closeLocally,
+  compileTestFlow,
+  listenLocally,
+  startTestWorker,
+  type TestNode,
+  type TestWorker,
+} from './test-support.ts';
 import {
   type ErrorHandlerTrigger,
   errorHandlerWorkflowId,
@@ -34,63 +38,23 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
 });
 
 const taskQueue = uniqueName('control-flow-test');
-const manifests = new Map(builtinSteps.map(toManifest).map((manifest) => [manifest.type, manifest]));
 let baseUrl = '';
-let worker: RunningWorker;
-let connection: Connection;
+let harness: TestWorker;
 let client: Client;
-let stopStack = async () => {};
 
 before(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('test server has no TCP address');
-  baseUrl = `http://127.0.0.1:${address.port}`;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const stack = await getTestStack();
-  stopStack = stack.stop;
-  worker = await startWorker({
-    temporalAddress: stack.temporalAddress,
-    taskQueue,
-    http: { allowPrivateNetworks: true },
-  });
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
+  baseUrl = await listenLocally(server);
+  harness = await startTestWorker(taskQueue);
+  client = harness.client;
 });
 
 after(async () => {
-  await worker?.shutdown();
-  await connection?.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await stopStack();
+  await harness?.stop();
+  await closeLocally(server);
 });
 
-type DocNode = { id: string; type: string; config?: Record<string, unknown>; settings?: Record<string, unknown> };
-/** Compiles a document with the real compiler and built-in catalog: the plan a publish would store. */
-function compile(flowId: string, nodes: DocNode[], edges: [string, string, string?][]): ExecutionPlan {
-  const document = {
-    schemaVersion: 1,
-    nodes: nodes.map((node) => ({ typeVersion: 1, position: { x: 0, y: 0 }, config: {}, ...node })),
-    edges: edges.map(([source, target, sourcePort = 'out']) => ({
-      id: `${source}_${sourcePort}_${target}`,
-      source,
-      sourcePort,
-      target,
-    })),
-  };
-  const result = compileFlow(
-    document,
-    { get: (type) => manifests.get(type) },
-    {
-      flowId,
-      version: 1,
-      defaultTaskQueue: taskQueue,
-    },
-  );
-  if (!result.ok) assert.fail(`the flow should compile: ${JSON.stringify(result.errors)}`);
-  return result.plan;
-}
+const compile = (flowId: string, nodes: TestNode[], edges: [string, string, string?][]): ExecutionPlan =>
+  compileTestFlow({ flowId, taskQueue, nodes, edges });
 const once = { retry: { maxAttempts: 1 } };
 
 async function runToEnd(plan: ExecutionPlan, body: unknown): Promise<{ runId: string; state: RunState }> {

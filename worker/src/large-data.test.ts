@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, test } from 'node:test';
-import { builtinStepDefinitions } from '@pipewright/builtin-steps';
-import { compileFlow, type ExecutionPlan } from '@pipewright/compiler';
+import type { ExecutionPlan } from '@pipewright/compiler';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
 import { isBlobRef, type RunState } from '@pipewright/runtime';
-import { toManifest } from '@pipewright/step-sdk';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
-import { type RunningWorker, startWorker } from './start-worker.ts';
+import { closeLocally, compileTestFlow, listenLocally, startTestWorker, type TestWorker } from './test-support.ts';
 import { RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /**
@@ -35,75 +32,56 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
 
 const taskQueue = uniqueName('large-data');
 const dbName = uniqueName('large_data');
-const manifests = new Map(builtinStepDefinitions.map(toManifest).map((m) => [m.type, m]));
 let baseUrl = '';
-let worker: RunningWorker;
-let connection: Connection;
+let harness: TestWorker;
 let client: Client;
 let mongo: MongoClient;
 
 before(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no address');
-  baseUrl = `http://127.0.0.1:${address.port}`;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  baseUrl = await listenLocally(server);
   const stack = await getTestStack();
-  worker = await startWorker({
-    temporalAddress: stack.temporalAddress,
-    taskQueue,
-    mongo: { uri: stack.mongoUri, dbName, inlineLimitBytes: 64 * 1024 },
-    http: { allowPrivateNetworks: true },
-  });
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
+  harness = await startTestWorker(taskQueue, { mongo: { uri: stack.mongoUri, dbName, inlineLimitBytes: 64 * 1024 } });
+  client = harness.client;
   mongo = await MongoClient.connect(stack.mongoUri);
 });
 
 after(async () => {
-  await worker?.shutdown();
-  await connection?.close();
+  await harness?.stop();
   await mongo?.db(dbName).dropDatabase();
   await mongo?.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await closeLocally(server);
 });
 
 function plan(): ExecutionPlan {
-  const node = (id: string, type: string, config: Record<string, unknown>) => ({
-    id,
-    type,
-    typeVersion: 1,
-    position: { x: 0, y: 0 },
-    config,
-  });
-  const document = {
-    schemaVersion: 1,
+  return compileTestFlow({
+    flowId: 'large',
+    taskQueue,
     nodes: [
-      node('hook', 'core.webhook', {}),
-      node('fetch', 'http.request', { method: 'GET', url: `${baseUrl}/big` }),
-      node('summary', 'core.transform', {
-        fields: [
-          { name: 'count', value: '{{ $count(steps.fetch.body.items) }}' },
-          { name: 'total', value: '{{ $sum(steps.fetch.body.items.price) }}' },
-          { name: 'status', value: '{{ steps.fetch.status }}' },
-        ],
-      }),
-      node('post', 'http.request', { method: 'POST', url: `${baseUrl}/store`, body: '{{ steps.fetch.body }}' }),
+      { id: 'hook', type: 'core.webhook' },
+      { id: 'fetch', type: 'http.request', config: { method: 'GET', url: `${baseUrl}/big` } },
+      {
+        id: 'summary',
+        type: 'core.transform',
+        config: {
+          fields: [
+            { name: 'count', value: '{{ $count(steps.fetch.body.items) }}' },
+            { name: 'total', value: '{{ $sum(steps.fetch.body.items.price) }}' },
+            { name: 'status', value: '{{ steps.fetch.status }}' },
+          ],
+        },
+      },
+      {
+        id: 'post',
+        type: 'http.request',
+        config: { method: 'POST', url: `${baseUrl}/store`, body: '{{ steps.fetch.body }}' },
+      },
     ],
     edges: [
-      { id: 'e1', source: 'hook', target: 'fetch' },
-      { id: 'e2', source: 'fetch', target: 'summary' },
-      { id: 'e3', source: 'summary', target: 'post' },
+      ['hook', 'fetch'],
+      ['fetch', 'summary'],
+      ['summary', 'post'],
     ],
-  };
-  const result = compileFlow(
-    document,
-    { get: (type) => manifests.get(type) },
-    { flowId: 'large', version: 1, defaultTaskQueue: taskQueue },
-  );
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.plan;
+  });
 }
 
 test('a 3 MB body is fetched, transformed and posted on while history holds only references', async () => {

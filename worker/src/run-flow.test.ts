@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { ExecutionPlan, PlanNode, PlanRetryPolicy } from '@pipewright/compiler';
-import { getTestStack, uniqueName } from '@pipewright/devstack';
+import { uniqueName } from '@pipewright/devstack';
 import type { RunState } from '@pipewright/runtime';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { type RunningWorker, startWorker } from './start-worker.ts';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { closeLocally, listenLocally, startTestWorker, type TestWorker } from './test-support.ts';
 import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput, stateQuery } from './workflows/contract.ts';
 
 /** A local HTTP API whose behaviour each test chooses per path. */
@@ -33,36 +32,18 @@ const sendJson = (response: ServerResponse, status: number, body: unknown) => {
 
 const taskQueue = uniqueName('run-flow-test');
 let baseUrl = '';
-let worker: RunningWorker;
-let connection: Connection;
+let harness: TestWorker;
 let client: Client;
-let stopStack = async () => {};
 
 before(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('test server has no TCP address');
-  baseUrl = `http://127.0.0.1:${address.port}`;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const stack = await getTestStack();
-  // getTestStack stops its services on 'beforeExit', which never fires while they run: stop them here (a no-op
-  // when the suite runner passed TEMPORAL_ADDRESS in).
-  stopStack = stack.stop;
-  worker = await startWorker({
-    temporalAddress: stack.temporalAddress,
-    taskQueue,
-    http: { allowPrivateNetworks: true },
-  });
-  connection = await Connection.connect({ address: stack.temporalAddress });
-  client = new Client({ connection });
+  baseUrl = await listenLocally(server);
+  harness = await startTestWorker(taskQueue);
+  client = harness.client;
 });
 
 after(async () => {
-  await worker?.shutdown();
-  await connection?.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await stopStack();
+  await harness?.stop();
+  await closeLocally(server);
 });
 
 const FAST_RETRY: PlanRetryPolicy = { maxAttempts: 3, initialIntervalMs: 50, backoffCoefficient: 1, maxIntervalMs: 50 };

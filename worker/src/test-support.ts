@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { builtinStepDefinitions } from '@pipewright/builtin-steps';
+import { compileFlow, type ExecutionPlan } from '@pipewright/compiler';
+import { getTestStack, type Stack } from '@pipewright/devstack';
+import { toManifest } from '@pipewright/step-sdk';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
+
+/** What a worker integration test needs: the suite's stack, a worker on its own task queue, and a client. */
+export interface TestWorker {
+  stack: Stack;
+  worker: RunningWorker;
+  client: Client;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Starts a worker on the given (unique) task queue against the suite's Temporal + FerretDB (tests call local servers, so
+ * private networks are allowed unless the options say otherwise).
+ */
+export async function startTestWorker(
+  taskQueue: string,
+  options: Omit<StartWorkerOptions, 'temporalAddress' | 'taskQueue'> = {},
+): Promise<TestWorker> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const stack = await getTestStack();
+  const worker = await startWorker({
+    temporalAddress: stack.temporalAddress,
+    taskQueue,
+    http: { allowPrivateNetworks: true },
+    ...options,
+  });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  return {
+    stack,
+    worker,
+    client: new Client({ connection }),
+    taskQueue,
+    async stop() {
+      await worker.shutdown();
+      await connection.close();
+    },
+  };
+}
+
+/** Listens on a free loopback port and returns the base URL. */
+export async function listenLocally(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('test server has no TCP address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+export async function closeLocally(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+const manifests = new Map(builtinStepDefinitions.map(toManifest).map((manifest) => [manifest.type, manifest]));
+
+export interface TestNode {
+  id: string;
+  type: string;
+  config?: Record<string, unknown>;
+  parentId?: string;
+  settings?: unknown;
+}
+
+/**
+ * Compiles a small document with the real compiler and the built-in catalog — the plan a publish would store.
+ * Edges are `[source, target, sourcePort?]`.
+ */
+export function compileTestFlow(input: {
+  flowId: string;
+  taskQueue: string;
+  nodes: TestNode[];
+  edges: [string, string, string?][];
+}): ExecutionPlan {
+  const document = {
+    schemaVersion: 1,
+    nodes: input.nodes.map((node) => ({ typeVersion: 1, position: { x: 0, y: 0 }, config: {}, ...node })),
+    edges: input.edges.map(([source, target, sourcePort = 'out']) => ({
+      id: `${source}_${sourcePort}_${target}`,
+      source,
+      sourcePort,
+      target,
+    })),
+  };
+  const result = compileFlow(
+    document,
+    { get: (type) => manifests.get(type) },
+    { flowId: input.flowId, version: 1, defaultTaskQueue: input.taskQueue },
+  );
+  if (!result.ok) assert.fail(`the flow should compile: ${JSON.stringify(result.errors)}`);
+  return result.plan;
+}
