@@ -1,5 +1,6 @@
 import { ExpressionInput } from './ExpressionInput.tsx';
 import { asText, type FieldInputProps, hasTemplate } from './field-props.ts';
+import { RowsEditor, replaceAt } from './RowsEditor.tsx';
 
 interface FieldRow {
   name: string;
@@ -19,12 +20,18 @@ export function FieldListFieldInput({ field, value, disabled, onChange, onBlur }
   const rows = toRows(value);
   const testId = `field-${field.name}`;
   return (
-    <div className="rows-editor" data-testid={testId}>
-      {rows.map((row, index) => {
+    <RowsEditor
+      testId={testId}
+      rows={rows}
+      disabled={disabled}
+      addLabel="+ Add field"
+      onAdd={() => onChange([...rows, { name: '', value: '' }])}
+      onRemove={(index) => onChange(rows.filter((_, i) => i !== index))}
+      onReplace={(index, next) => onChange(replaceAt(rows, index, next))}
+      renderRow={(row, index, replace) => {
         const text = asText(row.value);
         return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity besides their position
-          <div className="rows-editor-row" key={index}>
+          <>
             <input
               className="input"
               data-testid={`${testId}-name-${index}`}
@@ -32,9 +39,7 @@ export function FieldListFieldInput({ field, value, disabled, onChange, onBlur }
               value={row.name}
               disabled={disabled}
               onBlur={onBlur}
-              onChange={(event) =>
-                onChange(rows.map((other, i) => (i === index ? { ...other, name: event.target.value } : other)))
-              }
+              onChange={(event) => replace({ ...row, name: event.target.value })}
             />
             <ExpressionInput
               className={`input ${hasTemplate(text) ? 'mono' : ''}`}
@@ -43,30 +48,11 @@ export function FieldListFieldInput({ field, value, disabled, onChange, onBlur }
               value={text}
               disabled={disabled}
               onBlur={onBlur}
-              onChange={(next) => onChange(rows.map((other, i) => (i === index ? { ...other, value: next } : other)))}
+              onChange={(next) => replace({ ...row, value: next })}
             />
-            <button
-              type="button"
-              className="icon-button"
-              title="Remove"
-              disabled={disabled}
-              data-testid={`${testId}-remove-${index}`}
-              onClick={() => onChange(rows.filter((_, i) => i !== index))}
-            >
-              ×
-            </button>
-          </div>
+          </>
         );
-      })}
-      <button
-        type="button"
-        className="link-button"
-        disabled={disabled}
-        data-testid={`${testId}-add`}
-        onClick={() => onChange([...rows, { name: '', value: '' }])}
-      >
-        + Add field
-      </button>
-    </div>
+      }}
+    />
   );
 }

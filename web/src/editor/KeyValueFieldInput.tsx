@@ -1,5 +1,6 @@
 import { ExpressionInput } from './ExpressionInput.tsx';
 import { type FieldInputProps, hasTemplate } from './field-props.ts';
+import { RowsEditor, replaceAt } from './RowsEditor.tsx';
 import { useSyncedDraft } from './useSyncedDraft.ts';
 
 interface Row {
@@ -27,10 +28,17 @@ export function KeyValueFieldInput({ field, value, disabled, onChange, onBlur }:
   };
   const testId = `field-${field.name}`;
   return (
-    <div className="rows-editor" data-testid={testId}>
-      {rows.map((row, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity besides their position
-        <div className="rows-editor-row" key={index}>
+    <RowsEditor
+      testId={testId}
+      rows={rows}
+      disabled={disabled}
+      addLabel="+ Add"
+      // A new row has a blank key, which is not stored until it gets one.
+      onAdd={() => setRows([...rows, { key: '', value: '' }])}
+      onRemove={(index) => update(rows.filter((_, i) => i !== index))}
+      onReplace={(index, next) => update(replaceAt(rows, index, next))}
+      renderRow={(row, index, replace) => (
+        <>
           <input
             className="input"
             data-testid={`${testId}-key-${index}`}
@@ -38,9 +46,7 @@ export function KeyValueFieldInput({ field, value, disabled, onChange, onBlur }:
             value={row.key}
             disabled={disabled}
             onBlur={onBlur}
-            onChange={(event) =>
-              update(rows.map((other, i) => (i === index ? { ...other, key: event.target.value } : other)))
-            }
+            onChange={(event) => replace({ ...row, key: event.target.value })}
           />
           <ExpressionInput
             className={`input ${hasTemplate(row.value) ? 'mono' : ''}`}
@@ -49,29 +55,10 @@ export function KeyValueFieldInput({ field, value, disabled, onChange, onBlur }:
             value={row.value}
             disabled={disabled}
             onBlur={onBlur}
-            onChange={(next) => update(rows.map((other, i) => (i === index ? { ...other, value: next } : other)))}
+            onChange={(next) => replace({ ...row, value: next })}
           />
-          <button
-            type="button"
-            className="icon-button"
-            title="Remove"
-            disabled={disabled}
-            data-testid={`${testId}-remove-${index}`}
-            onClick={() => update(rows.filter((_, i) => i !== index))}
-          >
-            ×
-          </button>
-        </div>
-      ))}
-      <button
-        type="button"
-        className="link-button"
-        disabled={disabled}
-        data-testid={`${testId}-add`}
-        onClick={() => setRows([...rows, { key: '', value: '' }])}
-      >
-        + Add
-      </button>
-    </div>
+        </>
+      )}
+    />
   );
 }

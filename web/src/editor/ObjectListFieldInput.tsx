@@ -1,4 +1,5 @@
 import { asText, type FieldInputProps, hasTemplate } from './field-props.ts';
+import { RowsEditor, replaceAt } from './RowsEditor.tsx';
 
 type Row = Record<string, unknown>;
 
@@ -18,55 +19,38 @@ export function ObjectListFieldInput({ field, value, disabled, onChange, onBlur 
   const rows = toRows(value);
   const columns = field.columns ?? [];
   const testId = `field-${field.name}`;
-  const setCell = (index: number, column: string, text: string) =>
-    onChange(rows.map((row, i) => (i === index ? { ...row, [column]: text } : row)));
   return (
-    <div className="rows-editor" data-testid={testId}>
-      {rows.map((row, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity besides their position
-        <div className="rows-editor-row" key={index}>
-          {columns.map((column) => {
-            const text = asText(row[column]);
-            return (
-              <input
-                key={column}
-                className={`input ${hasTemplate(text) ? 'mono' : ''}`}
-                data-testid={`${testId}-${column}-${index}`}
-                aria-label={`${field.label} ${index + 1} ${column}`}
-                placeholder={PLACEHOLDERS[column] ?? column}
-                value={text}
-                disabled={disabled}
-                onBlur={onBlur}
-                onChange={(event) => setCell(index, column, event.target.value)}
-              />
-            );
-          })}
-          <button
-            type="button"
-            className="icon-button"
-            title="Remove"
-            disabled={disabled}
-            data-testid={`${testId}-remove-${index}`}
-            onClick={() => onChange(rows.filter((_, i) => i !== index))}
-          >
-            ×
-          </button>
-        </div>
-      ))}
-      <button
-        type="button"
-        className="link-button"
-        disabled={disabled}
-        data-testid={`${testId}-add`}
-        onClick={() =>
-          onChange([
-            ...rows,
-            Object.fromEntries(columns.map((column) => [column, column === 'id' ? `case_${rows.length + 1}` : ''])),
-          ])
-        }
-      >
-        + Add
-      </button>
-    </div>
+    <RowsEditor
+      testId={testId}
+      rows={rows}
+      disabled={disabled}
+      addLabel="+ Add"
+      onAdd={() =>
+        onChange([
+          ...rows,
+          Object.fromEntries(columns.map((column) => [column, column === 'id' ? `case_${rows.length + 1}` : ''])),
+        ])
+      }
+      onRemove={(index) => onChange(rows.filter((_, i) => i !== index))}
+      onReplace={(index, next) => onChange(replaceAt(rows, index, next))}
+      renderRow={(row, index, replace) =>
+        columns.map((column) => {
+          const text = asText(row[column]);
+          return (
+            <input
+              key={column}
+              className={`input ${hasTemplate(text) ? 'mono' : ''}`}
+              data-testid={`${testId}-${column}-${index}`}
+              aria-label={`${field.label} ${index + 1} ${column}`}
+              placeholder={PLACEHOLDERS[column] ?? column}
+              value={text}
+              disabled={disabled}
+              onBlur={onBlur}
+              onChange={(event) => replace({ ...row, [column]: event.target.value })}
+            />
+          );
+        })
+      }
+    />
   );
 }
