@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser } from './browser.ts';
 import { type Product, signIn, startEchoService, startProduct } from './harness.ts';
 
 let product: Product;
@@ -19,12 +20,7 @@ const artifacts = resolve(import.meta.dirname, '../artifacts');
 
 before(async () => {
   [product, echo] = await Promise.all([startProduct(), startEchoService()]);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(15_000);
+  ({ browser, page } = await openBrowser());
 });
 
 after(async () => {

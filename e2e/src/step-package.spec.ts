@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { getTestStack } from '@pipewright/devstack';
 import { defineStep, defineStepPackage, toPackageManifest, z } from '@pipewright/step-sdk';
 import { type RunningPackageWorker, startPackageWorker } from '@pipewright/step-worker';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser } from './browser.ts';
 import { type Product, signIn, startProduct } from './harness.ts';
 
 const hello = defineStep({
@@ -62,12 +63,7 @@ before(async () => {
   product = await startProduct();
   const taskQueue = await publish('1.0.0', definition);
   worker = await startPackageWorker({ temporalAddress: (await getTestStack()).temporalAddress, taskQueue, definition });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(15_000);
+  ({ browser, page } = await openBrowser());
 });
 
 after(async () => {
