@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /**
  * One registered version of a step package in a workspace — immutable once written.  The manifest is stored as
- * encoded JSON: JSON Schemas carry `$schema`/`$ref` keys, which must not become document keys (DESIGN.md §8).
+ * encoded JSON: JSON Schemas carry `$schema`/`$ref` keys, which must not become document keys
+ * (docs/architecture.md, decision 8).
  */
 const packageRecordSchema = z.object({
   _id: z.string(),

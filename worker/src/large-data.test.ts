@@ -10,8 +10,9 @@ import { closeLocally, compileTestFlow, listenLocally, startTestWorker, type Tes
 import { RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /**
- * Large data by reference (DESIGN.md decision 5) on the real stack: a 3 MB JSON body is fetched, transformed and
- * posted on, with a 64 KB inline limit — so the body never enters Temporal history, only a reference does.
+ * Large data by reference (docs/architecture.md, decision 5) on the real stack: a 3 MB JSON body is fetched,
+ * transformed and posted on, with a 64 KB inline limit — so the body never enters Temporal history, only a reference
+ * does.
  */
 const ITEMS = 30_000;
 const bigBody = {

@@ -7,7 +7,7 @@ import { ensureFerretDb, ensureTemporalCli } from './binaries.ts';
 import { freePort } from './ports.ts';
 import { type ManagedProcess, startProcess } from './processes.ts';
 
-/** Search attributes every run carries (DESIGN.md decision 7), registered when the dev server starts. */
+/** Search attributes every run carries (docs/architecture.md, decision 7), registered when the dev server starts. */
 export const SEARCH_ATTRIBUTES = {
   WorkspaceId: 'Keyword',
   FlowId: 'Keyword',

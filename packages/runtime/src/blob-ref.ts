@@ -1,8 +1,8 @@
 /**
- * References to large values stored outside Temporal history (DESIGN.md decision 5).  The worker's activities
- * replace big subtrees of step outputs with these and resolve them again before a step runs; the runtime only
- * needs to recognise them, so a node whose expressions would read into one is evaluated in an activity instead of
- * in workflow code (where the data is not loaded, and must not be).
+ * References to large values stored outside Temporal history (docs/architecture.md, decision 5).  The worker's
+ * activities replace big subtrees of step outputs with these and resolve them again before a step runs; the runtime
+ * only needs to recognise them, so a node whose expressions would read into one is evaluated in an activity instead
+ * of in workflow code (where the data is not loaded, and must not be).
  */
 export interface BlobRef {
   __pipewrightBlob: 1;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createKeyring, type Keyring, type MasterKey } from './keyring.ts';
 
 /**
- * Where master keys come from (DESIGN.md decision 4):
+ * Where master keys come from (docs/architecture.md, decision 4):
  * - Production: `PIPEWRIGHT_MASTER_KEYS=id1:<base64 32 bytes>,id2:<base64>` and `PIPEWRIGHT_MASTER_KEY_ID=id2`
  *   (the primary key; optional when there is a single key).  Generate a key with `openssl rand -base64 32`.
  * - Dev stack: when those are unset, a key file (`PIPEWRIGHT_MASTER_KEY_FILE`, default

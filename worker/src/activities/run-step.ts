@@ -52,7 +52,7 @@ const runStepInputSchema = z.object({
  * - `runStep`: validates the input with the step's schema, runs it with real ports, validates the output.
  * - `evaluateNode`: for nodes whose expressions read large values kept by reference — loads them, evaluates the
  *   node's expressions (and workflow-kind steps) here, then runs the step like `runStep`.
- * Blob references in inputs are loaded first; large outputs are stored by reference (DESIGN.md decision 5).
+ * Blob references in inputs are loaded first; large outputs are stored by reference (docs/architecture.md, decision 5).
  * Failures become ApplicationFailures whose `details[0]` is `{ attempt, details }` (RunStepFailureDetails), so
  * the workflow can report how many attempts a node took.
  */

@@ -4,7 +4,7 @@ import type { BlobRef } from '@pipewright/runtime';
 import { type Db, GridFSBucket, ObjectId } from 'mongodb';
 
 /**
- * Large step outputs are stored outside Temporal (DESIGN.md decision 5): history carries a small reference
+ * Large step outputs are stored outside Temporal (docs/architecture.md, decision 5): history carries a small reference
  * (`BlobRef`, defined by the runtime, which must recognise it), so Temporal's 2 MB payload and history limits never
  * decide whether a flow works.
  */
