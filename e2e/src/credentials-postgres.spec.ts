@@ -1,8 +1,9 @@
 /**
  * Credentials across roles in Chromium: an admin creates a PostgreSQL credential on the Credentials page; a builder
  * (who can pick it by name but never read its password) builds webhook → PostgreSQL insert, publishes, and the
- * webhook's value lands in the database.  Needs the local PostgreSQL on 127.0.0.1:5432 (trust auth, database
- * `test`), like the connector's tests.
+ * webhook's value lands in the database.  The database is a private cluster with password authentication
+ * (SCRAM-SHA-256, see private-postgres.ts), so the insert only succeeds if the worker logged in with the password the
+ * admin typed; the machine's PostgreSQL (trust auth) would accept any.  Needs PostgreSQL's server binaries.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -11,33 +12,64 @@ import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { openBrowser, selectNode } from './browser.ts';
 import { type Product, signIn, startProduct } from './harness.ts';
+import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.ts';
 
 const PASSWORD = `pw-canary-${randomBytes(8).toString('hex')}`;
 const TABLE = `e2e_people_${randomBytes(4).toString('hex')}`;
 const BUILDER = { email: 'bea@example.test', password: 'builder password 123', name: 'Bea Builder' };
-const db = { host: '127.0.0.1', port: 5432, user: 'postgres', password: PASSWORD, database: 'test' };
 
+let postgres: PrivatePostgres;
+let db: { host: string; port: number; user: string; password: string; database: string };
 let product: Product;
 let browser: Browser;
 let adminPage: Page;
 let sql: pg.Client;
 
 before(async () => {
+  // In parallel; each is assigned as soon as it is up, so after() stops whatever started even if another failed.
+  const started = await Promise.allSettled([
+    startPrivatePostgres({ user: 'pipewright_e2e', password: PASSWORD }).then((cluster) => {
+      postgres = cluster;
+    }),
+    startProduct().then((running) => {
+      product = running;
+    }),
+    openBrowser().then((opened) => {
+      ({ browser, page: adminPage } = opened);
+    }),
+  ]);
+  for (const result of started) if (result.status === 'rejected') throw result.reason;
+  const { host, port, user, password, database } = postgres;
+  db = { host, port, user, password, database };
   sql = new pg.Client(db);
   await sql.connect();
   await sql.query(`CREATE TABLE ${TABLE} (id serial PRIMARY KEY, name text NOT NULL)`);
-  product = await startProduct();
-  ({ browser, page: adminPage } = await openBrowser());
 });
 
 after(async () => {
-  await sql?.query(`DROP TABLE IF EXISTS ${TABLE}`).catch(() => {});
-  await sql?.end();
+  await sql?.end().catch(() => {});
   await browser?.close();
   await product?.stop();
+  await postgres?.stop();
 });
 
+/** Logs in to the private cluster and out again; rejects as the server (or the client) refuses. */
+async function logIn(password: string | undefined): Promise<void> {
+  const client = new pg.Client({ ...db, password });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 test('an admin’s PostgreSQL credential is used by a builder’s webhook → insert flow without revealing it', async () => {
+  // The database checks passwords: only the right one gets in, so a run that inserts proves the worker sent it.
+  await assert.rejects(logIn(`${PASSWORD}-wrong`), /password authentication failed for user "pipewright_e2e"/);
+  await assert.rejects(logIn(''), /password/);
+  await logIn(PASSWORD);
+
   // The admin creates the credential in the UI.
   await signIn(adminPage, product);
   await adminPage.getByTestId('nav-credentials').click();
@@ -116,7 +148,13 @@ test('an admin’s PostgreSQL credential is used by a builder’s webhook → in
   assert.equal(sent.status, 202);
   const { runId } = (await sent.json()) as { runId: string };
   await page.goto(`${product.baseUrl}/runs/${runId}`);
-  await page.locator('[data-testid="run-view"][data-run-status="succeeded"]').waitFor({ timeout: 30_000 });
+  const finished = page.locator(
+    '[data-testid="run-view"]:is([data-run-status="succeeded"], [data-run-status="failed"])',
+  );
+  await finished.waitFor({ timeout: 30_000 });
+  const status = await finished.getAttribute('data-run-status');
+  const header = (await finished.locator('header > *').allTextContents()).join(' ');
+  assert.equal(status, 'succeeded', `the run did not succeed: ${header}`);
 
   const rows = await sql.query<{ name: string }>(`SELECT name FROM ${TABLE}`);
   assert.deepEqual(
@@ -124,7 +162,8 @@ test('an admin’s PostgreSQL credential is used by a builder’s webhook → in
     [name],
   );
 
-  // The password reached the worker, never the builder: not in the pages they saw, not in what the API gives them.
+  // The password reached the worker (the database let it in), never the builder: not in the pages they saw, not in
+  // what the API gives them.
   const seen: string[] = [await page.content()];
   await page.goto(`${product.baseUrl}/credentials`);
   await page.getByTestId('credential-row-Test database').waitFor();

@@ -1,9 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { SandboxOutcome, SandboxRequest } from './sandbox.ts';
+import { isStartedMessage } from './sandbox-started.ts';
 
-/** Time allowed past `timeoutMs` (thread start-up, module instantiation) before the thread is killed. */
+/** Time allowed past `timeoutMs` (the engine's own interrupt check, posting the outcome) before the thread is killed. */
 const DEFAULT_GRACE_MS = 2000;
+/**
+ * Time allowed for the thread to start and load the engine, before the user's limit starts.  Not the user's time:
+ * on a busy machine a thread start can take seconds, and a 1 s script must not fail for it.
+ */
+const START_LIMIT_MS = 30_000;
 
 const logLine = z.object({ level: z.enum(['log', 'info', 'warn', 'error']), message: z.string() });
 const errorInfo = z.object({ name: z.string(), message: z.string(), line: z.number().optional() });
@@ -52,8 +58,13 @@ export function runIsolated(request: SandboxRequest, options: { graceMs?: number
       error: { name: 'InternalError', message: `the sandbox crashed: ${message}` },
       logs: [],
     });
-    const killTimer = setTimeout(() => finish({ status: 'timeout', logs: [] }), request.limits.timeoutMs + graceMs);
-    worker.once('message', (message: unknown) => {
+    let killTimer = setTimeout(() => finish(crashed(`it did not start within ${START_LIMIT_MS} ms`)), START_LIMIT_MS);
+    worker.on('message', (message: unknown) => {
+      if (isStartedMessage(message)) {
+        clearTimeout(killTimer);
+        killTimer = setTimeout(() => finish({ status: 'timeout', logs: [] }), request.limits.timeoutMs + graceMs);
+        return;
+      }
       const parsed = outcomeSchema.safeParse(message);
       finish(parsed.success ? stripUndefinedLine(parsed.data) : crashed('unreadable outcome'));
     });

@@ -103,7 +103,10 @@ const DEFAULTS = {
  *   limits: { timeoutMs: 1000, memoryLimitBytes: 32 * 1024 * 1024 } });
  * // → { status: 'ok', resultJson: '2', logs: [] }
  */
-export async function runInSandbox(request: SandboxRequest): Promise<SandboxOutcome> {
+export async function runInSandbox(
+  request: SandboxRequest,
+  hooks: { /** Called once the engine is loaded, just before the time limit starts. */ onStart?: () => void } = {},
+): Promise<SandboxOutcome> {
   const limits = { ...DEFAULTS, ...request.limits };
   const heap = createCappedMemory(limits.memoryLimitBytes);
   const module = await newQuickJSWASMModuleFromVariant(newVariant(releaseSyncVariant, { wasmMemory: heap.memory }));
@@ -118,6 +121,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxOutc
     runtime = module.newRuntime();
     runtime.setMemoryLimit(limits.memoryLimitBytes);
     runtime.setMaxStackSize(limits.maxStackBytes);
+    hooks.onStart?.();
     const deadline = Date.now() + limits.timeoutMs;
     const rt = runtime;
     rt.setInterruptHandler(() => {
