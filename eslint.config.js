@@ -7,7 +7,17 @@ const pure = ['flow', 'compiler', 'runtime', 'expression', 'step-sdk', 'api-cont
 );
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', '.data/**', 'e2e/artifacts/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.tools/**',
+      '.data/**',
+      'e2e/artifacts/**',
+      '**/.stryker-tmp/**',
+      'reports/**',
+    ],
+  },
   {
     files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],
@@ -31,7 +41,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*'], message: 'pure packages do no I/O (STYLE.md)' }] },
+        { patterns: [{ group: ['node:*'], message: 'pure packages do no I/O (docs/architecture.md)' }] },
       ],
       'no-restricted-globals': ['error', { name: 'process', message: 'pure packages read no env' }],
       'no-restricted-properties': [

@@ -1,6 +1,6 @@
 /**
  * The developer's path end to end, on the real stack: scaffold a step package with the CLI into a temp folder,
- * install it offline, run its tests, type-check and build it, publish it with an API token, start its worker (a
+ * install it, run its tests, type-check and build it, publish it with an API token, start its worker (a
  * child process on the package's own task queue), and run a flow that uses the step.  Then: a run that needs a
  * stopped package worker waits and finishes when the worker is back; a new step version leaves pinned flows alone
  * until a builder upgrades the node (the step's migrate runs in the package worker).
@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type {
@@ -24,7 +24,15 @@ import type {
 } from '@pipewright/api-contract';
 import { getTestStack } from '@pipewright/devstack';
 import type { StepManifest } from '@pipewright/step-sdk';
-import { awaitRun, createSignedInAgent, type Harness, type SignedInUser, startHarness } from './test-support.ts';
+import {
+  awaitRun,
+  createSignedInAgent,
+  type Harness,
+  type SignedInUser,
+  startHarness,
+  waitFor,
+  within,
+} from './test-support.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,8 +58,9 @@ before(async () => {
   builder = await createSignedInAgent(harness, { role: 'builder' });
   tmp = await mkdtemp(path.join(tmpdir(), 'pw-step-package-'));
   packageDir = path.join(tmp, 'my-steps');
-  // Without the runner's NODE_TEST_CONTEXT, so the package's own `node --test` reports on its stdout.
-  const { NODE_TEST_CONTEXT: _runner, ...inherited } = process.env;
+  // A developer's shell: without the runner's NODE_TEST_CONTEXT (so the package's own `node --test` reports on its
+  // stdout) and without CI (a developer's first `pnpm install` has no lockfile to freeze).
+  const { NODE_TEST_CONTEXT: _runner, CI: _ci, ...inherited } = process.env;
   env = {
     ...inherited,
     PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -99,7 +108,11 @@ async function startWorker(command: 'worker' | 'dev' = 'worker'): Promise<string
     }));
     onPolling?.();
   });
-  return nextPolling(0, () => output);
+  return within(
+    `the package worker (pipewright-step ${command}) to poll its task queue`,
+    nextPolling(0, () => output),
+    120_000,
+  );
   function nextPolling(count: number, log: () => string): Promise<string> {
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -124,13 +137,16 @@ function pollingCount(count: number): Promise<void> {
   });
 }
 
+/** SIGTERM (the worker drains), then SIGKILL if it has not exited within 15 s: a stuck worker never hangs the file. */
 async function stopWorker(): Promise<void> {
   const child = worker;
   worker = undefined;
-  if (!child || child.exitCode !== null) return;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  const forced = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;
+  clearTimeout(forced);
 }
 
 const greetFlow = (typeVersion: number, config: Record<string, unknown>) => ({
@@ -157,14 +173,21 @@ async function catalogStep(type: string): Promise<StepManifest | undefined> {
   return body.steps.find((step) => step.type === type);
 }
 
-let flowV1: FlowDetail;
+let flowV1: FlowDetail | undefined;
+
+/** Every later test builds on the scaffolded, published package: without it they would only fail again, slower. */
+function needsPackage(t: TestContext): FlowDetail | undefined {
+  if (!flowV1) t.skip('needs the package the first test scaffolds and publishes, and that test failed');
+  return flowV1;
+}
 
 describe('a developer publishes a step package', () => {
   test('scaffold → test → build → publish → worker → a flow runs the new step', async () => {
     const startedAt = performance.now();
     await run(process.execPath, [CREATE_CLI, packageDir], { env });
-    // No registry: the SDK and CLI are linked from this checkout; typescript and @types/node come from the store.
-    await sh('pnpm', ['install', '--offline']);
+    // The SDK and CLI are linked from this checkout; typescript and @types/node come from the pnpm store the
+    // project's own install filled, or from the registry where that store is empty (a machine's first run).
+    await sh('pnpm', ['install', '--prefer-offline']);
     assert.match(await sh('pnpm', ['test']), /pass 4/);
     await sh('pnpm', ['typecheck']);
     assert.match(await sh('pnpm', ['build']), /built my-steps@0\.1\.0: my-steps\.greet@1/);
@@ -183,15 +206,17 @@ describe('a developer publishes a step package', () => {
       .post('/api/flows')
       .send({ name: 'Greeter', document: greetFlow(1, { name: '{{ trigger.body.name }}', excited: true }) })
       .expect(201);
-    flowV1 = created.body as FlowDetail;
-    const finished = await finishedRun(await startRun(flowV1.id, 'Ada'));
+    const flow = created.body as FlowDetail;
+    const finished = await finishedRun(await startRun(flow.id, 'Ada'));
     assert.equal(finished.status, 'succeeded', JSON.stringify(finished.error));
     assert.deepEqual(finished.nodes.hello?.output, { message: 'Hello, Ada!', delivered: false });
+    flowV1 = flow;
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
     console.log(`[step-packages] scaffold → first successful run of my-steps.greet: ${seconds} s`);
   });
 
-  test('the package list shows versions, queue and a live worker; publishing is idempotent and immutable', async () => {
+  test('the package list shows versions, queue and a live worker; publishing is idempotent and immutable', async (t) => {
+    if (!needsPackage(t)) return;
     const list = (await builder.agent().get('/api/step-packages').expect(200)).body as { items: StepPackageView[] };
     assert.deepEqual(
       list.items.map((item) => [item.name, item.version, item.versions, item.live, item.credentialTypes]),
@@ -216,12 +241,14 @@ describe('a developer publishes a step package', () => {
     await builder.agent().post('/api/step-packages').send(manifest).expect(403);
   });
 
-  test('a run that needs a stopped package worker waits, and finishes once the worker is back', async () => {
+  test('a run that needs a stopped package worker waits, and finishes once the worker is back', async (t) => {
+    const flow = needsPackage(t);
+    if (!flow) return;
     await stopWorker();
-    const runId = await startRun(flowV1.id, 'Bo');
+    const runId = await startRun(flow.id, 'Bo');
     const handle = harness.temporal.workflow.getHandle(runId);
     // The step's activity sits on the package's queue: scheduled, never started, never failed.
-    const pending = await eventually(async () => {
+    const pending = await waitFor(`a pending activity in run ${runId}`, async () => {
       const activity = (await handle.describe()).raw.pendingActivities?.[0];
       return activity ?? undefined;
     });
@@ -236,7 +263,9 @@ describe('a developer publishes a step package', () => {
     assert.deepEqual(finished.nodes.hello?.output, { message: 'Hello, Bo!', delivered: false });
   });
 
-  test('a new step version leaves pinned flows alone until a builder upgrades the node with its migrate', async () => {
+  test('a new step version leaves pinned flows alone until a builder upgrades the node with its migrate', async (t) => {
+    const flow = needsPackage(t);
+    if (!flow) return;
     // v2 of the step renames `name` to `person`, with a migrate; the package goes to 0.2.0.
     const stepFile = path.join(packageDir, 'src/greet.step.ts');
     const source = await readFile(stepFile, 'utf8');
@@ -262,7 +291,7 @@ describe('a developer publishes a step package', () => {
     const current = await catalogStep('my-steps.greet');
     assert.deepEqual([current?.version, current?.migratable, current?.package?.version], [2, true, '0.2.0']);
     // The v1 flow still compiles (pinned) and runs on the v2 worker, its input migrated on the way.
-    const pinned = await finishedRun(await startRun(flowV1.id, 'Cy'));
+    const pinned = await finishedRun(await startRun(flow.id, 'Cy'));
     assert.equal(pinned.status, 'succeeded', JSON.stringify(pinned.error));
     assert.deepEqual(pinned.nodes.hello?.output, { message: 'Hello, Cy!', delivered: false });
 
@@ -281,7 +310,8 @@ describe('a developer publishes a step package', () => {
 });
 
 describe('pipewright-step dev', () => {
-  test('publishes a dev version, runs the worker, and reloads both when a step file changes', async () => {
+  test('publishes a dev version, runs the worker, and reloads both when a step file changes', async (t) => {
+    if (!needsPackage(t)) return;
     await stopWorker();
     await startWorker('dev');
     const first = await catalogStep('my-steps.greet');
@@ -293,7 +323,7 @@ describe('pipewright-step dev', () => {
       .replace("title: 'Greet',", "title: 'Greet (edited)',");
     const restarted = pollingCount(1);
     await writeFile(stepFile, edited);
-    await restarted;
+    await within('the dev worker to restart after the step file changed', restarted, 120_000);
 
     const current = await catalogStep('my-steps.greet');
     assert.equal(current?.title, 'Greet (edited)');
@@ -307,14 +337,3 @@ describe('pipewright-step dev', () => {
     assert.deepEqual(finished.nodes.hello?.output, { message: 'Howdy, Di.', delivered: false });
   });
 });
-
-/** Polls `probe` until it returns a value (for states only visible by asking, such as a pending activity). */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -10,7 +10,7 @@ import {
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 /**
- * One store per open flow, in three slices (STYLE.md "Editor state"):
+ * One store per open flow, in three slices (docs/architecture.md, web):
  * - document: the flow being edited; every change goes through `dispatch(command)` so undo/redo is two stacks of
  *   inverse commands;
  * - session: what the user is looking at (selection, panel, viewport, transient drag positions, measured sizes);
