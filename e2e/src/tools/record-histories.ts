@@ -1,65 +1,145 @@
 /**
- * Records the Temporal histories of representative runs into worker/src/replay/histories/, for the replay test
- * (worker/src/replay/replay.test.ts) that makes a change breaking runs in flight fail the build (DESIGN.md #2).
+ * Records the Temporal histories of representative runs — every control step and path of the interpreter, see
+ * history-scenarios.ts and worker/src/replay/README.md — into worker/src/replay/histories/, for the replay test
+ * (worker/src/replay/replay.test.ts) that makes a change breaking runs in flight fail the build
+ * (docs/architecture.md, decision 2).
  *
- *   ./pw exec node e2e/src/tools/record-histories.ts
+ *   ./pw exec node e2e/src/tools/record-histories.ts                      every scenario
+ *   ./pw exec node e2e/src/tools/record-histories.ts if-true-branch …     only these (by name)
  *
- * Re-record only to ADD scenarios; never to "fix" a failing replay — that failure means in-flight runs would break.
+ * It starts its own stack (Temporal, FerretDB, server, worker) and drives the product through its API: flows are
+ * created and published, runs started by webhook, waits resumed through the API or a signed resume link.  Each run
+ * must end as its scenario expects; then its history, and the history of every run it started (sub-flow child,
+ * error handler, loop chunk), is written as `<scenario>[.<child>].json`.  Every wait has a deadline naming what it
+ * waited for.  A new scenario also goes into the replay test's expected list and the README.
+ *
+ * Histories recorded by older code are what catch a change that breaks runs in flight: record new scenarios by name,
+ * and never re-record to "fix" a failing replay — that failure means in-flight runs would break.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { threeNodeFlow } from '../flows.ts';
-import { startProduct } from '../harness.ts';
+import { type Product, startProduct } from '../harness.ts';
+import { type Scenario, scenarios } from './history-scenarios.ts';
+import { createProductApi, type LocalApi, startLocalApi, within } from './recording-support.ts';
 
-const outDir = resolve(import.meta.dirname, '../../../worker/src/replay/histories');
+const root = resolve(import.meta.dirname, '../../..');
+const outDir = resolve(root, 'worker/src/replay/histories');
+/** The longest scenario (405 loop iterations) takes a few seconds; a run still going after this is stuck. */
+const RUN_DEADLINE_MS = 120_000;
 
-// A local API: /ok answers JSON, /flaky fails once per path then succeeds, /fail always answers 500.
-const seen = new Set<string>();
-const api = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    const path = req.url ?? '/';
-    const fail = path.startsWith('/fail') || (path.startsWith('/flaky') && !seen.has(path));
-    seen.add(path);
-    res.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(fail ? { error: 'boom' } : { ok: true, path }));
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !scenarios.some((scenario) => scenario.name === name));
+if (unknown.length > 0) {
+  console.error(`no such scenario: ${unknown.join(', ')}\nscenarios: ${scenarios.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = wanted.length === 0 ? scenarios : scenarios.filter((scenario) => wanted.includes(scenario.name));
+
+let product: Product | undefined;
+let local: LocalApi | undefined;
+try {
+  local = await startLocalApi();
+  // The first start may build the Temporal CLI and FerretDB from source (another process may hold that lock).
+  product = await within('the product (Temporal, FerretDB, worker, server) to start', 15 * 60_000, startProduct());
+  const context = { api: createProductApi(product), local };
+  for (const scenario of selected) await record(product, scenario, context);
+  // As the repository's formatter writes JSON, so `./pw lint` passes on the recordings.
+  execFileSync(resolve(root, 'node_modules/.bin/biome'), ['format', '--write', outDir], {
+    stdio: 'inherit',
+    timeout: 60_000,
   });
-});
-await new Promise<void>((done) => api.listen(0, '127.0.0.1', done));
-const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-
-const product = await startProduct();
-const call = async (path: string, body?: unknown) => {
-  const response = await product.api(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await within('the product to stop', 60_000, product?.stop() ?? Promise.resolve()).catch((error: unknown) => {
+    console.error(error);
   });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-};
+  await within('the local API to close', 10_000, local?.close() ?? Promise.resolve()).catch((error: unknown) => {
+    console.error(error);
+  });
+}
+// The test stack's Temporal and FerretDB are stopped by its exit hook.
+process.exit();
 
-async function record(name: string, targetPath: string, settings?: Record<string, unknown>): Promise<void> {
-  const document = threeNodeFlow(`${apiUrl}${targetPath}`);
-  const http = document.nodes[2];
-  if (http && settings) Object.assign(http, { settings });
-  const flow = await call('/api/flows', { name, document });
-  await call(`/api/flows/${String(flow.id)}/publish`);
-  const { runId } = await call(String(flow.webhookPath), { name: 'Ada', qty: 3 });
-  const handle = product.temporal.workflow.getHandle(String(runId));
-  await handle.result().catch(() => undefined);
-  const history = await handle.fetchHistory();
-  writeFileSync(resolve(outDir, `${name}.json`), historyToJSON(history));
-  console.log(`recorded ${name} (${history.events?.length ?? 0} events)`);
+async function record(product: Product, scenario: Scenario, context: Parameters<Scenario['run']>[0]): Promise<void> {
+  const runId = await scenario.run(context);
+  await untilClosed(product, runId, `run ${runId} of scenario ${scenario.name} to end`);
+  const run = await context.api.getRun(runId);
+  const problems: string[] = [];
+  if (run.status !== scenario.expect.status) problems.push(`the run ${run.status}, expected ${scenario.expect.status}`);
+  for (const [nodeId, status] of Object.entries(scenario.expect.nodes ?? {})) {
+    const actual = run.nodes[nodeId]?.status;
+    if (actual !== status) problems.push(`node "${nodeId}" ${actual ?? 'is missing'}, expected ${status}`);
+  }
+  const written: string[] = [];
+  const children = await recordRun(product, runId, scenario.name, {
+    written,
+    problems,
+    maxBytes: scenario.expect.maxHistoryBytes,
+    skip: (scenario.expect.notRecorded ?? []).map((suffix) => `${scenario.name}.${suffix}`),
+  });
+  const expectedChildren = [...(scenario.expect.children ?? [])].sort();
+  if (JSON.stringify(children.sort()) !== JSON.stringify(expectedChildren)) {
+    problems.push(`it started runs [${children.join(', ')}], expected [${expectedChildren.join(', ')}]`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`scenario ${scenario.name} (run ${runId}) did not go as expected: ${problems.join('; ')}`);
+  }
+  console.log(`recorded ${written.join(', ')}`);
 }
 
-const fastRetry = { retry: { maxAttempts: 2, initialIntervalMs: 100, backoffCoefficient: 1, maxIntervalMs: 100 } };
-await record('webhook-transform-http-succeeded', '/ok');
-await record('http-retried-once-then-succeeded', '/flaky/1', fastRetry);
-await record('http-failed-run-failed', '/fail', fastRetry);
-await product.stop();
-api.close();
-process.exit(0);
+/**
+ * Writes the history of one (closed) run as `<stem>.json`, then recurses into the runs it started: their workflow
+ * ids are the run id plus a suffix (`-call`, `-error-handler`, `-each-400`), which names their file.  Returns the
+ * suffixes of the direct children.
+ */
+async function recordRun(
+  product: Product,
+  workflowId: string,
+  stem: string,
+  report: { written: string[]; problems: string[]; maxBytes: number | undefined; skip: string[] },
+): Promise<string[]> {
+  const { written, problems, maxBytes, skip } = report;
+  const history = await within(
+    `the history of ${workflowId}`,
+    30_000,
+    product.temporal.workflow.getHandle(workflowId).fetchHistory(),
+  );
+  const json = historyToJSON(history);
+  if (maxBytes !== undefined && json.length > maxBytes) {
+    problems.push(`history of ${workflowId} is ${json.length} bytes, more than ${maxBytes}`);
+  }
+  const events = `${history.events?.length ?? 0} events`;
+  if (skip.includes(stem)) written.push(`(not kept: ${stem}, ${events})`);
+  else {
+    writeFileSync(resolve(outDir, `${stem}.json`), json);
+    written.push(`${stem}.json (${events})`);
+  }
+  const suffixes: string[] = [];
+  for (const event of history.events ?? []) {
+    const childId = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+    if (!childId) continue;
+    const suffix = childId.startsWith(`${workflowId}-`) ? childId.slice(workflowId.length + 1) : childId;
+    suffixes.push(suffix);
+    // An abandoned child (the error handler) may still be running when its parent has ended.
+    await untilClosed(product, childId, `run ${childId}, started by ${workflowId}, to end`);
+    await recordRun(product, childId, `${stem}.${suffix}`, report);
+  }
+  return suffixes;
+}
+
+/** Waits (long-polling Temporal) until the workflow has closed, whatever its outcome. */
+async function untilClosed(product: Product, workflowId: string, what: string): Promise<void> {
+  const handle = product.temporal.workflow.getHandle(workflowId);
+  await within(
+    what,
+    RUN_DEADLINE_MS,
+    handle.result().then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+}
