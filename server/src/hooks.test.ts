@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { FlowDetail, RunDetail, StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
 import {
   awaitRun,
@@ -9,6 +8,7 @@ import {
   startHarness,
   TargetServer,
   type TestDocument,
+  waitFor,
   webhookToHttpDocument,
 } from './test-support.ts';
 import { signGithub, signHmac, signStandard } from './webhook-verify.ts';
@@ -66,12 +66,14 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Workflows Temporal started for the flow, once visibility shows at least `expected` (it lags a little). */
 async function startedRuns(flowId: string, expected: number): Promise<number> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { count } = await harness.temporal.workflow.count(`FlowId = '${flowId}'`);
-    if (count >= expected || Date.now() > deadline) return count;
-    await delay(100);
-  }
+  let count = 0;
+  return waitFor(
+    () => `Temporal to list ${expected} runs of ${flowId} (lists ${count})`,
+    async () => {
+      ({ count } = await harness.temporal.workflow.count(`FlowId = '${flowId}'`));
+      return count >= expected ? count : undefined;
+    },
+  );
 }
 
 describe('webhook secret', () => {

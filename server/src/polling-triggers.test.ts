@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { FlowDetail, RunDetail, RunSummary } from '@pipewright/api-contract';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { type Harness, startHarness, TargetServer, type TestDocument } from './test-support.ts';
+import { type Harness, startHarness, TargetServer, type TestDocument, waitFor } from './test-support.ts';
 
 let harness: Harness;
 const target = new TargetServer();
@@ -73,19 +72,25 @@ test('publishing an http.poll flow polls on a schedule and starts one run per ne
   const schedule = await harness.temporal.schedule.getHandle(`poll_${flow.id}`).describe();
   assert.equal(schedule.policies.overlap, 'SKIP');
 
-  const deadline = Date.now() + 30_000;
-  let runs = await pollRuns(flow.id);
-  while (runs.length < 3) {
-    assert.ok(Date.now() < deadline, `expected 3 poll runs, have ${runs.length}`);
-    await delay(200);
-    runs = await pollRuns(flow.id);
-  }
+  let runs: RunSummary[] = [];
+  await waitFor(
+    () => `3 poll runs of ${flow.id} (have ${runs.length})`,
+    async () => {
+      runs = await pollRuns(flow.id);
+      return runs.length >= 3 ? true : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
   // Two more polls see a, b and c again and start nothing.
   const seenGets = feedGets();
-  while (feedGets() < seenGets + 2) {
-    assert.ok(Date.now() < deadline, 'the feed was not polled again');
-    await delay(200);
-  }
+  await waitFor(
+    `the feed of ${flow.id} to be polled twice more`,
+    () => (feedGets() >= seenGets + 2 ? true : undefined),
+    {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    },
+  );
   runs = await pollRuns(flow.id);
   assert.equal(runs.length, 3);
   assert.ok(runs.every((run) => run.trigger === 'poll' && run.version === 1));

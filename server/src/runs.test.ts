@@ -38,6 +38,12 @@ function responseBody(run: RunDetail | undefined, nodeId: string): unknown {
   return output.body;
 }
 
+/** When Temporal closed the run, and how long after it started: what the API reports as endedAt and durationMs. */
+async function temporalTimes(runId: string): Promise<{ endedAt: string | undefined; durationMs: number }> {
+  const { startTime, closeTime } = await harness.temporal.workflow.getHandle(runId).describe();
+  return { endedAt: closeTime?.toISOString(), durationMs: Number(closeTime) - startTime.getTime() };
+}
+
 async function finishedRun(runId: string): Promise<RunDetail> {
   await awaitRun(harness.temporal, runId);
   return (await api().get(`/api/runs/${runId}`).expect(200)).body as RunDetail;
@@ -103,12 +109,12 @@ describe('webhook runs', () => {
     const { runId } = (await api().post(flow.webhookPath).send({}).expect(202)).body as StartRunResponse;
     const run = await finishedRun(runId);
     assert.equal(run.status, 'failed');
-    assert.equal(run.error?.nodeId, 'call');
-    assert.match(run.error?.message ?? '', /503/);
+    assert.deepEqual(run.error, { nodeId: 'call', message: `POST ${url} answered 503` });
     assert.equal(run.nodes.call?.status, 'failed');
     assert.equal(run.nodes.call?.attempts, 3);
-    assert.match(run.nodes.call?.error?.message ?? '', /503/);
-    assert.ok(run.endedAt !== null && run.durationMs !== null && run.durationMs >= 0);
+    assert.equal(run.nodes.call?.error?.message, `POST ${url} answered 503`);
+    assert.deepEqual(await temporalTimes(runId), { endedAt: run.endedAt, durationMs: run.durationMs });
+    assert.ok(Number(run.durationMs) >= 100, 'the two 50 ms retry intervals are part of the run');
   });
 
   test('form and text bodies are decoded; other methods are refused with 405', async () => {
@@ -198,8 +204,11 @@ describe('run listing and live events', () => {
   test('the runs list shows status, version and timings, newest first', async () => {
     const url = target.script('/list', [{ status: 200, body: {} }]);
     const flow = await publishedFlow('Listed', url);
+    const beforeFirst = Date.now();
     const first = (await api().post(flow.webhookPath).send({}).expect(202)).body as StartRunResponse;
+    const betweenThem = Date.now();
     const second = (await api().post(flow.webhookPath).send({}).expect(202)).body as StartRunResponse;
+    const afterSecond = Date.now();
     await Promise.all([awaitRun(harness.temporal, first.runId), awaitRun(harness.temporal, second.runId)]);
     const list = (await api().get(`/api/runs?flowId=${flow.id}&limit=10`).expect(200)).body as { items: RunSummary[] };
     assert.deepEqual(
@@ -210,9 +219,18 @@ describe('run listing and live events', () => {
       assert.equal(item.status, 'succeeded');
       assert.equal(item.version, 1);
       assert.equal(item.flowId, flow.id);
-      assert.ok(item.endedAt !== null && Date.parse(item.endedAt) >= Date.parse(item.startedAt) - 1000);
-      assert.ok(item.durationMs !== null && item.durationMs >= 0);
+      assert.deepEqual(await temporalTimes(item.id), { endedAt: item.endedAt, durationMs: item.durationMs });
     }
+    // startedAt: when the webhook was accepted.
+    const [secondStart, firstStart] = list.items.map((item) => Date.parse(item.startedAt));
+    assert.ok(
+      Number(firstStart) >= beforeFirst && Number(firstStart) <= betweenThem,
+      `first ${firstStart} in ${beforeFirst}…${betweenThem}`,
+    );
+    assert.ok(
+      Number(secondStart) >= betweenThem && Number(secondStart) <= afterSecond,
+      `second ${secondStart} in ${betweenThem}…${afterSecond}`,
+    );
     const bad = await api().get('/api/runs?limit=500').expect(400);
     assert.match(bad.body.error.message, /^limit: /);
     await api().get('/api/runs/run_unknown').expect(404);

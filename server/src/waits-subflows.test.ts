@@ -4,7 +4,7 @@ import type { FlowDetail, FlowVersionDetail, RunDetail, StartRunResponse } from 
 import type { ExecutionPlan } from '@pipewright/compiler';
 import request from 'supertest';
 import { ResumeLinks } from './resume-links.ts';
-import { awaitRun, type Harness, startHarness } from './test-support.ts';
+import { awaitRun, type Harness, startHarness, waitFor } from './test-support.ts';
 
 let harness: Harness;
 before(async () => {
@@ -44,13 +44,11 @@ async function startRun(flowId: string, payload: unknown): Promise<string> {
   return (started as StartRunResponse).runId;
 }
 const getRun = async (runId: string) => (await get(`/api/runs/${runId}`).expect(200)).body as RunDetail;
-async function untilWaiting(runId: string, nodeId: string): Promise<RunDetail> {
-  for (;;) {
+const untilWaiting = (runId: string, nodeId: string): Promise<RunDetail> =>
+  waitFor(`node "${nodeId}" of ${runId} to be waiting`, async () => {
     const run = await getRun(runId);
-    if (run.nodes[nodeId]?.status === 'waiting') return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+    return run.nodes[nodeId]?.status === 'waiting' ? run : undefined;
+  });
 const relative = (url: string) => new URL(url, 'http://x').pathname;
 
 describe('sub-flows', () => {

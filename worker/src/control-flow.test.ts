@@ -21,19 +21,43 @@ import {
   type RunFlowInput,
 } from './workflows/contract.ts';
 
-/** A local API: `/slow/<name>` answers after 1 s, `/down` always answers 500.  Arrival and answer times are kept. */
-const events: { what: 'arrived' | 'answered'; path: string; at: number }[] = [];
+/** A lone `/pair/…` request is answered after this long, so a regression fails on the order of events, not a hang. */
+const LONE_REQUEST_MS = 10_000;
+
+/**
+ * A local API.  `/pair/<branch>` holds its answer until a second `/pair/…` request arrives, then answers both: two
+ * branches finish only if they run at the same time.  `/down` always answers 500.  Arrivals and answers are kept in
+ * the order they happened.
+ */
+const events: { what: 'arrived' | 'answered'; path: string }[] = [];
+let lone: { reply(): void; timer: ReturnType<typeof setTimeout> } | undefined;
 const server = createServer((request: IncomingMessage, response: ServerResponse) => {
   const path = request.url ?? '/';
-  events.push({ what: 'arrived', path, at: performance.now() });
+  events.push({ what: 'arrived', path });
   request.resume();
   const answer = (status: number, body: unknown) => {
-    events.push({ what: 'answered', path, at: performance.now() });
+    events.push({ what: 'answered', path });
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
   };
-  if (path.startsWith('/slow/')) setTimeout(() => answer(200, { branch: path.slice('/slow/'.length) }), 1000);
-  else if (path === '/down') answer(500, { error: 'down for maintenance' });
+  if (path.startsWith('/pair/')) {
+    const reply = () => answer(200, { branch: path.slice('/pair/'.length) });
+    const partner = lone;
+    if (partner) {
+      lone = undefined;
+      clearTimeout(partner.timer);
+      partner.reply();
+      reply();
+    } else {
+      lone = {
+        reply,
+        timer: setTimeout(() => {
+          lone = undefined;
+          reply();
+        }, LONE_REQUEST_MS),
+      };
+    }
+  } else if (path === '/down') answer(500, { error: 'down for maintenance' });
   else answer(404, { error: 'no handler' });
 });
 
@@ -73,8 +97,8 @@ async function runToEnd(plan: ExecutionPlan, body: unknown): Promise<{ runId: st
 }
 
 describe('control flow on the Temporal dev server', () => {
-  /** hook → check ─true→ left (1 s) ─┐
-   *                 │      right (1 s) ─┴→ join (all, append) → summary
+  /** hook → check ─true→ left  ─┐
+   *                 │      right ─┴→ join (all, append) → summary
    *                 └false→ declined */
   const branchingPlan = () =>
     compile(
@@ -82,8 +106,8 @@ describe('control flow on the Temporal dev server', () => {
       [
         { id: 'hook', type: 'core.webhook' },
         { id: 'check', type: 'core.if', config: { condition: '{{ trigger.body.go }}' } },
-        { id: 'left', type: 'http.request', config: { url: `${baseUrl}/slow/left` } },
-        { id: 'right', type: 'http.request', config: { url: `${baseUrl}/slow/right` } },
+        { id: 'left', type: 'http.request', config: { url: `${baseUrl}/pair/left` } },
+        { id: 'right', type: 'http.request', config: { url: `${baseUrl}/pair/right` } },
         { id: 'join', type: 'core.merge', config: { wait: 'all', combine: 'append' } },
         {
           id: 'summary',
@@ -103,26 +127,34 @@ describe('control flow on the Temporal dev server', () => {
       ],
     );
 
-  test('If → two parallel 1-second HTTP calls → Merge: the branches overlap, the branch not taken is skipped', async () => {
+  test('If → two parallel HTTP calls → Merge: the branches overlap, the branch not taken is skipped', async () => {
     events.length = 0;
-    const wallStart = performance.now();
     const { state } = await runToEnd(branchingPlan(), { go: true });
-    const wallMs = performance.now() - wallStart;
 
     assert.equal(state.status, 'succeeded');
     assert.equal(state.nodes.declined?.status, 'skipped');
     assert.deepEqual(state.nodes.summary?.output, { branches: ['left', 'right'] });
-    // The second request reached the API before the first was answered: the calls really ran at the same time.
-    const arrivals = events.filter((event) => event.what === 'arrived').map((event) => event.at);
-    const firstAnswer = Math.min(...events.filter((event) => event.what === 'answered').map((event) => event.at));
-    assert.equal(arrivals.length, 2);
-    assert.ok(Math.max(...arrivals) < firstAnswer, 'both requests were in flight together');
-    // The parallel part, in workflow time: from the first branch starting to the merge finishing.
+    // Both requests reached the API before either was answered: the calls really were in flight together.
+    assert.deepEqual(
+      events.map((event) => event.what),
+      ['arrived', 'arrived', 'answered', 'answered'],
+      JSON.stringify(events),
+    );
+    assert.deepEqual(events.map((event) => event.path).sort(), [
+      '/pair/left',
+      '/pair/left',
+      '/pair/right',
+      '/pair/right',
+    ]);
+    // In workflow time: both branches started before either finished, and the merge started after both.
     const { left, right, join } = state.nodes;
-    const parallelMs = (join?.endedAt ?? 0) - Math.min(left?.startedAt ?? 0, right?.startedAt ?? 0);
-    console.log(`parallel part: ${parallelMs} ms (workflow time); whole run: ${Math.round(wallMs)} ms (wall clock)`);
-    assert.ok(parallelMs >= 1000, `each call takes 1 s, got ${parallelMs} ms`);
-    assert.ok(parallelMs < 1800, `two 1-second calls in parallel should take about 1 s, took ${parallelMs} ms`);
+    const started = [left?.startedAt, right?.startedAt].map(Number);
+    const ended = [left?.endedAt, right?.endedAt].map(Number);
+    assert.ok(Math.max(...started) < Math.min(...ended), `branches started ${started}, ended ${ended}`);
+    assert.ok(
+      Number(join?.startedAt) >= Math.max(...ended),
+      `join started ${join?.startedAt}, branches ended ${ended}`,
+    );
   });
 
   test('the other branch: the HTTP calls and the merge are skipped', async () => {

@@ -12,6 +12,8 @@ import {
   startTestWorker,
   type TestNode,
   type TestWorker,
+  waitFor,
+  within,
 } from './test-support.ts';
 import {
   finalStateOfFailure,
@@ -21,20 +23,73 @@ import {
   stateQuery,
 } from './workflows/contract.ts';
 
-/** A local API: `/item/<n>` answers `{ n }` after 20 ms; in-flight requests are counted. */
+/** The loop's concurrency in the HTTP loop test. */
+const LANES = 10;
+
+/**
+ * A local API: `/item/<n>` answers `{ n }`.  The first LANES requests are held open until all of them have arrived
+ * (so they are provably in flight together), then answered at once; later ones are answered as they come.  The most
+ * requests ever unanswered at once is kept.
+ */
 let inFlight = 0;
 let maxInFlight = 0;
+let held: (() => void)[] = [];
+let holding = false;
+let firstWaveArrived = () => {};
+let firstWave = Promise.resolve();
+const releaseHeld = () => {
+  holding = false;
+  for (const answer of held.splice(0)) answer();
+};
 const server = createServer((request: IncomingMessage, response: ServerResponse) => {
   inFlight++;
   maxInFlight = Math.max(maxInFlight, inFlight);
   request.resume();
   const n = Number((request.url ?? '').split('/').at(-1));
-  setTimeout(() => {
+  const answer = () => {
     inFlight--;
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ n }));
-  }, 20);
+  };
+  if (!holding) {
+    answer();
+    return;
+  }
+  held.push(answer);
+  if (held.length === LANES) {
+    firstWaveArrived();
+    releaseHeld();
+  }
 });
+
+/** Holds the next LANES `/item` requests until they are all in flight. */
+function holdFirstWave(): void {
+  maxInFlight = 0;
+  held = [];
+  holding = true;
+  firstWave = new Promise((resolve) => {
+    firstWaveArrived = resolve;
+  });
+}
+
+/** The most activities the run had open at once (scheduled and not yet closed), from its own history. */
+async function mostActivitiesOpenAtOnce(handle: WorkflowHandle): Promise<number> {
+  const { events } = await handle.fetchHistory();
+  let open = 0;
+  let most = 0;
+  for (const event of events ?? []) {
+    if (event.activityTaskScheduledEventAttributes) most = Math.max(most, ++open);
+    if (
+      event.activityTaskCompletedEventAttributes ||
+      event.activityTaskFailedEventAttributes ||
+      event.activityTaskTimedOutEventAttributes ||
+      event.activityTaskCanceledEventAttributes
+    ) {
+      open--;
+    }
+  }
+  return most;
+}
 
 const taskQueue = uniqueName('flow-steps-test');
 let baseUrl = '';
@@ -48,6 +103,7 @@ before(async () => {
 });
 
 after(async () => {
+  releaseHeld(); // should a test have failed while requests were held
   await harness?.stop();
   await closeLocally(server);
 });
@@ -71,14 +127,12 @@ const finalState = (handle: WorkflowHandle): Promise<RunState> =>
     (error: unknown) => finalStateOfFailure(error) ?? assert.fail(`the run ended without a state: ${String(error)}`),
   );
 
-/** Polls the state query until the node is waiting (the run is parked on its wait). */
-async function untilWaiting(handle: WorkflowHandle, nodeId: string): Promise<RunState> {
-  for (;;) {
+/** Asks the state query until the node is waiting (the run is parked on its wait). */
+const untilWaiting = (handle: WorkflowHandle, nodeId: string): Promise<RunState> =>
+  waitFor(`node "${nodeId}" of ${handle.workflowId} to be waiting`, async () => {
     const state = await handle.query(stateQuery);
-    if (state.nodes[nodeId]?.status === 'waiting') return state;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+    return state.nodes[nodeId]?.status === 'waiting' ? state : undefined;
+  });
 
 describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
   test('a 1-second delay is a durable timer: the node waits, then the run goes on', async () => {
@@ -95,12 +149,13 @@ describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
       ],
     );
     const handle = await start(plan, {});
-    const waiting = await untilWaiting(handle, 'pause');
-    assert.ok((waiting.nodes.pause?.waitingUntil ?? 0) > Date.now() - 5000);
+    const waiting = (await untilWaiting(handle, 'pause')).nodes.pause;
+    assert.equal(waiting?.waitingUntil, Number(waiting?.startedAt) + 1000, 'waiting until one second after it started');
     const state = await finalState(handle);
     assert.equal(state.status, 'succeeded');
     const { pause } = state.nodes;
-    assert.ok((pause?.endedAt ?? 0) - (pause?.startedAt ?? 0) >= 1000, 'waited at least a second');
+    assert.deepEqual(pause?.output, { waitedUntil: new Date(Number(waiting?.waitingUntil)).toISOString() });
+    assert.ok(Number(pause?.endedAt) >= Number(waiting?.waitingUntil), 'the run went on only once the timer fired');
     assert.deepEqual(state.nodes.after?.output, { ok: true });
   });
 
@@ -200,12 +255,11 @@ describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
   });
 
   test('a 200-item loop calling a local API, 10 at a time: results in item order', async () => {
-    maxInFlight = 0;
     const plan = compile(
       'flow-loop-http',
       [
         { id: 'hook', type: 'core.webhook' },
-        { id: 'each', type: 'core.loop', config: { items: '{{ [1..200] }}', concurrency: 10 } },
+        { id: 'each', type: 'core.loop', config: { items: '{{ [1..200] }}', concurrency: LANES } },
         { id: 'fetch', type: 'http.request', parentId: 'each', config: { url: `{{ "${baseUrl}/item/" & item }}` } },
         {
           id: 'pick',
@@ -219,15 +273,17 @@ describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
         ['fetch', 'pick'],
       ],
     );
-    const started = performance.now();
-    const state = await finalState(await start(plan, {}));
-    console.log(`200-item HTTP loop, concurrency 10: ${Math.round(performance.now() - started)} ms`);
+    holdFirstWave();
+    const handle = await start(plan, {});
+    await within(() => `${LANES} /item requests in flight together (${held.length} arrived)`, firstWave);
+    const state = await finalState(handle);
     assert.equal(state.status, 'succeeded');
     assert.deepEqual(
       state.nodes.each?.output,
       Array.from({ length: 200 }, (_, i) => ({ n: i + 1 })),
     );
-    assert.equal(maxInFlight, 10, 'ten requests were in flight at once, never more');
+    assert.equal(maxInFlight, LANES, 'the API had ten requests open at once');
+    assert.equal(await mostActivitiesOpenAtOnce(handle), LANES, 'the run never had more than ten calls open');
   });
 
   test('a 10,000-item transform-only loop completes (slices evaluated by activities)', async () => {
@@ -245,10 +301,8 @@ describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
       ],
       [['hook', 'each']],
     );
-    const started = performance.now();
     const handle = await start(plan, {});
     const state = await finalState(handle);
-    console.log(`10,000-item transform loop on Temporal: ${Math.round(performance.now() - started)} ms`);
     assert.equal(state.status, 'succeeded');
     const output = state.nodes.each?.output as { v: number }[];
     assert.equal(output.length, 10_000);

@@ -6,19 +6,19 @@ import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
 import type { RunState } from '@pipewright/runtime';
 import { createKeyring, sealCredential } from '@pipewright/secrets';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type Db, MongoClient } from 'mongodb';
 import { type RunningWorker, startWorker } from './start-worker.ts';
 import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
-/** What the local API saw: path, when (ms, monotonic) and the Authorization header. */
+/** What the local API saw: path, when (ms, wall clock: compared with Temporal's event times) and the Authorization header. */
 const hits: { path: string; at: number; authorization?: string }[] = [];
 const server = createServer((request: IncomingMessage, response: ServerResponse) => {
   const path = request.url ?? '/';
   hits.push({
     path,
-    at: performance.now(),
+    at: Date.now(),
     ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
   });
   request.resume();
@@ -112,15 +112,14 @@ function plan(nodes: PlanNode[]): ExecutionPlan {
   };
 }
 
-async function run(executionPlan: ExecutionPlan, workspaceId: string): Promise<RunState> {
+function start(executionPlan: ExecutionPlan, workspaceId: string): Promise<WorkflowHandle> {
   const id = uniqueName('run');
   const input: RunFlowInput = { plan: executionPlan, trigger: {}, run: { id, workspaceId, kind: 'manual' } };
-  const handle = await client.workflow.start(RUN_FLOW_WORKFLOW, {
-    taskQueue: openQueue,
-    workflowId: id,
-    args: [input],
-  });
-  return handle.result().then(
+  return client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue: openQueue, workflowId: id, args: [input] });
+}
+
+async function run(executionPlan: ExecutionPlan, workspaceId: string): Promise<RunState> {
+  return (await start(executionPlan, workspaceId)).result().then(
     (state: RunState) => state,
     (error: unknown) => {
       const state = finalStateOfFailure(error);
@@ -130,25 +129,55 @@ async function run(executionPlan: ExecutionPlan, workspaceId: string): Promise<R
   );
 }
 
+/** When the first of the run's activities started (wall clock, from its history): before any of them took a token. */
+async function firstActivityStart(handle: WorkflowHandle): Promise<number> {
+  const { events } = await handle.fetchHistory();
+  const starts = (events ?? [])
+    .filter((event) => event.activityTaskStartedEventAttributes)
+    .map((event) => Number(String(event.eventTime?.seconds)) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6);
+  assert.ok(starts.length > 0, 'the run started activities');
+  return Math.min(...starts);
+}
+
+/** A bucket's timer may fire a loop turn early (libuv's cached clock) and waits are rounded to whole ms. */
+const TIMER_SLACK_MS = 100;
+
 describe('HTTP steps: per-workspace rate limit', () => {
-  test('5 parallel calls under http=2/s all succeed; the later ones record how long they waited', async (t) => {
+  test('5 parallel calls under http=2/s all succeed, reach the API spaced by the bucket, and record their waits', async (t) => {
     const ids = ['c1', 'c2', 'c3', 'c4', 'c5'];
-    const state = await run(
+    const handle = await start(
       plan(ids.map((id) => httpNode(id, openQueue, { url: `${baseUrl}/limited/${id}` }))),
       uniqueName('ws'),
     );
+    const state: RunState = await handle.result();
     assert.equal(state.status, 'succeeded');
-    const waits = ids.map((id) => state.nodes[id]?.rateLimitWaitMs ?? 0).sort((x, y) => x - y);
-    t.diagnostic(`rateLimitWaitMs: ${waits.join(', ')}`);
-    // Burst of 2, then one token every 500 ms: 0, 0, ~500, ~1000, ~1500.
-    assert.deepEqual(
-      waits.map((ms) => ms > 0),
-      [false, false, true, true, true],
-      `waits: ${waits.join(', ')}`,
+    const firstStart = await firstActivityStart(handle);
+    const arrivals = new Map(
+      hits
+        .filter((hit) => hit.path.startsWith('/limited/c'))
+        .map((hit) => [hit.path.slice('/limited/'.length), hit.at]),
     );
-    assert.ok((waits[4] ?? 0) >= 1400, `the last call waited ${waits[4]} ms`);
-    const times = hits.filter((hit) => hit.path.startsWith('/limited/')).map((hit) => hit.at);
-    assert.ok(Math.max(...times) - Math.min(...times) >= 1400, 'the API saw the calls spread over ≥ 1.4 s');
+    assert.deepEqual([...arrivals.keys()].sort(), ids, 'each call reached the API once');
+    // Burst of 2, then one token every 500 ms after the first: however the worker scheduled the five calls, the third
+    // request cannot reach the API sooner than 500 ms after the first call started, the fourth 1000, the fifth 1500.
+    const times = [...arrivals.values()].map((at) => at - firstStart).sort((x, y) => x - y);
+    t.diagnostic(`arrivals after the first call started (ms): ${times.map(Math.round).join(', ')}`);
+    for (const [index, at] of times.entries()) {
+      const earliest = Math.max(0, index - 1) * 500;
+      assert.ok(at >= earliest - TIMER_SLACK_MS, `request ${index + 1} arrived after ${Math.round(at)} ms`);
+    }
+    // The calls the bucket held say how long; a wait is real: that request reached the API no sooner.
+    const waits = ids.map((id) => state.nodes[id]?.rateLimitWaitMs ?? 0);
+    t.diagnostic(`rateLimitWaitMs: ${waits.join(', ')}`);
+    // None waits only if the worker itself took the tokens 500 ms apart: five calls scheduled in one workflow task.
+    assert.ok(
+      waits.some((ms) => ms > 0),
+      'the calls beyond the burst waited for the bucket and recorded it',
+    );
+    for (const [index, id] of ids.entries()) {
+      const at = Number(arrivals.get(id)) - firstStart;
+      assert.ok(at >= (waits[index] ?? 0) - TIMER_SLACK_MS, `${id} waited ${waits[index]} ms, arrived after ${at} ms`);
+    }
   });
 
   test('another workspace has its own bucket', async () => {

@@ -5,7 +5,7 @@ import type { ExecutionPlan, PlanNode, PlanRetryPolicy } from '@pipewright/compi
 import { uniqueName } from '@pipewright/devstack';
 import type { RunState } from '@pipewright/runtime';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
-import { closeLocally, listenLocally, startTestWorker, type TestWorker } from './test-support.ts';
+import { closeLocally, listenLocally, startTestWorker, type TestWorker, waitFor, within } from './test-support.ts';
 import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput, stateQuery } from './workflows/contract.ts';
 
 /** A local HTTP API whose behaviour each test chooses per path. */
@@ -204,19 +204,12 @@ describe('runFlow on the Temporal dev server', () => {
       });
     });
     const handle = await startRun(orderPlan('/slow'));
-    await requestArrived;
+    await within('the HTTP node’s request to reach the API', requestArrived);
 
-    const deadline = Date.now() + 10_000;
-    let seen: RunState | undefined;
-    while (Date.now() < deadline) {
+    const seen = await waitFor('the state query to show the HTTP node running', async () => {
       const state = await handle.query(stateQuery);
-      if (state.nodes.post?.status === 'running') {
-        seen = state;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    assert.ok(seen, 'the query never showed the HTTP node running');
+      return state.nodes.post?.status === 'running' ? state : undefined;
+    });
     assert.equal(seen.status, 'running');
     assert.equal(seen.nodes.shape?.status, 'succeeded');
     assert.equal(seen.nodes.summary?.status, 'pending');

@@ -237,8 +237,11 @@ describe('executePlan', () => {
   });
 
   test('activity failure: run failed, attempts and details recorded, downstream skipped', async () => {
+    // A clock that stands still until the call fails, 4.25 s later.
+    let clock = 1000;
     const { effects } = fakeEffects(async (request) => {
       if (request.nodeId === 'call') {
+        clock = 5250;
         throw { message: 'POST https://example.com/ answered 500', attempts: 3, details: { status: 500 } };
       }
       return { output: {}, attempts: 1 };
@@ -246,7 +249,7 @@ describe('executePlan', () => {
     const state = await run(
       [trigger, node('call', { upstream: ['hook'] }), node('after', { upstream: ['call'] })],
       {},
-      effects,
+      { ...effects, now: () => clock },
     );
     assert.equal(state.status, 'failed');
     assert.deepEqual(state.nodes.call?.error, {
@@ -257,7 +260,8 @@ describe('executePlan', () => {
     assert.equal(state.nodes.call?.status, 'failed');
     assert.equal(state.nodes.after?.status, 'skipped');
     assert.deepEqual(state.error, { nodeId: 'call', message: 'POST https://example.com/ answered 500' });
-    assert.ok(state.endedAt !== undefined);
+    assert.deepEqual([state.nodes.call?.startedAt, state.nodes.call?.endedAt], [1000, 5250]);
+    assert.equal(state.endedAt, 5250, 'the run ends when its failed node does');
   });
 
   test('a rejection that is not a StepFailure becomes a message with one attempt', async () => {

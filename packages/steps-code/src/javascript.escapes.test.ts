@@ -7,7 +7,11 @@ import { javascriptStep } from './javascript.step.ts';
 /** Start-up of the sandbox thread plus the hard-kill grace; generous because CI shares two cores. */
 const MARGIN_MS = 4000;
 
-const run = (input: Record<string, unknown>) => runStep(javascriptStep, input);
+/**
+ * The step as a flow runs it, with the largest time limit unless a test is about the limit: the limit is wall-clock
+ * time, and a test about logs or results must not fail because a busy machine gave the script little CPU.
+ */
+const run = (input: Record<string, unknown>) => runStep(javascriptStep, { timeoutMs: 30_000, ...input });
 
 async function failure(input: Record<string, unknown>): Promise<StepError> {
   try {
@@ -143,13 +147,14 @@ describe('code.javascript sandbox escapes', () => {
     await assertStillWorks();
   });
 
-  it('a runaway sandbox does not block the host: other runs and timers go on', async () => {
-    const looping = failure({ code: 'while (true) {}', timeoutMs: 1500 });
-    const { ms: timerMs } = await timed(() => new Promise((resolve) => setTimeout(resolve, 50)));
-    const { value: quick, ms: quickMs } = await timed(() => run({ code: 'return 1' }));
+  it('a runaway sandbox does not block the host: other runs and timers go on while it loops', async () => {
+    let loopEnded = false;
+    const looping = failure({ code: 'while (true) {}', timeoutMs: 3000 }).finally(() => {
+      loopEnded = true;
+    });
+    const [quick] = await Promise.all([run({ code: 'return 1' }), new Promise((resolve) => setTimeout(resolve, 50))]);
     assert.deepEqual(quick, { result: 1, logs: [] });
-    assert.ok(timerMs < 1000, `host timer fired after ${timerMs} ms`);
-    assert.ok(quickMs < 1500, `a normal run took ${quickMs} ms while another looped`);
-    assert.equal((await looping).message, 'Code step timed out after 1500 ms');
+    assert.equal(loopEnded, false, 'a host timer fired and another run finished while the loop was still running');
+    assert.equal((await looping).message, 'Code step timed out after 3000 ms');
   });
 });

@@ -2,9 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isStepError, toManifest } from '@pipewright/step-sdk';
 import { runStep } from '@pipewright/step-sdk/testing';
+import { ZodError } from 'zod';
 import { javascriptStep } from './javascript.step.ts';
 
-const run = (input: Record<string, unknown>) => runStep(javascriptStep, input);
+/**
+ * The step as a flow runs it, with the largest time limit unless a test is about the limit: the limit is wall-clock
+ * time, and a test about logs or results must not fail because a busy machine gave the script little CPU.
+ */
+const run = (input: Record<string, unknown>) => runStep(javascriptStep, { timeoutMs: 30_000, ...input });
 
 async function failure(input: Record<string, unknown>) {
   try {
@@ -97,9 +102,18 @@ return 'done';`,
     assert.match(circular.message, /not JSON-serialisable/);
   });
 
-  it('validates its limits', async () => {
-    await assert.rejects(run({ code: 'return 1', timeoutMs: 60_000 }));
-    await assert.rejects(run({ code: 'return 1', memoryLimitMb: 1024 }));
+  it('validates its limits: at most 30 s and 256 MB', async () => {
+    const refused = (field: string, maximum: number) => (error: unknown) => {
+      assert.ok(error instanceof ZodError, `expected a validation error, got ${String(error)}`);
+      assert.deepEqual(
+        error.issues.map((issue) => [issue.path, issue.code, 'maximum' in issue ? issue.maximum : undefined]),
+        [[[field], 'too_big', maximum]],
+      );
+      return true;
+    };
+    await assert.rejects(run({ code: 'return 1', timeoutMs: 60_000 }), refused('timeoutMs', 30_000));
+    await assert.rejects(run({ code: 'return 1', memoryLimitMb: 1024 }), refused('memoryLimitMb', 256));
+    assert.deepEqual(await run({ code: 'return 1', timeoutMs: 30_000, memoryLimitMb: 256 }), { result: 1, logs: [] });
   });
 
   it('describes itself for the editor: code widget, no retries by default', () => {

@@ -38,9 +38,9 @@ let harness: CredentialsHarness;
 let provider: OAuth2Server;
 let server: Server;
 let baseUrl = '';
-/** Every token the provider issued and what the token endpoint received. */
+/** Every token the provider issued; what the token endpoint received and answered, in order. */
 const issued: string[] = [];
-const tokenRequests: Record<string, string>[] = [];
+const tokenExchanges: { request: Record<string, string>; response: Record<string, unknown> }[] = [];
 
 before(async () => {
   harness = await startCredentialsHarness({ worker: true, extraSteps: [oauthCallStep] });
@@ -55,8 +55,8 @@ before(async () => {
     token.payload.jti = randomUUID();
   });
   provider.service.on(Events.BeforeResponse, (response, req) => {
-    tokenRequests.push({ ...(req.body as Record<string, string>) });
     const body = response.body as Record<string, unknown>;
+    tokenExchanges.push({ request: { ...(req.body as Record<string, string>) }, response: { ...body } });
     for (const key of ['access_token', 'refresh_token']) if (typeof body[key] === 'string') issued.push(body[key]);
   });
 });
@@ -123,18 +123,28 @@ describe('OAuth2 authorization code with PKCE', () => {
     assert.equal(authorizeUrl.searchParams.get('redirect_uri'), `${baseUrl}/api/oauth2/callback`);
 
     const callback = await authorize(authorizeUrl.toString());
+    const beforeCallback = Date.now();
     const landed = await fetch(callback, { redirect: 'manual' });
+    const afterCallback = Date.now();
     assert.equal(landed.status, 302, await landed.text());
     assert.equal(landed.headers.get('location'), `/credentials?oauth2=connected&credential=${id}`);
 
-    const exchange = tokenRequests.at(-1);
-    assert.equal(exchange?.grant_type, 'authorization_code');
-    assert.ok((exchange?.code_verifier ?? '').length >= 43, 'the code verifier was sent (the provider checked it)');
+    const exchange = tokenExchanges.at(-1);
+    assert.equal(exchange?.request.grant_type, 'authorization_code');
+    assert.ok(
+      (exchange?.request.code_verifier ?? '').length >= 43,
+      'the code verifier was sent (the provider checked it)',
+    );
+    // The tokens stored are the ones this exchange answered, expiring `expires_in` seconds after the callback.
     const values = await storedValues(id);
-    assert.equal(typeof values.accessToken, 'string');
-    assert.ok(issued.includes(String(values.accessToken)));
-    assert.ok(issued.includes(String(values.refreshToken)));
-    assert.ok(Number(values.expiresAt) > Date.now());
+    assert.equal(values.accessToken, exchange?.response.access_token);
+    assert.equal(values.refreshToken, exchange?.response.refresh_token);
+    const lifetimeMs = Number(exchange?.response.expires_in) * 1000;
+    const expiresAt = Number(values.expiresAt);
+    assert.ok(
+      expiresAt >= beforeCallback + lifetimeMs && expiresAt <= afterCallback + lifetimeMs,
+      `expiresAt ${expiresAt} is ${lifetimeMs} ms after the callback (${beforeCallback}…${afterCallback})`,
+    );
 
     // The state is single-use.
     const replay = await fetch(callback, { redirect: 'manual' });
@@ -221,9 +231,11 @@ test('a run refreshes a rejected token; no access or refresh token appears in ru
     assert.deepEqual(output, { status: 200, echoed: 'Bearer [redacted]', attempts: 2 });
 
     const stored = await storedValues(id);
-    assert.notEqual(stored.accessToken, firstToken, 'the refreshed token was stored');
+    const refresh = tokenExchanges.at(-1);
+    assert.equal(refresh?.request.grant_type, 'refresh_token');
+    assert.equal(stored.accessToken, refresh?.response.access_token, 'the refreshed token was stored');
+    assert.notEqual(stored.accessToken, firstToken);
     const tokens = issued.filter((token) => token.length > 0);
-    assert.ok(tokens.includes(String(stored.accessToken)) && tokens.includes(firstToken));
     const history = searchable(await harness.temporal.workflow.getHandle(runId).fetchHistory());
     assert.ok(history.includes(id) && history.includes(url), 'payload bytes are decoded, so the search can hit');
     texts.push(history);

@@ -13,6 +13,7 @@ import { type Db, MongoClient } from 'mongodb';
 import { connectAsync as connectMqtt } from 'mqtt';
 import type { CredentialResolver } from '../credentials/credential-resolver.ts';
 import { type RunningWorker, startWorker } from '../start-worker.ts';
+import { waitFor } from '../test-support.ts';
 import {
   type StartRun,
   type StartRunRequest,
@@ -140,13 +141,16 @@ async function messageRuns(flowId: string): Promise<string[]> {
 
 /** Waits (polling Temporal's visibility, with a deadline) until the flow has `count` message runs; returns their triggers. */
 async function awaitRuns(flowId: string, count: number): Promise<unknown[]> {
-  const deadline = Date.now() + 30_000;
-  let ids = await messageRuns(flowId);
-  while (ids.length < count) {
-    assert.ok(Date.now() < deadline, `expected ${count} runs of ${flowId}, saw ${ids.length}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    ids = await messageRuns(flowId);
-  }
+  let seen = 0;
+  const ids = await waitFor(
+    () => `${count} message runs of ${flowId} (saw ${seen})`,
+    async () => {
+      const found = await messageRuns(flowId);
+      seen = found.length;
+      return found.length >= count ? found : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
   const triggers: unknown[] = [];
   for (const id of ids) {
     const state: RunState = await client.workflow.getHandle(id).result();

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
 import { type RunningWorker, startWorker } from '../start-worker.ts';
+import { waitFor, within } from '../test-support.ts';
 import { POLL_CURSORS_COLLECTION } from './contract.ts';
 import { deletePollSchedule, upsertPollSchedule } from './poll-schedule.ts';
 
@@ -111,16 +112,20 @@ test('an http.poll flow starts exactly one run per new item across polls, with t
   };
   await upsertPollSchedule(client, { flowId, flowName: 'Feed', workspaceId: 'ws-poll', plan, taskQueue });
   try {
-    const deadline = Date.now() + 30_000;
-    let ids: string[] = [];
-    while (ids.length < 3) {
-      assert.ok(Date.now() < deadline, `expected 3 poll runs, saw ${ids.length}`);
-      await nextGet();
-      ids = await pollRunIds(flowId);
-    }
+    // Each poll GETs the feed, then starts a run per new item: list the runs after every poll.
+    let seen = 0;
+    const ids = await waitFor(
+      () => `3 poll runs of ${flowId} (saw ${seen})`,
+      async () => {
+        await within('the next poll of the feed', nextGet());
+        const found = await pollRunIds(flowId);
+        seen = found.length;
+        return found.length >= 3 ? found : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 0 },
+    );
     // Two more polls see a, b and c again: still 3 runs.
-    await nextGet();
-    await nextGet();
+    await within('two more polls of the feed', nextGet().then(nextGet));
     await new Promise((resolve) => setImmediate(resolve));
     const settled = await client.schedule.getHandle(`poll_${flowId}`).describe();
     for (const action of settled.info.runningActions) {
