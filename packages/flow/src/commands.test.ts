@@ -27,7 +27,7 @@ const sampleDoc = (): FlowDocument => ({
     node('hook', { type: 'core.webhook', title: 'Incoming' }),
     node('a'),
     node('b'),
-    node('c', { settings: { timeoutMs: 5000 } }),
+    node('c', { title: 'Check', settings: { timeoutMs: 5000 }, parentId: asNodeId('a') }),
   ],
   edges: [edge('hook', 'a'), edge('a', 'b'), edge('hook', 'c'), edge('c', 'b')],
 });
@@ -70,6 +70,11 @@ const roundTrips: { name: string; command: FlowCommand; check?: (doc: FlowDocume
     name: 'updateNode config',
     command: { kind: 'updateNode', nodeId: asNodeId('a'), patch: { config: { fields: [{ name: 'x', value: 1 }] } } },
     check: (doc) => assert.deepEqual(doc.nodes[1]?.config, { fields: [{ name: 'x', value: 1 }] }),
+  },
+  {
+    name: 'updateNode config leaves the title, settings and loop of the node alone',
+    command: { kind: 'updateNode', nodeId: asNodeId('c'), patch: { config: { fields: ['x'] } } },
+    check: (doc) => assert.deepEqual(doc.nodes[3], { ...sampleDoc().nodes[3], config: { fields: ['x'] } }),
   },
   {
     name: 'updateNode sets a title the node did not have',
@@ -156,6 +161,23 @@ const roundTrips: { name: string; command: FlowCommand; check?: (doc: FlowDocume
     },
   },
   {
+    name: 'restore with entries in any order puts each at its index',
+    command: {
+      kind: 'restore',
+      nodes: [
+        { index: 5, item: node('z') },
+        { index: 3, item: node('y') },
+        { index: 1, item: node('x') },
+      ],
+      edges: [],
+    },
+    check: (doc) =>
+      assert.deepEqual(
+        doc.nodes.map((n) => n.id),
+        ['hook', 'x', 'a', 'y', 'b', 'z', 'c'],
+      ),
+  },
+  {
     name: 'restore (the inverse of a removal) at the original indexes',
     command: {
       kind: 'restore',
@@ -202,6 +224,15 @@ describe('applyCommand round trips', () => {
     });
     assert.deepEqual(removed.doc.edges, []);
     assert.deepEqual(applyCommand(removed.doc, removed.inverse).doc, original);
+  });
+
+  it('the inverse of an update restores exactly the fields the patch touched', () => {
+    const { inverse } = applyCommand(sampleDoc(), {
+      kind: 'updateNode',
+      nodeId: asNodeId('c'),
+      patch: { config: { fields: ['x'] } },
+    });
+    assert.deepEqual(inverse, { kind: 'updateNode', nodeId: 'c', patch: { config: { fields: [] } } });
   });
 
   it('the inverse of a batch undoes its commands in reverse order', () => {
@@ -255,6 +286,11 @@ describe('applyCommand errors', () => {
       message: /edge "a_b" already exists/,
     },
     {
+      name: 'adding the same edge twice',
+      command: { kind: 'addEdges', edges: [edge('a', 'c'), edge('a', 'c')] },
+      message: /edge "a_c" already exists/,
+    },
+    {
       name: 'adding an edge from an unknown node',
       command: { kind: 'addEdges', edges: [edge('zz', 'a')] },
       message: /source node "zz" does not exist/,
@@ -285,7 +321,8 @@ describe('applyCommand errors', () => {
     it(`rejects ${name}`, () => {
       assert.throws(
         () => applyCommand(sampleDoc(), command),
-        (error: unknown) => error instanceof FlowCommandError && message.test(error.message),
+        (error: unknown) =>
+          error instanceof FlowCommandError && error.name === 'FlowCommandError' && message.test(error.message),
       );
     });
   }

@@ -110,6 +110,58 @@ describe('diffFlows', () => {
     assert.equal(isEmptyDiff(diff), false);
   });
 
+  const moves: { name: string; position: { x: number; y: number } }[] = [
+    { name: 'sideways', position: { x: 300, y: 0 } },
+    { name: 'up', position: { x: 0, y: -40 } },
+  ];
+  for (const { name, position } of moves) {
+    it(`reports a node moved only ${name} as moved`, () => {
+      const after = base();
+      after.nodes[1] = node('call', { position });
+      assert.deepEqual(diffFlows(base(), after).nodes.moved, [{ id: 'call', before: { x: 0, y: 0 }, after: position }]);
+    });
+  }
+
+  it('reports items appended to a list with only an after value', () => {
+    const after = base();
+    after.nodes[1] = node('call', {
+      config: {
+        ...node('call').config,
+        fields: [
+          { name: 'a', value: '1' },
+          { name: 'b', value: '2' },
+        ],
+      },
+    });
+    assert.deepEqual(diffFlows(base(), after).nodes.changed[0]?.fields, [
+      { path: 'config.fields.1', after: { name: 'b', value: '2' } },
+    ]);
+  });
+
+  it('reports a field that changes between null and an object as one change', () => {
+    const before = base();
+    before.nodes[1] = node('call', { config: { body: null } });
+    const after = base();
+    after.nodes[1] = node('call', { config: { body: { id: 1 } } });
+    assert.deepEqual(diffFlows(before, after).nodes.changed[0]?.fields, [
+      { path: 'config.body', before: null, after: { id: 1 } },
+    ]);
+    assert.deepEqual(diffFlows(after, before).nodes.changed[0]?.fields, [
+      { path: 'config.body', before: { id: 1 }, after: null },
+    ]);
+  });
+
+  it('treats a field set to undefined as absent', () => {
+    const before = base();
+    before.nodes[1] = node('call', { config: { url: 'https://a.example', body: undefined } });
+    const after = base();
+    after.nodes[1] = node('call', { config: { url: 'https://a.example', query: undefined } });
+    assert.deepEqual(diffFlows(before, after).nodes.changed, []);
+    after.nodes[1] = node('call', { config: { url: 'https://a.example', body: 'text' } });
+    assert.deepEqual(diffFlows(before, after).nodes.changed[0]?.fields, [{ path: 'config.body', after: 'text' }]);
+    assert.deepEqual(diffFlows(after, before).nodes.changed[0]?.fields, [{ path: 'config.body', before: 'text' }]);
+  });
+
   it('treats an edge whose ports changed under the same id as removed and added', () => {
     const after = base();
     after.edges[0] = edge('hook', 'call', { sourcePort: 'true' });
@@ -125,4 +177,28 @@ describe('diffFlows', () => {
       { path: 'extra.timezone', before: 'UTC', after: 'Europe/Paris' },
     ]);
   });
+});
+
+describe('isEmptyDiff', () => {
+  const withSettings = { ...base(), settings: { errorFlowId: 'flow_errors' } };
+  const unconnected = doc([node('hook', { type: 'core.webhook', config: {} }), node('call')], []);
+  const extraNode = doc([...base().nodes, node('spare')], base().edges);
+  const edited = base();
+  edited.nodes[1] = node('call', { title: 'Call CRM' });
+  const moved = base();
+  moved.nodes[1] = node('call', { position: { x: 0, y: 8 } });
+  const cases: { name: string; before: FlowDocument; after: FlowDocument }[] = [
+    { name: 'a node added', before: base(), after: extraNode },
+    { name: 'a node removed', before: extraNode, after: base() },
+    { name: 'a node changed', before: base(), after: edited },
+    { name: 'a node moved', before: base(), after: moved },
+    { name: 'a connection added', before: unconnected, after: base() },
+    { name: 'a connection removed', before: base(), after: unconnected },
+    { name: 'flow settings changed', before: base(), after: withSettings },
+  ];
+  for (const { name, before, after } of cases) {
+    it(`is false when the only difference is ${name}`, () => {
+      assert.equal(isEmptyDiff(diffFlows(before, after)), false);
+    });
+  }
 });

@@ -49,6 +49,18 @@ describe('defineCredential', () => {
     assert.throws(() => defineCredential({ ...base, type: 'ok', secretFields }), /secret field "token"/);
   });
 
+  const base = { version: 1, title: 't', description: 'd', fields: z.object({ key: z.string() }), secretFields: [] };
+  for (const type of ['postgres', 'apiKey', 'chat.webhook', 'my-pkg.api-key']) {
+    it(`accepts the type id "${type}"`, () => {
+      assert.equal(defineCredential({ ...base, type }).type, type);
+    });
+  }
+  for (const type of ['Postgres', '1pg', 'my db', 'pg!', 'chat.', '.chat', 'chat.web hook']) {
+    it(`rejects the type id "${type}"`, () => {
+      assert.throws(() => defineCredential({ ...base, type }), /must look like "postgres" or "<package>\.<name>"/);
+    });
+  }
+
   it('describes the type as JSON: fields schema, which fields are secret, whether it can be tested', () => {
     const manifest = toCredentialManifest(todoCredential);
     assert.deepEqual(
@@ -87,6 +99,19 @@ describe('defineCredential', () => {
     assert.deepEqual(secretValuesOf(todoCredential, { baseUrl: 'https://x.test', apiKey: 'k-1' }), ['k-1']);
     assert.deepEqual(secretValuesOf(databaseConnectionCredential, { password: '' }), []);
   });
+
+  it('hides numeric secrets too, as the text they appear as in outputs', () => {
+    const pinCredential = defineCredential({
+      ...base,
+      type: 'pin',
+      fields: z.object({ pin: z.number(), serial: z.bigint(), label: z.string() }),
+      secretFields: ['pin', 'serial'],
+    });
+    assert.deepEqual(secretValuesOf(pinCredential, { pin: 4711, serial: 90071992547409931n, label: 'x' }), [
+      '4711',
+      '90071992547409931',
+    ]);
+  });
 });
 
 describe('credential slots on steps', () => {
@@ -115,7 +140,42 @@ describe('credential slots on steps', () => {
       assert.equal(error.retryable, false);
       assert.match(error.message, /credential "api" \(Todo API\) is invalid: check baseUrl, apiKey/);
       assert.doesNotMatch(error.message, /sekrit/);
+      assert.deepEqual(error.details, { slot: 'api', credentialType: 'todoApi', fields: ['baseUrl', 'apiKey'] });
       return true;
     });
   });
+});
+
+describe('readCredential', () => {
+  const serverCredential = defineCredential({
+    type: 'server',
+    version: 1,
+    title: 'Server',
+    description: 'A server',
+    fields: z.object({ server: z.object({ host: z.string().min(1), port: z.number() }) }),
+    secretFields: [],
+  });
+  const holding = (value: unknown) => ({
+    get: async () => value as Record<string, unknown>,
+    refresh: async () => value as Record<string, unknown>,
+    has: () => true,
+  });
+  const cases: { name: string; value: unknown; message: string }[] = [
+    {
+      name: 'a nested field by its dotted path',
+      value: { server: { host: '', port: 1 } },
+      message: 'check server.host',
+    },
+    { name: 'each field once', value: { server: { host: 1, port: 'x' } }, message: 'check server.host, server.port' },
+    { name: 'the whole value when it is no object', value: 'sekrit', message: 'check (root)' },
+  ];
+  for (const { name, value, message } of cases) {
+    it(`names ${name}`, async () => {
+      await assert.rejects(readCredential(holding(value), 'srv', serverCredential), (error: unknown) => {
+        assert.ok(isStepError(error));
+        assert.equal(error.message, `credential "srv" (Server) is invalid: ${message}`);
+        return true;
+      });
+    });
+  }
 });

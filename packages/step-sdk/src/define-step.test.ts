@@ -38,6 +38,8 @@ describe('defineStep', () => {
     'http request',
     '1http.request',
     'http..request',
+    'http.request!',
+    'http.send message',
   ]) {
     it(`rejects the type id "${type}"`, () => {
       assert.throws(() => defineStep({ ...base, type, kind: 'transform' }), /must look like "<package>\.<name>"/);
@@ -96,6 +98,25 @@ describe('toManifest', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(manifest)), manifest, 'a manifest is plain JSON');
   });
 
+  for (const [kind, category] of [
+    ['trigger', 'Triggers'],
+    ['transform', 'Transform'],
+    ['action', 'Actions'],
+  ] as const) {
+    it(`files a ${kind} without a category under ${category} in the palette`, () => {
+      const step = defineStep({
+        ...base,
+        type: `demo.${kind}`,
+        kind,
+        async run() {
+          return { greeting: 'hi' };
+        },
+      });
+      assert.equal(toManifest(step).category, category);
+      assert.equal(toManifest({ ...step, category: 'CRM' }).category, 'CRM');
+    });
+  }
+
   it('runs triggers and transforms in the workflow, with default categories and no timeout', () => {
     const trigger = toManifest(defineStep({ ...base, type: 'demo.start', kind: 'trigger' }));
     const transform = toManifest(defineStep({ ...base, type: 'demo.map', kind: 'transform', category: 'Data' }));
@@ -139,6 +160,17 @@ describe('toManifest', () => {
       ],
     );
     assert.deepEqual(outputPortsOf(router, {}), [{ id: 'other', label: 'Other' }]);
+    // Half-edited rows in the editor: no port until the row has an id; a blank label falls back to the id.
+    assert.deepEqual(
+      outputPortsOf(router, {
+        routes: ['big', null, { id: '', label: 'Blank' }, { id: 'mid', label: '' }, { id: 'new' }],
+      }),
+      [
+        { id: 'mid', label: 'mid' },
+        { id: 'new', label: 'new' },
+        { id: 'other', label: 'Other' },
+      ],
+    );
   });
 
   it('output ports chosen by a config value, with a fallback list', () => {

@@ -87,11 +87,18 @@ describe('toPackageManifest', () => {
     ['acme steps', '1.0.0', /must be an npm package name/],
     ['acme', '1.0', /must be a semantic version/],
     ['acme', 'latest', /must be a semantic version/],
+    ['acme', 'v1.2.3', /must be a semantic version/],
+    ['acme', '1.2.3.4', /must be a semantic version/],
+    ['acme', '1.2.3 beta', /must be a semantic version/],
   ] as const) {
     it(`rejects the identity ${name}@${version}`, () => {
       assert.throws(() => toPackageManifest({ steps: [pingV1] }, { name, version }), message);
     });
   }
+
+  it('accepts versions with several digits per part', () => {
+    assert.equal(toPackageManifest({ steps: [pingV1] }, { name: 'acme', version: '10.20.300' }).version, '10.20.300');
+  });
 
   it('accepts scoped names and prerelease versions (what `pipewright-step dev` publishes)', () => {
     const manifest = toPackageManifest({ steps: [pingV1] }, { name: '@acme/steps', version: '0.1.0-dev.3f2a' });

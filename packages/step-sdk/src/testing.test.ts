@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import { defineCredential } from './define-credential.ts';
 import { defineStep } from './define-step.ts';
 import { isStepError, StepError } from './step-error.ts';
-import { createFakeHttp, createTestContext, runStep } from './testing.ts';
+import { createFakeHttp, createTestContext, runStep, testCredential } from './testing.ts';
 
 const fetchName = defineStep({
   type: 'demo.fetchName',
@@ -82,6 +83,18 @@ describe('step-sdk testing helpers', () => {
     assert.equal(ctx.signal.aborted, false);
   });
 
+  it('gives the step stable run details and says which credential slots are filled', () => {
+    const ctx = createTestContext({ credentials: { api: { token: 't' } } });
+    assert.deepEqual(ctx.run, {
+      workflowId: 'test-run',
+      nodeId: 'test_node',
+      attempt: 1,
+      idempotencyKey: 'test-run/test_node/1',
+    });
+    assert.deepEqual([ctx.credentials.has('api'), ctx.credentials.has('db')], [true, false]);
+    assert.equal(createTestContext().credentials.has('api'), false);
+  });
+
   it('refuses to run a step without run', async () => {
     const trigger = defineStep({
       type: 'demo.start',
@@ -96,7 +109,49 @@ describe('step-sdk testing helpers', () => {
   });
 });
 
+describe('testCredential', () => {
+  const pingCredential = defineCredential({
+    type: 'ping',
+    version: 1,
+    title: 'Ping',
+    description: 'A host to ping',
+    fields: z.object({ host: z.string().min(1), path: z.string().default('/health') }),
+    secretFields: [],
+    async test(values, ctx) {
+      const response = await ctx.http.request({ method: 'GET', url: `https://${values.host}${values.path}` });
+      if (response.status !== 200) throw new StepError(`answered ${response.status}`, { retryable: false });
+    },
+  });
+
+  it("runs the type's test with its defaults applied and the fake HTTP port", async () => {
+    const fake = createFakeHttp(() => ({ status: 200, headers: {}, body: '' }));
+    await testCredential(pingCredential, { host: 'api.test' }, { http: fake.http });
+    assert.deepEqual(fake.requests, [{ method: 'GET', url: 'https://api.test/health' }]);
+  });
+
+  it('passes on what the test throws', async () => {
+    const fake = createFakeHttp(() => ({ status: 401, headers: {}, body: '' }));
+    await assert.rejects(testCredential(pingCredential, { host: 'api.test' }, { http: fake.http }), /answered 401/);
+  });
+
+  it('validates the values before testing them', async () => {
+    const fake = createFakeHttp(() => ({ status: 200, headers: {}, body: '' }));
+    await assert.rejects(testCredential(pingCredential, { host: '' }, { http: fake.http }), z.ZodError);
+    assert.equal(fake.requests.length, 0);
+  });
+
+  it('refuses a type without a test, and uses a context without HTTP by default', async () => {
+    const { test: _none, ...untestable } = pingCredential;
+    await assert.rejects(testCredential(untestable, { host: 'x' }), /credential type "ping" has no test function/);
+    await assert.rejects(testCredential(pingCredential, { host: 'api.test' }), /no fake HTTP handler for GET/);
+  });
+});
+
 describe('StepError', () => {
+  it('has no cause unless given one', () => {
+    assert.equal('cause' in new StepError('bad input', { retryable: false }), false);
+  });
+
   it('carries retryable, details, retryAfterMs and cause', () => {
     const cause = new Error('socket hang up');
     const error = new StepError('upstream failed', {
