@@ -9,6 +9,7 @@ import type { Db } from 'mongodb';
 import { createAuthModule, ensureAuthIndexes } from './auth/auth-module.ts';
 import { createCatalogRouter } from './catalog.routes.ts';
 import { CatalogService } from './catalog.service.ts';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits, type TrustProxySetting } from './config.ts';
 import { createCredentialsModule } from './credentials/credentials.module.ts';
 import { createErrorHandler, unknownApiRoute } from './errors.ts';
 import { FlowVersionsRepository } from './flow-versions.repository.ts';
@@ -17,6 +18,7 @@ import { createFlowsRouter } from './flows.routes.ts';
 import { FlowsService } from './flows.service.ts';
 import { createHealthRouter } from './health.routes.ts';
 import { createHooksRouter } from './hooks.routes.ts';
+import { jsonBody } from './json-limits.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { createResumeRouters } from './resume.routes.ts';
 import { ResumeLinks } from './resume-links.ts';
@@ -33,6 +35,7 @@ import { StepTestService } from './step-test.service.ts';
 import { TriggersService } from './triggers.service.ts';
 import { createVersionsRouter } from './versions.routes.ts';
 import { VersionsService } from './versions.service.ts';
+import { WebhookRefusalsRepository } from './webhook-refusals.repository.ts';
 
 export interface AppDeps {
   db: Db;
@@ -49,6 +52,13 @@ export interface AppDeps {
   steps?: AnyStepDefinition[];
   /** Signs resume links of event Waits (`RESUME_URL_SECRET`); default: a secret generated once and kept in Mongo. */
   resumeUrlSecret?: string;
+  /**
+   * Which proxies may set X-Forwarded-For / X-Forwarded-Proto (`PIPEWRIGHT_TRUST_PROXY`, config.ts).  Default
+   * `false`: the TCP peer is the client and only a direct TLS connection makes the session cookie `Secure`.
+   */
+  trustProxy?: TrustProxySetting;
+  /** JSON nesting limits (`PIPEWRIGHT_MAX_DOCUMENT_DEPTH` / `PIPEWRIGHT_MAX_PAYLOAD_DEPTH`); default 64 / 256. */
+  limits?: Partial<RequestLimits>;
 }
 
 const defaultLog = (message: string, error: unknown): void => {
@@ -61,12 +71,14 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await new FlowVersionsRepository(db).ensureIndexes();
   await new RunsRepository(db).ensureIndexes();
   await new StepPackagesRepository(db).ensureIndexes();
+  await new WebhookRefusalsRepository(db).ensureIndexes();
   await ensureAuthIndexes(db);
 }
 
 /** Wires repositories → services → routes into an Express app; does not listen and reads no environment. */
 export async function createApp(deps: AppDeps): Promise<express.Express> {
   const log = deps.log ?? defaultLog;
+  const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...deps.limits };
   await ensureIndexes(deps.db);
 
   // Every /api route below reads the caller's workspace and role from res.locals.auth (auth/auth-context.ts).
@@ -90,7 +102,12 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     taskQueue: deps.taskQueue,
     resumeLinks,
   });
-  const resume = createResumeRouters({ runs, links: resumeLinks, temporal: deps.temporal });
+  const resume = createResumeRouters({
+    runs,
+    links: resumeLinks,
+    temporal: deps.temporal,
+    maxPayloadDepth: limits.maxPayloadDepth,
+  });
   const triggers = new TriggersService({ flows, flowRecords, catalog, runs, temporal: deps.temporal });
   const schedules = new SchedulesService({ temporal: deps.temporal, taskQueue: deps.taskQueue, flows });
   flows.setPublishHooks(schedules);
@@ -113,16 +130,17 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // req.ip, req.protocol and req.secure (the session cookie's Secure flag) come from X-Forwarded-* only when set.
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   const api = express.Router();
   api.use(auth.authenticate);
-  api.use(express.json({ limit: '5mb' }));
+  api.use(jsonBody({ limit: '5mb', maxDepth: limits.maxPayloadDepth }));
   api.use(createHealthRouter({ db: deps.db, temporal: deps.temporal }));
   api.use(auth.router);
   api.use(createStepPackagesRouter({ packages: stepPackages, credentials: packageCredentials, audit: auth.audit }));
   api.use(createCatalogRouter({ catalog }));
-  api.use(createFlowsRouter({ flows, triggers, audit: auth.audit }));
+  api.use(createFlowsRouter({ flows, triggers, audit: auth.audit, maxDocumentDepth: limits.maxDocumentDepth }));
   api.use(createRunsRouter({ runs, log }));
   api.use(resume.api);
   api.use(createTriggerRoutes({ schedules, triggers }));
@@ -134,7 +152,13 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   api.use(unknownApiRoute);
   app.use('/api', api);
   app.use('/hooks/resume', resume.hooks, unknownApiRoute);
-  app.use('/hooks', createHooksRouter({ triggers }), unknownApiRoute);
+  const hooks = createHooksRouter({
+    triggers,
+    refusals: new WebhookRefusalsRepository(deps.db),
+    maxPayloadDepth: limits.maxPayloadDepth,
+    log,
+  });
+  app.use('/hooks', hooks, unknownApiRoute);
 
   if (deps.webDistDir !== undefined && existsSync(path.join(deps.webDistDir, 'index.html'))) {
     const root = path.resolve(deps.webDistDir);

@@ -7,7 +7,9 @@ import {
   compileFlow,
   type ExecutionPlan,
 } from '@pipewright/compiler';
+import type { FlowDocument } from '@pipewright/flow';
 import { type AnyStepDefinition, type StepManifest, toManifest } from '@pipewright/step-sdk';
+import { checkNodeConfigs } from './config-check.ts';
 import type { PackageCatalog } from './step-packages.service.ts';
 
 export type CompileOutcome = { ok: true; plan: ExecutionPlan } | { ok: false; errors: CompileError[] };
@@ -25,11 +27,14 @@ export class CatalogService {
   /** The built-in steps (the same in every workspace). */
   readonly manifests: StepManifest[];
   readonly #builtins: Map<string, StepManifest>;
+  readonly #definitions: Map<string, AnyStepDefinition>;
   readonly #defaultTaskQueue: string;
   readonly #packages: PackageCatalogSource | undefined;
 
   constructor(input: { steps?: AnyStepDefinition[]; defaultTaskQueue: string; packages?: PackageCatalogSource }) {
-    this.manifests = (input.steps ?? builtinStepDefinitions).map(toManifest);
+    const steps = input.steps ?? builtinStepDefinitions;
+    this.manifests = steps.map(toManifest);
+    this.#definitions = new Map(steps.map((step) => [step.type, step]));
     this.#builtins = new Map(this.manifests.map((manifest) => [manifest.type, manifest]));
     this.#defaultTaskQueue = input.defaultTaskQueue;
     this.#packages = input.packages;
@@ -52,6 +57,11 @@ export class CatalogService {
         (version === undefined ? undefined : all.find((entry) => entry.type === type && entry.version === version)) ??
         current.get(type),
     };
+  }
+
+  /** Every node's config checked against its built-in step's own schema, as the worker will (publish only). */
+  checkConfigs(document: FlowDocument): CompileError[] {
+    return checkNodeConfigs(document, this.#definitions);
   }
 
   /** Compiles a document into a hashed plan: hash = sha256 hex of the canonical plan with an empty hash. */

@@ -1,3 +1,23 @@
+import { isIP } from 'node:net';
+
+/** How deep JSON may nest (arrays and objects, the outermost counting as 1) before it is refused with a 400. */
+export interface RequestLimits {
+  /** Flow documents (with their node configs), counted from the document. */
+  maxDocumentDepth: number;
+  /** Any JSON request body — manual-run and resume payloads, step-test inputs, webhook bodies — counted from the body. */
+  maxPayloadDepth: number;
+}
+
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = { maxDocumentDepth: 64, maxPayloadDepth: 256 };
+/** Deeper values overflow the stack of recursive JSON code downstream (JSON.stringify, Temporal's payload converter). */
+const MAX_DEPTH_SETTING = 1_000;
+
+/**
+ * Express's `trust proxy`: which peers may set X-Forwarded-For / X-Forwarded-Proto.  `false` (default): none, the
+ * client is the TCP peer; a hop count; or addresses/subnets/`loopback`/`linklocal`/`uniquelocal`.
+ */
+export type TrustProxySetting = false | number | string[];
+
 /** Everything main.ts reads from the environment, with defaults for the dev stack. */
 export interface ServerConfig {
   port: number;
@@ -9,6 +29,10 @@ export interface ServerConfig {
   webDistDir: string | undefined;
   publicBaseUrl: string | undefined;
   resumeUrlSecret: string | undefined;
+  /** PIPEWRIGHT_TRUST_PROXY */
+  trustProxy: TrustProxySetting;
+  /** PIPEWRIGHT_MAX_DOCUMENT_DEPTH, PIPEWRIGHT_MAX_PAYLOAD_DEPTH */
+  limits: RequestLimits;
 }
 
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -25,5 +49,66 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     webDistDir: env.WEB_DIST_DIR || undefined,
     publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
     resumeUrlSecret: env.RESUME_URL_SECRET || undefined,
+    trustProxy: readTrustProxy(env.PIPEWRIGHT_TRUST_PROXY),
+    limits: readRequestLimits(env),
   };
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `PIPEWRIGHT_TRUST_PROXY`: unset, empty or `false` → trust no proxy (`./pw dev`, a server reached directly); a
+ * number → that many proxy hops in front; otherwise a comma list of the proxies' addresses or subnets
+ * (`10.0.0.0/8`, `loopback`, `uniquelocal`…).  `true` (trust every peer) is refused: anyone reaching the server
+ * directly could then choose their own address and make the session cookie `Secure` over plain HTTP.
+ */
+export function readTrustProxy(value: string | undefined): TrustProxySetting {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops < 1 || hops > 10) throw new Error(`PIPEWRIGHT_TRUST_PROXY: a hop count must be 1 to 10, got ${text}`);
+    return hops;
+  }
+  if (text === 'true') {
+    throw new Error(
+      'PIPEWRIGHT_TRUST_PROXY=true would trust X-Forwarded-For from anybody; name the proxies (addresses, subnets, ' +
+        '"loopback", "uniquelocal") or their hop count',
+    );
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!NAMED_RANGES.has(entry) && (family === 0 || !validBits || extra !== undefined)) {
+      throw new Error(
+        `PIPEWRIGHT_TRUST_PROXY: "${entry}" is not an address, a subnet or one of loopback, linklocal, uniquelocal`,
+      );
+    }
+  }
+  return entries;
+}
+
+function readRequestLimits(env: Record<string, string | undefined>): RequestLimits {
+  const depth = (name: string, fallback: number): number => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1 || value > MAX_DEPTH_SETTING) {
+      throw new Error(`${name} must be a whole number from 1 to ${MAX_DEPTH_SETTING}, got "${text}"`);
+    }
+    return value;
+  };
+  const limits = {
+    maxDocumentDepth: depth('PIPEWRIGHT_MAX_DOCUMENT_DEPTH', DEFAULT_REQUEST_LIMITS.maxDocumentDepth),
+    maxPayloadDepth: depth('PIPEWRIGHT_MAX_PAYLOAD_DEPTH', DEFAULT_REQUEST_LIMITS.maxPayloadDepth),
+  };
+  // A document arrives inside a request body, so the body limit must leave room for it.
+  if (limits.maxDocumentDepth >= limits.maxPayloadDepth) {
+    throw new Error(
+      `PIPEWRIGHT_MAX_DOCUMENT_DEPTH (${limits.maxDocumentDepth}) must be below PIPEWRIGHT_MAX_PAYLOAD_DEPTH (${limits.maxPayloadDepth})`,
+    );
+  }
+  return limits;
 }

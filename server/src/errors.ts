@@ -54,25 +54,53 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string';
 }
 
+/** A 4xx status that http-errors (body-parser, router) marked as safe to show, or undefined. */
+function clientStatusOf(error: object): number | undefined {
+  const status = 'status' in error ? error.status : undefined;
+  const exposed = 'expose' in error ? error.expose === true : error instanceof URIError;
+  return typeof status === 'number' && status >= 400 && status < 500 && exposed ? status : undefined;
+}
+
+/** A zlib or brotli stream error (`Z_DATA_ERROR`, `Z_BUF_ERROR`, `ERR__ERROR_FORMAT_PADDING_1`…). */
+function isDecodeError(error: unknown): error is Error & { code: string } {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return false;
+  return 'errno' in error && typeof error.errno === 'number' && /^(Z_|ERR__ERROR|ERR_BROTLI|ERR_ZSTD)/.test(error.code);
+}
+
 export function createErrorHandler(log: (message: string, error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const { status, body } = toResponse(error);
+    const { status, body } = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
     if (status >= 500) log(`${req.method} ${req.originalUrl} failed`, error);
     res.status(status).json(body);
   };
 }
 
-function toResponse(error: unknown): { status: number; body: ApiErrorBody } {
+/** An error as the API answers it (status and body); anything not known to be the client's fault is a logged 500. */
+export function toErrorResponse(
+  error: unknown,
+  request: { contentEncoding?: string | undefined } = {},
+): { status: number; body: ApiErrorBody } {
   if (error instanceof ApiError) {
     return { status: error.status, body: { error: { code: error.code, message: error.message, ...error.details } } };
   }
   if (error instanceof z.ZodError) {
     const apiError = invalidRequest(error, 'body');
-    return toResponse(apiError);
+    return toErrorResponse(apiError);
+  }
+  // The router could not percent-decode a path segment (`/api/flows/%ZZ`): the URL is malformed, not our fault.
+  if (error instanceof URIError && clientStatusOf(error) === 400) {
+    const message = `The URL path is not valid percent-encoding (${error.message}); encode "%" as %25`;
+    return { status: 400, body: { error: { code: 'invalid_path', message } } };
+  }
+  // zlib/brotli refused the body while body-parser inflated it: the bytes do not match Content-Encoding.
+  if (isDecodeError(error) && clientStatusOf(error) === 400) {
+    const encoding = request.contentEncoding ?? 'its Content-Encoding';
+    const message = `Request body could not be decoded as ${encoding} (${error.message}); send it encoded as the Content-Encoding header says`;
+    return { status: 400, body: { error: { code: 'invalid_content_encoding', message } } };
   }
   if (isBodyParserError(error)) {
     if (error.type === 'entity.parse.failed') {
@@ -85,6 +113,14 @@ function toResponse(error: unknown): { status: number; body: ApiErrorBody } {
     }
     if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
       return { status: 415, body: { error: { code: 'unsupported_encoding', message: error.message } } };
+    }
+    // request.aborted, request.size.invalid, stream.encoding.set…: body-parser marks them as the client's (4xx).
+    const status = clientStatusOf(error);
+    if (status !== undefined) {
+      return {
+        status,
+        body: { error: { code: 'bad_request', message: `Request body could not be read: ${error.message}` } },
+      };
     }
   }
   return {

@@ -5,6 +5,7 @@ import type { AuditService } from './auth/audit.service.ts';
 import { getAuth, requireRole } from './auth/auth-context.ts';
 import { parseRequest } from './errors.ts';
 import type { FlowsService } from './flows.service.ts';
+import { refuseDeepValue } from './json-limits.ts';
 import type { TriggersService } from './triggers.service.ts';
 
 const versionParam = z.coerce.number().int().min(1);
@@ -13,16 +14,23 @@ export function createFlowsRouter(deps: {
   flows: FlowsService;
   triggers: TriggersService;
   audit: AuditService;
+  /** Flow documents (and so node configs) nested deeper are refused with a 400 before anything stores them. */
+  maxDocumentDepth: number;
 }): Router {
   const { flows, triggers, audit } = deps;
   const router = Router();
   const workspaceOf = (res: Response): string => getAuth(res).workspaceId;
+  const refuseDeepDocument = (body: unknown): void => {
+    const document = typeof body === 'object' && body !== null && 'document' in body ? body.document : undefined;
+    refuseDeepValue(document, { field: 'document', limit: deps.maxDocumentDepth, what: 'flow documents' });
+  };
 
   router.get('/flows', requireRole('viewer'), async (_req, res) => {
     res.json({ items: await flows.list(workspaceOf(res)) });
   });
 
   router.post('/flows', requireRole('builder'), async (req, res) => {
+    refuseDeepDocument(req.body);
     const body = parseRequest(createFlowBody, req.body);
     res.status(201).json(await flows.create(workspaceOf(res), body));
   });
@@ -32,6 +40,7 @@ export function createFlowsRouter(deps: {
   });
 
   router.put('/flows/:id', requireRole('builder'), async (req, res) => {
+    refuseDeepDocument(req.body);
     const body = parseRequest(updateFlowBody, req.body);
     res.json(await flows.update(workspaceOf(res), req.params.id, body));
   });

@@ -123,9 +123,14 @@ export class FlowsService {
     const document = parseDocument(documentJson);
     const version = (flow.latestVersion ?? 0) + 1;
     const compiled = await this.#catalog.compile(document, { flowId: flow._id, version, workspaceId });
+    // Drafts may hold configs their steps refuse; a published version may not.
+    const configErrors = this.#catalog.checkConfigs(document);
     const handler = await this.#errorHandlerFor(workspaceId, flow._id, document);
     const handlerErrors = 'error' in handler ? [handler.error] : [];
-    if (!compiled.ok) throw compileFailed([...compiled.errors, ...handlerErrors]);
+    if (!compiled.ok || configErrors.length > 0) {
+      const compileErrors = compiled.ok ? [] : compiled.errors;
+      throw compileFailed([...compileErrors, ...notLocatedIn(compileErrors, configErrors), ...handlerErrors]);
+    }
     const withSubflows = await embedSubflows({
       plan: compiled.plan,
       flowId: flow._id,
@@ -236,6 +241,13 @@ type HandlerError = { code: string; field: string; message: string };
 function withErrorHandler(plan: ExecutionPlan, errorHandler: ErrorHandler): ExecutionPlan {
   const unhashed: ExecutionPlan = { ...plan, errorHandler, hash: '' };
   return { ...unhashed, hash: createHash('sha256').update(canonicalJson(unhashed)).digest('hex') };
+}
+
+/** The errors of `extra` on a node field none of `located` already names (one message per field). */
+function notLocatedIn(located: CompileError[], extra: CompileError[]): CompileError[] {
+  const keyOf = (error: CompileError) => JSON.stringify([error.nodeId ?? null, error.field ?? null]);
+  const seen = new Set(located.map(keyOf));
+  return extra.filter((error) => !seen.has(keyOf(error)));
 }
 
 export function compileFailed(

@@ -1,53 +1,104 @@
 import express, { type Request, type Response, Router } from 'express';
-import { ApiError } from './errors.ts';
+import { ApiError, toErrorResponse } from './errors.ts';
+import { newWebhookRefusalId } from './ids.ts';
+import { jsonTextDepthCheck } from './json-limits.ts';
 import { notPublished, type TriggersService, type WebhookRequest, type WebhookTarget } from './triggers.service.ts';
+import type { WebhookRefusalsRepository } from './webhook-refusals.repository.ts';
 
 /** Credentials never enter a run's history. */
 const DROPPED_HEADERS = new Set(['cookie', 'authorization']);
 const DUPLICATE_HEADER = 'x-pipewright-duplicate';
 
+export interface HooksRouterDeps {
+  triggers: TriggersService;
+  refusals: WebhookRefusalsRepository;
+  /** JSON bodies nested deeper are refused (400) before they are parsed. */
+  maxPayloadDepth: number;
+  log: (message: string, error: unknown) => void;
+}
+
 /**
  * Webhook ingress: `/hooks/:token` starts a run of the flow's latest published version with the request as trigger
- * output.  Order of refusals: unknown token 404 → method 405 → content type 415 → body size 413 → signature or
- * timestamp 401; then a repeated delivery id answers with the first run (header `x-pipewright-duplicate: true`).
+ * output.  Order of refusals: unknown token 404 → never published 404 or a published trigger config that does not
+ * parse 409 → method 405 → content type 415 → body size 413 or a body that does not decode as its Content-Encoding
+ * 400 → signature or timestamp 401 → JSON that does not parse or nests too deep 400; then a repeated delivery id
+ * answers with the first run (header `x-pipewright-duplicate: true`).  Every refusal once the token named a flow is
+ * recorded (`webhook_refusals`).
  */
-export function createHooksRouter(deps: { triggers: TriggersService }): Router {
+export function createHooksRouter(deps: HooksRouterDeps): Router {
   const router = Router();
   router.all('/:token', async (req, res) => {
     const target = await deps.triggers.findWebhookTarget(req.params.token ?? '');
-    const { plan, config } = target;
-    if (plan === null) {
-      // Still read (and size-check) the body, so an unpublished flow answers like a published one would.
-      await readRawBody(req, res, config.maxBodyBytes);
-      throw notPublished(target.flow, 404);
+    try {
+      await deliver(req, res, target, deps);
+    } catch (error) {
+      await recordRefusal(deps, target, req, error);
+      throw error;
     }
-    if (!target.acceptedMethods.includes(req.method)) {
-      res.set('allow', target.acceptedMethods.join(', '));
-      throw new ApiError(
-        405,
-        'method_not_allowed',
-        `This webhook accepts ${target.acceptedMethods.join(' or ')}, not ${req.method}`,
-      );
-    }
-    checkContentType(req, config.contentTypes);
-    const rawBody = await readRawBody(req, res, config.maxBodyBytes);
-    const headers = forwardedHeaders(req);
-    await deps.triggers.verify(target, headers, rawBody);
-    const request: WebhookRequest = {
-      method: req.method,
-      headers,
-      query: { ...req.query },
-      body: decodeBody(req, rawBody),
-    };
-    const started = await deps.triggers.startWebhook({ ...target, plan }, request);
-    if (started.duplicate) res.set(DUPLICATE_HEADER, 'true');
-    if (config.responseMode === 'immediate') {
-      res.status(202).json({ runId: started.runId });
-      return;
-    }
-    await answerWithRun(res, deps.triggers, { ...target, plan }, started.runId);
   });
   return router;
+}
+
+async function deliver(req: Request, res: Response, target: WebhookTarget, deps: HooksRouterDeps): Promise<void> {
+  const { plan, config } = target;
+  if (plan === null) {
+    // Still read (and size-check) the body, so an unpublished flow answers like a published one would.
+    await readRawBody(req, res, config.maxBodyBytes);
+    throw notPublished(target.flow, 404);
+  }
+  if (target.configError !== undefined) {
+    await readRawBody(req, res, config.maxBodyBytes);
+    throw new ApiError(
+      409,
+      'trigger_misconfigured',
+      `Flow "${target.flow.name}" has a webhook trigger config that is not valid (${target.configError}); publish a corrected version`,
+    );
+  }
+  if (!target.acceptedMethods.includes(req.method)) {
+    res.set('allow', target.acceptedMethods.join(', '));
+    throw new ApiError(
+      405,
+      'method_not_allowed',
+      `This webhook accepts ${target.acceptedMethods.join(' or ')}, not ${req.method}`,
+    );
+  }
+  checkContentType(req, config.contentTypes);
+  const rawBody = await readRawBody(req, res, config.maxBodyBytes);
+  const headers = forwardedHeaders(req);
+  await deps.triggers.verify(target, headers, rawBody);
+  const request: WebhookRequest = {
+    method: req.method,
+    headers,
+    query: { ...req.query },
+    body: decodeBody(req, rawBody, deps.maxPayloadDepth),
+  };
+  const started = await deps.triggers.startWebhook({ ...target, plan }, request);
+  if (started.duplicate) res.set(DUPLICATE_HEADER, 'true');
+  if (config.responseMode === 'immediate') {
+    res.status(202).json({ runId: started.runId });
+    return;
+  }
+  await answerWithRun(res, deps.triggers, { ...target, plan }, started.runId);
+}
+
+/** A 4xx answer to a delivery of a known flow is kept; failing to keep it must not change the answer. */
+async function recordRefusal(deps: HooksRouterDeps, target: WebhookTarget, req: Request, error: unknown) {
+  const { status, body } = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
+  if (status < 400 || status >= 500) return;
+  try {
+    await deps.refusals.append({
+      _id: newWebhookRefusalId(),
+      workspaceId: target.flow.workspaceId,
+      flowId: target.flow._id,
+      at: new Date(),
+      status,
+      reason: body.error.code,
+      message: body.error.message.slice(0, 300),
+      method: req.method,
+    });
+  } catch (recordError) {
+    deps.log(`could not record the refused webhook delivery to flow ${target.flow._id}`, recordError);
+  }
 }
 
 async function answerWithRun(
@@ -111,11 +162,12 @@ function forwardedHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
-function decodeBody(req: Request, raw: Buffer): unknown {
+function decodeBody(req: Request, raw: Buffer, maxDepth: number): unknown {
   if (raw.length === 0) return null;
   const text = raw.toString('utf8');
   const contentType = mediaTypeOf(req);
   if (contentType.includes('json')) {
+    jsonTextDepthCheck(text, { maxDepth, what: 'webhook bodies' });
     try {
       return JSON.parse(text);
     } catch (error) {

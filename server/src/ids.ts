@@ -12,6 +12,7 @@ function randomBase32(length: number): string {
 
 export const newFlowId = (): string => `flw_${randomBase32(16)}`;
 export const newRunId = (): string => `run_${randomBase32(20)}`;
+export const newWebhookRefusalId = (): string => `whr_${randomBase32(20)}`;
 export const newWebhookToken = (): string => randomBytes(16).toString('hex');
 /** Standard Webhooks form: `whsec_` + base64 of 32 random bytes. */
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;

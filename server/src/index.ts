@@ -46,6 +46,8 @@ export async function connectServerDeps(env: Record<string, string | undefined>)
     ...(config.webDistDir === undefined ? {} : { webDistDir: config.webDistDir }),
     ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
     ...(config.resumeUrlSecret === undefined ? {} : { resumeUrlSecret: config.resumeUrlSecret }),
+    trustProxy: config.trustProxy,
+    limits: config.limits,
     async close() {
       await Promise.allSettled([mongo.close(), connection.close()]);
     },

@@ -47,6 +47,7 @@ export const executionPlanSchema: z.ZodType<ExecutionPlan> = z.object({
   errorHandler: z
     .object({ flowId: z.string(), version: z.number().int(), plan: z.lazy(() => executionPlanSchema) })
     .optional(),
+  runTimeoutMs: z.number().int().positive().optional(),
 });
 
 export function parsePlan(json: string): ExecutionPlan {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ExecutionPlan } from '@pipewright/compiler';
+import { defineOwn } from '@pipewright/step-sdk';
 import type { Collection, Db } from 'mongodb';
 import { MongoServerError } from 'mongodb';
 
@@ -49,11 +50,13 @@ export class ResumeLinks {
     for (const node of plan.nodes) {
       if (node.type !== 'core.wait' || node.config.mode !== 'event') continue;
       const timeout = typeof node.config.timeoutSeconds === 'number' ? node.config.timeoutSeconds : 0;
-      urls[node.id] = await this.url({
+      const url = await this.url({
         runId,
         nodeId: node.id,
         expiresAt: Math.floor(nowMs / 1000) + timeout + GRACE_SECONDS,
       });
+      // Plans published before reserved node ids were refused may still hold one: keep it an own key.
+      defineOwn(urls, node.id, url);
     }
     return urls;
   }

@@ -1,9 +1,10 @@
 import { type ResumeRunResponse, resumeRunBody } from '@pipewright/api-contract';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { getAuth, requireRole } from './auth/auth-context.ts';
 import { ApiError, parseRequest } from './errors.ts';
+import { jsonBody } from './json-limits.ts';
 import type { ResumeLinks } from './resume-links.ts';
 import type { RunsService } from './runs.service.ts';
 
@@ -21,7 +22,13 @@ interface ResumeEvent {
  * the payload; a bad or tampered token answers 401, an expired one 401 saying when it expired.  Either way a run
  * that has ended answers 409.  The resume reaches the run even if its wait has not started yet (it is kept).
  */
-export function createResumeRouters(deps: { runs: RunsService; links: ResumeLinks; temporal: Client }): {
+export function createResumeRouters(deps: {
+  runs: RunsService;
+  links: ResumeLinks;
+  temporal: Client;
+  /** The signed-link body is the payload: nested deeper, it is refused (400) before it is parsed. */
+  maxPayloadDepth: number;
+}): {
   api: Router;
   hooks: Router;
 } {
@@ -36,7 +43,8 @@ export function createResumeRouters(deps: { runs: RunsService; links: ResumeLink
   });
 
   const hooks = Router();
-  hooks.post('/:token', express.json({ limit: '1mb', type: () => true }), async (req, res) => {
+  const payloadBody = jsonBody({ limit: '1mb', maxDepth: deps.maxPayloadDepth, type: () => true });
+  hooks.post('/:token', payloadBody, async (req, res) => {
     const verified = await deps.links.verify(req.params.token ?? '', Date.now());
     if (!verified.ok)
       throw new ApiError(401, verified.reason === 'expired' ? 'link_expired' : 'invalid_link', verified.message);

@@ -1,4 +1,5 @@
 import type { RunNodeView } from '@pipewright/api-contract';
+import { defineOwn } from '@pipewright/step-sdk';
 import { z } from 'zod';
 
 /** Guards the RunState the worker returns (query, result, failure details) before the API serves it. */
@@ -52,7 +53,7 @@ export function toNodeViews(state: ParsedRunState): Record<string, RunNodeView> 
     if (node.rateLimitWaitMs !== undefined) view.rateLimitWaitMs = node.rateLimitWaitMs;
     if (node.startedAt !== undefined) view.startedAt = node.startedAt;
     if (node.endedAt !== undefined) view.endedAt = node.endedAt;
-    views[id] = view;
+    defineOwn(views, id, view);
   }
   return views;
 }

@@ -67,7 +67,7 @@ async function streamRun(
         res.write(`data: ${json}\n\n`);
         last = json;
       }
-      if (detail.status !== 'running') {
+      if (detail.status !== 'running' && detail.status !== 'stuck') {
         res.write('event: end\ndata: {}\n\n');
         break;
       }

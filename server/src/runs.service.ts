@@ -1,5 +1,5 @@
 import type { RunDetail, RunNodeView, RunStatusValue, RunSummary } from '@pipewright/api-contract';
-import type { ExecutionPlan } from '@pipewright/compiler';
+import { type ExecutionPlan, runTimeoutMessage } from '@pipewright/compiler';
 import type { FlowDocument } from '@pipewright/flow';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
@@ -14,6 +14,13 @@ import { adoptScheduledRun, recordScheduledRuns } from './scheduled-runs.ts';
 import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
 export type RunKind = 'webhook' | 'manual' | 'schedule' | 'poll' | 'message' | 'error';
+
+/** Temporal's execution timeout for a run of `plan` (flow settings → run timeout); none when the plan sets none. */
+export function runTimeoutOption(
+  plan: Pick<ExecutionPlan, 'runTimeoutMs'>,
+): { workflowExecutionTimeout: number } | Record<string, never> {
+  return plan.runTimeoutMs === undefined ? {} : { workflowExecutionTimeout: plan.runTimeoutMs };
+}
 
 /** The worker's `runFlow` workflow input (worker/src contract). */
 export interface RunFlowInput {
@@ -68,6 +75,19 @@ interface TemporalView {
   durationMs: number | null;
 }
 
+/** What `describe()` adds that the API does not show as such: why a run is stuck, its execution timeout. */
+interface Described extends TemporalView {
+  stuckReason?: string;
+  timeoutMs?: number;
+}
+
+/** Workflow task attempts after which an open run counts as stuck: the first retry already means a failure. */
+const STUCK_AFTER_ATTEMPTS = 2;
+/** `WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR` (the server has no proto import). */
+const NON_DETERMINISTIC_CAUSE = 24;
+/** How many of the newest history events are searched for the workflow task failure. */
+const STUCK_HISTORY_EVENTS = 50;
+
 /** Starts runs on Temporal and reads them back: the runs collection is the index, Temporal the source of truth. */
 export class RunsService {
   readonly #runs: RunsRepository;
@@ -106,6 +126,7 @@ export class RunsService {
         taskQueue: this.#taskQueue,
         workflowId: runId,
         ...(input.dedupeRunId === undefined ? {} : { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
+        ...runTimeoutOption(input.plan),
         args: [args],
         typedSearchAttributes: [
           { key: WORKSPACE_ID, value: input.workspaceId },
@@ -137,10 +158,10 @@ export class RunsService {
     await recordScheduledRuns({ client: this.#client, runs: this.#runs }, { workspaceId, ...filter });
     const records = await this.#runs.list(workspaceId, filter);
     return Promise.all(
-      records.map(async (record) => ({
-        ...toSummaryBase(record),
-        ...(await this.#describe(this.#client.workflow.getHandle(record._id))),
-      })),
+      records.map(async (record) => {
+        const { status, endedAt, durationMs } = await this.#describe(this.#client.workflow.getHandle(record._id));
+        return { ...toSummaryBase(record), status, endedAt, durationMs };
+      }),
     );
   }
 
@@ -161,9 +182,13 @@ export class RunsService {
   /** The run as it is now: status from Temporal, node states from the `state` query or the closed run's outcome. */
   async readDetail(run: LoadedRun): Promise<RunDetail> {
     const handle = this.#client.workflow.getHandle(run.record._id);
-    const view = await this.#describe(handle);
+    const { stuckReason, timeoutMs, ...view } = await this.#describe(handle);
     const outcome = await this.#readOutcome(handle, view.status);
-    const error = outcome.state?.error ?? outcome.error ?? null;
+    let error = outcome.state?.error ?? outcome.error ?? null;
+    if (stuckReason !== undefined) error = { nodeId: '', message: stuckReason };
+    if (view.status === 'timed_out' && timeoutMs !== undefined) {
+      error = { nodeId: '', message: runTimeoutMessage(timeoutMs) };
+    }
     return {
       ...toSummaryBase(run.record),
       ...view,
@@ -185,21 +210,58 @@ export class RunsService {
     return views;
   }
 
-  async #describe(handle: WorkflowHandle): Promise<TemporalView> {
+  async #describe(handle: WorkflowHandle): Promise<Described> {
     try {
       const description = await handle.describe();
       const status = STATUS_BY_TEMPORAL[description.status.name] ?? 'running';
       const closed = description.closeTime;
-      return {
+      const view: Described = {
         status,
         endedAt: closed ? closed.toISOString() : null,
         durationMs: closed ? closed.getTime() - description.startTime.getTime() : null,
       };
+      const timeout = description.raw.executionConfig?.workflowExecutionTimeout;
+      const timeoutMs = timeout ? Number(timeout.seconds ?? 0) * 1000 + Math.round((timeout.nanos ?? 0) / 1e6) : 0;
+      if (timeoutMs > 0) view.timeoutMs = timeoutMs;
+      const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
+      if (status === 'running' && attempt >= STUCK_AFTER_ATTEMPTS) {
+        view.status = 'stuck';
+        view.stuckReason = await this.#stuckReason(handle.workflowId, attempt);
+      }
+      return view;
     } catch (error) {
       // Temporal no longer knows the run (retention expired, or a throwaway dev server was reset).
       if (error instanceof WorkflowNotFoundError) return { status: 'terminated', endedAt: null, durationMs: null };
       throw error;
     }
+  }
+
+  /**
+   * Why a run's workflow task keeps failing: the newest WorkflowTaskFailed (or TimedOut) event of its history.
+   * Temporal records only the first failure of a series; later attempts are counted in `pendingWorkflowTask`.
+   */
+  async #stuckReason(workflowId: string, attempt: number): Promise<string> {
+    const prefix = `The run is stuck: its workflow task has failed ${attempt - 1} time${attempt === 2 ? '' : 's'} and is retried`;
+    try {
+      const { history } = await this.#client.workflowService.getWorkflowExecutionHistoryReverse({
+        namespace: this.#client.options.namespace,
+        execution: { workflowId },
+        maximumPageSize: STUCK_HISTORY_EVENTS,
+      });
+      for (const event of history?.events ?? []) {
+        const failed = event.workflowTaskFailedEventAttributes;
+        if (failed) {
+          const nonDeterministic = Number(failed.cause) === NON_DETERMINISTIC_CAUSE;
+          const message = failed.failure?.message ?? 'no message';
+          return `${prefix}${nonDeterministic ? ' (non-determinism: the worker runs code this run was not started with)' : ''}: ${message}`;
+        }
+        if (event.workflowTaskTimedOutEventAttributes)
+          return `${prefix}: the workflow task timed out (a worker crashed or stalled while running it)`;
+      }
+    } catch {
+      // The reason is a courtesy; the status alone is still right.
+    }
+    return `${prefix}.`;
   }
 
   async #readOutcome(
@@ -233,6 +295,7 @@ export class RunsService {
         throw error;
       }
     }
+    if (status === 'stuck') return {};
     return { error: { nodeId: '', message: `The run was ${status.replace('_', ' ')}` } };
   }
 }

@@ -29,6 +29,11 @@ export interface WebhookTarget {
   plan: ExecutionPlan | null;
   config: WebhookConfig;
   acceptedMethods: string[];
+  /**
+   * Set when the published trigger's config does not parse (a version published before publish checked configs):
+   * deliveries are refused rather than checked with defaults — the default signature check is `none`.
+   */
+  configError?: string;
 }
 
 /** How a waitForRun delivery ended, as far as the sender waited. */
@@ -108,7 +113,15 @@ export class TriggersService {
     // Plans published before a config field existed parse with its default.
     const parsed = trigger?.type === WEBHOOK_TYPE ? webhookTrigger.input.safeParse(trigger.config) : undefined;
     const config = parsed?.success ? parsed.data : DEFAULT_CONFIG;
-    return { flow, plan, config, acceptedMethods: [...new Set(['POST', config.method.toUpperCase()])] };
+    const target: WebhookTarget = {
+      flow,
+      plan,
+      config,
+      acceptedMethods: [...new Set(['POST', config.method.toUpperCase()])],
+    };
+    const issue = parsed?.success === false ? parsed.error.issues[0] : undefined;
+    if (issue !== undefined) target.configError = `${issue.path.map(String).join('.') || 'config'}: ${issue.message}`;
+    return target;
   }
 
   /** Refuses a delivery whose signature or timestamp does not check out (401, naming the header). */

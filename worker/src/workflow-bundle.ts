@@ -38,11 +38,15 @@ async function loadOrBuild(): Promise<WorkflowBundle> {
 /** Sources of the workflow code and of the workspace packages it bundles, plus the versions of bundled libraries. */
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
+  const compilerEntry = fileURLToPath(import.meta.resolve('@pipewright/compiler'));
   const sourceDirs = [
     dirname(workflowsPath),
     dirname(fileURLToPath(import.meta.resolve('@pipewright/runtime'))),
     dirname(fileURLToPath(import.meta.resolve('@pipewright/expression'))),
-    dirname(fileURLToPath(import.meta.resolve('@pipewright/compiler'))),
+    dirname(compilerEntry),
+    // The compiler bundles these too (the runtime's safe-object helpers live in the step SDK).
+    dirname(fileURLToPath(import.meta.resolve('@pipewright/step-sdk'))),
+    dirname(createRequire(compilerEntry).resolve('@pipewright/flow')),
   ];
   for (const dir of sourceDirs) {
     const files = (await readdir(dir, { recursive: true }))

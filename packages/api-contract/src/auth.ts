@@ -4,6 +4,7 @@
  */
 
 import { z } from 'zod';
+import { nameText } from './text.ts';
 
 export const roles = ['admin', 'developer', 'builder', 'viewer'] as const;
 export const roleSchema = z.enum(roles);
@@ -16,9 +17,9 @@ export const signupBody = z
   .object({
     email,
     password,
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameText(200),
     /** The first user's workspace; ignored when joining through an invite. */
-    workspaceName: z.string().trim().min(1, 'is required').max(200).optional(),
+    workspaceName: nameText(200).optional(),
     /** From an invite link: joins that workspace with the invited role. */
     inviteToken: z.string().min(1).max(200).optional(),
   })
@@ -32,7 +33,7 @@ export const updateMemberBody = z.object({ role: roleSchema }).strict();
 
 export const createApiTokenBody = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(100),
+    name: nameText(100),
     /** At most the creator's role; defaults to it. */
     role: roleSchema.optional(),
   })

@@ -4,8 +4,9 @@
  */
 
 import { z } from 'zod';
+import { nameText } from './text.ts';
 
-const credentialName = z.string().trim().min(1, 'is required').max(120);
+const credentialName = nameText(120);
 /** Field values; validated against the credential type's own schema by the server (errors name fields). */
 const credentialValues = z.record(z.string(), z.unknown());
 
@@ -27,8 +28,9 @@ export const rotateCredentialBody = z.object({ values: credentialValues }).stric
 
 /**
  * PUT /api/credentials/:id/network (admins): which non-public networks HTTP requests of nodes using this credential
- * may reach.  `allowPrivate`: loopback, RFC 1918, link-local…; `allowMetadata`: cloud metadata (169.254.169.254),
- * separately because it hands out cloud credentials; `allowedHosts`: only these host names (`*.corp.example`) —
+ * may reach.  `allowPrivate`: loopback, RFC 1918, link-local, in-cluster names (`*.svc.cluster.local`)…;
+ * `allowMetadata`: cloud metadata (169.254.169.254, `metadata.google.internal`, `instance-data`…) and the Kubernetes
+ * API server (`kubernetes.default.svc`), separately because they hand out cloud or cluster credentials; `allowedHosts`: only these host names (`*.corp.example`) —
  * without it, any host.  Public addresses are always reachable.
  */
 export const credentialNetworkBody = z

@@ -6,22 +6,24 @@
 import type { FlowDocument } from '@pipewright/flow';
 import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
+import { nameText } from './text.ts';
 
 export * from './auth.ts';
 export * from './credentials.ts';
 export * from './step-packages.ts';
+export * from './text.ts';
 
 // ---- requests ----
 export const createFlowBody = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameText(200),
     document: flowDocumentSchema.optional(),
   })
   .strict();
 
 export const updateFlowBody = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    name: nameText(200).optional(),
     document: flowDocumentSchema.optional(),
     /** The draft revision this save is based on; a stale one is refused with 409. */
     revision: z.number().int().min(0),
@@ -111,7 +113,11 @@ export interface FlowVersionDetail extends FlowVersionSummary {
   plan: unknown;
 }
 
-export type RunStatusValue = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out' | 'terminated';
+/**
+ * `stuck`: open, but its workflow task keeps failing (a sandbox error, a non-determinism error), so it makes no
+ * progress; `error` says why.  `timed_out`: it passed its run timeout (flow settings → run timeout).
+ */
+export type RunStatusValue = 'running' | 'stuck' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out' | 'terminated';
 
 export interface RunSummary {
   id: string;

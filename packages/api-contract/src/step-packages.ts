@@ -4,6 +4,7 @@
  */
 
 import { z } from 'zod';
+import { refuseUnsafeText } from './text.ts';
 
 const jsonObject = z.record(z.string(), z.unknown());
 const port = z.object({ id: z.string(), label: z.string() }).strict();
@@ -13,7 +14,7 @@ export const publishedStepManifest = z
   .object({
     type: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$/, 'must look like "<package>.<name>"'),
     version: z.number().int().min(1),
-    title: z.string().min(1).max(200),
+    title: z.string().min(1).max(200).superRefine(refuseUnsafeText),
     description: z.string().max(2000),
     kind: z.enum(['action', 'transform', 'trigger']),
     category: z.string().max(100),
@@ -53,7 +54,7 @@ export const publishedStepManifest = z
 export const publishedCredentialManifest = z.object({
   type: z.string().min(1).max(200),
   version: z.number().int().min(1),
-  title: z.string().min(1).max(200),
+  title: z.string().min(1).max(200).superRefine(refuseUnsafeText),
   description: z.string().max(2000),
   fieldsSchema: jsonObject,
   secretFields: z.array(z.string()),

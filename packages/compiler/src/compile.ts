@@ -17,6 +17,8 @@ import {
   type PlanRetryPolicy,
   RUNTIME_VERSION,
 } from './plan.ts';
+import { checkReservedKeys } from './reserved-keys-check.ts';
+import { runTimeoutOf } from './run-timeout.ts';
 import { fillDefaults, validateConfig } from './validate-config.ts';
 
 /**
@@ -84,6 +86,8 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
     triggerNodeId,
     nodes,
   };
+  const runTimeoutMs = runTimeoutOf(doc);
+  if (runTimeoutMs !== undefined) plan.runTimeoutMs = runTimeoutMs;
   return { ok: true, plan };
 }
 
@@ -214,6 +218,7 @@ function checkNodes(
     return hasRun;
   };
   for (const node of doc.nodes) {
+    errors.push(...checkReservedKeys(node));
     const manifest = manifests.get(node.id);
     if (manifest) {
       const labels: Record<string, string> = {};

@@ -1,3 +1,16 @@
+/** The runtime's writers of user-chosen keys use the same rules the compiler checks (`checkReservedKeys`). */
+export {
+  assertSafePath,
+  assignOwn,
+  defineOwn,
+  deleteOwnPath,
+  getOwn,
+  isReservedKey,
+  RESERVED_KEYS,
+  ReservedKeyError,
+  reservedKeyIn,
+  setOwnPath,
+} from '@pipewright/step-sdk';
 export { canonicalJson } from './canonical-json.ts';
 export {
   type CatalogLookup,
@@ -7,3 +20,4 @@ export {
   PLATFORM_TIMEOUT_MS,
 } from './compile.ts';
 export * from './plan.ts';
+export { DEFAULT_RUN_TIMEOUT_MS, formatDuration, runTimeoutMessage } from './run-timeout.ts';

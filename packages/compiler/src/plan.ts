@@ -92,6 +92,11 @@ export interface ExecutionPlan {
    * with the failed run's details as its trigger output.  An embedded plan never carries its own handler.
    */
   errorHandler?: { flowId: string; version: number; plan: ExecutionPlan } | undefined;
+  /**
+   * How long a run may take, whole (Temporal's workflow execution timeout, set by whoever starts the run); absent:
+   * no limit.  From the flow's `settings.runTimeoutMs`, else `DEFAULT_RUN_TIMEOUT_MS` for flows that never wait.
+   */
+  runTimeoutMs?: number | undefined;
 }
 
 /** A located compile error: the editor shows it on the node, next to the field. */
@@ -125,7 +130,9 @@ export interface CompileError {
     /** A node type a loop body cannot hold (e.g. an event Wait: resumes address the run, not an iteration). */
     | 'unsupported_in_loop'
     /** Sub-flow problems found at publish (unknown, unpublished, itself, or a cycle of flows calling each other). */
-    | 'invalid_subflow';
+    | 'invalid_subflow'
+    /** A node id, config key, field name or path segment that names the object prototype (`__proto__`, `constructor`, `prototype`). */
+    | 'reserved_key';
   message: string;
   nodeId?: string;
   edgeId?: string;

@@ -1,4 +1,5 @@
 import { isTemplate } from '@pipewright/expression';
+import { defineOwn, isReservedKey } from '@pipewright/step-sdk';
 import { canonicalJson } from './canonical-json.ts';
 
 /**
@@ -38,8 +39,11 @@ export function fillDefaults(config: Record<string, unknown>, schema: JsonSchema
   const filled: Record<string, unknown> = { ...config };
   for (const [name, property] of Object.entries(asRecord(schema.properties) ?? {})) {
     const propertySchema = asRecord(property);
-    if (name in filled || !propertySchema || !('default' in propertySchema)) continue;
-    filled[name] = cloneJson(propertySchema.default);
+    // Names come from the step's manifest (a package's may say anything): own keys only, never a reserved one.
+    if (isReservedKey(name) || Object.hasOwn(filled, name) || !propertySchema || !('default' in propertySchema)) {
+      continue;
+    }
+    defineOwn(filled, name, cloneJson(propertySchema.default));
   }
   return filled;
 }

@@ -7,6 +7,7 @@ describe('referencedNodeIds', () => {
     { template: '{{ steps.fetch_user.body.email }}', expected: ['fetch_user'] },
     { template: '{{ steps . spaced }}', expected: ['spaced'] },
     { template: `{{ steps["quoted"].x }} and {{ steps['single'] }}`, expected: ['quoted', 'single'] },
+    { template: `{{ steps [ "spaced out" ].x }}`, expected: ['spaced out'] },
     { template: '{{ steps.a.x & steps.b.y & steps.a.z }}', expected: ['a', 'b'] },
     { template: '{{ $count(steps.list.items) > 0 ? steps.yes : steps.no }}', expected: ['list', 'yes', 'no'] },
     { template: 'steps.outside is just text {{ trigger.body }}', expected: [] },

@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { checkTemplate, evaluateDeep, evaluateTemplate, isTemplate, splitTemplate } from './template.ts';
+import {
+  checkTemplate,
+  EXPRESSION_ENGINE,
+  evaluateDeep,
+  evaluateTemplate,
+  isTemplate,
+  splitTemplate,
+} from './template.ts';
 
 const context = {
-  trigger: { body: { name: 'Ada', age: 36, tags: ['a', 'b'], address: { city: 'London' }, active: true } },
+  trigger: {
+    body: { name: 'Ada', age: 36, tags: ['a', 'b'], address: { city: 'London' }, active: true, nickname: null },
+  },
   steps: { fetch: { status: 200, items: [{ id: 1 }, { id: 2 }] } },
 };
 
@@ -17,6 +27,7 @@ describe('evaluateTemplate', () => {
     { template: '{{ trigger.body.age * 2 }}', expected: 72 },
     { template: '{{ $uppercase(trigger.body.name) }}', expected: 'ADA' },
     { template: '{{ { "n": trigger.body.name } }}', expected: { n: 'Ada' } },
+    { template: '{{ trigger.body.nickname }}', expected: null },
   ];
   for (const { template, expected } of raw) {
     it(`a lone ${template} yields the raw value`, async () => {
@@ -30,6 +41,7 @@ describe('evaluateTemplate', () => {
     { template: 'at {{ trigger.body.address }}', expected: 'at {"city":"London"}' },
     { template: ' {{ trigger.body.active }}', expected: ' true' },
     { template: 'missing: [{{ trigger.body.nope }}]', expected: 'missing: []' },
+    { template: 'null: [{{ trigger.body.nickname }}]', expected: 'null: []' },
     { template: 'no expressions at all', expected: 'no expressions at all' },
   ];
   for (const { template, expected } of interpolated) {
@@ -48,6 +60,27 @@ describe('evaluateTemplate', () => {
     assert.ok(Array.isArray(value));
     assert.equal(Object.hasOwn(value, 'sequence'), false);
     assert.deepEqual(value, [{ id: 1 }, { id: 2 }]);
+  });
+
+  // A function is no value a step can receive: a forgotten `()` or a lambda yields null, as a missing path does.
+  const functions: { template: string; expected: unknown }[] = [
+    { template: '{{ $now }}', expected: null },
+    { template: '{{ function($x) { $x * 2 } }}', expected: null },
+    { template: '{{ { "f": $uppercase, "n": 1 } }}', expected: { f: null, n: 1 } },
+    { template: 'at [{{ $now }}]', expected: 'at []' },
+    { template: '{{ trigger.body.callback }}', expected: null },
+  ];
+  for (const { template, expected } of functions) {
+    it(`${template} yields no function`, async () => {
+      const withCallback = { trigger: { body: { callback: () => 'called' } } };
+      assert.deepEqual(await evaluateTemplate(template, withCallback), expected);
+    });
+  }
+
+  it('drops fields whose value is undefined instead of turning them into null', async () => {
+    const sparse = { trigger: { body: { kept: 1, gone: undefined } } };
+    assert.deepEqual(await evaluateTemplate('{{ trigger.body }}', sparse), { kept: 1 });
+    assert.deepEqual(await evaluateTemplate('{{ [trigger.body] }}', sparse), [{ kept: 1 }]);
   });
 
   it('rejects an unclosed template', async () => {
@@ -107,8 +140,19 @@ describe('splitTemplate / isTemplate', () => {
       { kind: 'text', text: '!' },
     ]);
   });
+  it('does not take a "}}" before the "{{" as its end', () => {
+    assert.deepEqual(splitTemplate('{"a":{"b":1}}{{ x }}'), [
+      { kind: 'text', text: '{"a":{"b":1}}' },
+      { kind: 'expr', source: ' x ', offset: 15 },
+    ]);
+  });
   it('treats any string containing {{ as a template', () => {
     assert.equal(isTemplate('a {{ b'), true);
     assert.equal(isTemplate('a { b }'), false);
   });
+});
+
+it('names the JSONata version that is installed, so plans record the engine that evaluates them', () => {
+  const { version } = createRequire(import.meta.url)('jsonata/package.json') as { version: string };
+  assert.equal(EXPRESSION_ENGINE, `jsonata@${version}`);
 });

@@ -1,4 +1,12 @@
 import jsonata from 'jsonata';
+import {
+  DEFAULT_EXPRESSION_LIMITS,
+  EvaluationMeter,
+  type ExpressionLimits,
+  instrument,
+  METER_BINDING,
+} from './limits.ts';
+import { regexProblem } from './linear-regexp.ts';
 
 /** The JSONata version the plan pins: evaluation semantics must not drift under runs in flight. */
 export const EXPRESSION_ENGINE = 'jsonata@2.2.2';
@@ -50,13 +58,39 @@ export function checkTemplate(template: string): ExpressionSyntaxError[] {
       errors.push({ message: 'empty expression', position: part.offset });
       continue;
     }
+    let ast: jsonata.ExprNode;
     try {
-      jsonata(part.source);
+      ast = jsonata(part.source).ast();
     } catch (error) {
       errors.push({ message: errorMessage(error), position: part.offset + (positionOf(error) ?? 0) });
+      continue;
+    }
+    for (const problem of regexProblems(ast)) {
+      errors.push({ message: problem.message, position: part.offset + problem.position });
     }
   }
   return errors;
+}
+
+/** Regex literals the linear-time engine refuses (backreferences, lookaround), anywhere in an expression. */
+function regexProblems(node: unknown): { message: string; position: number }[] {
+  const found: { message: string; position: number }[] = [];
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 200 || typeof value !== 'object' || value === null) return;
+    if (value instanceof RegExp) return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
+    if ('type' in value && value.type === 'regex' && 'value' in value && value.value instanceof RegExp) {
+      const problem = regexProblem(value.value.source, value.value.flags);
+      const position = 'position' in value && typeof value.position === 'number' ? value.position : 0;
+      if (problem) found.push({ message: problem, position });
+    }
+    for (const item of Object.values(value)) visit(item, depth + 1);
+  };
+  visit(node, 0);
+  return found;
 }
 
 const compiled = new Map<string, ReturnType<typeof jsonata>>();
@@ -64,6 +98,7 @@ function compile(source: string) {
   let expression = compiled.get(source);
   if (!expression) {
     expression = jsonata(source);
+    instrument(expression);
     if (compiled.size > 5000) compiled.clear();
     compiled.set(source, expression);
   }
@@ -72,45 +107,70 @@ function compile(source: string) {
 
 /**
  * Evaluates a template.  A template that is exactly one `{{ expr }}` yields the expression's raw value (object,
- * number…); otherwise the parts are joined into a string (objects as JSON).
+ * number…); otherwise the parts are joined into a string (objects as JSON).  Each expression is evaluated within
+ * `limits` (default `DEFAULT_EXPRESSION_LIMITS`) and fails with an `ExpressionLimitError` past them.
  */
-export async function evaluateTemplate(template: string, context: Record<string, unknown>): Promise<unknown> {
+export async function evaluateTemplate(
+  template: string,
+  context: Record<string, unknown>,
+  limits: ExpressionLimits = DEFAULT_EXPRESSION_LIMITS,
+): Promise<unknown> {
   const parts = splitTemplate(template);
   const only = parts.length === 1 ? parts[0] : undefined;
-  if (only?.kind === 'expr') return evaluateExpression(only.source, context);
+  if (only?.kind === 'expr') return evaluateExpression(only.source, context, limits);
   let result = '';
   for (const part of parts) {
     if (part.kind === 'text') result += part.text;
-    else result += stringify(await evaluateExpression(part.source, context));
+    else result += stringify(await evaluateExpression(part.source, context, limits));
   }
   return result;
 }
 
-export async function evaluateExpression(source: string, context: Record<string, unknown>): Promise<unknown> {
-  const value: unknown = await compile(source).evaluate(context);
+/**
+ * Evaluates one JSONata expression: regular expressions run on the linear-time engine, and the evaluation stops
+ * with an `ExpressionLimitError` past `limits.maxSteps` steps or `limits.maxCallDepth` nested calls.
+ *
+ * @example
+ * await evaluateExpression('$uppercase(name)', { name: 'ada' }); // 'ADA'
+ * await evaluateExpression('($f := function($n) { $f($n + 1) }; $f(0))', {}); // throws: exceeded its time limit
+ */
+export async function evaluateExpression(
+  source: string,
+  context: Record<string, unknown>,
+  limits: ExpressionLimits = DEFAULT_EXPRESSION_LIMITS,
+): Promise<unknown> {
+  const meter = new EvaluationMeter(limits);
+  const value: unknown = await compile(source).evaluate(context, { [METER_BINDING]: meter });
   return normalize(value);
 }
 
 /** Evaluates every template string inside a JSON-like value, leaving other values as they are. */
-export async function evaluateDeep(value: unknown, context: Record<string, unknown>): Promise<unknown> {
-  if (typeof value === 'string') return isTemplate(value) ? evaluateTemplate(value, context) : value;
+export async function evaluateDeep(
+  value: unknown,
+  context: Record<string, unknown>,
+  limits: ExpressionLimits = DEFAULT_EXPRESSION_LIMITS,
+): Promise<unknown> {
+  if (typeof value === 'string') return isTemplate(value) ? evaluateTemplate(value, context, limits) : value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) out.push(await evaluateDeep(item, context));
+    for (const item of value) out.push(await evaluateDeep(item, context, limits));
     return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = await evaluateDeep(item, context);
+    for (const [key, item] of Object.entries(value)) out[key] = await evaluateDeep(item, context, limits);
     return out;
   }
   return value;
 }
 
-/** JSONata returns arrays tagged with a `sequence` flag and `undefined` for no match; make it plain JSON. */
+/**
+ * JSONata returns arrays tagged with a `sequence` flag, `undefined` for no match, and functions (`$now` without its
+ * parentheses, `function($x) { … }`) as objects that hold their whole environment; make it plain JSON.
+ */
 function normalize(value: unknown): unknown {
   if (value === undefined) return null;
-  if (typeof value === 'function') return null;
+  if (isFunction(value)) return null;
   if (Array.isArray(value)) return value.map(normalize);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -120,6 +180,16 @@ function normalize(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** JSONata's own test for a function value: a built-in, a lambda, or a JavaScript function. */
+function isFunction(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (value === null || typeof value !== 'object') return false;
+  return (
+    ('_jsonata_function' in value && value._jsonata_function === true) ||
+    ('_jsonata_lambda' in value && value._jsonata_lambda === true)
+  );
 }
 
 function stringify(value: unknown): string {

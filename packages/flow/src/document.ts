@@ -35,10 +35,19 @@ export const nodeSettingsSchema = z
   })
   .strict();
 
-/** Flow-wide settings.  `errorFlowId`: a flow of the same workspace started with the details of every failed run. */
+/** The longest run timeout a flow may set: 31 days. */
+export const MAX_RUN_TIMEOUT_MS = 31 * 86_400_000;
+
+/**
+ * Flow-wide settings.  `errorFlowId`: a flow of the same workspace started with the details of every failed run.
+ * `runTimeoutMs`: how long one run may take before Temporal ends it as timed out (1 s … 31 days); `null`: no limit.
+ * Absent: 1 hour, unless the flow has a Wait or Sub-flow node (those may wait for days), which then get no limit
+ * (`DEFAULT_RUN_TIMEOUT_MS` in the compiler).
+ */
 export const flowSettingsSchema = z
   .object({
     errorFlowId: z.string().min(1).max(200).optional(),
+    runTimeoutMs: z.number().int().min(1_000).max(MAX_RUN_TIMEOUT_MS).nullable().optional(),
   })
   .strict();
 

@@ -1,3 +1,4 @@
+import { assignOwn, getOwn, isReservedKey } from '@pipewright/compiler';
 import { isRecord } from './transform.ts';
 
 /**
@@ -62,6 +63,9 @@ export function runMerge(config: unknown, inputs: unknown[]): ControlResult {
       return { output: combineByPosition(inputs), ports: ['out'] };
     case 'byKey': {
       if (typeof config.key !== 'string' || config.key === '') throw new Error('key: name the field to join on');
+      if (isReservedKey(config.key)) {
+        throw new Error(`key: "${config.key}" is reserved (it names the object prototype, not data); use another name`);
+      }
       return { output: combineByKey(inputs, config.key), ports: ['out'] };
     }
     default:
@@ -79,7 +83,8 @@ function combineByPosition(inputs: unknown[]): unknown[] {
   for (let i = 0; i < length; i++) {
     const items = lists.map((list) => list[i]).filter((item) => item !== undefined);
     const objects = items.filter(isRecord);
-    out.push(objects.length > 0 ? Object.assign({}, ...objects) : (items[0] ?? null));
+    // assignOwn, not Object.assign: an item's own `__proto__` key (JSON.parse makes one) stays data.
+    out.push(objects.length > 0 ? assignOwn({}, ...objects) : (items[0] ?? null));
   }
   return out;
 }
@@ -92,17 +97,18 @@ function combineByKey(inputs: unknown[], key: string): unknown[] {
   const out: unknown[] = [];
   const slots = new Map<string, number>();
   for (const item of inputs.flatMap(asList)) {
-    if (!isRecord(item) || item[key] === undefined) {
+    const value = isRecord(item) ? getOwn(item, key) : undefined;
+    if (!isRecord(item) || value === undefined) {
       out.push(item);
       continue;
     }
-    const id = JSON.stringify(item[key]);
+    const id = JSON.stringify(value);
     const slot = slots.get(id);
     const existing = slot === undefined ? undefined : out[slot];
-    if (slot !== undefined && isRecord(existing)) out[slot] = { ...existing, ...item };
+    if (slot !== undefined && isRecord(existing)) out[slot] = assignOwn({}, existing, item);
     else {
       slots.set(id, out.length);
-      out.push({ ...item });
+      out.push(assignOwn({}, item));
     }
   }
   return out;

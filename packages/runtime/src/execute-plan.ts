@@ -1,4 +1,4 @@
-import type { ExecutionPlan, PlanInput, PlanNode } from '@pipewright/compiler';
+import { defineOwn, type ExecutionPlan, isReservedKey, type PlanInput, type PlanNode } from '@pipewright/compiler';
 import { evaluateTemplate, isTemplate } from '@pipewright/expression';
 import { readsBlobRefs } from './blob-reads.ts';
 import { type ControlResult, mergeWaitOf, runIf, runMerge, runSwitch } from './control-steps.ts';
@@ -32,7 +32,8 @@ export interface ExecutePlanInput {
  */
 export function createInitialState(plan: ExecutionPlan, startedAt: number): RunState {
   const nodes: Record<string, NodeRunState> = {};
-  for (const node of plan.nodes) nodes[node.id] = { status: 'pending', attempts: 0 };
+  // The compiler refuses reserved node ids; defineOwn keeps a hand-built plan's `__proto__` id an ordinary entry.
+  for (const node of plan.nodes) defineOwn(nodes, node.id, { status: 'pending', attempts: 0 });
   return { status: 'running', flowId: plan.flowId, version: plan.version, startedAt, nodes };
 }
 
@@ -416,7 +417,13 @@ async function evaluateConfig(value: unknown, context: Record<string, unknown>, 
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = await evaluateConfig(item, context, `${path}.${key}`);
+    for (const [key, item] of Object.entries(value)) {
+      // The compiler refuses these keys; a plan that did not come from it is refused here.
+      if (isReservedKey(key)) {
+        throw new ConfigFieldError(`${path}.${key}`, 'this key is reserved (it names the object prototype, not data)');
+      }
+      defineOwn(out, key, await evaluateConfig(item, context, `${path}.${key}`));
+    }
     return out;
   }
   return value;

@@ -234,7 +234,8 @@ async function runSubflow(step: FlowStepRun, config: Record<string, unknown>): P
 /** A finished run's result: the named node's output, or the output of the last node (in plan order) that ran. */
 export function outputOfRun(plan: ExecutionPlan, state: RunState, outputNodeId?: string): unknown {
   if (outputNodeId !== undefined) {
-    if (!(outputNodeId in state.nodes)) throw new Error(`the sub-flow has no node "${outputNodeId}"`);
+    // Own entries only: `in` would find an inherited `constructor`.
+    if (!Object.hasOwn(state.nodes, outputNodeId)) throw new Error(`the sub-flow has no node "${outputNodeId}"`);
     return state.nodes[outputNodeId]?.output ?? null;
   }
   for (const node of [...plan.nodes].reverse()) {

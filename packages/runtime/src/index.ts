@@ -1,3 +1,4 @@
+export { runTimeoutMessage } from '@pipewright/compiler';
 export * from './blob-ref.ts';
 export * from './effects.ts';
 export * from './execute-plan.ts';

@@ -1,4 +1,10 @@
-import { type ExecutionPlan, LOOP_ITEM_NODE_ID, type PlanLoopBody, type PlanNode } from '@pipewright/compiler';
+import {
+  defineOwn,
+  type ExecutionPlan,
+  LOOP_ITEM_NODE_ID,
+  type PlanLoopBody,
+  type PlanNode,
+} from '@pipewright/compiler';
 import { evaluateTemplate } from '@pipewright/expression';
 import { isTruthy } from './control-steps.ts';
 import type { LoopChunkRequest, LoopChunkResult, RunEffects } from './effects.ts';
@@ -183,7 +189,7 @@ export async function runLoopIterations(
 
 function outputsOf(state: RunState): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [id, node] of Object.entries(state.nodes)) if (node.output !== undefined) out[id] = node.output;
+  for (const [id, node] of Object.entries(state.nodes)) if (node.output !== undefined) defineOwn(out, id, node.output);
   return out;
 }
 

@@ -1,3 +1,5 @@
+import { assertSafePath, deleteOwnPath, ReservedKeyError, setOwnPath } from '@pipewright/compiler';
+
 /**
  * The `core.transform` step, evaluated inside the workflow: its config has already been evaluated against the run
  * context (every `{{ … }}` replaced by its value), so this only shapes the output object.
@@ -18,6 +20,7 @@ export function parseTransformConfig(config: unknown): TransformConfig {
     if (!isRecord(field) || typeof field.name !== 'string' || field.name === '') {
       throw new Error(`fields.${index}.name: must be a non-empty text`);
     }
+    refuseReserved(field.name, `fields.${index}.name`);
     return { name: field.name, value: field.value === undefined ? null : field.value };
   });
   const keepInput = config.keepInput ?? false;
@@ -26,42 +29,36 @@ export function parseTransformConfig(config: unknown): TransformConfig {
   if (!Array.isArray(remove) || !remove.every((name): name is string => typeof name === 'string')) {
     throw new Error('remove: must be a list of field names');
   }
+  remove.forEach((name, index) => {
+    refuseReserved(name, `remove.${index}`);
+  });
   return { fields: parsedFields, keepInput, remove };
 }
 
-/** Builds the transform's output from its (evaluated) config and the upstream output. */
+/**
+ * Field names may come from data (`{{ trigger.body.field }}`), where the compiler cannot see them: a reserved segment
+ * (`__proto__.x`, `constructor.prototype.x`) fails the node, naming the field.
+ */
+function refuseReserved(name: string, field: string): void {
+  try {
+    assertSafePath(name.split('.'));
+  } catch (error) {
+    if (error instanceof ReservedKeyError) throw new Error(`${field}: the field name ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Builds the transform's output from its (evaluated) config and the upstream output.  Paths are written and removed
+ * through own properties only, so no name reaches a prototype.
+ */
 export function applyTransform(config: TransformConfig, input: unknown): Record<string, unknown> {
-  // A deep copy: nested sets must never reach into the upstream node's recorded output.
+  // A deep copy: nested sets must never reach into the upstream node's recorded output.  JSON.parse keeps a
+  // `__proto__` key of the data as an own property.
   const result: Record<string, unknown> = config.keepInput && isRecord(input) ? cloneJson(input) : {};
-  for (const field of config.fields) setPath(result, field.name.split('.'), field.value);
-  for (const name of config.remove) deletePath(result, name.split('.'));
+  for (const field of config.fields) setOwnPath(result, field.name.split('.'), field.value);
+  for (const name of config.remove) deleteOwnPath(result, name.split('.'));
   return result;
-}
-
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let cursor = target;
-  for (const key of path.slice(0, -1)) {
-    const next = cursor[key];
-    if (isRecord(next)) cursor = next;
-    else {
-      const created: Record<string, unknown> = {};
-      cursor[key] = created;
-      cursor = created;
-    }
-  }
-  const last = path[path.length - 1];
-  if (last !== undefined) cursor[last] = value;
-}
-
-function deletePath(target: Record<string, unknown>, path: string[]): void {
-  let cursor: Record<string, unknown> = target;
-  for (const key of path.slice(0, -1)) {
-    const next = cursor[key];
-    if (!isRecord(next)) return;
-    cursor = next;
-  }
-  const last = path[path.length - 1];
-  if (last !== undefined) delete cursor[last];
 }
 
 function cloneJson(value: Record<string, unknown>): Record<string, unknown> {

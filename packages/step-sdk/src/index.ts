@@ -6,6 +6,7 @@ export * from './define-step.ts';
 export * from './json-schema-values.ts';
 export * from './manifest.ts';
 export * from './ports.ts';
+export * from './safe-object.ts';
 export * from './scrub-secrets.ts';
 export * from './step-error.ts';
 export * from './step-package.ts';

@@ -57,8 +57,114 @@ describe('validateJsonSchemaValues', () => {
     assert.deepEqual(result, { success: false, issues: [{ path: ['extra'], message: 'is not a known field' }] });
   });
 
-  it('refuses a non-object', () => {
-    assert.equal(validateJsonSchemaValues(schema, 'nope').success, false);
+  for (const values of ['nope', null, [], 42]) {
+    it(`refuses ${JSON.stringify(values)} where an object belongs`, () => {
+      assert.deepEqual(validateJsonSchemaValues(schema, values), {
+        success: false,
+        issues: [{ path: [], message: 'must be of type object' }],
+      });
+    });
+  }
+
+  it('refuses a non-object even when the schema does not name its type', () => {
+    const untyped = { properties: { host: { type: 'string' } } };
+    assert.deepEqual(validateJsonSchemaValues(untyped, 'nope'), {
+      success: false,
+      issues: [{ path: [], message: 'must be an object' }],
+    });
+  });
+
+  const bounds: { name: string; values: Record<string, unknown>; issues: string[] }[] = [
+    { name: 'the shortest host', values: { host: 'abc' }, issues: [] },
+    { name: 'the longest host', values: { host: 'h'.repeat(20) }, issues: [] },
+    {
+      name: 'a host one too long',
+      values: { host: 'h'.repeat(21) },
+      issues: ['host: must have at most 20 characters'],
+    },
+    { name: 'the lowest port', values: { port: 1 }, issues: [] },
+    { name: 'the highest port', values: { port: 65535 }, issues: [] },
+    { name: 'port 0', values: { port: 0 }, issues: ['port: must be at least 1'] },
+    { name: 'the other enum value', values: { mode: 'write' }, issues: [] },
+    { name: 'a boolean', values: { tls: false }, issues: [] },
+    { name: 'a text where a boolean belongs', values: { tls: 'yes' }, issues: ['tls: must be of type boolean'] },
+    { name: 'an optional field left undefined', values: { tls: undefined }, issues: [] },
+  ];
+  for (const { name, values, issues } of bounds) {
+    it(`${issues.length ? 'refuses' : 'accepts'} ${name}`, () => {
+      const result = validateJsonSchemaValues(schema, { host: 'db.local', apiKey: 'k', ...values });
+      if (!result.success) {
+        assert.deepEqual(
+          result.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+          issues,
+        );
+        return;
+      }
+      assert.deepEqual(issues, []);
+      // An undefined field counts as absent: no value, no issue.
+      const given = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+      assert.deepEqual(result.data, { host: 'db.local', apiKey: 'k', port: 5432, mode: 'read', ...given });
+    });
+  }
+
+  // Shapes zod emits for other field types (arrays, records, unions with null, any), checked value by value.
+  const shapes = z.toJSONSchema(
+    z.object({
+      scopes: z.array(z.string()).default([]),
+      headers: z.record(z.string(), z.string()).optional(),
+      ratio: z.number().optional(),
+      note: z.string().nullable().optional(),
+      meta: z.unknown().optional(),
+    }),
+    { io: 'input', unrepresentable: 'any' },
+  ) as Record<string, unknown>;
+  const shapeCases: { name: string; values: Record<string, unknown>; issues: string[] }[] = [
+    { name: 'a list of texts', values: { scopes: ['read', 'write'] }, issues: [] },
+    { name: 'a list holding a number', values: { scopes: ['read', 7] }, issues: ['scopes.1: must be of type string'] },
+    { name: 'an object where a list belongs', values: { scopes: {} }, issues: ['scopes: must be of type array'] },
+    { name: 'a map of texts', values: { headers: { 'x-a': '1' } }, issues: [] },
+    {
+      name: 'a map holding a number',
+      values: { headers: { 'x-a': 1 } },
+      issues: ['headers.x-a: must be of type string'],
+    },
+    { name: 'a fraction', values: { ratio: 0.25 }, issues: [] },
+    { name: 'a text where a number belongs', values: { ratio: '0.25' }, issues: ['ratio: must be of type number'] },
+    { name: 'null where null is allowed', values: { note: null }, issues: [] },
+    { name: 'a text where null is allowed', values: { note: 'hi' }, issues: [] },
+    {
+      name: 'a number where text or null belongs',
+      values: { note: 3 },
+      issues: ['note: must be of type string or null'],
+    },
+    { name: 'any value where anything goes', values: { meta: { nested: [1, 'two'] } }, issues: [] },
+  ];
+  for (const { name, values, issues } of shapeCases) {
+    it(`${issues.length ? 'refuses' : 'accepts'} ${name}`, () => {
+      const result = validateJsonSchemaValues(shapes, values);
+      assert.deepEqual(
+        result.success ? [] : result.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+        issues,
+      );
+      if (result.success) assert.deepEqual(result.data, { scopes: [], ...values });
+    });
+  }
+
+  it('refuses a value of a type it does not know rather than letting it through', () => {
+    const result = validateJsonSchemaValues({ type: 'object', properties: { when: { type: 'date' } } }, { when: 'x' });
+    assert.deepEqual(result, { success: false, issues: [{ path: ['when'], message: 'must be of type date' }] });
+  });
+
+  it('keeps undeclared fields when the schema allows any', () => {
+    const loose = { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: true };
+    assert.deepEqual(validateJsonSchemaValues(loose, { a: 'x', b: 2 }), { success: true, data: { a: 'x', b: 2 } });
+  });
+
+  it('gives every result its own copy of a default', () => {
+    const first = validateJsonSchemaValues(shapes, {});
+    assert.ok(first.success);
+    (first.data.scopes as string[]).push('admin');
+    assert.deepEqual(validateJsonSchemaValues(shapes, {}), { success: true, data: { scopes: [] } });
   });
 
   it('never echoes a value in its messages', () => {

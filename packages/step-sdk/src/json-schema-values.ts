@@ -1,3 +1,5 @@
+import { defineOwn, getOwn } from './safe-object.ts';
+
 /**
  * A small strict validator for the JSON Schema subset `z.toJSONSchema` emits for a credential type's fields (object,
  * properties, required, type, enum, minLength, maxLength, minimum, maximum, default, additionalProperties): the
@@ -81,23 +83,25 @@ function check(schema: Schema, value: unknown, path: string[], issues: JsonSchem
   if (isObject(value) && (schema.type === 'object' || isObject(schema.properties))) {
     const properties = isObject(schema.properties) ? schema.properties : {};
     const required = Array.isArray(schema.required) ? schema.required : [];
+    // Keys come from the request and the package's schema: own properties only, written with defineOwn, so a
+    // `__proto__` key stays data and an inherited `constructor` never counts as a given value.
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const propertySchema = properties[key];
+      const propertySchema = getOwn(properties, key);
       if (!isObject(propertySchema)) {
         if (isObject(schema.additionalProperties))
-          out[key] = check(schema.additionalProperties, item, [...path, key], issues);
-        else if (schema.additionalProperties === true) out[key] = item;
+          defineOwn(out, key, check(schema.additionalProperties, item, [...path, key], issues));
+        else if (schema.additionalProperties === true) defineOwn(out, key, item);
         else issues.push({ path: [...path, key], message: 'is not a known field' });
         continue;
       }
       if (item === undefined) continue;
-      out[key] = check(propertySchema, item, [...path, key], issues);
+      defineOwn(out, key, check(propertySchema, item, [...path, key], issues));
     }
     for (const [key, propertySchema] of Object.entries(properties)) {
-      if (out[key] !== undefined || value[key] !== undefined) continue;
+      if (getOwn(out, key) !== undefined || getOwn(value, key) !== undefined) continue;
       if (isObject(propertySchema) && propertySchema.default !== undefined)
-        out[key] = structuredCloneJson(propertySchema.default);
+        defineOwn(out, key, structuredCloneJson(propertySchema.default));
       else if (required.includes(key)) issues.push({ path: [...path, key], message: 'is required' });
     }
     return out;

@@ -1,4 +1,5 @@
 import type { AuditEntryView } from '@pipewright/api-contract';
+import { defineOwn } from '@pipewright/step-sdk';
 import type { AuditRecord, AuditRepository } from './audit.repository.ts';
 import type { AuthContext } from './auth-context.ts';
 import { newId } from './secrets.ts';
@@ -72,7 +73,11 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(details)) {
     if (SECRET_KEY.test(key)) continue;
-    kept[key] = value !== null && typeof value === 'object' && !Array.isArray(value) ? scrub({ ...value }) : value;
+    defineOwn(
+      kept,
+      key,
+      value !== null && typeof value === 'object' && !Array.isArray(value) ? scrub({ ...value }) : value,
+    );
   }
   return kept;
 }

@@ -15,7 +15,7 @@ import {
   openCredential,
   sealCredential,
 } from '@pipewright/secrets';
-import { type HttpPort, scrubSecrets } from '@pipewright/step-sdk';
+import { defineOwn, type HttpPort, scrubSecrets } from '@pipewright/step-sdk';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { CredentialType, CredentialTypeRegistry } from './credential-types.ts';
@@ -76,7 +76,7 @@ export class CredentialsService {
     const publicValues: Record<string, unknown> = {};
     const secretFieldsSet: string[] = [];
     for (const [field, value] of Object.entries(values)) {
-      if (!secret.has(field)) publicValues[field] = value;
+      if (!secret.has(field)) defineOwn(publicValues, field, value);
       else if (value !== undefined && value !== '') secretFieldsSet.push(field);
     }
     return {

@@ -6,6 +6,7 @@ import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { selectCanRedo, selectCanUndo, selectIsDirty } from './editor.selectors.ts';
 import { useEditor, useEditorStore } from './editor-context.ts';
 import { RunDialog } from './RunDialog.tsx';
+import { RunTimeoutSelect } from './RunTimeoutSelect.tsx';
 import type { useFlowCommands } from './useFlowCommands.ts';
 import { VersionsPanel } from './VersionsPanel.tsx';
 
@@ -131,6 +132,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
           {copied ? 'Copied' : 'Copy'}
         </button>
         <ErrorHandlerSelect flowId={flow.id} />
+        <RunTimeoutSelect />
         <span className="spacer" />
         {message && (
           <span className={`message ${message.tone}`} data-testid="editor-message" role="status">

@@ -36,7 +36,8 @@ function RunScreen({ initial, catalog }: { initial: RunDetail; catalog: Catalog 
     created.getState().actions.setRunDetail(initial);
     return created;
   });
-  useRunSubscription(store, initial.status === 'running' ? initial.id : null);
+  const isOpen = initial.status === 'running' || initial.status === 'stuck';
+  useRunSubscription(store, isOpen ? initial.id : null);
   return (
     <EditorStoreContext.Provider value={store}>
       <CatalogContext.Provider value={catalog}>

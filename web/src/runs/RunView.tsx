@@ -27,8 +27,9 @@ export function RunView({ actions }: { actions?: ReactNode }) {
           {status ?? '…'}
         </span>
         {runError && (
-          <span className="field-error">
-            {runError.nodeId}: {runError.message}
+          <span className="field-error" data-testid="run-error">
+            {runError.nodeId ? `${runError.nodeId}: ` : ''}
+            {runError.message}
           </span>
         )}
         <span className="spacer" />

@@ -22,7 +22,8 @@ export function useRunSubscription(store: EditorStore, runId: string | null) {
     const apply = (detail: RunDetail) => {
       if (stopped) return;
       store.getState().actions.setRunDetail(detail);
-      if (detail.status !== 'running' && !finished) {
+      // A stuck run is still open (a fixed worker may pick it up again): keep watching it.
+      if (detail.status !== 'running' && detail.status !== 'stuck' && !finished) {
         finished = true;
         source?.close();
         queryClient.setQueryData(['runs', 'detail', runId], detail);

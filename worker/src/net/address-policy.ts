@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 /**
  * Which IP addresses an HTTP step may connect to.  `public` is always allowed; `private` (RFC 1918, loopback,
  * CGNAT, link-local, unique-local…) only when an admin allowed private networks; `metadata` (cloud instance metadata,
- * 169.254.169.254 / fd00:ec2::254) only with an explicit `allowMetadata`, because it hands out cloud credentials;
+ * 169.254.169.254 / fd00:ec2::254, ECS/EKS credential agents) only with an explicit `allowMetadata`, because it hands
+ * out cloud credentials;
  * `blocked` (unspecified, multicast, broadcast, reserved) never.
  */
 export type AddressClass = 'public' | 'private' | 'metadata' | 'blocked';
@@ -36,6 +37,9 @@ const v4 = (cidr: string, addressClass: V4Range['class'], reason: string): V4Ran
 const V4_RANGES: V4Range[] = [
   v4('169.254.169.254/32', 'metadata', 'cloud metadata'),
   v4('100.100.100.200/32', 'metadata', 'cloud metadata'),
+  // AWS ECS task metadata and credentials, EKS Pod Identity agent: they hand out the task's or pod's IAM credentials.
+  v4('169.254.170.2/32', 'metadata', 'cloud metadata'),
+  v4('169.254.170.23/32', 'metadata', 'cloud metadata'),
   v4('255.255.255.255/32', 'blocked', 'broadcast'),
   v4('0.0.0.0/8', 'blocked', 'unspecified'),
   v4('10.0.0.0/8', 'private', 'private network'),
@@ -91,8 +95,10 @@ function classifyV6(address: string): AddressVerdict {
   if (prefixZero && w5 === 0) return as(classifyV4(embeddedV4), 'IPv4-compatible IPv6');
   // 64:ff9b::/96 (NAT64 well-known prefix) and 64:ff9b:1::/48 (local-use NAT64): a gateway reaches the v4 address.
   if (w0 === 0x64 && w1 === 0xff9b && (w2 === 0 || w2 === 1)) return as(classifyV4(embeddedV4), 'NAT64');
-  if (w0 === 0xfd00 && w1 === 0x0ec2 && w2 === 0 && w3 === 0 && w4 === 0 && w5 === 0 && w6 === 0 && w7 === 0x254)
-    return { address, class: 'metadata', reason: 'cloud metadata' };
+  // fd00:ec2::254 (EC2 instance metadata over IPv6), fd00:ec2::23 (EKS Pod Identity agent).
+  if (w0 === 0xfd00 && w1 === 0x0ec2 && w2 === 0 && w3 === 0 && w4 === 0 && w5 === 0 && w6 === 0) {
+    if (w7 === 0x254 || w7 === 0x23) return { address, class: 'metadata', reason: 'cloud metadata' };
+  }
   if ((w0 & 0xfe00) === 0xfc00) return { address, class: 'private', reason: 'unique local network' };
   if ((w0 & 0xffc0) === 0xfe80) return { address, class: 'private', reason: 'link-local' };
   if ((w0 & 0xffc0) === 0xfec0) return { address, class: 'private', reason: 'site-local' };

@@ -4,8 +4,9 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { StepError } from '@pipewright/step-sdk';
+import { defineOwn, StepError } from '@pipewright/step-sdk';
 import { type AddressVerdict, classifyAddress, isAllowed, type NetworkAllowance } from './address-policy.ts';
+import { classifyHostName } from './host-names.ts';
 
 export interface ResolvedAddress {
   address: string;
@@ -42,7 +43,8 @@ export interface GuardedResponse {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
- * One HTTP request with an SSRF guard: for every hop (redirects are followed here, at most 5), the host is resolved,
+ * One HTTP request with an SSRF guard: for every hop (redirects are followed here, at most 5), a host name must pass
+ * the policy by name (cloud metadata, Kubernetes API and in-cluster names: `host-names.ts`) before it is resolved,
  * every address it resolves to must pass the policy, and the connection is made to the first checked address — never
  * re-resolved — so a DNS answer that changes between check and connect (rebinding) cannot reach another address.
  * The Host header and TLS SNI stay the host name.
@@ -87,9 +89,13 @@ async function checkHost(url: URL, policy: RequestNetworkPolicy, resolve: Resolv
   // The WHATWG parser already normalised 2130706433, 0x7f.1 and 017700000001 to 127.0.0.1, and IPv6 to brackets.
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const literal = isIP(hostname);
+  const allowance = allowanceFor(hostname, policy);
   let addresses: ResolvedAddress[];
   if (literal !== 0) addresses = [{ address: hostname, family: literal }];
   else {
+    // Metadata and in-cluster names are refused by name first: no DNS query leaves, whatever they would resolve to.
+    const byName = classifyHostName(hostname);
+    if (byName !== undefined && !isAllowed(byName, allowance)) throw blocked(byName);
     try {
       addresses = await resolve(hostname);
     } catch (error) {
@@ -99,7 +105,6 @@ async function checkHost(url: URL, policy: RequestNetworkPolicy, resolve: Resolv
     }
   }
   if (addresses.length === 0) throw new Error(`could not resolve ${hostname}: no addresses`);
-  const allowance = allowanceFor(hostname, policy);
   for (const { address } of addresses) {
     const verdict = classifyAddress(address);
     if (!isAllowed(verdict, allowance)) throw blocked(verdict);
@@ -122,7 +127,7 @@ function blocked(verdict: AddressVerdict): StepError {
     verdict.class === 'private'
       ? 'an admin can allow private networks on the credential used by this node'
       : verdict.class === 'metadata'
-        ? 'cloud metadata addresses stay blocked unless an admin allows metadata on the credential used by this node'
+        ? 'cloud metadata and cluster API hosts stay blocked unless an admin allows metadata on the credential used by this node'
         : 'this address is never reachable from a step';
   return new StepError(`Blocked request to ${verdict.address} (${verdict.reason}) — ${hint}`, {
     retryable: false,
@@ -192,7 +197,7 @@ function flatHeaders(response: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(response.headers)) {
     if (value === undefined) continue;
-    headers[key] = Array.isArray(value) ? value.join(', ') : value;
+    defineOwn(headers, key, Array.isArray(value) ? value.join(', ') : value);
   }
   return headers;
 }

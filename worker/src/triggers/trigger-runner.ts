@@ -6,7 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { Db } from 'mongodb';
 import type { CredentialResolver } from '../credentials/credential-resolver.ts';
 import { createStepCredentials, takeCredentialRefs } from '../credentials/step-credentials.ts';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput } from '../workflows/contract.ts';
+import { RUN_FLOW_WORKFLOW, type RunFlowInput, runTimeoutOption } from '../workflows/contract.ts';
 
 const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
 const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
@@ -202,6 +202,7 @@ export function temporalStartRun(client: Client): StartRun {
       await client.workflow.start(RUN_FLOW_WORKFLOW, {
         taskQueue: request.taskQueue,
         workflowId: request.workflowId,
+        ...runTimeoutOption(request.input.plan),
         args: [request.input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { flowName: request.flowName },

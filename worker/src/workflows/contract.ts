@@ -11,6 +11,16 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
  */
 
 export const RUN_FLOW_WORKFLOW = 'runFlow';
+
+/**
+ * The start option that enforces a plan's run timeout (flow settings → run timeout): Temporal ends the run as timed
+ * out when it passes.  Every start of `runFlow` (server, schedules, triggers, sub-flows, error handlers) uses it.
+ */
+export function runTimeoutOption(
+  plan: Pick<ExecutionPlan, 'runTimeoutMs'>,
+): { workflowExecutionTimeout: number } | Record<string, never> {
+  return plan.runTimeoutMs === undefined ? {} : { workflowExecutionTimeout: plan.runTimeoutMs };
+}
 export const DEFAULT_TASK_QUEUE = 'pipewright-core';
 export const STATE_QUERY_NAME = 'state';
 /** The ApplicationFailure type a workflow fails with when a node failed; details[0] is the final RunState. */

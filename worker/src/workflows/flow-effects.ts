@@ -1,12 +1,13 @@
 // Workflow code (deterministic): durable timers, resume signals and child workflows for Wait, Loop and Sub-flow.
-import type {
-  ChildRunRequest,
-  LoopChunkRequest,
-  LoopChunkResult,
-  RunEffects,
-  RunState,
-  WaitForEventRequest,
-  WaitForEventResult,
+import {
+  type ChildRunRequest,
+  type LoopChunkRequest,
+  type LoopChunkResult,
+  type RunEffects,
+  type RunState,
+  runTimeoutMessage,
+  type WaitForEventRequest,
+  type WaitForEventResult,
 } from '@pipewright/runtime';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
@@ -16,6 +17,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  TimeoutFailure,
 } from '@temporalio/workflow';
 import type { EvaluateLoopChunkFn } from '../activities/loop-chunk.ts';
 import {
@@ -25,6 +27,7 @@ import {
   RUN_FLOW_WORKFLOW,
   type RunFlowInput,
   resumeSignal,
+  runTimeoutOption,
 } from './contract.ts';
 
 const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
@@ -99,6 +102,7 @@ async function executeChildRun(request: ChildRunRequest): Promise<RunState> {
   try {
     return await executeChild<(input: RunFlowInput) => Promise<RunState>>(RUN_FLOW_WORKFLOW, {
       workflowId: request.runId,
+      ...runTimeoutOption(request.plan),
       args: [args],
       typedSearchAttributes: [
         { key: WORKSPACE_ID, value: request.workspaceId },
@@ -110,6 +114,10 @@ async function executeChildRun(request: ChildRunRequest): Promise<RunState> {
   } catch (error) {
     const state = error instanceof ChildWorkflowFailure ? finalStateOfFailure(error) : undefined;
     if (state) return state;
+    const timeoutMs = request.plan.runTimeoutMs;
+    if (error instanceof ChildWorkflowFailure && error.cause instanceof TimeoutFailure && timeoutMs !== undefined) {
+      throw new Error(`the sub-flow's ${runTimeoutMessage(timeoutMs)}`);
+    }
     throw error;
   }
 }

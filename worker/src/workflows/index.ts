@@ -31,6 +31,7 @@ import {
   RUN_FLOW_WORKFLOW,
   type RunFlowInput,
   type RunStepResult,
+  runTimeoutOption,
   stateQuery,
 } from './contract.ts';
 import { createFlowEffects } from './flow-effects.ts';
@@ -113,6 +114,7 @@ async function startErrorHandler(input: RunFlowInput, state: RunState): Promise<
     await startChild(RUN_FLOW_WORKFLOW, {
       workflowId: runId,
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...runTimeoutOption(handler.plan),
       args: [args],
       typedSearchAttributes: [
         { key: WORKSPACE_ID, value: input.run.workspaceId },

@@ -7,7 +7,7 @@ import {
 } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { PollCommit, PollOutcome, PollRequest, PollTriggerInput } from '../triggers/contract.ts';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput } from './contract.ts';
+import { RUN_FLOW_WORKFLOW, type RunFlowInput, runTimeoutOption } from './contract.ts';
 
 const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
 const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
@@ -44,6 +44,7 @@ export async function pollTrigger(input: PollTriggerInput): Promise<{ started: n
     try {
       await startChild(RUN_FLOW_WORKFLOW, {
         workflowId: item.runId,
+        ...runTimeoutOption(plan),
         args: [args],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

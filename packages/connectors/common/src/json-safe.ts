@@ -1,3 +1,5 @@
+import { defineOwn } from '@pipewright/step-sdk';
+
 /**
  * Turns driver values into plain JSON (what step outputs must be): dates → ISO strings, bytes → base64, bigints →
  * decimal strings, nested arrays/objects converted deeply.
@@ -11,7 +13,8 @@ export function toJsonSafe(value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) return value.map(toJsonSafe);
   const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) result[key] = toJsonSafe(item);
+  // Column names and JSON keys are data: a `__proto__` one stays an own key (defineOwn), never the prototype.
+  for (const [key, item] of Object.entries(value)) defineOwn(result, key, toJsonSafe(item));
   return result;
 }
 
@@ -19,7 +22,7 @@ export function toJsonSafe(value: unknown): unknown {
 export function toJsonRecord(row: unknown): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   if (typeof row !== 'object' || row === null) return result;
-  for (const [key, value] of Object.entries(row)) result[key] = toJsonSafe(value);
+  for (const [key, value] of Object.entries(row)) defineOwn(result, key, toJsonSafe(value));
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type Msg, type MsgHdrs } from '@nats-io/transport-node';
-import { defineStep, readCredential, StepError } from '@pipewright/step-sdk';
+import { defineOwn, defineStep, readCredential, StepError } from '@pipewright/step-sdk';
 import { z } from 'zod';
 import { natsCredential } from './nats.credential.ts';
 import { toNatsStepError } from './nats-client.ts';
@@ -158,7 +158,7 @@ function subscribeCore(connection: Connection, subject: string, ctx: ListenConte
 function headersOf(headers: MsgHdrs | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   if (!headers) return result;
-  for (const [name, values] of headers) result[name] = values.join(', ');
+  for (const [name, values] of headers) defineOwn(result, name, values.join(', '));
   return result;
 }
 
