@@ -1,5 +1,5 @@
 import { defineOwn, type ExecutionPlan, isReservedKey, type PlanInput, type PlanNode } from '@pipewright/compiler';
-import { evaluateTemplate, isTemplate } from '@pipewright/expression';
+import { ExpressionLimitError, type ExpressionLimits, evaluateTemplate, isTemplate } from '@pipewright/expression';
 import { readsBlobRefs } from './blob-reads.ts';
 import { type ControlResult, mergeWaitOf, runIf, runMerge, runSwitch } from './control-steps.ts';
 import { isStepFailure, type RunEffects } from './effects.ts';
@@ -256,6 +256,13 @@ async function runNode(
   try {
     evaluated = await evaluateConfig(node.config, context, 'config');
   } catch (error) {
+    // Too much work for the workflow's small budget (each JSONata step is costly in the sandbox): an expression
+    // that maps thousands of items is legitimate, so the node is evaluated again in an activity, on plain Node,
+    // with the larger OUTSIDE_WORKFLOW_LIMITS.  Deterministic: the budget is counted, so a replay decides the same.
+    if (error instanceof ConfigFieldError && error.overBudget && effects.evaluateRemotely) {
+      if (!FLOW_STEP_TYPES.has(node.type))
+        return runRemotely(node, context, input, effects.evaluateRemotely, recordInput);
+    }
     const located = error instanceof ConfigFieldError ? `${error.field}: ${error.message}` : errorMessage(error);
     return { ok: false, attempts: 1, error: { message: `${describeNode(node)}: ${located}` } };
   }
@@ -343,12 +350,13 @@ function failureOutcome(error: unknown): NodeOutcome {
 export async function evaluateNodeOutside(
   node: PlanNode,
   context: Record<string, unknown>,
+  limits: ExpressionLimits = OUTSIDE_WORKFLOW_LIMITS,
 ): Promise<
   { ok: true; config: unknown; outcome?: { output: unknown; ports?: string[] } } | { ok: false; message: string }
 > {
   let config: unknown;
   try {
-    config = await evaluateConfig(node.config, context, 'config');
+    config = await evaluateConfig(node.config, context, 'config', limits);
   } catch (error) {
     const located = error instanceof ConfigFieldError ? `${error.field}: ${error.message}` : errorMessage(error);
     return { ok: false, message: `${describeNode(node)}: ${located}` };
@@ -391,28 +399,45 @@ const CONTROL_STEPS: Record<string, (config: unknown, input: unknown) => Control
   'core.merge': (config, input) => runMerge(config, Array.isArray(input) ? input : [input]),
 };
 
+/**
+ * The expression budget of a node evaluated in an activity (on plain Node, where a JSONata step costs microseconds,
+ * not the workflow sandbox's fraction of a millisecond): a few seconds of work at most, still bounded.
+ */
+export const OUTSIDE_WORKFLOW_LIMITS: Readonly<ExpressionLimits> = Object.freeze({ maxSteps: 200_000, maxDepth: 500 });
+
 class ConfigFieldError extends Error {
   readonly field: string;
-  constructor(field: string, message: string) {
+  /** The expression ran out of evaluation steps (not depth): more work than the budget, maybe legitimately. */
+  readonly overBudget: boolean;
+  constructor(field: string, message: string, overBudget = false) {
     super(message);
     this.name = 'ConfigFieldError';
     this.field = field;
+    this.overBudget = overBudget;
   }
 }
 
 /** Like `evaluateDeep`, but an error names the field path (`config.fields.0.value`) where it happened. */
-async function evaluateConfig(value: unknown, context: Record<string, unknown>, path: string): Promise<unknown> {
+async function evaluateConfig(
+  value: unknown,
+  context: Record<string, unknown>,
+  path: string,
+  limits?: ExpressionLimits,
+): Promise<unknown> {
   if (typeof value === 'string') {
     if (!isTemplate(value)) return value;
     try {
-      return await evaluateTemplate(value, context);
+      return await evaluateTemplate(value, context, limits);
     } catch (error) {
-      throw new ConfigFieldError(path, errorMessage(error));
+      const overBudget = error instanceof ExpressionLimitError && error.limit === 'steps';
+      throw new ConfigFieldError(path, errorMessage(error), overBudget);
     }
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const [index, item] of value.entries()) out.push(await evaluateConfig(item, context, `${path}.${index}`));
+    for (const [index, item] of value.entries()) {
+      out.push(await evaluateConfig(item, context, `${path}.${index}`, limits));
+    }
     return out;
   }
   if (value !== null && typeof value === 'object') {
@@ -422,7 +447,7 @@ async function evaluateConfig(value: unknown, context: Record<string, unknown>, 
       if (isReservedKey(key)) {
         throw new ConfigFieldError(`${path}.${key}`, 'this key is reserved (it names the object prototype, not data)');
       }
-      defineOwn(out, key, await evaluateConfig(item, context, `${path}.${key}`));
+      defineOwn(out, key, await evaluateConfig(item, context, `${path}.${key}`, limits));
     }
     return out;
   }
