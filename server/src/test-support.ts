@@ -3,11 +3,13 @@
  * fresh database and task queue per test file, optionally an in-process worker, and a local HTTP target for steps.
  */
 
-import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
+
+export { type WaitDescription, waitFor, within } from '@pipewright/devstack';
+
 import { createKeyring } from '@pipewright/secrets';
 import { type RunningWorker, startWorker } from '@pipewright/worker';
 import { Client, Connection } from '@temporalio/client';
@@ -78,53 +80,6 @@ export async function awaitRun(temporal: Client, runId: string): Promise<void> {
     .getHandle(runId)
     .result()
     .catch(() => {});
-}
-
-/** What a wait is for, in its failure message: a text, or a function (called on failure, so it can show the last value). */
-export type WaitDescription = string | (() => string);
-
-const describeWait = (what: WaitDescription): string => (typeof what === 'function' ? what() : what);
-
-/**
- * Asks `probe` every `intervalMs` until it returns something other than `undefined`, and returns that.  For states
- * only visible by asking (a run listing, a schedule's description); fails after `timeoutMs` naming what it waited for.
- */
-export async function waitFor<T>(
-  what: WaitDescription,
-  probe: () => Promise<T | undefined> | T | undefined,
-  options: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 20_000;
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) {
-      assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${describeWait(what)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
-  }
-}
-
-/** Awaits an event (a promise) for at most `timeoutMs`; past it, fails naming what it waited for. */
-export async function within<T>(what: WaitDescription, event: Promise<T>, timeoutMs = 20_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new assert.AssertionError({
-            message: `timed out after ${timeoutMs / 1000} s waiting for ${describeWait(what)}`,
-          }),
-        ),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([event, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 type Reply = { status: number; body: unknown };

@@ -10,3 +10,4 @@ export { freePort, isPortOpen } from './ports.ts';
 export { type ManagedProcess, startProcess } from './processes.ts';
 export { SEARCH_ATTRIBUTES, type Stack, type StackOptions, startStack } from './stack.ts';
 export { getTestStack, uniqueName } from './test-stack.ts';
+export { type WaitDescription, waitFor, within } from './waiting.ts';
