@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /**
@@ -25,8 +27,16 @@ export async function openBrowser(): Promise<{ browser: Browser; page: Page }> {
 /** Clicks a node's id line on the canvas and waits until the inspector shows that node. */
 export async function selectNode(page: Page, id: string): Promise<void> {
   await page.getByTestId(`node-${id}`).locator('.step-node-id').click();
-  await page
-    .getByTestId('node-id')
-    .filter({ hasText: new RegExp(`^${id}$`) })
-    .waitFor();
+  try {
+    await page
+      .getByTestId('node-id')
+      .filter({ hasText: new RegExp(`^${id}$`) })
+      .waitFor();
+  } catch (error) {
+    // What the page showed instead, for whoever reads the failure.
+    const artifacts = resolve(import.meta.dirname, '../artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: resolve(artifacts, `select-${id}-failed.png`) });
+    throw error;
+  }
 }

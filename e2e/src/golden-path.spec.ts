@@ -36,12 +36,13 @@ test('build, publish, trigger by webhook and watch a three-node flow succeed', a
   await page.getByTestId('new-flow-create').click();
   await page.waitForURL(/\/flows\/[^/]+$/);
 
-  // Drag the three steps from the palette (searching for the last one).
+  // Drag the three steps from the palette (searching for the last one).  Every drop stays in the part of the canvas
+  // the inspector (340 px on the right, once a node is selected) does not cover: 1440 − 250 palette − 340 = 850 px.
   const canvas = page.getByTestId('canvas');
-  await page.getByTestId('palette-item-core.webhook').dragTo(canvas, { targetPosition: { x: 120, y: 120 } });
-  await page.getByTestId('palette-item-core.transform').dragTo(canvas, { targetPosition: { x: 450, y: 280 } });
+  await page.getByTestId('palette-item-core.webhook').dragTo(canvas, { targetPosition: { x: 100, y: 120 } });
+  await page.getByTestId('palette-item-core.transform').dragTo(canvas, { targetPosition: { x: 330, y: 280 } });
   await page.getByTestId('palette-search').fill('http');
-  await page.getByTestId('palette-item-http.request').dragTo(canvas, { targetPosition: { x: 780, y: 440 } });
+  await page.getByTestId('palette-item-http.request').dragTo(canvas, { targetPosition: { x: 560, y: 440 } });
   for (const id of ['webhook', 'transform', 'http_request']) await page.getByTestId(`node-${id}`).waitFor();
 
   // Connect webhook → transform → http_request by dragging between handles.
