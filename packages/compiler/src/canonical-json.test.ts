@@ -18,6 +18,14 @@ describe('canonicalJson', () => {
     { name: 'writes non-finite numbers as null', value: { n: Number.NaN }, expected: '{"n":null}' },
     { name: 'escapes strings like JSON', value: { 'k"': 'line\nbreak' }, expected: '{"k\\"":"line\\nbreak"}' },
     { name: 'scalars', value: 'x', expected: '"x"' },
+    { name: 'null', value: null, expected: 'null' },
+    { name: 'nothing at all', value: undefined, expected: 'null' },
+    { name: 'big integers, as digits', value: { n: 12345678901234567890n }, expected: '{"n":12345678901234567890}' },
+    {
+      name: 'sorts many keys given in reverse',
+      value: { e: 5, d: 4, c: 3, b: 2, a: 1 },
+      expected: '{"a":1,"b":2,"c":3,"d":4,"e":5}',
+    },
   ];
   for (const { name, value, expected } of cases) {
     it(name, () => assert.equal(canonicalJson(value), expected));

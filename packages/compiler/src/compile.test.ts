@@ -237,6 +237,93 @@ describe('compileFlow errors', () => {
     );
   });
 
+  const messages: { name: string; document: unknown; errors: Partial<CompileError>[] }[] = [
+    {
+      name: 'a connection from a missing node, into the trigger: only the missing node is reported',
+      document: flow([webhook('hook'), transform('a')], [edge('hook', 'a'), edge('ghost', 'hook', 'e_ghost')]),
+      errors: [
+        {
+          code: 'dangling_edge',
+          edgeId: 'e_ghost',
+          field: 'source',
+          message: 'Connection "e_ghost" starts at node "ghost", which does not exist',
+        },
+      ],
+    },
+    {
+      name: 'a connection to a missing node',
+      document: flow([webhook('hook'), transform('a')], [edge('hook', 'a'), edge('a', 'gone', 'e_gone')]),
+      errors: [
+        {
+          code: 'dangling_edge',
+          edgeId: 'e_gone',
+          field: 'target',
+          message: 'Connection "e_gone" leads to node "gone", which does not exist',
+        },
+      ],
+    },
+    {
+      name: 'a bad field deep inside a node',
+      document: {
+        ...flow([], [edge('hook', 'a')]),
+        nodes: [webhook('hook'), { ...transform('a'), position: { x: 'left', y: 0 } }],
+      },
+      errors: [
+        {
+          code: 'invalid_document',
+          nodeId: 'a',
+          field: 'position.x',
+          message: 'Node "a": position.x: Invalid input: expected number, received string',
+        },
+      ],
+    },
+    {
+      name: 'a bad field of a connection',
+      document: { ...flow([webhook('hook'), transform('a')]), edges: [{ ...edge('hook', 'a'), sourcePort: '' }] },
+      errors: [
+        {
+          code: 'invalid_document',
+          edgeId: 'hook_a',
+          field: 'sourcePort',
+          message: 'Connection "hook_a": sourcePort: Too small: expected string to have >=1 characters',
+        },
+      ],
+    },
+    {
+      name: 'a document of another schema version',
+      document: { ...flow([webhook('hook')]), schemaVersion: 2 },
+      errors: [
+        { code: 'invalid_document', field: 'schemaVersion', message: 'schemaVersion: Invalid input: expected 1' },
+      ],
+    },
+    {
+      name: 'something that is no document at all',
+      document: 'flow',
+      errors: [{ code: 'invalid_document', message: 'Invalid input: expected object, received string' }],
+    },
+  ];
+  for (const { name, document, errors } of messages) {
+    it(`says what is wrong with ${name}`, () => {
+      assert.deepEqual(errorsOf(document), errors);
+    });
+  }
+
+  it('reports a cycle once, not the reads of the nodes caught in it', () => {
+    const errors = errorsOf(
+      flow(
+        [webhook('hook'), transform('a'), transform('b', '{{ steps.a.out }}'), transform('c', '{{ steps.b.out }}')],
+        [edge('hook', 'a'), edge('a', 'b'), edge('b', 'c'), edge('c', 'b')],
+      ),
+    );
+    assert.deepEqual(
+      errors.map((error) => [error.code, error.nodeId]),
+      [
+        ['cycle', 'b'],
+        ['cycle', 'c'],
+      ],
+    );
+  });
+
   it('accepts template strings where the schema wants another type', () => {
     const plan = planOf(
       flow(
@@ -365,6 +452,15 @@ describe('compileFlow plan', () => {
     assert.equal(plan.nodes[1]?.title, 'Tidy up');
     assert.equal(plan.nodes[0]?.timeoutMs, 60_000);
     assert.equal(plan.nodes[0]?.config.method, 'POST', 'schema defaults are filled in');
+  });
+
+  it('gives a run of a flow that never waits the default timeout, and a flow with a Wait none', () => {
+    assert.equal(planOf(validFlow()).runTimeoutMs, 3_600_000);
+    const waiting = flow(
+      [webhook('hook'), node('pause', 'core.wait', { durationSeconds: 5 })],
+      [edge('hook', 'pause')],
+    );
+    assert.equal(Object.hasOwn(planOf(waiting), 'runTimeoutMs'), false);
   });
 
   it('orders ready nodes by document order and lists upstream in edge order', () => {

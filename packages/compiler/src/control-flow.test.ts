@@ -128,6 +128,25 @@ describe('control flow in the compiler', () => {
       { code: 'merge_needs_inputs', nodeId: 'join', edgeId: undefined, field: 'inputs' },
     ]);
     assert.match(errors[0]?.message ?? '', /Merge "join" has 1 incoming connection; connect at least two paths/);
+    const none = errorsOf(doc([webhook('hook'), merge('join')], []));
+    assert.match(
+      none.find((error) => error.code === 'merge_needs_inputs')?.message ?? '',
+      /Merge "join" has 0 incoming connections; connect/,
+    );
+  });
+
+  it('only a Merge may wait for some of its paths: other joins wait for all', () => {
+    const document = doc(
+      [
+        webhook('hook'),
+        http('left'),
+        http('right'),
+        node('both', 'core.transform', { fields: [{ name: 'v', value: '{{ steps.left.status }}' }], wait: 'first' }),
+      ],
+      [link('hook', 'left'), link('hook', 'right'), link('left', 'both'), link('right', 'both')],
+    );
+    // A `wait` key in another step's config means nothing: the join waits for both, so reading left is safe.
+    assert.ok(compile(document).ok, JSON.stringify(compile(document)));
   });
 
   it('refuses anyN without n, or with more than its inputs', () => {
@@ -164,6 +183,24 @@ describe('control flow in the compiler', () => {
       { code: 'invalid_port_id', nodeId: 'route', edgeId: undefined, field: 'config.cases.3.id' },
     ]);
     assert.match(errors[0]?.message ?? '', /cases #2 reuses the id "big"/);
+    assert.equal(
+      errors[1]?.message,
+      'Node "route": cases #3 needs an id made of letters, digits and _ (not starting with a digit), got "2 small"',
+    );
+    const unnamed = errorsOf(
+      doc([webhook('hook'), switchNode('route', [{ condition: '{{ true }}' }])], [link('hook', 'route')]),
+    );
+    assert.match(
+      unnamed.find((error) => error.code === 'invalid_port_id')?.message ?? '',
+      /cases #1 needs an id .*, got ""$/,
+    );
+    const trailing = errorsOf(
+      doc([webhook('hook'), switchNode('route', [{ id: 'big!', condition: '{{ true }}' }])], [link('hook', 'route')]),
+    );
+    assert.deepEqual(
+      trailing.map((error) => error.field),
+      ['config.cases.0.id'],
+    );
   });
 
   describe('references to nodes that may not have run', () => {
@@ -255,6 +292,74 @@ describe('control flow in the compiler', () => {
         ],
       );
       assert.ok(compile(document).ok);
+    });
+
+    /** hook → a → … → `last`, and hook → side; a merge waiting for all joins `last` and side; `after` reads `read`. */
+    const afterJoin = (
+      nodes: ReturnType<typeof node>[],
+      edges: ReturnType<typeof port>[],
+      last: string,
+      read: string,
+    ) =>
+      doc(
+        [webhook('hook'), ...nodes, transform('side'), merge('join'), transform('after', `{{ steps.${read}.out }}`)],
+        [...edges, link('hook', 'side'), link(last, 'join'), link('side', 'join'), link('join', 'after')],
+      );
+
+    it('counts a node after a conditional branch as conditional too', () => {
+      const errors = errorsOf(
+        afterJoin(
+          [ifNode('check'), transform('yes'), transform('next')],
+          [link('hook', 'check'), port('check', 'true', 'yes'), link('yes', 'next')],
+          'next',
+          'next',
+        ),
+      );
+      assert.deepEqual(
+        errors.map((error) => [error.code, error.nodeId]),
+        [['reference_may_not_run', 'after']],
+      );
+    });
+
+    it('counts the out branch of an event Wait as conditional (its timeout may fire instead)', () => {
+      const errors = errorsOf(
+        afterJoin(
+          [node('pause', 'core.wait', { mode: 'event', timeoutSeconds: 60 }), transform('resumed'), transform('late')],
+          [link('hook', 'pause'), link('pause', 'resumed'), port('pause', 'timeout', 'late')],
+          'resumed',
+          'resumed',
+        ),
+      );
+      assert.deepEqual(
+        errors.map((error) => [error.code, error.nodeId]),
+        [['reference_may_not_run', 'after']],
+      );
+    });
+
+    it('counts a join reached by an unconditional path as certain, even when its other input is conditional', () => {
+      const document = afterJoin(
+        [transform('a'), ifNode('check'), transform('b'), transform('both'), transform('next')],
+        [
+          link('hook', 'a'),
+          link('hook', 'check'),
+          port('check', 'true', 'b'),
+          link('a', 'both'),
+          link('b', 'both'),
+          link('both', 'next'),
+        ],
+        'next',
+        'next',
+      );
+      assert.ok(compile(document).ok, JSON.stringify(compile(document)));
+    });
+
+    it('keeps track of what ran in flows longer than 32 nodes', () => {
+      const ids = Array.from({ length: 40 }, (_, index) => `n${index}`);
+      const document = doc(
+        [webhook('hook'), ...ids.map((id, index) => transform(id, index === 39 ? '{{ steps.n35.out }}' : 'x'))],
+        [link('hook', 'n0'), ...ids.slice(1).map((id, index) => link(`n${index}`, id))],
+      );
+      assert.ok(compile(document).ok, JSON.stringify(compile(document)));
     });
 
     it('still reports a sibling that is not upstream at all as reference_not_upstream', () => {

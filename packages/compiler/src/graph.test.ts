@@ -49,4 +49,52 @@ describe('graph', () => {
     assert.deepEqual([...ancestorsOf(graph, 'y')].sort(), ['t', 'z']);
     assert.deepEqual([...ancestorsOf(graph, 'x')], ['t']);
   });
+
+  it('lists each neighbour once, however many connections join two nodes', () => {
+    const graph = buildGraph(
+      ['check', 'next'],
+      [
+        { source: 'check', target: 'next' },
+        { source: 'check', target: 'next' },
+      ],
+    );
+    assert.deepEqual([graph.successors.get('check'), graph.predecessors.get('next')], [['next'], ['check']]);
+  });
+
+  it('finds a cycle through any successor, not only the first', () => {
+    const graph = buildGraph(
+      ['a', 'b', 'c'],
+      [
+        { source: 'a', target: 'b' },
+        { source: 'a', target: 'c' },
+        { source: 'c', target: 'a' },
+      ],
+    );
+    assert.deepEqual(findCycles(graph), [['a', 'c']]);
+  });
+
+  it('lists cycles by the document position of their first node, whatever order it found them in', () => {
+    const graph = buildGraph(
+      ['p', 'q', 'r', 's'],
+      [
+        { source: 'p', target: 'p' },
+        { source: 'p', target: 'r' },
+        { source: 'r', target: 's' },
+        { source: 's', target: 'r' },
+      ],
+    );
+    assert.deepEqual(findCycles(graph), [['p'], ['r', 's']]);
+  });
+
+  it('orders nodes ready at the same time by document position, not by connection order', () => {
+    const graph = buildGraph(
+      ['x', 'b', 'a', 'c'],
+      [
+        { source: 'x', target: 'a' },
+        { source: 'x', target: 'b' },
+        { source: 'x', target: 'c' },
+      ],
+    );
+    assert.deepEqual(topologicalOrder(graph), ['x', 'b', 'a', 'c']);
+  });
 });

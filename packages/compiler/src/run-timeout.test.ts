@@ -50,6 +50,8 @@ describe('runTimeoutMessage', () => {
     [2_000, '2 s'],
     [90_000, '1 min 30 s'],
     [7 * 86_400_000, '7 d'],
+    [999, '999 ms'],
+    [1_000, '1 s'],
   ];
   for (const [ms, text] of cases) it(`${ms} ms reads "${text}"`, () => assert.equal(formatDuration(ms), text));
   it('names the setting to change', () =>

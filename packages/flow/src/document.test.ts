@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_PORT, ERROR_PORT, emptyFlowDocument, flowDocumentSchema, ON_ERROR_MODES } from './document.ts';
+import {
+  DEFAULT_PORT,
+  ERROR_PORT,
+  emptyFlowDocument,
+  flowDocumentSchema,
+  MAX_RUN_TIMEOUT_MS,
+  ON_ERROR_MODES,
+} from './document.ts';
 import { asEdgeId, asFlowId, asNodeId } from './ids.ts';
 
 const validNode = { id: 'call', type: 'http.request', typeVersion: 1, position: { x: 0, y: 0 }, config: {} };
@@ -67,6 +74,12 @@ describe('flowDocumentSchema', () => {
     { name: 'a backoff of 2.5', document: withRetry({ backoffCoefficient: 2.5 }) },
     { name: 'an error flow', document: { ...validDoc(), settings: { errorFlowId: 'flow_errors' } } },
     { name: 'an error flow id of 200 characters', document: { ...validDoc(), settings: { errorFlowId: text(200) } } },
+    { name: 'a run timeout of one second', document: { ...validDoc(), settings: { runTimeoutMs: 1_000 } } },
+    {
+      name: 'a run timeout of 31 days',
+      document: { ...validDoc(), settings: { runTimeoutMs: MAX_RUN_TIMEOUT_MS } },
+    },
+    { name: 'no run timeout at all', document: { ...validDoc(), settings: { runTimeoutMs: null } } },
     { name: 'a connection id of 200 characters', document: withEdge('id', text(200)) },
     {
       name: 'ports of 64 characters',
@@ -163,6 +176,21 @@ describe('flowDocumentSchema', () => {
       document: { ...validDoc(), settings: { errorFlowId: text(201) } },
       issue: 'settings.errorFlowId:',
     },
+    {
+      name: 'a run timeout under a second',
+      document: { ...validDoc(), settings: { runTimeoutMs: 999 } },
+      issue: 'settings.runTimeoutMs:',
+    },
+    {
+      name: 'a run timeout over 31 days',
+      document: { ...validDoc(), settings: { runTimeoutMs: MAX_RUN_TIMEOUT_MS + 1 } },
+      issue: 'settings.runTimeoutMs:',
+    },
+    {
+      name: 'a run timeout in fractions of a millisecond',
+      document: { ...validDoc(), settings: { runTimeoutMs: 1_000.5 } },
+      issue: 'settings.runTimeoutMs:',
+    },
     { name: 'an empty connection id', document: withEdge('id', ''), issue: 'edges.0.id:' },
     { name: 'a connection id of 201 characters', document: withEdge('id', text(201)), issue: 'edges.0.id:' },
     { name: 'a connection without a source', document: withEdge('source', ''), issue: 'edges.0.source:' },
@@ -207,6 +235,10 @@ describe('flowDocumentSchema', () => {
       'nodes.3.id: duplicate node id "call"',
     ]);
   });
+});
+
+it('caps the run timeout a flow may set at 31 days', () => {
+  assert.equal(MAX_RUN_TIMEOUT_MS, 31 * 24 * 60 * 60 * 1000);
 });
 
 describe('emptyFlowDocument', () => {

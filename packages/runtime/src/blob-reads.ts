@@ -16,7 +16,11 @@ export function readsBlobRefs(node: PlanNode, context: Record<string, unknown>):
     for (const match of template.matchAll(READ_PATH)) {
       const [, root, rest] = match;
       if (!root) continue;
-      const segments = (rest ?? '').split('.').filter(Boolean);
+      // `steps . fetch` is as valid as `steps.fetch`: trim each segment before dropping the empty first one.
+      const segments = (rest ?? '')
+        .split('.')
+        .map((segment) => segment.trim())
+        .filter(Boolean);
       // Only `{{ steps.fetch.body }}` alone forwards a reference whole; inside any larger expression it is read.
       const forwardsWhole = template.trim().replace(/\s+/g, '') === `{{${match[0].replace(/\s+/g, '')}}}`;
       if (readsIntoBlob(context[root], segments, forwardsWhole)) return true;
@@ -34,7 +38,7 @@ function readsIntoBlob(value: unknown, path: string[], forwardsWhole: boolean): 
   for (const segment of path) {
     if (isBlobRef(current)) return true;
     if (current === null || typeof current !== 'object' || Array.isArray(current)) return containsBlobRef(current);
-    current = (current as Record<string, unknown>)[segment.trim()];
+    current = (current as Record<string, unknown>)[segment];
   }
   // The expression reads the whole value at the end of the path: a reference nested anywhere in it is read too,
   // unless the value *is* a reference being passed on whole (e.g. a body forwarded to the next HTTP call).

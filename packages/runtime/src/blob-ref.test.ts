@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
-import { type BlobRef, containsBlobRef } from './blob-ref.ts';
+import { readsBlobRefs } from './blob-reads.ts';
+import { type BlobRef, containsBlobRef, isBlobRef } from './blob-ref.ts';
 import type { RemoteNodeRequest, RunEffects } from './effects.ts';
 import { createInitialState, evaluateNodeOutside, executePlan } from './execute-plan.ts';
 
@@ -131,4 +132,147 @@ test('a reference forwarded whole stays in the workflow; read inside a larger ex
     await executePlan({ plan: forward(template), trigger: {}, run: { id: 'r', workspaceId: 'w' } }, effects, state);
     assert.deepEqual(calls, ['local:fetch', remote ? 'remote:post' : 'local:post'], template);
   }
+});
+
+test('only a marked object with a string id is a blob reference', () => {
+  const cases: [unknown, boolean][] = [
+    [ref, true],
+    [{ __pipewrightBlob: 1, id: 'b' }, true],
+    [{ __pipewrightBlob: 2, id: 'b', bytes: 1 }, false],
+    [{ __pipewrightBlob: '1', id: 'b', bytes: 1 }, false],
+    [{ __pipewrightBlob: 1, id: 7, bytes: 1 }, false],
+    [{ __pipewrightBlob: 1, bytes: 1 }, false],
+    [{ id: 'b', bytes: 1 }, false],
+    [null, false],
+    ['blob-1', false],
+  ];
+  for (const [value, expected] of cases) assert.equal(isBlobRef(value), expected, JSON.stringify(value));
+});
+
+test('a reference anywhere in a value is found, beside plain values too', () => {
+  const cases: [unknown, boolean][] = [
+    [[1, ref], true],
+    [[ref, 1], true],
+    [{ status: 200, body: ref }, true],
+    [{ body: ref, status: 200 }, true],
+    [{ a: [1, { b: [ref] }] }, true],
+    [[1, { b: 2 }], false],
+    [{ id: 'blob-1' }, false],
+    [null, false],
+    [7, false],
+  ];
+  for (const [value, expected] of cases) assert.equal(containsBlobRef(value), expected, JSON.stringify(value));
+});
+
+test('readsBlobRefs: which expressions read into a reference (and so are evaluated in an activity)', () => {
+  const context = {
+    trigger: { note: 'small' },
+    input: { status: 200, body: ref },
+    steps: { fetch: { status: 200, body: ref, nothing: null, pages: [{ body: ref }] }, small: { n: 1 } },
+  };
+  const at = (value: unknown, type = 'core.transform'): PlanNode =>
+    node('reader', { type, config: { fields: [{ name: 'v', value }] } });
+  const cases: [string, PlanNode, boolean][] = [
+    ['reads into the body', at('{{ $count(steps.fetch.body.items) }}'), true],
+    ['reads into it with spaces around the dots', at('{{ $count(steps . fetch . body . items) }}'), true],
+    ['reads into it with a space before a dot', at('{{ $count(steps .fetch.body.items) }}'), true],
+    ['reads a small field beside it', at('{{ steps.fetch.status }}'), false],
+    ['reads a small field beside it, spaced', at('{{ steps . fetch . status }}'), false],
+    ['reads into the input', at('{{ input.body.items }}'), true],
+    ['reads a small field of the input', at('{{ input.status + 1 }}'), false],
+    ['reads a whole output that holds it', at('{{ $keys(steps.fetch) }}'), true],
+    ['reads through a list holding it', at('{{ steps.fetch.pages.body }}'), true],
+    ['reads through null', at('{{ steps.fetch.nothing.deeper }}'), false],
+    ['reads another node', at('{{ steps.small.n }}'), false],
+    ['reads the trigger', at('{{ trigger.note }}'), false],
+    ['forwards it whole', at('{{ steps.fetch.body }}'), false],
+    ['forwards it whole, spaced out', at('  {{  steps . fetch . body  }} '), false],
+    ['names the path in plain text, not in an expression', at('see steps.fetch.body.items'), false],
+    ['merges inputs that hold it', node('join', { type: 'core.merge', config: {} }), true],
+  ];
+  for (const [name, reader, expected] of cases) assert.equal(readsBlobRefs(reader, context), expected, name);
+  const plainInput = { ...context, input: [{ status: 200 }] };
+  assert.equal(readsBlobRefs(node('join', { type: 'core.merge', config: {} }), plainInput), false);
+  assert.equal(readsBlobRefs(node('send', { config: { body: 'plain' } }), context), false);
+});
+
+test('a remote evaluation reports what the workflow would: input, fired ports, rate-limit wait', async () => {
+  const branching: ExecutionPlan = {
+    ...plan,
+    nodes: [
+      ...plan.nodes.slice(0, 2),
+      node('check', {
+        type: 'core.if',
+        kind: 'transform',
+        runsIn: 'workflow',
+        upstream: ['fetch'],
+        config: { condition: '{{ $count(steps.fetch.body.items) > 10 }}' },
+      }),
+      node('big', { upstream: ['check'], inputs: [{ nodeId: 'check', port: 'true' }] }),
+      node('small', { upstream: ['check'], inputs: [{ nodeId: 'check', port: 'false' }] }),
+    ],
+  };
+  const calls: string[] = [];
+  const effects: RunEffects = {
+    now: () => 0,
+    executeStep: async (request) => {
+      calls.push(request.nodeId);
+      return { output: { status: 200, body: ref }, attempts: 1 };
+    },
+    evaluateRemotely: async () => ({ output: {}, attempts: 2, ports: ['false'], rateLimitWaitMs: 40 }),
+  };
+  const state = createInitialState(branching, 0);
+  await executePlan({ plan: branching, trigger: {}, run: { id: 'r', workspaceId: 'w' } }, effects, state);
+  assert.deepEqual(calls, ['fetch', 'small']);
+  assert.equal(state.nodes.big?.status, 'skipped');
+  assert.equal(state.nodes.check?.attempts, 2);
+  assert.equal(state.nodes.check?.rateLimitWaitMs, 40);
+  assert.equal(Object.hasOwn(state.nodes.check ?? {}, 'input'), false, 'no evaluated input came back');
+  assert.equal(Object.hasOwn(state.nodes.fetch ?? {}, 'rateLimitWaitMs'), false);
+});
+
+test('a loop, wait or sub-flow that reads into a reference fails, saying what to pass instead', async () => {
+  const looping: ExecutionPlan = {
+    ...plan,
+    nodes: [
+      ...plan.nodes.slice(0, 2),
+      node('each', {
+        type: 'core.loop',
+        kind: 'transform',
+        runsIn: 'workflow',
+        title: 'Each item',
+        upstream: ['fetch'],
+        config: { items: '{{ steps.fetch.body.items }}' },
+      }),
+    ],
+  };
+  const effects: RunEffects = {
+    now: () => 0,
+    executeStep: async () => ({ output: { status: 200, body: ref }, attempts: 1 }),
+    evaluateRemotely: async () => assert.fail('a loop cannot be evaluated in an activity'),
+  };
+  const state = createInitialState(looping, 0);
+  await executePlan({ plan: looping, trigger: {}, run: { id: 'r', workspaceId: 'w' } }, effects, state);
+  assert.equal(state.status, 'failed');
+  assert.equal(
+    state.nodes.each?.error?.message,
+    'node "Each item" (each) reads into a large value kept outside the run history (over the inline limit); pass it a smaller part, e.g. a list of ids',
+  );
+});
+
+test('evaluateNodeOutside gives an action its evaluated config only, and a control step its ports', async () => {
+  const loaded = { steps: { fetch: { body: { items: [1, 2, 3] } } }, input: null };
+  const send = node('send', { config: { count: '{{ $count(steps.fetch.body.items) }}' } });
+  assert.deepEqual(await evaluateNodeOutside(send, loaded), { ok: true, config: { count: 3 } });
+  const check = node('check', {
+    type: 'core.if',
+    kind: 'transform',
+    runsIn: 'workflow',
+    config: { condition: '{{ $count(steps.fetch.body.items) > 2 }}' },
+  });
+  assert.deepEqual(await evaluateNodeOutside(check, loaded), {
+    ok: true,
+    config: { condition: true },
+    outcome: { output: null, ports: ['true'] },
+  });
 });

@@ -300,6 +300,78 @@ describe('Merge', () => {
     assert.deepEqual(state.nodes.join?.output, [{ from: 'regular' }]);
   });
 
+  test('anyN: combines only the first n arrivals, even when more arrived at once', async () => {
+    const { effects } = echo();
+    const state = await run(
+      [
+        trigger,
+        value('left', [from('hook')], 'L'),
+        value('right', [from('hook')], 'R'),
+        merge('join', [from('left'), from('right')], { wait: 'anyN', n: 1, combine: 'append' }),
+      ],
+      {},
+      effects,
+    );
+    assert.deepEqual(state.nodes.join?.output, [{ v: 'L' }]);
+  });
+
+  test('anyN with fewer inputs than n left: runs with those that arrived, in arrival order', async () => {
+    const branches = parkedBranches();
+    const thePlan = plan([
+      trigger,
+      ifNode('check', [from('hook')], '{{ false }}'),
+      planNode('a', [from('hook')]),
+      planNode('b', [from('hook')]),
+      planNode('never', [from('check', 'true')]),
+      merge('join', [from('a'), from('b'), from('never')], { wait: 'anyN', n: 3, combine: 'append' }),
+    ]);
+    const state = createInitialState(thePlan, 0);
+    const done = executePlan({ plan: thePlan, trigger: {}, run: RUN }, branches.effects, state);
+    await branches.startedCount(2);
+    branches.settle('b');
+    await branches.stateReaches(() => state.nodes.b?.status === 'succeeded');
+    branches.settle('a');
+    await done;
+    assert.deepEqual(state.nodes.join?.output, [{ from: 'b' }, { from: 'a' }]);
+  });
+
+  test('only a Merge starts early: another node joining branches waits for all of them', async () => {
+    const branches = parkedBranches();
+    const thePlan = plan([
+      trigger,
+      planNode('a', [from('hook')]),
+      planNode('b', [from('hook')]),
+      planNode('report', [from('a'), from('b')], { config: { wait: 'first', n: 1 } }),
+    ]);
+    const state = createInitialState(thePlan, 0);
+    const done = executePlan({ plan: thePlan, trigger: {}, run: RUN }, branches.effects, state);
+    await branches.startedCount(2);
+    branches.settle('a');
+    await branches.stateReaches(() => state.nodes.a?.status === 'succeeded');
+    assert.equal(state.nodes.report?.status, 'pending');
+    branches.settle('b');
+    await branches.startedCount(3);
+    branches.settle('report');
+    await done;
+    assert.equal(state.status, 'succeeded');
+  });
+
+  test('byPosition with one branch skipped: the list that arrived comes out as it was', async () => {
+    const { effects } = effectsWith(() => ({ output: [{ id: 1 }, { id: 2 }], attempts: 1 }));
+    const state = await run(
+      [
+        trigger,
+        ifNode('check', [from('hook')], '{{ true }}'),
+        planNode('list', [from('check', 'true')]),
+        planNode('other', [from('check', 'false')]),
+        merge('join', [from('list'), from('other')], { combine: 'byPosition' }),
+      ],
+      {},
+      effects,
+    );
+    assert.deepEqual(state.nodes.join?.output, [{ id: 1 }, { id: 2 }]);
+  });
+
   test('a merge whose inputs were all skipped is skipped too', async () => {
     const { effects } = echo();
     const state = await run(
@@ -364,6 +436,7 @@ describe('onError', () => {
     assert.equal(state.status, 'succeeded');
     assert.equal(state.error, undefined);
     assert.equal(state.nodes.call?.status, 'failed');
+    assert.equal(state.nodes.call?.continuedOnError, undefined);
     assert.deepEqual(calls, ['call']);
     assert.equal(state.nodes.next?.status, 'skipped');
     assert.deepEqual(state.nodes.handle?.output, { v: 'answered 503 / 503' });
@@ -374,6 +447,15 @@ describe('onError', () => {
     const state = await run(failing('errorOutput'), {}, effects);
     assert.equal(state.nodes.next?.status, 'succeeded');
     assert.equal(state.nodes.handle?.status, 'skipped');
+  });
+
+  test('when two branches fail, the run reports the first failure', async () => {
+    const { effects } = effectsWith((request) => {
+      throw { message: `${request.nodeId} broke`, attempts: 1 };
+    });
+    const state = await run([trigger, planNode('a', [from('hook')]), planNode('b', [from('hook')])], {}, effects);
+    assert.deepEqual(statuses(state), { hook: 'succeeded', a: 'failed', b: 'failed' });
+    assert.deepEqual(state.error, { nodeId: 'a', message: 'a broke' });
   });
 
   test('an expression error in a workflow step follows onError too', async () => {

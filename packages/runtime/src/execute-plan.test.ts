@@ -334,3 +334,134 @@ describe('executePlan', () => {
     assert.deepEqual(state.nodes.join?.output, { both: [{ n: 1 }, { n: 2 }], sum: 3 });
   });
 });
+
+describe('executePlan: what the run reports as it goes', () => {
+  /** Every state the run announces through onStateChange, as a copy taken at that moment. */
+  function recording(effects: RunEffects) {
+    const seen: RunState[] = [];
+    let state: RunState | undefined;
+    const recorded: RunEffects = {
+      ...effects,
+      onStateChange() {
+        if (state) seen.push(structuredClone(state));
+        effects.onStateChange?.();
+      },
+    };
+    const start = (nodes: PlanNode[], input: Partial<Parameters<typeof executePlan>[0]> = {}) => {
+      const thePlan = plan(nodes);
+      state = createInitialState(thePlan, 1);
+      return { state, done: executePlan({ plan: thePlan, trigger: {}, run: RUN, ...input }, recorded, state) };
+    };
+    return { seen, start };
+  }
+
+  test("announces the trigger's output before anything else starts, and the run's end last", async () => {
+    const { seen, start } = recording(fakeEffects(async () => ({ output: { ok: true }, attempts: 1 })).effects);
+    const { done } = start([trigger, node('call', { upstream: ['hook'] })]);
+    await done;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(seen[0]?.nodes ?? {}).map(([id, entry]) => [id, entry.status])),
+      { hook: 'succeeded', call: 'pending' },
+    );
+    const last = seen.at(-1);
+    assert.equal(last?.status, 'succeeded');
+    assert.equal(last?.endedAt !== undefined, true);
+  });
+
+  test('announces a branch not taken as skipped while another branch still runs', async () => {
+    const fake = fakeEffects();
+    const thePlan = plan([
+      trigger,
+      node('slow', { upstream: ['hook'] }),
+      node('check', {
+        type: 'core.if',
+        kind: 'transform',
+        runsIn: 'workflow',
+        upstream: ['hook'],
+        config: { condition: false },
+      }),
+      node('yes', { upstream: ['check'], inputs: [{ nodeId: 'check', port: 'true' }] }),
+    ]);
+    const state = createInitialState(thePlan, 1);
+    const done = executePlan({ plan: thePlan, trigger: {}, run: RUN }, fake.effects, state);
+    await fake.stateReaches(() => state.nodes.yes?.status === 'skipped');
+    assert.equal(state.nodes.slow?.status, 'running');
+    fake.call('slow').result.resolve({ output: {}, attempts: 1 });
+    await done;
+    assert.equal(state.status, 'succeeded');
+  });
+
+  test('records how long a step waited for its rate limit, and nothing when it did not wait', async () => {
+    const { effects } = fakeEffects(async (request) =>
+      request.nodeId === 'limited' ? { output: {}, attempts: 1, rateLimitWaitMs: 1200 } : { output: {}, attempts: 1 },
+    );
+    const state = await run(
+      [trigger, node('limited', { upstream: ['hook'] }), node('free', { upstream: ['hook'] })],
+      {},
+      effects,
+    );
+    assert.equal(state.nodes.limited?.rateLimitWaitMs, 1200);
+    assert.equal(Object.hasOwn(state.nodes.free ?? {}, 'rateLimitWaitMs'), false);
+  });
+
+  test('gives expressions the resume links of the run when it has them', async () => {
+    const reader = transform('links', ['hook'], {
+      fields: [
+        { name: 'approve', value: '{{ run.resumeUrls.approve }}' },
+        { name: 'has', value: '{{ $exists(run.resumeUrls) }}' },
+      ],
+    });
+    const thePlan = plan([trigger, reader]);
+    const resumeUrls = { approve: 'https://pw.test/resume/abc' };
+    const withLinks = await executePlan(
+      { plan: thePlan, trigger: {}, run: { ...RUN, resumeUrls } },
+      fakeEffects().effects,
+      createInitialState(thePlan, 1),
+    );
+    assert.deepEqual(withLinks.nodes.links?.output, { approve: 'https://pw.test/resume/abc', has: true });
+    const without = await run([trigger, reader], {}, fakeEffects().effects);
+    assert.deepEqual(without.nodes.links?.output, { approve: null, has: false });
+  });
+
+  test('names a node by its title and id in a failure, when the title is not just the id', async () => {
+    const state = await run(
+      [
+        trigger,
+        node('shape', {
+          title: 'Shape the order',
+          type: 'core.transform',
+          kind: 'transform',
+          runsIn: 'workflow',
+          upstream: ['hook'],
+          config: { fields: [{ name: 'x', value: '{{ $nope() }}' }] },
+        }),
+      ],
+      {},
+      fakeEffects().effects,
+    );
+    assert.match(state.error?.message ?? '', /^node "Shape the order" \(shape\): config\.fields\.0\.value: /);
+  });
+
+  test('nodes that wait on each other (a plan no compiler makes) end skipped instead of hanging the run', async () => {
+    const state = await run(
+      [trigger, node('a', { upstream: ['b'] }), node('b', { upstream: ['a'] })],
+      {},
+      fakeEffects().effects,
+    );
+    assert.equal(state.status, 'succeeded');
+    assert.deepEqual([state.nodes.a?.status, state.nodes.b?.status], ['skipped', 'skipped']);
+  });
+
+  test('refuses a plan without its trigger node, or a state that does not match the plan', async () => {
+    const thePlan = { ...plan([trigger, node('call', { upstream: ['hook'] })]), triggerNodeId: 'start' };
+    await assert.rejects(
+      executePlan({ plan: thePlan, trigger: {}, run: RUN }, fakeEffects().effects, createInitialState(thePlan, 1)),
+      { message: 'plan has no trigger node "start"' },
+    );
+    const good = plan([trigger, node('call', { upstream: ['hook'] })]);
+    const stale = createInitialState(plan([trigger]), 1);
+    await assert.rejects(executePlan({ plan: good, trigger: {}, run: RUN }, fakeEffects().effects, stale), {
+      message: 'run state has no entry for node "call"',
+    });
+  });
+});

@@ -185,6 +185,139 @@ describe('Wait', () => {
     await running;
     assert.equal(state.nodes.approve?.waitingFor, undefined);
   });
+
+  test('tells the live view when it starts waiting, for a timer and for an event', async () => {
+    const seen: string[] = [];
+    let state: RunState | undefined;
+    const effects = baseEffects({
+      onStateChange: () => {
+        const entry = state?.nodes.pause;
+        if (entry?.status === 'waiting') seen.push(entry.waitingFor ?? `until ${entry.waitingUntil}`);
+      },
+      sleep: async () => {},
+      waitForEvent: async () => ({ timedOut: false, payload: null }),
+    });
+    for (const config of [{ durationSeconds: 5 }, { mode: 'event', eventName: 'ok' }, { mode: 'event' }]) {
+      const p = plan([trigger, wait('pause', [from('hook')], config)]);
+      state = createInitialState(p, effects.now());
+      await executePlan({ plan: p, trigger: {}, run: RUN }, effects, state);
+    }
+    assert.equal(seen.length, 3);
+    assert.match(seen[0] ?? '', /^until \d+$/);
+    assert.deepEqual(seen.slice(1), ['ok', '*']);
+  });
+
+  test('outputs when it stopped waiting: the date it waited until, or now for a date already past', async () => {
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    const slept: number[] = [];
+    const effects = baseEffects({
+      now: () => now,
+      async sleep(ms) {
+        slept.push(ms);
+      },
+    });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ mode: 'until', until: '2030-01-01T01:00:00Z' }, '2030-01-01T01:00:00.000Z'],
+      [{ mode: 'until', until: '2020-01-01T00:00:00Z' }, '2030-01-01T00:00:00.000Z'],
+      [{ mode: 'until', until: now }, '2030-01-01T00:00:00.000Z'],
+      [{ durationSeconds: 90 }, '2030-01-01T00:01:30.000Z'],
+      [{ mode: 'delay', durationSeconds: 0 }, '2030-01-01T00:00:00.000Z'],
+    ];
+    for (const [config, waitedUntil] of cases) {
+      const state = await run([trigger, wait('pause', [from('hook')], config)], {}, effects);
+      assert.deepEqual(state.nodes.pause?.output, { waitedUntil }, JSON.stringify(config));
+    }
+    assert.deepEqual(slept, [3_600_000, 90_000], 'a timer only for a time still ahead');
+  });
+
+  const refusals: {
+    name: string;
+    config: Record<string, unknown>;
+    without?: 'sleep' | 'waitForEvent';
+    message: string;
+  }[] = [
+    {
+      name: 'a negative delay',
+      config: { durationSeconds: -5 },
+      message: 'durationSeconds: must be a number of seconds, got -5',
+    },
+    {
+      name: 'no delay',
+      config: { mode: 'delay' },
+      message: 'durationSeconds: must be a number of seconds, got null',
+    },
+    {
+      name: 'an unknown mode',
+      config: { mode: 'sometime' },
+      message: 'mode: must be delay, until or event, got "sometime"',
+    },
+    {
+      name: 'a negative event timeout',
+      config: { mode: 'event', timeoutSeconds: -1 },
+      message: 'timeoutSeconds: must be a number of seconds, got -1',
+    },
+    {
+      name: 'a timer on a worker without timers',
+      config: { durationSeconds: 5 },
+      without: 'sleep',
+      message: 'this worker cannot run timers',
+    },
+    {
+      name: 'an event wait on a worker without event waits',
+      config: { mode: 'event' },
+      without: 'waitForEvent',
+      message: 'this worker cannot run event waits',
+    },
+  ];
+  for (const { name, config, without, message } of refusals) {
+    test(`refuses ${name}`, async () => {
+      const ready = baseEffects({
+        sleep: async () => {},
+        waitForEvent: async () => ({ timedOut: false, payload: null }),
+      });
+      if (without) delete ready[without];
+      const state = await run([trigger, wait('pause', [from('hook')], config)], {}, ready);
+      assert.equal(state.error?.message, `node "pause": ${message}`);
+    });
+  }
+
+  test('event: a timeout outputs timedOut; a resume of any name and no timeout is waited for without limit', async () => {
+    const requests: WaitForEventRequest[] = [];
+    const effects = baseEffects({
+      async waitForEvent(request) {
+        requests.push(request);
+        return { timedOut: true };
+      },
+    });
+    const handled = await run(approval(), {}, effects);
+    assert.deepEqual(handled.nodes.approve?.output, { timedOut: true });
+    const unnamed = await run(
+      [trigger, wait('approve', [from('hook')], { mode: 'event', eventName: '' })],
+      {},
+      effects,
+    );
+    assert.deepEqual(requests[1], { nodeId: 'approve', eventName: undefined, timeoutMs: undefined });
+    assert.match(unnamed.error?.message ?? '', /node "approve": no resume arrived within 0 s/);
+  });
+
+  test("event: another Wait's timeout branch does not handle this one's timeout", async () => {
+    const effects = baseEffects({
+      waitForEvent: async (request) =>
+        request.nodeId === 'first' ? { timedOut: true } : { timedOut: false, payload: null },
+    });
+    const state = await run(
+      [
+        trigger,
+        wait('first', [from('hook')], { mode: 'event', timeoutSeconds: 60 }),
+        wait('second', [from('hook')], { mode: 'event', timeoutSeconds: 60 }),
+        value('late', [from('second', 'timeout')], 'second timed out'),
+      ],
+      {},
+      effects,
+    );
+    assert.equal(state.status, 'failed');
+    assert.match(state.error?.message ?? '', /node "first": no resume arrived within 60 s/);
+  });
 });
 
 describe('Loop', () => {
@@ -287,13 +420,83 @@ describe('Loop', () => {
     assert.equal(state.nodes.after?.status, 'skipped');
   });
 
-  test('items that are not a list fail the node with a clear message', async () => {
-    const nodes = [
-      trigger,
-      loop('each', [from('hook')], { items: '{{ trigger.body.nope }}' }, body([value('x', [ITEM], 1)])),
-    ];
-    const state = await run(nodes, {}, baseEffects());
-    assert.match(state.error?.message ?? '', /items: must evaluate to a list/);
+  const notLists: [string, string][] = [
+    ['{{ trigger.body.nope }}', 'null'],
+    ['{{ "abc" }}', 'string'],
+    ['{{ { "a": 1 } }}', 'object'],
+  ];
+  for (const [items, got] of notLists) {
+    test(`items that are not a list fail the node with a clear message: ${items}`, async () => {
+      const nodes = [trigger, loop('each', [from('hook')], { items }, body([value('x', [ITEM], 1)]))];
+      const state = await run(nodes, {}, baseEffects());
+      assert.equal(state.error?.message, `node "each": items: must evaluate to a list, got ${got}`);
+    });
+  }
+
+  test('a plan without the loop body fails, saying how to fix it', async () => {
+    const state = await run(
+      [trigger, planNode('each', [from('hook')], { type: 'core.loop', config: { items: [] } })],
+      {},
+      baseEffects(),
+    );
+    assert.equal(state.error?.message, 'node "each": the plan has no loop body (compiled by an older version?)');
+  });
+
+  for (const concurrency of [0, -2, 1.5, '3']) {
+    test(`a concurrency of ${JSON.stringify(concurrency)} runs one iteration at a time`, async () => {
+      let inFlight = 0;
+      let most = 0;
+      const effects = baseEffects({
+        async executeStep(request) {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await flush();
+          inFlight--;
+          return { output: request.input, attempts: 1 };
+        },
+      });
+      const nodes = [
+        trigger,
+        loop(
+          'each',
+          [from('hook')],
+          { items: [1, 2, 3], concurrency },
+          body([http('call', [ITEM], { n: '{{ item }}' })]),
+        ),
+      ];
+      const state = await run(nodes, {}, effects);
+      assert.deepEqual(state.nodes.each?.output, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+      assert.equal(most, 1);
+    });
+  }
+
+  test('shows its progress as iterations finish, inline and in chunks, with stable chunk ids', async () => {
+    const progress: number[] = [];
+    const chunkIds: string[] = [];
+    let state: RunState | undefined;
+    const effects: RunEffects = baseEffects({
+      onStateChange: () => {
+        const done = state?.nodes.each?.progress?.done;
+        if (done !== undefined && progress.at(-1) !== done) progress.push(done);
+      },
+      evaluateLoopChunk(request) {
+        chunkIds.push(request.chunkId);
+        return runLoopChunk(request, effects);
+      },
+    });
+    // 30 body nodes: 10 items a chunk inline, so 10 items stay inline and 11 go out in one chunk.
+    const chain = Array.from({ length: 30 }, (_, i) => value(`n${i}`, i === 0 ? [ITEM] : [from(`n${i - 1}`)], i));
+    for (const count of [10, 11]) {
+      const p = plan([trigger, loop('each', [from('hook')], { items: `{{ [1..${count}] }}` }, body(chain))]);
+      state = createInitialState(p, effects.now());
+      await executePlan({ plan: p, trigger: {}, run: RUN }, effects, state);
+      assert.deepEqual(
+        state.nodes.each?.output,
+        Array.from({ length: count }, () => ({ v: 29 })),
+      );
+    }
+    assert.deepEqual(progress, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 11]);
+    assert.deepEqual(chunkIds, ['run-1-each-0']);
   });
 
   test('long transform-only loops go to evaluateLoopChunk in slices of 1,000; 10,000 items', async () => {
@@ -432,6 +635,27 @@ describe('Sub-flow', () => {
       {},
       baseEffects(),
     );
-    assert.match(state.error?.message ?? '', /not embedded in the plan; publish again/);
+    assert.equal(state.error?.message, 'node "sub": the called flow "x" is not embedded in the plan; publish again');
+  });
+
+  test('a failed child is described even without its error, and the details name the child run', async () => {
+    const effects = baseEffects({
+      async executeChild(request) {
+        return { ...createInitialState(request.plan, 0), status: 'failed' };
+      },
+    });
+    const state = await run([trigger, subflowNode({ flowId: 'flow-child' })], {}, effects);
+    assert.deepEqual(state.nodes.sub?.error, {
+      message: 'node "sub": sub-flow flow-child (version 4) failed: it failed',
+      details: { childRunId: 'run-1-sub', error: null },
+    });
+  });
+
+  test('refuses an output node the child does not have, and a worker that cannot start children', async () => {
+    const running = baseEffects({ executeChild: runChild });
+    const missing = await run([trigger, subflowNode({ flowId: 'flow-child', outputNodeId: 'nope' })], {}, running);
+    assert.equal(missing.error?.message, 'node "sub": the sub-flow has no node "nope"');
+    const unable = await run([trigger, subflowNode({ flowId: 'flow-child' })], {}, baseEffects());
+    assert.equal(unable.error?.message, 'node "sub": this worker cannot run sub-flows');
   });
 });
