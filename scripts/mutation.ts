@@ -15,6 +15,9 @@
  * Stryker's incremental file): the next run reuses the outcome of every mutant whose code and tests did not change —
  * a change in a *dependency* package is not noticed, hence --force.  The machine is shared, so one test process at a
  * time, at the lowest CPU priority.
+ *
+ * "There were failed tests in the initial test run" for a file that passes under `node --test`: its TAP output is
+ * one the tap runner's parser cannot read — a raw U+2028 in a test name does it (escape it in the name).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -74,6 +74,7 @@ test('a node whose expressions read into a blob reference is evaluated remotely;
   assert.deepEqual(steps?.fetch, { status: 200, body: ref });
   assert.equal(remote[0]?.idempotencyKey, 'run-1/count');
   assert.deepEqual(state.nodes.count?.output, { n: 3 });
+  assert.deepEqual(state.nodes.count?.input, { fields: [{ name: 'n', value: 3 }] }, 'the input evaluated remotely');
   assert.deepEqual(state.nodes.status?.output, { code: 200 });
 });
 
@@ -275,4 +276,66 @@ test('evaluateNodeOutside gives an action its evaluated config only, and a contr
     config: { condition: true },
     outcome: { output: null, ports: ['true'] },
   });
+});
+
+test('an expression with more work than the workflow allows is evaluated again in an activity', async () => {
+  const heavy = '{{ $sum($map([1..3000], function($v) { $v * 2 })) }}';
+  const deep = '{{ ($nest := function($n) { [$nest($n)] }; $nest(0)) }}';
+  const planWith = (type: string, value: string): ExecutionPlan => ({
+    ...plan,
+    nodes: [
+      plan.nodes[0] as PlanNode,
+      node('work', {
+        type,
+        kind: 'transform',
+        runsIn: 'workflow',
+        upstream: ['hook'],
+        config: type === 'core.transform' ? { fields: [{ name: 'n', value }] } : { items: value },
+        ...(type === 'core.loop' ? { body: { nodes: [], entry: [], resultNodeId: '' } } : {}),
+      }),
+    ],
+  });
+  const runWith = async (thePlan: ExecutionPlan, remote: boolean) => {
+    const remoteCalls: string[] = [];
+    const effects: RunEffects = {
+      now: () => 0,
+      executeStep: async () => assert.fail('no activity step here'),
+      ...(remote
+        ? {
+            evaluateRemotely: async (request: RemoteNodeRequest) => {
+              remoteCalls.push(request.node.id);
+              return { output: { n: 'remote' }, attempts: 1 };
+            },
+          }
+        : {}),
+    };
+    const state = createInitialState(thePlan, 0);
+    await executePlan({ plan: thePlan, trigger: {}, run: { id: 'r', workspaceId: 'w' } }, effects, state);
+    return { state, remoteCalls };
+  };
+
+  const offloaded = await runWith(planWith('core.transform', heavy), true);
+  assert.deepEqual(offloaded.remoteCalls, ['work']);
+  assert.deepEqual(offloaded.state.nodes.work?.output, { n: 'remote' });
+
+  const local = await runWith(planWith('core.transform', '{{ $sum([1, 2]) }}'), true);
+  assert.deepEqual([local.remoteCalls, local.state.nodes.work?.output], [[], { n: 3 }]);
+
+  const noActivity = await runWith(planWith('core.transform', heavy), false);
+  assert.match(
+    noActivity.state.error?.message ?? '',
+    /^node "work": config\.fields\.0\.value: expression exceeded its time limit/,
+  );
+
+  const broken = await runWith(planWith('core.transform', '{{ $nope() }}'), true);
+  assert.deepEqual(broken.remoteCalls, [], 'an expression error is no reason to try again elsewhere');
+  assert.match(broken.state.error?.message ?? '', /^node "work": config\.fields\.0\.value: /);
+
+  const tooDeep = await runWith(planWith('core.transform', deep), true);
+  assert.deepEqual(tooDeep.remoteCalls, [], 'a runaway recursion stays refused');
+  assert.match(tooDeep.state.error?.message ?? '', /nested deeper than/);
+
+  const loop = await runWith(planWith('core.loop', heavy), true);
+  assert.deepEqual(loop.remoteCalls, [], 'a loop drives the workflow itself: it cannot move to an activity');
+  assert.match(loop.state.error?.message ?? '', /^node "work": config\.items: expression exceeded its time limit/);
 });

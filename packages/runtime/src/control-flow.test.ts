@@ -336,24 +336,30 @@ describe('Merge', () => {
   });
 
   test('only a Merge starts early: another node joining branches waits for all of them', async () => {
-    const branches = parkedBranches();
-    const thePlan = plan([
-      trigger,
-      planNode('a', [from('hook')]),
-      planNode('b', [from('hook')]),
-      planNode('report', [from('a'), from('b')], { config: { wait: 'first', n: 1 } }),
-    ]);
-    const state = createInitialState(thePlan, 0);
-    const done = executePlan({ plan: thePlan, trigger: {}, run: RUN }, branches.effects, state);
-    await branches.startedCount(2);
-    branches.settle('a');
-    await branches.stateReaches(() => state.nodes.a?.status === 'succeeded');
-    assert.equal(state.nodes.report?.status, 'pending');
-    branches.settle('b');
-    await branches.startedCount(3);
-    branches.settle('report');
-    await done;
-    assert.equal(state.status, 'succeeded');
+    const { effects } = effectsWith((request) => ({
+      output: request.nodeId === 'report' ? {} : { from: request.nodeId },
+      attempts: 1,
+    }));
+    const requests: StepActivityRequest[] = [];
+    const recording: RunEffects = {
+      ...effects,
+      executeStep: (request) => {
+        requests.push(request);
+        return effects.executeStep(request);
+      },
+    };
+    await run(
+      [
+        trigger,
+        planNode('a', [from('hook')]),
+        planNode('b', [from('hook')]),
+        planNode('report', [from('a'), from('b')], { config: { wait: 'first', n: 1, body: '{{ input }}' } }),
+      ],
+      {},
+      recording,
+    );
+    const report = requests.find((request) => request.nodeId === 'report');
+    assert.deepEqual(report?.input, { wait: 'first', n: 1, body: [{ from: 'a' }, { from: 'b' }] });
   });
 
   test('byPosition with one branch skipped: the list that arrived comes out as it was', async () => {

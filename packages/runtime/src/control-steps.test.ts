@@ -95,6 +95,12 @@ describe('runMerge', () => {
       output: [{ a: 1, b: 1 }, { a: 2, b: 2 }, { a: 3 }],
     },
     {
+      name: 'byPosition takes an input that is no list as a list of one',
+      config: { combine: 'byPosition' },
+      inputs: [{ a: 1 }, [{ b: 1 }, { b: 2 }]],
+      output: [{ a: 1, b: 1 }, { b: 2 }],
+    },
+    {
       name: 'byPosition keeps the first present value where items are no objects',
       config: { combine: 'byPosition' },
       inputs: [[], ['x', 'y'], ['z']],
@@ -131,8 +137,11 @@ describe('runMerge', () => {
     {
       name: 'byKey keeps items without the key, and non-objects, as they are',
       config: { combine: 'byKey', key: 'id' },
-      inputs: [[{ name: 'no id' }, 'text', { id: 1 }], [{ id: 1, n: 2 }]],
-      output: [{ name: 'no id' }, 'text', { id: 1, n: 2 }],
+      inputs: [
+        [{ name: 'no id' }, 'text', { id: 1 }],
+        [{ id: 1, n: 2 }, { name: 'no id either' }],
+      ],
+      output: [{ name: 'no id' }, 'text', { id: 1, n: 2 }, { name: 'no id either' }],
     },
     {
       name: 'byKey tells keys of different types apart',

@@ -391,6 +391,21 @@ describe('executePlan: what the run reports as it goes', () => {
     assert.equal(state.status, 'succeeded');
   });
 
+  test('shows a step running, then its evaluated input, while the step still runs', async () => {
+    const fake = fakeEffects();
+    const { seen, start } = recording(fake.effects);
+    const { state, done } = start([trigger, node('call', { upstream: ['hook'], config: { n: '{{ 1 + 1 }}' } })]);
+    await fake.callsReached(1);
+    const running = seen.filter((snapshot) => snapshot.nodes.call?.status === 'running');
+    assert.deepEqual(
+      running.map((snapshot) => snapshot.nodes.call?.input),
+      [undefined, { n: 2 }],
+    );
+    fake.call('call').result.resolve({ output: {}, attempts: 1 });
+    await done;
+    assert.equal(state.status, 'succeeded');
+  });
+
   test('records how long a step waited for its rate limit, and nothing when it did not wait', async () => {
     const { effects } = fakeEffects(async (request) =>
       request.nodeId === 'limited' ? { output: {}, attempts: 1, rateLimitWaitMs: 1200 } : { output: {}, attempts: 1 },

@@ -90,6 +90,11 @@ describe('runInChunks', () => {
       parallel: 1,
     },
     { name: 'bodies with I/O run one chunk at a time', loopBody: body([http('call')]), parallel: 1 },
+    {
+      name: 'bodies with I/O among transforms run one chunk at a time',
+      loopBody: body([...transforms(2), http('call')]),
+      parallel: 1,
+    },
   ];
   for (const { name, loopBody, parallel } of lanes) {
     test(`${name}, results in item order`, async () => {

@@ -59,6 +59,11 @@ describe('generic credential types', () => {
       parsed: { ...oauthApp, authorizationUrl: 'http://localhost:8080/auth', scopes: ['read'] },
     },
     {
+      type: oauth2Credential,
+      given: { ...oauthApp, tokenUrl: 'http://localhost:8080/token' },
+      parsed: { ...oauthApp, tokenUrl: 'http://localhost:8080/token', scopes: [] },
+    },
+    {
       type: databaseConnectionCredential,
       given: database,
       parsed: { ...database, password: '', ssl: false },
@@ -95,6 +100,11 @@ describe('generic credential types', () => {
     {
       type: oauth2Credential,
       given: { ...oauthApp, authorizationUrl: 'httpx://auth.example.com' },
+      field: 'authorizationUrl',
+    },
+    {
+      type: oauth2Credential,
+      given: { ...oauthApp, authorizationUrl: 'git+https://auth.example.com' },
       field: 'authorizationUrl',
     },
     { type: oauth2Credential, given: { ...oauthApp, tokenUrl: 'git+https://auth.example.com' }, field: 'tokenUrl' },

@@ -130,6 +130,7 @@ describe('validateJsonSchemaValues', () => {
     },
     { name: 'a fraction', values: { ratio: 0.25 }, issues: [] },
     { name: 'a text where a number belongs', values: { ratio: '0.25' }, issues: ['ratio: must be of type number'] },
+    { name: 'an infinite number', values: { ratio: Infinity }, issues: ['ratio: must be of type number'] },
     { name: 'null where null is allowed', values: { note: null }, issues: [] },
     { name: 'a text where null is allowed', values: { note: 'hi' }, issues: [] },
     {

@@ -136,6 +136,15 @@ describe('migrateStepConfig', () => {
     });
   }
 
+  it('refuses what a migrate returns when it is not a config object', () => {
+    for (const returned of [null, ['to'], 'config']) {
+      const broken = defineStep({ ...sendV2, migrate: () => returned as unknown as Record<string, unknown> });
+      assert.throws(() => migrateStepConfig(broken, { to: 'ada' }, 1), {
+        message: 'step "acme.send": migrate must return the new config object',
+      });
+    }
+  });
+
   it('says when a newer step has no migrate', () => {
     const pingV2 = defineStep({ ...pingV1, version: 2 });
     assert.throws(() => migrateStepConfig(pingV2, {}, 1), /has no migrate, so nodes of version 1 cannot be upgraded/);
