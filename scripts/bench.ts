@@ -353,4 +353,5 @@ if (!only || only === 'transform') await transformCost();
 if (!only || only === 'webhook') await webhookToCompletion();
 if (!only || only === 'large') await largePayload();
 if (!only || only === 'loop') await loopOverItems();
+if (only === 'load') await import('./bench-load.ts'); // minutes long: only when asked for
 process.exit(0);

@@ -15,11 +15,15 @@ import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attri
 
 export type RunKind = 'webhook' | 'manual' | 'schedule' | 'poll' | 'message' | 'error';
 
-/** Temporal's execution timeout for a run of `plan` (flow settings → run timeout); none when the plan sets none. */
-export function runTimeoutOption(
-  plan: Pick<ExecutionPlan, 'runTimeoutMs'>,
-): { workflowExecutionTimeout: number } | Record<string, never> {
-  return plan.runTimeoutMs === undefined ? {} : { workflowExecutionTimeout: plan.runTimeoutMs };
+/** The start options of every `runFlow` start: the worker's contract (worker/src/workflows/contract.ts) says why. */
+export function runStartOptions(plan: Pick<ExecutionPlan, 'runTimeoutMs'>): {
+  workflowTaskTimeout: number;
+  workflowExecutionTimeout?: number;
+} {
+  return {
+    workflowTaskTimeout: 3_000,
+    ...(plan.runTimeoutMs === undefined ? {} : { workflowExecutionTimeout: plan.runTimeoutMs }),
+  };
 }
 
 /** The worker's `runFlow` workflow input (worker/src contract). */
@@ -27,6 +31,8 @@ export interface RunFlowInput {
   plan: ExecutionPlan;
   trigger: unknown;
   run: { id: string; workspaceId: string; kind: RunKind; resumeUrls?: Record<string, string> };
+  /** The run's task queue, where short steps make their first attempt locally (worker contract, RunFlowInput). */
+  localTaskQueue?: string;
 }
 
 export interface StartRunInput {
@@ -117,6 +123,7 @@ export class RunsService {
       plan: input.plan,
       trigger: input.trigger,
       run: { id: runId, workspaceId: input.workspaceId, kind: input.kind },
+      localTaskQueue: this.#taskQueue,
     };
     const resumeUrls = await this.#resumeLinks?.urlsForRun(runId, input.plan, Date.now());
     if (resumeUrls && Object.keys(resumeUrls).length > 0) args.run.resumeUrls = resumeUrls;
@@ -126,7 +133,7 @@ export class RunsService {
         taskQueue: this.#taskQueue,
         workflowId: runId,
         ...(input.dedupeRunId === undefined ? {} : { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
-        ...runTimeoutOption(input.plan),
+        ...runStartOptions(input.plan),
         args: [args],
         typedSearchAttributes: [
           { key: WORKSPACE_ID, value: input.workspaceId },

@@ -16,7 +16,7 @@ import { ApiError } from './errors.ts';
 import type { FlowRecord } from './flows.repository.ts';
 import type { FlowsService, PublishHooks } from './flows.service.ts';
 import { parsePlan } from './plan.schema.ts';
-import { type RunFlowInput, runTimeoutOption } from './runs.service.ts';
+import { type RunFlowInput, runStartOptions } from './runs.service.ts';
 import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
 type ScheduleConfig = z.output<typeof scheduleTrigger.input>;
@@ -215,6 +215,7 @@ export class SchedulesService implements PublishHooks {
       plan,
       trigger: null,
       run: { id: '', workspaceId: flow.workspaceId, kind: 'schedule' },
+      localTaskQueue: this.#taskQueue,
     };
     const searchAttributes = [
       { key: WORKSPACE_ID, value: flow.workspaceId },
@@ -233,7 +234,7 @@ export class SchedulesService implements PublishHooks {
         workflowType: 'runFlow',
         taskQueue: this.#taskQueue,
         workflowId: `run_${flow._id}_schedule`,
-        ...runTimeoutOption(plan),
+        ...runStartOptions(plan),
         args: [input],
         typedSearchAttributes: searchAttributes,
         memo: { flowName: flow.name },

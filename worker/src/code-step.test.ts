@@ -38,6 +38,7 @@ async function run(code: string, body: unknown): Promise<RunState> {
     plan: plan(code),
     trigger: { body },
     run: { id: workflowId, workspaceId: 'w', kind: 'manual' },
+    localTaskQueue: taskQueue,
   };
   const handle = await client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId, args: [input] });
   try {

@@ -87,6 +87,7 @@ async function runToEnd(plan: ExecutionPlan, body: unknown): Promise<{ runId: st
     plan,
     trigger: { method: 'POST', headers: {}, query: {}, body },
     run: { id: runId, workspaceId: 'ws-1', kind: 'webhook' },
+    localTaskQueue: taskQueue,
   };
   const handle = await client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId: runId, args: [input] });
   const state = await handle.result().then(

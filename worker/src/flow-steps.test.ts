@@ -72,25 +72,6 @@ function holdFirstWave(): void {
   });
 }
 
-/** The most activities the run had open at once (scheduled and not yet closed), from its own history. */
-async function mostActivitiesOpenAtOnce(handle: WorkflowHandle): Promise<number> {
-  const { events } = await handle.fetchHistory();
-  let open = 0;
-  let most = 0;
-  for (const event of events ?? []) {
-    if (event.activityTaskScheduledEventAttributes) most = Math.max(most, ++open);
-    if (
-      event.activityTaskCompletedEventAttributes ||
-      event.activityTaskFailedEventAttributes ||
-      event.activityTaskTimedOutEventAttributes ||
-      event.activityTaskCanceledEventAttributes
-    ) {
-      open--;
-    }
-  }
-  return most;
-}
-
 const taskQueue = uniqueName('flow-steps-test');
 let baseUrl = '';
 let harness: TestWorker;
@@ -117,6 +98,7 @@ async function start(plan: ExecutionPlan, body: unknown): Promise<WorkflowHandle
     plan,
     trigger: { method: 'POST', headers: {}, query: {}, body },
     run: { id: runId, workspaceId: 'ws-1', kind: 'webhook' },
+    localTaskQueue: taskQueue,
   };
   return client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId: runId, args: [input] });
 }
@@ -282,8 +264,9 @@ describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
       state.nodes.each?.output,
       Array.from({ length: 200 }, (_, i) => ({ n: i + 1 })),
     );
-    assert.equal(maxInFlight, LANES, 'the API had ten requests open at once');
-    assert.equal(await mostActivitiesOpenAtOnce(handle), LANES, 'the run never had more than ten calls open');
+    // The most requests the API ever had open: ten at once, never more (the calls are local activities, which the
+    // run's history does not show one by one).
+    assert.equal(maxInFlight, LANES, 'the API had ten requests open at once, never more');
   });
 
   test('a 10,000-item transform-only loop completes (slices evaluated by activities)', async () => {

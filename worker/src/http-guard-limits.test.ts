@@ -112,9 +112,18 @@ function plan(nodes: PlanNode[]): ExecutionPlan {
   };
 }
 
-function start(executionPlan: ExecutionPlan, workspaceId: string): Promise<WorkflowHandle> {
+/**
+ * `localFirstAttempt: false` starts a run as runs of older code were: steps are regular activities from the first
+ * attempt, so their start times are in history (the rate-limit test measures the calls' spacing from there).
+ */
+function start(executionPlan: ExecutionPlan, workspaceId: string, localFirstAttempt = true): Promise<WorkflowHandle> {
   const id = uniqueName('run');
-  const input: RunFlowInput = { plan: executionPlan, trigger: {}, run: { id, workspaceId, kind: 'manual' } };
+  const input: RunFlowInput = {
+    plan: executionPlan,
+    trigger: {},
+    run: { id, workspaceId, kind: 'manual' },
+    ...(localFirstAttempt ? { localTaskQueue: openQueue } : {}),
+  };
   return client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue: openQueue, workflowId: id, args: [input] });
 }
 
@@ -148,6 +157,7 @@ describe('HTTP steps: per-workspace rate limit', () => {
     const handle = await start(
       plan(ids.map((id) => httpNode(id, openQueue, { url: `${baseUrl}/limited/${id}` }))),
       uniqueName('ws'),
+      false,
     );
     const state: RunState = await handle.result();
     assert.equal(state.status, 'succeeded');

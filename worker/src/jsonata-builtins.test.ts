@@ -120,6 +120,7 @@ async function run(fields: { name: string; value: string }[], extra: { id: strin
     plan,
     trigger: { method: 'POST', headers: {}, query: {}, body: {} },
     run: { id: runId, workspaceId: 'ws-1', kind: 'webhook' },
+    localTaskQueue: taskQueue,
   };
   const handle = await harness.client.workflow.start(RUN_FLOW_WORKFLOW, {
     taskQueue,

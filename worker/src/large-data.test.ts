@@ -91,6 +91,7 @@ test('a 3 MB body is fetched, transformed and posted on while history holds only
     plan: plan(),
     trigger: { body: {} },
     run: { id: workflowId, workspaceId: 'w', kind: 'manual' },
+    localTaskQueue: taskQueue,
   };
   const handle = await client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId, args: [input] });
   const state = (await handle.result()) as RunState;

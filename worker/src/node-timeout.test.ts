@@ -42,6 +42,7 @@ async function runToEnd(plan: RunFlowInput['plan']): Promise<{ state: RunState; 
     plan,
     trigger: { method: 'POST', headers: {}, query: {}, body: {} },
     run: { id: runId, workspaceId: 'ws-1', kind: 'webhook' },
+    localTaskQueue: taskQueue,
   };
   const handle = await harness.client.workflow.start(RUN_FLOW_WORKFLOW, {
     taskQueue,

@@ -37,7 +37,7 @@ const shapeWith = (fields: { name: string; value: unknown }[]): TestNode => ({
 
 async function startRun(plan: ExecutionPlan, workspaceId: string, trigger: unknown) {
   const id = uniqueName(`run-${workspaceId}`);
-  const input: RunFlowInput = { plan, trigger, run: { id, workspaceId, kind: 'manual' } };
+  const input: RunFlowInput = { plan, trigger, run: { id, workspaceId, kind: 'manual' }, localTaskQueue: taskQueue };
   return harness.client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId: id, args: [input] });
 }
 

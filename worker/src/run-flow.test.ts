@@ -5,8 +5,15 @@ import type { ExecutionPlan, PlanNode, PlanRetryPolicy } from '@pipewright/compi
 import { uniqueName } from '@pipewright/devstack';
 import type { RunState } from '@pipewright/runtime';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { closeLocally, listenLocally, startTestWorker, type TestWorker, waitFor, within } from './test-support.ts';
-import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput, stateQuery } from './workflows/contract.ts';
+import {
+  finalStateOfFailure,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  runStartOptions,
+  stateQuery,
+} from './workflows/contract.ts';
 
 /** A local HTTP API whose behaviour each test chooses per path. */
 type Handler = (request: { body: unknown }, response: ServerResponse) => void;
@@ -112,10 +119,27 @@ const webhookPayload = {
   body: { customer: 'ada', items: [{ price: 5 }, { price: 7 }] },
 };
 
+async function eventTypes(workflowId: string): Promise<string[]> {
+  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+  return (events ?? []).map((event) =>
+    (proto.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '?').replace(/^EVENT_TYPE_/, ''),
+  );
+}
+
 function startRun(plan: ExecutionPlan) {
   const id = uniqueName('run');
-  const input: RunFlowInput = { plan, trigger: webhookPayload, run: { id, workspaceId: 'ws-1', kind: 'webhook' } };
-  return client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId: id, args: [input] });
+  const input: RunFlowInput = {
+    plan,
+    trigger: webhookPayload,
+    run: { id, workspaceId: 'ws-1', kind: 'webhook' },
+    localTaskQueue: taskQueue,
+  };
+  return client.workflow.start(RUN_FLOW_WORKFLOW, {
+    taskQueue,
+    workflowId: id,
+    args: [input],
+    ...runStartOptions(plan),
+  });
 }
 
 describe('runFlow on the Temporal dev server', () => {
@@ -140,6 +164,15 @@ describe('runFlow on the Temporal dev server', () => {
     });
     assert.deepEqual(state.nodes.summary?.output, { confirmation: 'ord-1' });
     assert.deepEqual(await handle.query(stateQuery), state);
+    // The step ran as a local activity inside the run's one workflow task (docs/adr/009).
+    assert.deepEqual(await eventTypes(handle.workflowId), [
+      'WORKFLOW_EXECUTION_STARTED',
+      'WORKFLOW_TASK_SCHEDULED',
+      'WORKFLOW_TASK_STARTED',
+      'WORKFLOW_TASK_COMPLETED',
+      'MARKER_RECORDED',
+      'WORKFLOW_EXECUTION_COMPLETED',
+    ]);
   });
 
   test('a 500 then a 200: the run succeeds and the node shows 2 attempts', async () => {
@@ -149,9 +182,25 @@ describe('runFlow on the Temporal dev server', () => {
       if (calls === 1) sendJson(response, 500, { error: 'try again' });
       else sendJson(response, 200, { id: 'ord-2' });
     });
-    const state: RunState = await (await startRun(orderPlan('/flaky'))).result();
+    const handle = await startRun(orderPlan('/flaky'));
+    const state: RunState = await handle.result();
     assert.equal(state.status, 'succeeded');
     assert.equal(state.nodes.post?.attempts, 2);
+    // The first attempt was local; the retry waited out the retry interval and is an activity in history.
+    const events = await eventTypes(handle.workflowId);
+    assert.deepEqual(
+      events.filter(
+        (type) => type.startsWith('ACTIVITY_TASK') || type.startsWith('TIMER') || type === 'MARKER_RECORDED',
+      ),
+      [
+        'MARKER_RECORDED',
+        'TIMER_STARTED',
+        'TIMER_FIRED',
+        'ACTIVITY_TASK_SCHEDULED',
+        'ACTIVITY_TASK_STARTED',
+        'ACTIVITY_TASK_COMPLETED',
+      ],
+    );
     assert.deepEqual(state.nodes.summary?.output, { confirmation: 'ord-2' });
   });
 

@@ -57,6 +57,7 @@ async function run(plan: ExecutionPlan, body: unknown): Promise<RunState> {
     plan,
     trigger: { method: 'POST', headers: {}, query: {}, body },
     run: { id: runId, workspaceId: 'ws-1', kind: 'webhook' },
+    localTaskQueue: taskQueue,
   };
   const handle = await harness.client.workflow.start(RUN_FLOW_WORKFLOW, {
     taskQueue,

@@ -12,6 +12,14 @@ const require = createRequire(import.meta.url);
 let bundle: Promise<WorkflowBundle> | undefined;
 
 /**
+ * Modules initialised once per worker thread and shared by every workflow, instead of once per workflow: the
+ * interpreter and the expression engine (JSONata) with its cache of compiled expressions.  They keep no state of a
+ * run at module level (the compiled-expression cache only saves work: an expression's result never depends on it).
+ * Temporal deep-freezes their exports.
+ */
+const PRELOADED = ['@pipewright/runtime'];
+
+/**
  * The workflow bundle, built once per process and cached on disk under a hash of everything it is built from, so
  * test files in separate processes (and worker restarts) skip the few seconds webpack takes.
  */
@@ -27,7 +35,7 @@ async function loadOrBuild(): Promise<WorkflowBundle> {
   } catch {
     // not cached yet
   }
-  const built = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const built = await bundleWorkflowCode({ workflowsPath, preloadModules: PRELOADED, logger: quietLogger });
   // Write then rename: a concurrent process never reads a half-written bundle.
   const partial = `${cachePath}.${process.pid}.partial`;
   await writeFile(partial, built.code);
@@ -57,6 +65,8 @@ async function sourceHash(): Promise<string> {
       hash.update(await readFile(join(dir, file)));
     }
   }
+  // This file too: the bundle options (preloaded modules) are part of what is built.
+  hash.update(await readFile(fileURLToPath(import.meta.url)));
   for (const manifest of ['@temporalio/workflow/package.json', '@temporalio/worker/package.json']) {
     hash.update(await readFile(require.resolve(manifest)));
   }

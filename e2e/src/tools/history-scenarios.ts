@@ -626,4 +626,44 @@ const steps: Scenario[] = [
   },
 ];
 
-export const scenarios: Scenario[] = [...linear, ...branching, ...loops, ...waits, ...composition, ...steps];
+/**
+ * The same runs recorded again once a step's first attempt became a local activity (docs/adr/009): the recordings
+ * above stay, as the runs of older code that must still replay.
+ */
+const again = (from: string, name: string, covers: string): Scenario => {
+  const original = [...linear, ...loops].find((scenario) => scenario.name === from);
+  if (!original) throw new Error(`no scenario ${from}`);
+  return { ...original, name, covers };
+};
+const localFirstAttempt: Scenario[] = [
+  again(
+    'webhook-transform-http-succeeded',
+    'local-step-succeeded',
+    'the HTTP step’s first attempt as a local activity: one workflow task, one marker, no activity',
+  ),
+  again(
+    'http-retried-once-then-succeeded',
+    'local-step-retried-as-activity',
+    'the local first attempt fails (500); after the retry interval (a timer) the second attempt is a regular activity',
+  ),
+  again(
+    'http-failed-run-failed',
+    'local-step-failed-run-failed',
+    'the local first attempt and the activity retry both fail: the node shows 2 attempts and the run fails',
+  ),
+  again(
+    'loop-inline-http',
+    'local-step-loop-inline',
+    'Loop over 5 items, 2 at a time, inline: each item’s HTTP step a local activity in the run’s workflow task',
+  ),
+];
+
+export const scenarios: Scenario[] = [
+  ...linear,
+  ...branching,
+  ...loops,
+  ...waits,
+  ...composition,
+  ...steps,
+  ...localFirstAttempt,
+];

@@ -1,4 +1,4 @@
-import { assignOwn, getOwn, isReservedKey } from '@pipewright/compiler';
+import { assignOwn, getOwn, isReservedKey } from '@pipewright/step-sdk/safe-object';
 import { isRecord } from './transform.ts';
 
 /**

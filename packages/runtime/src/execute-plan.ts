@@ -1,5 +1,6 @@
-import { defineOwn, type ExecutionPlan, isReservedKey, type PlanInput, type PlanNode } from '@pipewright/compiler';
+import type { ExecutionPlan, PlanInput, PlanNode } from '@pipewright/compiler';
 import { ExpressionLimitError, type ExpressionLimits, evaluateTemplate, isTemplate } from '@pipewright/expression';
+import { defineOwn, isReservedKey } from '@pipewright/step-sdk/safe-object';
 import { readsBlobRefs } from './blob-reads.ts';
 import { type ControlResult, mergeWaitOf, runIf, runMerge, runSwitch } from './control-steps.ts';
 import { isStepFailure, type RunEffects } from './effects.ts';

@@ -1,4 +1,4 @@
-export { runTimeoutMessage } from '@pipewright/compiler';
+export { runTimeoutMessage } from '@pipewright/compiler/run-timeout';
 export * from './blob-ref.ts';
 export * from './effects.ts';
 export * from './execute-plan.ts';

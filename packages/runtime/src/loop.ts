@@ -1,11 +1,6 @@
-import {
-  defineOwn,
-  type ExecutionPlan,
-  LOOP_ITEM_NODE_ID,
-  type PlanLoopBody,
-  type PlanNode,
-} from '@pipewright/compiler';
+import { type ExecutionPlan, LOOP_ITEM_NODE_ID, type PlanLoopBody, type PlanNode } from '@pipewright/compiler/plan';
 import { evaluateTemplate } from '@pipewright/expression';
+import { defineOwn } from '@pipewright/step-sdk/safe-object';
 import { isTruthy } from './control-steps.ts';
 import type { LoopChunkRequest, LoopChunkResult, RunEffects } from './effects.ts';
 import type { RunState } from './run-state.ts';

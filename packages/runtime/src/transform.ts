@@ -1,4 +1,4 @@
-import { assertSafePath, deleteOwnPath, ReservedKeyError, setOwnPath } from '@pipewright/compiler';
+import { assertSafePath, deleteOwnPath, ReservedKeyError, setOwnPath } from '@pipewright/step-sdk/safe-object';
 
 /**
  * The `core.transform` step, evaluated inside the workflow: its config has already been evaluated against the run

@@ -45,6 +45,7 @@ const runStepInputSchema = z.object({
   input: z.unknown(),
   idempotencyKey: z.string(),
   workspaceId: z.string().optional(),
+  attemptsBefore: z.number().int().nonnegative().optional(),
 });
 
 /**
@@ -80,8 +81,8 @@ export function createStepActivities(options: StepActivitiesOptions): {
 
   return {
     async runStep(raw) {
-      const attempt = Context.current().info.attempt;
       const request = runStepInputSchema.parse(raw);
+      const attempt = Context.current().info.attempt + (request.attemptsBefore ?? 0);
       const step = lookup(request.type, request.typeVersion, attempt);
       const { output, rateLimitWaitMs } = await executeStep(step, await load(request.input), request, options);
       return { output: await store(output, request.nodeId), attempts: attempt, ...waited(rateLimitWaitMs) };
@@ -117,12 +118,17 @@ const waited = (ms: number) => (ms > 0 ? { rateLimitWaitMs: ms } : {});
 async function executeStep(
   step: AnyStepDefinition,
   rawInput: unknown,
-  request: { nodeId: string; idempotencyKey: string; workspaceId?: string | undefined },
+  request: {
+    nodeId: string;
+    idempotencyKey: string;
+    workspaceId?: string | undefined;
+    attemptsBefore?: number | undefined;
+  },
   options: StepActivitiesOptions,
 ): Promise<{ output: unknown; rateLimitWaitMs: number }> {
   const resolver = options.credentials;
   const context = Context.current();
-  const attempt = context.info.attempt;
+  const attempt = context.info.attempt + (request.attemptsBefore ?? 0);
   if (!step.run) throw failure(`step "${step.type}" has no run function`, 'UnknownStep', false, { attempt });
   const workflowId = context.info.workflowExecution?.workflowId ?? '';
   let split: ReturnType<typeof takeCredentialRefs>;
@@ -187,7 +193,13 @@ async function executeStep(
         message: scrub(error.message),
         type: 'StepError',
         nonRetryable: !error.retryable,
-        details: [{ attempt, details: scrub(error.details) } satisfies RunStepFailureDetails],
+        details: [
+          {
+            attempt,
+            details: scrub(error.details),
+            ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+          } satisfies RunStepFailureDetails,
+        ],
         ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: error.retryAfterMs }),
       });
     }

@@ -222,7 +222,12 @@ describe('HTTP step on a development worker (private networks open)', () => {
       edges: [['start', 'call']],
     });
     const id = uniqueName('run');
-    const input: RunFlowInput = { plan, trigger: {}, run: { id, workspaceId, kind: 'manual' } };
+    const input: RunFlowInput = {
+      plan,
+      trigger: {},
+      run: { id, workspaceId, kind: 'manual' },
+      localTaskQueue: testWorker.taskQueue,
+    };
     const handle = await testWorker.client.workflow.start(RUN_FLOW_WORKFLOW, {
       taskQueue: testWorker.taskQueue,
       workflowId: id,

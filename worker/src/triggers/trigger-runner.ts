@@ -6,7 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { Db } from 'mongodb';
 import type { CredentialResolver } from '../credentials/credential-resolver.ts';
 import { createStepCredentials, takeCredentialRefs } from '../credentials/step-credentials.ts';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput, runTimeoutOption } from '../workflows/contract.ts';
+import { RUN_FLOW_WORKFLOW, type RunFlowInput, runStartOptions } from '../workflows/contract.ts';
 
 const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
 const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
@@ -102,7 +102,12 @@ export async function startTriggerRunner(options: TriggerRunnerOptions): Promise
         workflowId,
         taskQueue: options.taskQueue,
         flowName: flow.name,
-        input: { plan, trigger: message.data, run: { id: workflowId, workspaceId: flow.workspaceId, kind: 'message' } },
+        input: {
+          plan,
+          trigger: message.data,
+          run: { id: workflowId, workspaceId: flow.workspaceId, kind: 'message' },
+          localTaskQueue: options.taskQueue,
+        },
       });
     };
     const listener = await step.listen(config, {
@@ -202,7 +207,7 @@ export function temporalStartRun(client: Client): StartRun {
       await client.workflow.start(RUN_FLOW_WORKFLOW, {
         taskQueue: request.taskQueue,
         workflowId: request.workflowId,
-        ...runTimeoutOption(request.input.plan),
+        ...runStartOptions(request.input.plan),
         args: [request.input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { flowName: request.flowName },

@@ -13,14 +13,23 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 export const RUN_FLOW_WORKFLOW = 'runFlow';
 
 /**
- * The start option that enforces a plan's run timeout (flow settings → run timeout): Temporal ends the run as timed
- * out when it passes.  Every start of `runFlow` (server, schedules, triggers, sub-flows, error handlers) uses it.
+ * The start options every start of `runFlow` uses (server, schedules, triggers, sub-flows, error handlers):
+ * - the plan's run timeout (flow settings → run timeout): Temporal ends the run as timed out when it passes;
+ * - a short workflow task timeout.  A step's local first attempt holds the workflow task open, and the worker
+ *   heartbeats it at 80 % of this timeout: only then can a state query (the live run view) be answered, and a crashed
+ *   worker's step is tried again after this long.
  */
-export function runTimeoutOption(
-  plan: Pick<ExecutionPlan, 'runTimeoutMs'>,
-): { workflowExecutionTimeout: number } | Record<string, never> {
-  return plan.runTimeoutMs === undefined ? {} : { workflowExecutionTimeout: plan.runTimeoutMs };
+export function runStartOptions(plan: Pick<ExecutionPlan, 'runTimeoutMs'>): {
+  workflowTaskTimeout: number;
+  workflowExecutionTimeout?: number;
+} {
+  return {
+    workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT_MS,
+    ...(plan.runTimeoutMs === undefined ? {} : { workflowExecutionTimeout: plan.runTimeoutMs }),
+  };
 }
+/** Queries wait at most this × 0.8 while a step runs (the server's state query deadline is 5 s). */
+export const RUN_WORKFLOW_TASK_TIMEOUT_MS = 3_000;
 export const DEFAULT_TASK_QUEUE = 'pipewright-core';
 export const STATE_QUERY_NAME = 'state';
 /** The ApplicationFailure type a workflow fails with when a node failed; details[0] is the final RunState. */
@@ -43,10 +52,24 @@ export interface RunFlowInput {
     kind: 'webhook' | 'manual' | 'error' | 'schedule' | 'subflow' | 'poll' | 'message';
     resumeUrls?: Record<string, string>;
   };
+  /**
+   * The task queue the run was started on: short steps on it make their first attempt as a local activity
+   * (docs/adr/009).  Every start sets it; runs started before it existed lack it and go on (and replay) with regular
+   * activities only.  Carried in the input, not read from the workflow's info, so a replay elsewhere decides alike.
+   */
+  localTaskQueue?: string;
 }
 
-/** Child workflow type that runs one slice of a long loop (input LoopChunkRequest, result LoopChunkResult). */
+/**
+ * Child workflow type that runs one slice of a long loop (arguments LoopChunkRequest and LoopChunkExecution, result
+ * LoopChunkResult).
+ */
 export const LOOP_CHUNK_WORKFLOW = 'runLoopChunk';
+/** The loop chunk's second argument: set by every start; chunks started before it existed have none. */
+export interface LoopChunkExecution {
+  /** As RunFlowInput.localTaskQueue. */
+  localTaskQueue?: string;
+}
 export const RESUME_SIGNAL_NAME = 'resume';
 
 /**
@@ -87,6 +110,11 @@ export interface RunStepInput {
   idempotencyKey: string;
   /** The run's workspace: credentials named in the input (`credentials: { slot: id }`) are looked up in it. */
   workspaceId?: string;
+  /**
+   * Attempts this node already made elsewhere: the first attempt of a step runs as a local activity, its retries as
+   * this activity, so attempt n of the activity is the node's attempt n + attemptsBefore.
+   */
+  attemptsBefore?: number;
 }
 
 export interface RunStepResult {
@@ -101,6 +129,8 @@ export interface RunStepResult {
 export interface RunStepFailureDetails {
   attempt: number;
   details?: unknown;
+  /** The step asked to be retried after this long (a 429's Retry-After): the workflow honours it between attempts. */
+  retryAfterMs?: number;
 }
 
 /**

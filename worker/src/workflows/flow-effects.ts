@@ -18,16 +18,18 @@ import {
   setHandler,
   sleep,
   TimeoutFailure,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { EvaluateLoopChunkFn } from '../activities/loop-chunk.ts';
 import {
   finalStateOfFailure,
   LOOP_CHUNK_WORKFLOW,
+  type LoopChunkExecution,
   type ResumeEvent,
   RUN_FLOW_WORKFLOW,
   type RunFlowInput,
   resumeSignal,
-  runTimeoutOption,
+  runStartOptions,
 } from './contract.ts';
 
 const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
@@ -63,16 +65,19 @@ export function createFlowEffects(options: { acceptResumes: boolean }): FlowEffe
     executeChild: executeChildRun,
     evaluateLoopChunk: (request) => evaluateLoopChunk(request),
     runLoopChunk: (request) =>
-      executeChild<(chunk: LoopChunkRequest) => Promise<LoopChunkResult>>(LOOP_CHUNK_WORKFLOW, {
-        workflowId: request.chunkId,
-        args: [request],
-        typedSearchAttributes: [
-          { key: WORKSPACE_ID, value: request.run.workspaceId },
-          { key: FLOW_ID, value: request.plan.flowId },
-          { key: FLOW_VERSION, value: request.plan.version },
-          { key: RUN_TRIGGER, value: 'loop' },
-        ],
-      }),
+      executeChild<(chunk: LoopChunkRequest, execution: LoopChunkExecution) => Promise<LoopChunkResult>>(
+        LOOP_CHUNK_WORKFLOW,
+        {
+          workflowId: request.chunkId,
+          args: [request, { localTaskQueue: workflowInfo().taskQueue }],
+          typedSearchAttributes: [
+            { key: WORKSPACE_ID, value: request.run.workspaceId },
+            { key: FLOW_ID, value: request.plan.flowId },
+            { key: FLOW_VERSION, value: request.plan.version },
+            { key: RUN_TRIGGER, value: 'loop' },
+          ],
+        },
+      ),
   };
 }
 
@@ -98,11 +103,12 @@ async function executeChildRun(request: ChildRunRequest): Promise<RunState> {
     plan: request.plan,
     trigger: request.trigger,
     run: { id: request.runId, workspaceId: request.workspaceId, kind: 'subflow' },
+    localTaskQueue: workflowInfo().taskQueue,
   };
   try {
     return await executeChild<(input: RunFlowInput) => Promise<RunState>>(RUN_FLOW_WORKFLOW, {
       workflowId: request.runId,
-      ...runTimeoutOption(request.plan),
+      ...runStartOptions(request.plan),
       args: [args],
       typedSearchAttributes: [
         { key: WORKSPACE_ID, value: request.workspaceId },

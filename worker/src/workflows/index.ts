@@ -4,48 +4,42 @@ import {
   executePlan,
   type LoopChunkRequest,
   type LoopChunkResult,
-  type RemoteNodeRequest,
-  type RemoteNodeResult,
   type RunEffects,
   type RunState,
   runLoopChunk as runLoopChunkInline,
-  type StepActivityRequest,
-  type StepFailure,
 } from '@pipewright/runtime';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  log,
-  ParentClosePolicy,
-  proxyActivities,
-  setHandler,
-  startChild,
-  TimeoutFailure,
-} from '@temporalio/workflow';
-import type { EvaluateNodeFn, RunStepFn } from '../activities/run-step.ts';
+import { ApplicationFailure, log, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import {
   type ErrorHandlerTrigger,
   errorHandlerWorkflowId,
   FLOW_RUN_FAILED,
+  type LoopChunkExecution,
   RUN_FLOW_WORKFLOW,
   type RunFlowInput,
-  type RunStepResult,
-  runTimeoutOption,
+  runStartOptions,
   stateQuery,
 } from './contract.ts';
 import { createFlowEffects } from './flow-effects.ts';
 import { withScheduledRun } from './scheduled-run.ts';
+import { evaluateNodeActivity, runStepActivity } from './step-activities.ts';
 
 export { stateQuery } from './contract.ts';
 export { pollTrigger } from './poll-trigger.ts';
 
-/** One slice of a long loop's iterations, run as a child of the flow run (RunEffects.runLoopChunk). */
-export async function runLoopChunk(request: LoopChunkRequest): Promise<LoopChunkResult> {
+/**
+ * One slice of a long loop's iterations, run as a child of the flow run (RunEffects.runLoopChunk).  `execution`:
+ * absent in chunks started before local first attempts existed (see StepExecution).
+ */
+export async function runLoopChunk(
+  request: LoopChunkRequest,
+  execution: LoopChunkExecution = {},
+): Promise<LoopChunkResult> {
   const { workspaceId } = request.run;
+  const run = { workspaceId, localTaskQueue: execution.localTaskQueue };
   const effects: RunEffects = {
     now: () => Date.now(),
-    executeStep: (step) => runStepActivity(step, workspaceId),
+    executeStep: (step) => runStepActivity(step, run),
     evaluateRemotely: (node) => evaluateNodeActivity(node, workspaceId),
     ...createFlowEffects({ acceptResumes: false }),
   };
@@ -61,9 +55,10 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
 
   const { id, workspaceId, resumeUrls } = input.run;
   // The workspace goes with every activity: credentials are resolved (and scoped) by it.
+  const execution = { workspaceId, localTaskQueue: input.localTaskQueue };
   const effects: RunEffects = {
     now: () => Date.now(),
-    executeStep: (step) => runStepActivity(step, workspaceId),
+    executeStep: (step) => runStepActivity(step, execution),
     evaluateRemotely: (node) => evaluateNodeActivity(node, workspaceId),
     ...createFlowEffects({ acceptResumes: true }),
   };
@@ -109,12 +104,13 @@ async function startErrorHandler(input: RunFlowInput, state: RunState): Promise<
     plan: handler.plan,
     trigger,
     run: { id: runId, workspaceId: input.run.workspaceId, kind: 'error' },
+    localTaskQueue: workflowInfo().taskQueue,
   };
   try {
     await startChild(RUN_FLOW_WORKFLOW, {
       workflowId: runId,
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      ...runTimeoutOption(handler.plan),
+      ...runStartOptions(handler.plan),
       args: [args],
       typedSearchAttributes: [
         { key: WORKSPACE_ID, value: input.run.workspaceId },
@@ -126,84 +122,6 @@ async function startErrorHandler(input: RunFlowInput, state: RunState): Promise<
   } catch (error) {
     log.error('the error handler flow could not be started', { runId, flowId: handler.flowId, error: String(error) });
   }
-}
-
-async function runStepActivity(request: StepActivityRequest, workspaceId: string): Promise<RunStepResult> {
-  const { runStep } = proxyActivities<{ runStep: RunStepFn }>({
-    taskQueue: request.taskQueue,
-    startToCloseTimeout: request.timeoutMs,
-    retry: {
-      maximumAttempts: request.retry.maxAttempts,
-      initialInterval: request.retry.initialIntervalMs,
-      backoffCoefficient: request.retry.backoffCoefficient,
-      maximumInterval: request.retry.maxIntervalMs,
-    },
-  });
-  try {
-    return await runStep({
-      nodeId: request.nodeId,
-      type: request.type,
-      typeVersion: request.typeVersion,
-      input: request.input,
-      idempotencyKey: request.idempotencyKey,
-      workspaceId,
-    });
-  } catch (error) {
-    throw toStepFailure(error, request);
-  }
-}
-
-/** A node whose expressions read large values kept by reference: evaluated (and run) in an activity. */
-async function evaluateNodeActivity(request: RemoteNodeRequest, workspaceId: string): Promise<RemoteNodeResult> {
-  const { node } = request;
-  const { evaluateNode } = proxyActivities<{ evaluateNode: EvaluateNodeFn }>({
-    taskQueue: node.taskQueue,
-    startToCloseTimeout: node.timeoutMs,
-    retry: {
-      maximumAttempts: node.retry.maxAttempts,
-      initialInterval: node.retry.initialIntervalMs,
-      backoffCoefficient: node.retry.backoffCoefficient,
-      maximumInterval: node.retry.maxIntervalMs,
-    },
-  });
-  try {
-    return await evaluateNode({ ...request, workspaceId });
-  } catch (error) {
-    throw toStepFailure(error, { retry: node.retry, timeoutMs: node.timeoutMs });
-  }
-}
-
-function toStepFailure(
-  error: unknown,
-  request: Pick<StepActivityRequest, 'retry' | 'timeoutMs'>,
-): StepFailure | unknown {
-  if (!(error instanceof ActivityFailure)) return error;
-  const cause = error.cause;
-  const retriesExhausted = error.retryState === 'MAXIMUM_ATTEMPTS_REACHED';
-  if (cause instanceof ApplicationFailure) {
-    const first: unknown = cause.details?.[0];
-    const attempt =
-      typeof first === 'object' && first !== null && 'attempt' in first && typeof first.attempt === 'number'
-        ? first.attempt
-        : undefined;
-    const details = typeof first === 'object' && first !== null && 'details' in first ? first.details : undefined;
-    const failure: StepFailure = {
-      message: cause.message,
-      attempts: attempt ?? (retriesExhausted ? request.retry.maxAttempts : 1),
-    };
-    if (details !== undefined) failure.details = details;
-    return failure;
-  }
-  if (cause instanceof TimeoutFailure) {
-    return {
-      message: `the step did not finish within ${request.timeoutMs} ms`,
-      attempts: retriesExhausted ? request.retry.maxAttempts : 1,
-    } satisfies StepFailure;
-  }
-  return {
-    message: cause?.message ?? error.message,
-    attempts: retriesExhausted ? request.retry.maxAttempts : 1,
-  } satisfies StepFailure;
 }
 
 export { migrateConfig } from './migrate-config.ts';

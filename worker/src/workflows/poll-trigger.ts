@@ -5,9 +5,9 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdReusePolicy,
 } from '@temporalio/common';
-import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { PollCommit, PollOutcome, PollRequest, PollTriggerInput } from '../triggers/contract.ts';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput, runTimeoutOption } from './contract.ts';
+import { RUN_FLOW_WORKFLOW, type RunFlowInput, runStartOptions } from './contract.ts';
 
 const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
 const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
@@ -40,11 +40,16 @@ export async function pollTrigger(input: PollTriggerInput): Promise<{ started: n
   });
   let started = 0;
   for (const item of outcome.items) {
-    const args: RunFlowInput = { plan, trigger: item.data, run: { id: item.runId, workspaceId, kind: 'poll' } };
+    const args: RunFlowInput = {
+      plan,
+      trigger: item.data,
+      run: { id: item.runId, workspaceId, kind: 'poll' },
+      localTaskQueue: workflowInfo().taskQueue,
+    };
     try {
       await startChild(RUN_FLOW_WORKFLOW, {
         workflowId: item.runId,
-        ...runTimeoutOption(plan),
+        ...runStartOptions(plan),
         args: [args],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

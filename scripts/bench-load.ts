@@ -1,0 +1,277 @@
+/**
+ * `./pw bench load` — throughput of the whole product, every part in its own process as it is deployed: the Temporal
+ * dev server (SQLite file, the embedded stack's settings), FerretDB, the server and the worker.  The flow is the
+ * README's: webhook → transform with two expressions → HTTP POST to a local echo service.  Prints, asserts nothing:
+ *
+ * - completed runs/s and POST → finished p50/p99, closed loop at 1, 10 and 50 connections (BENCH_CONNS);
+ * - accept: webhook POSTs answered 202 per second and p50/p99, open burst at the same connections, then the time
+ *   the backlog takes to finish;
+ * - CPU ms a completed run per process (from /proc), RSS per process idle and after the load, history events a run.
+ *
+ * Settings: BENCH_CONNS ("1 10 50"), BENCH_RUNS (runs per level, default 300), BENCH_WARMUP (default 50),
+ * BENCH_ACCEPT (webhooks per accept burst, default 500; 0 skips the accept phase), BENCH_PROFILE ("worker",
+ * "server" or both: V8 CPU profiles of those processes, written to BENCH_PROFILE_DIR, default ./reports/profiles).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { threeNodeFlow } from '../e2e/src/flows.ts';
+import { freePort } from '../packages/devstack/src/ports.ts';
+import { type ManagedProcess, startProcess } from '../packages/devstack/src/processes.ts';
+import { startStack } from '../packages/devstack/src/stack.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+const CONNS = (process.env.BENCH_CONNS ?? '1 10 50').split(/\s+/).filter(Boolean).map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
+const ACCEPT = Number(process.env.BENCH_ACCEPT ?? 500);
+const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(/[\s,]+/).filter(Boolean));
+const PROFILE_DIR = resolve(process.env.BENCH_PROFILE_DIR ?? join(root, 'reports', 'profiles'));
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** The process doing the work: the managed child is a small shell watchdog whose only child is the program. */
+function programPid(shellPid: number): number {
+  const children = readFileSync(`/proc/${shellPid}/task/${shellPid}/children`, 'utf8').trim().split(/\s+/);
+  const first = Number(children[0]);
+  if (!Number.isInteger(first) || first <= 0) throw new Error(`no child under watchdog ${shellPid}`);
+  return first;
+}
+
+/** utime + stime of a process and its waited-for children, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17.
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+function memoryMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
+
+async function waitForHttp(url: string, processes: ManagedProcess[]): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not up yet
+    }
+    const dead = processes.find((p) => p.child.exitCode !== null);
+    if (dead) throw new Error(`${dead.name} exited while starting:\n${dead.tail()}`);
+    await new Promise((done) => setTimeout(done, 300));
+  }
+  throw new Error(`${url} did not answer within 120 s`);
+}
+
+async function startEcho(): Promise<{ url: string; close(): void }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ received: Buffer.concat(chunks).length, greeting: 'hello from the echo service' }));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+/** A body of about 670 bytes, like the issue's measurements. */
+const body = (i: number) =>
+  JSON.stringify({ name: `customer ${i}`, qty: i % 17, note: 'x'.repeat(560), tags: ['bench', 'load'] });
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pipewright-bench-'));
+  const stack = await startStack({ dataDir, freePorts: true, log: () => {} });
+  const apps: ManagedProcess[] = [];
+  const echo = await startEcho();
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const temporal = new Client({ connection });
+  try {
+    const port = await freePort();
+    const env = {
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      MONGODB_URI: stack.mongoUri,
+      MONGODB_DB: 'bench',
+      PIPEWRIGHT_DATA_DIR: dataDir,
+      PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS: 'true',
+      // The bench measures the engine, not the connector limit (default 100/s per workspace and connector).
+      PIPEWRIGHT_RATE_LIMITS: 'http=100000/s',
+      PORT: String(port),
+    };
+    for (const name of ['worker', 'server']) {
+      apps.push(
+        startProcess({
+          name,
+          command: process.execPath,
+          args: [...(PROFILE.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'src/main.ts'],
+          cwd: join(root, name),
+          env,
+          logFile: join(dataDir, 'logs', `${name}.log`),
+        }),
+      );
+    }
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${baseUrl}/api/health`, apps);
+    const pids: Record<string, number> = {};
+    for (const p of [...stack.processes, ...apps]) pids[p.name] = programPid(p.child.pid ?? 0);
+
+    const token = await signUp(baseUrl);
+    const api = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const flow = await api('/api/flows', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'bench', document: threeNodeFlow(`${echo.url}/orders`) }),
+    });
+    await api(`/api/flows/${String(flow.id)}/publish`, { method: 'POST' });
+    const hook = `${baseUrl}${String(flow.webhookPath)}`;
+    let sent = 0;
+    const post = async (): Promise<string> => {
+      const response = await fetch(hook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body(sent++),
+      });
+      if (response.status !== 202) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
+      return String(((await response.json()) as { runId: string }).runId);
+    };
+    const finish = async (runId: string) => {
+      const state = (await temporal.workflow.getHandle(runId).result()) as { status?: string };
+      if (state.status !== 'succeeded') throw new Error(`run ${runId} ended ${String(state.status)}`);
+    };
+
+    // Warm the worker's caches (workflow bundle, sticky cache, JIT) before measuring anything.
+    await closedLoop(WARMUP, 5, async () => finish(await post()));
+    const idle = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memoryMb(pid)]));
+    console.log(`\nidle RSS (MB, after ${WARMUP} warm-up runs): ${format(idle, (m) => m.rss)}`);
+
+    let sampleRunId = '';
+    for (const conns of CONNS) {
+      const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+      const client0 = process.cpuUsage();
+      const latencies: number[] = [];
+      const t0 = performance.now();
+      await closedLoop(RUNS, conns, async () => {
+        const start = performance.now();
+        const runId = await post();
+        sampleRunId = runId;
+        await finish(runId);
+        latencies.push(performance.now() - start);
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const clientCpu = process.cpuUsage(client0);
+      const perRun = Object.fromEntries(
+        Object.entries(pids).map(([name, pid]) => [name, (cpuMs(pid) - (before[name] ?? 0)) / RUNS]),
+      );
+      const total = Object.values(perRun).reduce((a, b) => a + b, 0);
+      latencies.sort((a, b) => a - b);
+      console.log(
+        `closed loop, ${conns} conn${conns === 1 ? '' : 's'}: ${(RUNS / seconds).toFixed(1)} runs/s, ` +
+          `POST → finished p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; ` +
+          `CPU ms a run ${total.toFixed(1)} (${format(perRun, (v) => v.toFixed(1))}; bench client ${((clientCpu.user + clientCpu.system) / 1000 / RUNS).toFixed(1)})`,
+      );
+    }
+
+    if (ACCEPT > 0) {
+      for (const conns of CONNS.filter((c) => c > 1)) {
+        const accepted: string[] = [];
+        const latencies: number[] = [];
+        const t0 = performance.now();
+        await closedLoop(ACCEPT, conns, async () => {
+          const start = performance.now();
+          accepted.push(await post());
+          latencies.push(performance.now() - start);
+        });
+        const acceptSeconds = (performance.now() - t0) / 1000;
+        await Promise.all(accepted.map(finish));
+        const drainSeconds = (performance.now() - t0) / 1000;
+        latencies.sort((a, b) => a - b);
+        console.log(
+          `accept burst of ${ACCEPT}, ${conns} conns: ${(ACCEPT / acceptSeconds).toFixed(0)} req/s answered 202, ` +
+            `p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; ` +
+            `all finished after ${drainSeconds.toFixed(1)} s (${(ACCEPT / drainSeconds).toFixed(1)} runs/s)`,
+        );
+      }
+    }
+
+    const history = await temporal.workflow.getHandle(sampleRunId).fetchHistory();
+    const events = history.events ?? [];
+    const kinds = new Map<string, number>();
+    for (const event of events) {
+      const kind = (proto.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '?').replace(/^EVENT_TYPE_/, '');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    console.log(`history events a run: ${events.length} (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')})`);
+    const after = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memoryMb(pid)]));
+    console.log(`RSS after the load (MB): ${format(after, (m) => m.rss)}; peak ${format(after, (m) => m.peak)}`);
+  } finally {
+    await connection.close();
+    echo.close();
+    await Promise.all(apps.map((p) => p.stop()));
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `total` tasks, at most `conns` at a time, each connection starting its next task when one ends. */
+async function closedLoop(total: number, conns: number, task: () => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: conns }, async () => {
+      while (next < total) {
+        next++;
+        await task();
+      }
+    }),
+  );
+}
+
+function format<T>(values: Record<string, T>, show: (value: T) => string | number): string {
+  return Object.entries(values)
+    .map(([name, value]) => `${name} ${show(value)}`)
+    .join(', ');
+}
+
+async function signUp(baseUrl: string): Promise<string> {
+  const signup = await fetch(`${baseUrl}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: 'bench@example.test',
+      password: 'bench password 123',
+      name: 'Bench',
+      workspaceName: 'Bench',
+    }),
+  });
+  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}: ${await signup.text()}`);
+  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const created = await fetch(`${baseUrl}/api/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-requested-with': 'pipewright' },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  if (created.status !== 201) throw new Error(`token creation answered ${created.status}: ${await created.text()}`);
+  return ((await created.json()) as { token: string }).token;
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,168 @@
+// Workflow code (deterministic): how a node's I/O step becomes activity calls.
+import type { RemoteNodeRequest, RemoteNodeResult, StepActivityRequest, StepFailure } from '@pipewright/runtime';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  TimeoutFailure,
+} from '@temporalio/workflow';
+import type { EvaluateNodeFn, RunStepFn } from '../activities/run-step.ts';
+import type { RunStepInput, RunStepResult } from './contract.ts';
+
+/**
+ * A step whose timeout is at most this makes its first attempt as a local activity: run by this worker inside the
+ * workflow task, recorded as one marker, instead of a scheduled activity (about 15 history events and a server round
+ * trip each way).  Its retries, if any, are regular activities, each one recorded.  Longer steps are regular
+ * activities from the start: a local activity holds its workflow task open (docs/adr/009).  Changing this value
+ * changes the command a step issues, so runs in flight would fail replay: a new value needs a new start input.
+ */
+export const LOCAL_FIRST_ATTEMPT_MAX_MS = 60_000;
+
+/**
+ * How a run executes its steps, fixed when it starts (RunFlowInput.localTaskQueue, the loop chunk's second
+ * argument).  Runs started before local first attempts existed lack it and replay with regular activities.  Not
+ * `patched()`: that also upserts a search attribute, one more history event and visibility write a run.
+ */
+export interface StepExecution {
+  workspaceId: string;
+  /** Steps on this task queue may run their first attempt locally; none when absent. */
+  localTaskQueue: string | undefined;
+}
+
+export async function runStepActivity(request: StepActivityRequest, run: StepExecution): Promise<RunStepResult> {
+  const { workspaceId } = run;
+  const input: RunStepInput = {
+    nodeId: request.nodeId,
+    type: request.type,
+    typeVersion: request.typeVersion,
+    input: request.input,
+    idempotencyKey: request.idempotencyKey,
+    workspaceId,
+  };
+  if (!firstAttemptRunsLocally(request, run)) return runStepRemotely(input, request);
+
+  const { runStep } = proxyLocalActivities<{ runStep: RunStepFn }>({
+    startToCloseTimeout: request.timeoutMs,
+    retry: { maximumAttempts: 1 },
+  });
+  let firstError: unknown;
+  try {
+    return await runStep(input);
+  } catch (error) {
+    firstError = error;
+  }
+  const once = { ...request, retry: { ...request.retry, maxAttempts: 1 } };
+  if (request.retry.maxAttempts <= 1 || !isRetryable(firstError)) throw toStepFailure(firstError, once);
+  // The node's retry schedule goes on where the first attempt left it: the first interval (or the step's
+  // Retry-After), then the activity's own backoff from the second interval on.
+  const { initialIntervalMs, backoffCoefficient, maxIntervalMs } = request.retry;
+  await sleep(retryAfterMs(firstError) ?? initialIntervalMs);
+  return runStepRemotely({ ...input, attemptsBefore: 1 }, request, {
+    maxAttempts: request.retry.maxAttempts - 1,
+    initialIntervalMs: Math.min(initialIntervalMs * backoffCoefficient, maxIntervalMs),
+  });
+}
+
+/** A local activity runs on the run's own worker: only steps of the run's task queue, and only short ones. */
+function firstAttemptRunsLocally(request: StepActivityRequest, run: StepExecution): boolean {
+  return request.taskQueue === run.localTaskQueue && request.timeoutMs <= LOCAL_FIRST_ATTEMPT_MAX_MS;
+}
+
+async function runStepRemotely(
+  input: RunStepInput,
+  request: StepActivityRequest,
+  remaining: { maxAttempts: number; initialIntervalMs: number } = request.retry,
+): Promise<RunStepResult> {
+  const { runStep } = proxyActivities<{ runStep: RunStepFn }>({
+    taskQueue: request.taskQueue,
+    startToCloseTimeout: request.timeoutMs,
+    retry: {
+      maximumAttempts: remaining.maxAttempts,
+      initialInterval: remaining.initialIntervalMs,
+      backoffCoefficient: request.retry.backoffCoefficient,
+      maximumInterval: request.retry.maxIntervalMs,
+    },
+  });
+  try {
+    return await runStep(input);
+  } catch (error) {
+    throw toStepFailure(error, request);
+  }
+}
+
+/** A node whose expressions read large values kept by reference: evaluated (and run) in an activity. */
+export async function evaluateNodeActivity(request: RemoteNodeRequest, workspaceId: string): Promise<RemoteNodeResult> {
+  const { node } = request;
+  const { evaluateNode } = proxyActivities<{ evaluateNode: EvaluateNodeFn }>({
+    taskQueue: node.taskQueue,
+    startToCloseTimeout: node.timeoutMs,
+    retry: {
+      maximumAttempts: node.retry.maxAttempts,
+      initialInterval: node.retry.initialIntervalMs,
+      backoffCoefficient: node.retry.backoffCoefficient,
+      maximumInterval: node.retry.maxIntervalMs,
+    },
+  });
+  try {
+    return await evaluateNode({ ...request, workspaceId });
+  } catch (error) {
+    throw toStepFailure(error, { retry: node.retry, timeoutMs: node.timeoutMs });
+  }
+}
+
+/**
+ * What made an activity call fail: a regular activity rejects with an ActivityFailure around it, a local activity
+ * with the failure itself.  Anything else (the run was cancelled, a bug) is no step failure.
+ */
+function causeOf(error: unknown): ApplicationFailure | TimeoutFailure | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure || cause instanceof TimeoutFailure ? cause : undefined;
+}
+
+/** A failed attempt that another attempt could fix: a retryable step error, or a timeout. */
+function isRetryable(error: unknown): boolean {
+  const cause = causeOf(error);
+  return cause instanceof ApplicationFailure ? !cause.nonRetryable : cause instanceof TimeoutFailure;
+}
+
+/** The activity's failure details (RunStepFailureDetails), when it sent them. */
+function failureDetails(error: unknown): Record<string, unknown> | undefined {
+  const cause = causeOf(error);
+  const first: unknown = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
+  return typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
+}
+
+function retryAfterMs(error: unknown): number | undefined {
+  const value = failureDetails(error)?.retryAfterMs;
+  return typeof value === 'number' && value >= 0 ? value : undefined;
+}
+
+/** The StepFailure the runtime records for a node, from what the activity call rejected with. */
+function toStepFailure(
+  error: unknown,
+  request: Pick<StepActivityRequest, 'retry' | 'timeoutMs'>,
+): StepFailure | unknown {
+  const cause = causeOf(error);
+  if (!(error instanceof ActivityFailure) && cause === undefined) return error;
+  const retriesExhausted = error instanceof ActivityFailure && error.retryState === 'MAXIMUM_ATTEMPTS_REACHED';
+  const attemptsIfUnknown = retriesExhausted ? request.retry.maxAttempts : 1;
+  if (cause instanceof ApplicationFailure) {
+    const first = failureDetails(error);
+    const attempt = typeof first?.attempt === 'number' ? first.attempt : undefined;
+    const failure: StepFailure = { message: cause.message, attempts: attempt ?? attemptsIfUnknown };
+    if (first && 'details' in first && first.details !== undefined) failure.details = first.details;
+    return failure;
+  }
+  if (cause instanceof TimeoutFailure) {
+    return {
+      message: `the step did not finish within ${request.timeoutMs} ms`,
+      attempts: attemptsIfUnknown,
+    } satisfies StepFailure;
+  }
+  return {
+    message: error instanceof Error ? (error.cause instanceof Error ? error.cause : error).message : String(error),
+    attempts: attemptsIfUnknown,
+  } satisfies StepFailure;
+}
