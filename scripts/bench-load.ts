@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { threeNodeFlow } from '../e2e/src/flows.ts';
+import { runResult } from '../e2e/src/harness.ts';
 import { freePort } from '../packages/devstack/src/ports.ts';
 import { type ManagedProcess, startProcess } from '../packages/devstack/src/processes.ts';
 import { startStack } from '../packages/devstack/src/stack.ts';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
       return String(((await response.json()) as { runId: string }).runId);
     };
     const finish = async (runId: string) => {
-      const state = (await temporal.workflow.getHandle(runId).result()) as { status?: string };
+      const state = (await runResult(temporal, runId)) as { status?: string };
       if (state.status !== 'succeeded') throw new Error(`run ${runId} ended ${String(state.status)}`);
     };
 

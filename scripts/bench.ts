@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { threeNodeFlow } from '../e2e/src/flows.ts';
-import { startEchoService, startProduct } from '../e2e/src/harness.ts';
+import { runResult, startEchoService, startProduct } from '../e2e/src/harness.ts';
 import { builtinStepDefinitions } from '../packages/builtin-steps/src/index.ts';
 import type { ExecutionPlan } from '../packages/compiler/src/index.ts';
 import { compileFlow } from '../packages/compiler/src/index.ts';
@@ -46,7 +46,7 @@ async function webhookToCompletion(): Promise<void> {
     for (let i = 0; i < RUNS + 2; i++) {
       const t0 = performance.now();
       const { runId } = await api(webhookPath, { method: 'POST', body: JSON.stringify({ name: `run ${i}`, qty: i }) });
-      await product.temporal.workflow.getHandle(String(runId)).result();
+      await runResult(product.temporal, String(runId));
       if (i >= 2) durations.push(performance.now() - t0); // the first two warm the worker's caches
     }
     print('webhook POST → run completed (3-node flow)', durations, 'ms');

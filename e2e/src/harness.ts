@@ -6,7 +6,7 @@ import { getTestStack, uniqueName } from '@pipewright/devstack';
 import { createKeyring } from '@pipewright/secrets';
 import { createApp } from '@pipewright/server';
 import { type StartWorkerOptions, startWorker } from '@pipewright/worker';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import type { Page } from 'playwright-core';
 
@@ -135,4 +135,20 @@ export async function startEchoService(): Promise<{
     requests,
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
+}
+
+/**
+ * A run's result once it has closed (rejecting as `result()` does when it failed).  A webhook's 202 comes once the
+ * run is recorded; the server's run starter gives it to Temporal a moment later, so "not found" means "not yet".
+ */
+export async function runResult(temporal: Client, runId: string): Promise<unknown> {
+  const handle = temporal.workflow.getHandle(runId);
+  for (;;) {
+    try {
+      return await handle.result();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -59,6 +59,12 @@ export interface AppDeps {
   trustProxy?: TrustProxySetting;
   /** JSON nesting limits (`PIPEWRIGHT_MAX_DOCUMENT_DEPTH` / `PIPEWRIGHT_MAX_PAYLOAD_DEPTH`); default 64 / 256. */
   limits?: Partial<RequestLimits>;
+  /**
+   * Look for queued runs every second and start them (runs this process queued are started at once anyway): what
+   * a server process does, so runs queued by a server that died, or during a Temporal outage, start.  Off in tests
+   * that build many apps.
+   */
+  sweepQueuedRuns?: boolean;
 }
 
 const defaultLog = (message: string, error: unknown): void => {
@@ -101,7 +107,9 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
     resumeLinks,
+    log,
   });
+  if (deps.sweepQueuedRuns === true) runs.starter.startSweeping();
   const resume = createResumeRouters({
     runs,
     links: resumeLinks,

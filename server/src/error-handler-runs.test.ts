@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FlowDetail, RunDetail, RunSummary } from '@pipewright/api-contract';
-import { type Harness, startHarness, webhookToHttpDocument } from './test-support.ts';
+import { awaitRun, type Harness, startHarness, webhookToHttpDocument } from './test-support.ts';
 
 let harness: Harness;
 before(async () => {
@@ -37,10 +37,7 @@ test('a failed run starts its flow’s error handler, which shows in the handler
   await api().post(`/api/flows/${main.id}/publish`).expect(201);
 
   const { runId } = (await api().post(main.webhookPath).send({ name: 'Ada' }).expect(202)).body as { runId: string };
-  await harness.temporal.workflow
-    .getHandle(runId)
-    .result()
-    .catch(() => {});
+  await awaitRun(harness.temporal, runId);
   const handlerRunId = `${runId}-error-handler`;
   await harness.temporal.workflow.getHandle(handlerRunId).result();
 

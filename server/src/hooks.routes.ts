@@ -78,6 +78,11 @@ async function deliver(req: Request, res: Response, target: WebhookTarget, deps:
     res.status(202).json({ runId: started.runId });
     return;
   }
+  if (started.queued) {
+    // Temporal cannot be reached: the run is recorded and starts when it is back.
+    res.status(202).json({ runId: started.runId, status: 'queued' });
+    return;
+  }
   await answerWithRun(res, deps.triggers, { ...target, plan }, started.runId);
 }
 

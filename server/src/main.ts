@@ -2,7 +2,7 @@ import { createApp } from './app.ts';
 import { connectServerDeps } from './index.ts';
 
 const deps = await connectServerDeps(process.env);
-const app = await createApp(deps);
+const app = await createApp({ ...deps, sweepQueuedRuns: true });
 const server = app.listen(deps.config.port, () => {
   console.log(`[server] listening on http://localhost:${deps.config.port} (task queue ${deps.taskQueue})`);
 });

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { RunDetail } from '@pipewright/api-contract';
+import { isOpenRunStatus, type RunDetail } from '@pipewright/api-contract';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { getAuth, requireRole } from './auth/auth-context.ts';
@@ -67,7 +67,7 @@ async function streamRun(
         res.write(`data: ${json}\n\n`);
         last = json;
       }
-      if (detail.status !== 'running' && detail.status !== 'stuck') {
+      if (!isOpenRunStatus(detail.status)) {
         res.write('event: end\ndata: {}\n\n');
         break;
       }

@@ -2,16 +2,16 @@ import type { RunDetail, RunNodeView, RunStatusValue, RunSummary } from '@pipewr
 import { type ExecutionPlan, runTimeoutMessage } from '@pipewright/compiler';
 import type { FlowDocument } from '@pipewright/flow';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { notFound } from './errors.ts';
 import type { FlowVersionsRepository } from './flow-versions.repository.ts';
 import { parseDocument } from './flows.service.ts';
 import { newRunId } from './ids.ts';
 import type { ResumeLinks } from './resume-links.ts';
+import { RunStarter } from './run-starter.ts';
 import { asRunState, type ParsedRunState, toNodeViews } from './run-state.schema.ts';
-import type { RunRecord, RunsRepository } from './runs.repository.ts';
+import type { QueuedRun, RunRecord, RunsRepository } from './runs.repository.ts';
 import { adoptScheduledRun, recordScheduledRuns } from './scheduled-runs.ts';
-import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
 export type RunKind = 'webhook' | 'manual' | 'schedule' | 'poll' | 'message' | 'error';
 
@@ -55,6 +55,8 @@ export interface StartRunInput {
 export interface StartedRun {
   runId: string;
   duplicate?: true;
+  /** Recorded, but Temporal could not be reached to start it yet: the run starter will. */
+  queued?: true;
 }
 
 /** What the API needs to render one run repeatedly (the SSE stream reloads only the Temporal part). */
@@ -96,6 +98,8 @@ const STUCK_HISTORY_EVENTS = 50;
 
 /** Starts runs on Temporal and reads them back: the runs collection is the index, Temporal the source of truth. */
 export class RunsService {
+  /** Drains queued runs into Temporal; the app sweeps with it while it serves. */
+  readonly starter: RunStarter;
   readonly #runs: RunsRepository;
   readonly #versions: FlowVersionsRepository;
   readonly #client: Client;
@@ -109,15 +113,29 @@ export class RunsService {
     temporal: Client;
     taskQueue: string;
     resumeLinks?: ResumeLinks;
+    log?: (message: string, error: unknown) => void;
   }) {
     this.#runs = deps.runs;
     this.#versions = deps.versions;
     this.#client = deps.temporal;
     this.#taskQueue = deps.taskQueue;
     this.#resumeLinks = deps.resumeLinks;
+    this.starter = new RunStarter({
+      runs: deps.runs,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      startOptions: (args) => runStartOptions(args.plan),
+      log: deps.log ?? ((message, error) => console.error(`[runs] ${message}:`, error)),
+    });
   }
 
-  async start(input: StartRunInput): Promise<StartedRun> {
+  /**
+   * Records the run, queued with its start arguments, then has it started (run-starter.ts): the record comes first,
+   * so a run is never on Temporal without being listed.  `queue`: answer once the run is recorded and leave the start
+   * to the starter (a webhook's 202); otherwise the run is started before this returns, unless Temporal cannot be
+   * reached (then it stays queued, `queued: true`, and starts when Temporal is back).
+   */
+  async start(input: StartRunInput, options: { queue?: boolean } = {}): Promise<StartedRun> {
     const runId = input.dedupeRunId ?? newRunId();
     const args: RunFlowInput = {
       plan: input.plan,
@@ -127,26 +145,7 @@ export class RunsService {
     };
     const resumeUrls = await this.#resumeLinks?.urlsForRun(runId, input.plan, Date.now());
     if (resumeUrls && Object.keys(resumeUrls).length > 0) args.run.resumeUrls = resumeUrls;
-    let duplicate = false;
-    await this.#client.workflow
-      .start('runFlow', {
-        taskQueue: this.#taskQueue,
-        workflowId: runId,
-        ...(input.dedupeRunId === undefined ? {} : { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
-        ...runStartOptions(input.plan),
-        args: [args],
-        typedSearchAttributes: [
-          { key: WORKSPACE_ID, value: input.workspaceId },
-          { key: FLOW_ID, value: input.flow.id },
-          { key: FLOW_VERSION, value: input.plan.version },
-          { key: RUN_TRIGGER, value: input.kind },
-        ],
-      })
-      .catch((error: unknown) => {
-        if (input.dedupeRunId === undefined || !(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        duplicate = true;
-      });
-    const record: RunRecord = {
+    const record: QueuedRun = {
       _id: runId,
       workspaceId: input.workspaceId,
       flowId: input.flow.id,
@@ -155,18 +154,49 @@ export class RunsService {
       trigger: input.kind,
       startedAt: new Date(),
       ...(input.draftDocumentJson === undefined ? {} : { documentJson: input.draftDocumentJson }),
+      queued: true,
+      pendingStartJson: JSON.stringify(args),
     };
-    // Also on a duplicate: the first request may have died between its start and this insert.
-    if (input.unlisted !== true) await this.#runs.insert(record);
-    return duplicate ? { runId, duplicate: true } : { runId };
+    if (input.unlisted === true) {
+      // A step test: started at once and never listed (nor queued: the builder is waiting for it).
+      await this.starter.startWithoutRecord(record);
+      return { runId };
+    }
+    // A delivery id seen before: its run is queued or indexed already, and is the answer.  The queue is read first:
+    // the starter indexes a run before it leaves the queue, so the run is found in one or the other.
+    if (input.dedupeRunId !== undefined && (await this.#isKnown(input.workspaceId, runId))) {
+      return { runId, duplicate: true };
+    }
+    if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
+    if (options.queue === true) {
+      // The starter drains the queue a few starts at a time: a burst is accepted at once and started at the engine's
+      // pace, not all together.
+      this.starter.kick();
+      return { runId };
+    }
+    return (await this.starter.startNow(record)) === 'queued' ? { runId, queued: true } : { runId };
+  }
+
+  async #isKnown(workspaceId: string, runId: string): Promise<boolean> {
+    return (
+      (await this.#runs.findQueuedById(workspaceId, runId)) !== null ||
+      (await this.#runs.findById(workspaceId, runId)) !== null
+    );
   }
 
   async list(workspaceId: string, filter: { flowId?: string; limit: number }): Promise<RunSummary[]> {
     await recordScheduledRuns({ client: this.#client, runs: this.#runs }, { workspaceId, ...filter });
-    const records = await this.#runs.list(workspaceId, filter);
+    // Queued first (read first: a run leaving the queue meanwhile is in the index by then), newest first.
+    const queued = await this.#runs.listQueued(workspaceId, filter);
+    const indexed = await this.#runs.list(workspaceId, filter);
+    const seen = new Set(queued.map((record) => record._id));
+    const records = [...queued, ...indexed.filter((record) => !seen.has(record._id))]
+      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || a._id.localeCompare(b._id))
+      .slice(0, filter.limit);
     return Promise.all(
       records.map(async (record) => {
-        const { status, endedAt, durationMs } = await this.#describe(this.#client.workflow.getHandle(record._id));
+        const { status, endedAt, durationMs } =
+          notOnTemporal(record) ?? (await this.#describe(this.#client.workflow.getHandle(record._id)));
         return { ...toSummaryBase(record), status, endedAt, durationMs };
       }),
     );
@@ -174,6 +204,7 @@ export class RunsService {
 
   async load(workspaceId: string, id: string): Promise<LoadedRun> {
     const record =
+      (await this.#runs.findQueuedById(workspaceId, id)) ??
       (await this.#runs.findById(workspaceId, id)) ??
       (await adoptScheduledRun({ client: this.#client, runs: this.#runs }, workspaceId, id));
     if (!record) throw notFound('Run', id);
@@ -188,6 +219,19 @@ export class RunsService {
 
   /** The run as it is now: status from Temporal, node states from the `state` query or the closed run's outcome. */
   async readDetail(run: LoadedRun): Promise<RunDetail> {
+    // A run seen queued may have been started since (a stream reads the same LoadedRun again and again).
+    if (run.record.queued === true) {
+      const { workspaceId, _id } = run.record;
+      run.record =
+        (await this.#runs.findQueuedById(workspaceId, _id)) ??
+        (await this.#runs.findById(workspaceId, _id)) ??
+        run.record;
+    }
+    const before = notOnTemporal(run.record);
+    if (before) {
+      const error = run.record.startError === undefined ? null : { nodeId: '', message: run.record.startError };
+      return { ...toSummaryBase(run.record), ...before, nodes: {}, error, document: run.document };
+    }
     const handle = this.#client.workflow.getHandle(run.record._id);
     const { stuckReason, timeoutMs, ...view } = await this.#describe(handle);
     const outcome = await this.#readOutcome(handle, view.status);
@@ -305,6 +349,13 @@ export class RunsService {
     if (status === 'stuck') return {};
     return { error: { nodeId: '', message: `The run was ${status.replace('_', ' ')}` } };
   }
+}
+
+/** A run Temporal does not have: still queued, or refused at its start. */
+function notOnTemporal(record: RunRecord): TemporalView | undefined {
+  if (record.queued === true) return { status: 'queued', endedAt: null, durationMs: null };
+  if (record.startError !== undefined) return { status: 'failed', endedAt: null, durationMs: null };
+  return undefined;
 }
 
 function toSummaryBase(record: RunRecord): Omit<RunSummary, keyof TemporalView> {

@@ -127,6 +127,7 @@ describe('the run timeout (flow settings → run timeout)', () => {
     assert.equal((await planOf(waits.id)).runTimeoutMs, undefined);
 
     const { runId } = (await api().post(quick.webhookPath).send({}).expect(202)).body as StartRunResponse;
+    await awaitRun(harness.temporal, runId);
     const timeout = (await harness.temporal.workflow.getHandle(runId).describe()).raw.executionConfig
       ?.workflowExecutionTimeout;
     assert.equal(Number(timeout?.seconds), 3600);

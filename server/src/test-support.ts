@@ -6,13 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getTestStack, uniqueName } from '@pipewright/devstack';
+import { getTestStack, uniqueName, waitFor } from '@pipewright/devstack';
 
 export { type WaitDescription, waitFor, within } from '@pipewright/devstack';
 
 import { createKeyring } from '@pipewright/secrets';
 import { type RunningWorker, startWorker } from '@pipewright/worker';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type express from 'express';
 import { type Db, MongoClient } from 'mongodb';
 import request from 'supertest';
@@ -74,12 +74,22 @@ export async function startHarness(options: { worker: boolean }): Promise<Harnes
   };
 }
 
-/** Waits for a run's workflow to close, whichever way it ends (no sleeps). */
+/**
+ * Waits for a run's workflow to close, whichever way it ends (no sleeps).  A webhook's 202 comes once the run is
+ * recorded, and the run starter gives it to Temporal a moment later (run-starter.ts): first wait for that.
+ */
 export async function awaitRun(temporal: Client, runId: string): Promise<void> {
-  await temporal.workflow
-    .getHandle(runId)
-    .result()
-    .catch(() => {});
+  const handle = temporal.workflow.getHandle(runId);
+  await waitFor(`run ${runId} to be started on Temporal`, () =>
+    handle.describe().then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return undefined;
+        throw error;
+      },
+    ),
+  );
+  await handle.result().catch(() => {});
 }
 
 type Reply = { status: number; body: unknown };

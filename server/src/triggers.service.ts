@@ -1,7 +1,7 @@
 import type { StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
 import type { ExecutionPlan } from '@pipewright/compiler';
 import { webhookTrigger } from '@pipewright/steps-core';
-import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import type { CatalogService } from './catalog.service.ts';
 import { ApiError } from './errors.ts';
@@ -143,14 +143,17 @@ export class TriggersService {
   async startWebhook(target: WebhookTarget & { plan: ExecutionPlan }, request: WebhookRequest): Promise<StartedRun> {
     const { flow, plan, config } = target;
     const deliveryId = deliveryIdOf(config.verification, request.headers);
-    return this.#runs.start({
-      workspaceId: flow.workspaceId,
-      flow: { id: flow._id, name: flow.name },
-      plan,
-      trigger: request,
-      kind: 'webhook',
-      ...(deliveryId === undefined ? {} : { dedupeRunId: deliveryRunId(flow._id, deliveryId) }),
-    });
+    return this.#runs.start(
+      {
+        workspaceId: flow.workspaceId,
+        flow: { id: flow._id, name: flow.name },
+        plan,
+        trigger: request,
+        kind: 'webhook',
+        ...(deliveryId === undefined ? {} : { dedupeRunId: deliveryRunId(flow._id, deliveryId) }),
+      },
+      { queue: config.responseMode === 'immediate' },
+    );
   }
 
   /** waitForRun: the chosen node's output (default: the last node in plan order), unless the timeout comes first. */
@@ -167,7 +170,8 @@ export class TriggersService {
       const nodeId = config.responseNodeId ?? plan.nodes.at(-1)?.id ?? plan.triggerNodeId;
       return { status: 'succeeded', output: asRunState(result)?.nodes[nodeId]?.output ?? null };
     } catch (error) {
-      if (abort.signal.aborted) return { status: 'running' };
+      // Not started yet (queued while Temporal is away, or a duplicate of a queued delivery): it is on its way.
+      if (abort.signal.aborted || error instanceof WorkflowNotFoundError) return { status: 'running' };
       if (error instanceof WorkflowFailedError) {
         return { status: 'failed', message: error.cause?.message ?? error.message };
       }

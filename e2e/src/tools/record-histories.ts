@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { type Product, startProduct } from '../harness.ts';
+import { type Product, runResult, startProduct } from '../harness.ts';
 import { type Scenario, scenarios } from './history-scenarios.ts';
 import { createProductApi, type LocalApi, startLocalApi, within } from './recording-support.ts';
 
@@ -133,11 +133,10 @@ async function recordRun(
 
 /** Waits (long-polling Temporal) until the workflow has closed, whatever its outcome. */
 async function untilClosed(product: Product, workflowId: string, what: string): Promise<void> {
-  const handle = product.temporal.workflow.getHandle(workflowId);
   await within(
     what,
     RUN_DEADLINE_MS,
-    handle.result().then(
+    runResult(product.temporal, workflowId).then(
       () => undefined,
       () => undefined,
     ),

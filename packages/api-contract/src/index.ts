@@ -114,10 +114,24 @@ export interface FlowVersionDetail extends FlowVersionSummary {
 }
 
 /**
- * `stuck`: open, but its workflow task keeps failing (a sandbox error, a non-determinism error), so it makes no
- * progress; `error` says why.  `timed_out`: it passed its run timeout (flow settings → run timeout).
+ * `queued`: accepted and durably recorded, not yet started on Temporal (a burst drains at the engine's pace; while
+ * Temporal is unreachable runs wait here).  `stuck`: open, but its workflow task keeps failing (a sandbox error, a
+ * non-determinism error), so it makes no progress; `error` says why.  `timed_out`: it passed its run timeout (flow
+ * settings → run timeout).
  */
-export type RunStatusValue = 'running' | 'stuck' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out' | 'terminated';
+export type RunStatusValue =
+  | 'queued'
+  | 'running'
+  | 'stuck'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'timed_out'
+  | 'terminated';
+
+/** A run in one of these may still change: live views keep watching it. */
+export const isOpenRunStatus = (status: RunStatusValue): boolean =>
+  status === 'queued' || status === 'running' || status === 'stuck';
 
 export interface RunSummary {
   id: string;

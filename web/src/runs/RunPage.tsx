@@ -1,4 +1,4 @@
-import type { RunDetail } from '@pipewright/api-contract';
+import { isOpenRunStatus, type RunDetail } from '@pipewright/api-contract';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useState } from 'react';
 import { errorMessage } from '../api/api.ts';
@@ -36,7 +36,7 @@ function RunScreen({ initial, catalog }: { initial: RunDetail; catalog: Catalog 
     created.getState().actions.setRunDetail(initial);
     return created;
   });
-  const isOpen = initial.status === 'running' || initial.status === 'stuck';
+  const isOpen = isOpenRunStatus(initial.status);
   useRunSubscription(store, isOpen ? initial.id : null);
   return (
     <EditorStoreContext.Provider value={store}>

@@ -1,4 +1,4 @@
-import type { RunDetail } from '@pipewright/api-contract';
+import { isOpenRunStatus, type RunDetail } from '@pipewright/api-contract';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api } from '../api/api.ts';
@@ -23,7 +23,7 @@ export function useRunSubscription(store: EditorStore, runId: string | null) {
       if (stopped) return;
       store.getState().actions.setRunDetail(detail);
       // A stuck run is still open (a fixed worker may pick it up again): keep watching it.
-      if (detail.status !== 'running' && detail.status !== 'stuck' && !finished) {
+      if (!isOpenRunStatus(detail.status) && !finished) {
         finished = true;
         source?.close();
         queryClient.setQueryData(['runs', 'detail', runId], detail);

@@ -1,0 +1,172 @@
+import { type Client, isGrpcServiceError, ServiceError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { QueuedRun, RunRecord, RunsRepository } from './runs.repository.ts';
+import type { RunFlowInput } from './runs.service.ts';
+import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
+
+export interface RunStarterOptions {
+  runs: RunsRepository;
+  temporal: Client;
+  taskQueue: string;
+  /** Start options of every run (runs.service.ts `runStartOptions`). */
+  startOptions: (args: RunFlowInput) => { workflowTaskTimeout: number; workflowExecutionTimeout?: number };
+  log: (message: string, error: unknown) => void;
+  /** How often the queue is looked at without being told (runs another server queued, a restart, an outage). */
+  sweepMs?: number;
+  /** Starts in flight at once. */
+  concurrency?: number;
+}
+
+export type StartOutcome = 'started' | 'queued' | 'failed';
+
+const BATCH = 100;
+/** gRPC codes that say the start itself is wrong (too large, malformed): trying again cannot help. */
+const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */, 9 /* FAILED_PRECONDITION */]);
+
+/**
+ * Drains the run queue into Temporal.  A run is written to the queue first, with its start arguments (the durable
+ * accept: its sender may get a 202 at once); the starter then starts it with the run id as workflow id and
+ * REJECT_DUPLICATE, writes its index record, and takes it out of the queue.  Whatever dies in between, no run is
+ * lost (a queued run is started by the next sweep, of this server or another) and none runs twice (a second start
+ * of the same id is refused, and counts as started).  While Temporal is unreachable, runs wait in the queue and
+ * show as `queued`.
+ */
+export class RunStarter {
+  readonly #options: Required<Omit<RunStarterOptions, 'sweepMs' | 'concurrency'>> & {
+    sweepMs: number;
+    concurrency: number;
+  };
+  readonly #inFlight = new Map<string, Promise<StartOutcome>>();
+  #draining: Promise<void> | undefined;
+  #again = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: RunStarterOptions) {
+    this.#options = { sweepMs: 1_000, concurrency: 16, ...options };
+  }
+
+  /** Sweeps the queue every `sweepMs` from now on (and once at once). */
+  startSweeping(): void {
+    this.#timer ??= setInterval(() => this.kick(), this.#options.sweepMs);
+    this.#timer.unref();
+    this.kick();
+  }
+
+  stopSweeping(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Something was queued: drain soon (one drain at a time; a kick during one makes it go round again). */
+  kick(): void {
+    if (this.#draining) {
+      this.#again = true;
+      return;
+    }
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+    });
+  }
+
+  /** Starts one queued run now (a caller that answers with the started run); never two starts of one run at once. */
+  startNow(record: QueuedRun): Promise<StartOutcome> {
+    let started = this.#inFlight.get(record._id);
+    if (!started) {
+      started = this.#start(record).finally(() => this.#inFlight.delete(record._id));
+      this.#inFlight.set(record._id, started);
+    }
+    return started;
+  }
+
+  async #drain(): Promise<void> {
+    do {
+      this.#again = false;
+      let batch: QueuedRun[];
+      try {
+        batch = await this.#options.runs.findQueued(BATCH);
+      } catch (error) {
+        this.#options.log('could not read the queue of runs to start', error);
+        return;
+      }
+      let next = 0;
+      let unreachable = false;
+      const lane = async () => {
+        while (next < batch.length && !unreachable) {
+          const record = batch[next++];
+          if (record && (await this.startNow(record)) === 'queued') unreachable = true;
+        }
+      };
+      await Promise.all(Array.from({ length: this.#options.concurrency }, lane));
+      // Temporal is unreachable: the next sweep tries again, rather than hammering it now.
+      if (unreachable) return;
+      if (batch.length === BATCH) this.#again = true;
+    } while (this.#again);
+  }
+
+  /** A run that is not listed (a step test): started at once; any failure is the caller's. */
+  async startWithoutRecord(record: QueuedRun): Promise<void> {
+    const outcome = await this.#startOnTemporal(record);
+    if (outcome !== 'started') throw outcome.error;
+  }
+
+  async #start(record: QueuedRun): Promise<StartOutcome> {
+    const { log } = this.#options;
+    const outcome = await this.#startOnTemporal(record);
+    try {
+      if (outcome === 'started') await this.#index(record);
+      else if (outcome.permanent) {
+        const { error } = outcome;
+        await this.#index(
+          record,
+          `the run could not be started: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return 'failed';
+      } else {
+        log(`run ${record._id} stays queued: Temporal did not take its start`, outcome.error);
+        return 'queued';
+      }
+    } catch (error) {
+      // The next sweep finds it queued still; its start is then refused as a duplicate and it leaves the queue.
+      log(`run ${record._id}: could not record how its start went`, error);
+      return 'queued';
+    }
+    return 'started';
+  }
+
+  /** Writes the run's index record (again, after a crash: idempotent), then takes it out of the queue. */
+  async #index(queued: QueuedRun, startError?: string): Promise<void> {
+    const { queued: _queued, pendingStartJson: _start, ...record } = queued;
+    const indexed: RunRecord = startError === undefined ? record : { ...record, startError };
+    await this.#options.runs.insert(indexed);
+    await this.#options.runs.dequeue(queued._id);
+  }
+
+  async #startOnTemporal(record: QueuedRun): Promise<'started' | { error: unknown; permanent: boolean }> {
+    const { temporal, taskQueue, startOptions } = this.#options;
+    try {
+      const args = JSON.parse(record.pendingStartJson) as RunFlowInput;
+      await temporal.workflow.start('runFlow', {
+        taskQueue,
+        workflowId: record._id,
+        // The run id is the run's only identity: a second start of it is a run already started.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        ...startOptions(args),
+        args: [args],
+        typedSearchAttributes: [
+          { key: WORKSPACE_ID, value: record.workspaceId },
+          { key: FLOW_ID, value: record.flowId },
+          { key: FLOW_VERSION, value: record.version },
+          { key: RUN_TRIGGER, value: record.trigger },
+        ],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) return { error, permanent: isPermanent(error) };
+    }
+    return 'started';
+  }
+}
+
+function isPermanent(error: unknown): boolean {
+  const cause = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(cause) && PERMANENT_CODES.has(cause.code);
+}
