@@ -175,6 +175,27 @@ describe('runFlow on the Temporal dev server', () => {
     ]);
   });
 
+  test('of two HTTP steps in a row, the second is a regular activity: one unrecorded local result at a time', async () => {
+    handlers.set('/first', (_request, response) => sendJson(response, 200, { id: 'one' }));
+    handlers.set('/second', (_request, response) => sendJson(response, 200, { id: 'two' }));
+    const plan = orderPlan('/first');
+    plan.nodes.push(
+      planNode('again', { upstream: ['post'], config: { method: 'POST', url: `${baseUrl}/second`, body: '{{ 1 }}' } }),
+    );
+    const handle = await startRun(plan);
+    const state: RunState = await handle.result();
+    assert.deepEqual(
+      [state.status, state.nodes.post?.status, state.nodes.again?.status],
+      ['succeeded', 'succeeded', 'succeeded'],
+    );
+    // The first step's result was recorded (its marker, with the second step's scheduling) before the second ran:
+    // a worker dying during the second never sends the first again.
+    const steps = (await eventTypes(handle.workflowId)).filter(
+      (type) => type === 'MARKER_RECORDED' || type === 'ACTIVITY_TASK_SCHEDULED',
+    );
+    assert.deepEqual(steps, ['MARKER_RECORDED', 'ACTIVITY_TASK_SCHEDULED']);
+  });
+
   test('a 500 then a 200: the run succeeds and the node shows 2 attempts', async () => {
     let calls = 0;
     handlers.set('/flaky', (_request, response) => {

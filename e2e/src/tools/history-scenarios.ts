@@ -654,7 +654,7 @@ const localFirstAttempt: Scenario[] = [
   again(
     'loop-inline-http',
     'local-step-loop-inline',
-    'Loop over 5 items, 2 at a time, inline: each item’s HTTP step a local activity in the run’s workflow task',
+    'Loop over 5 items, 2 at a time, inline: local attempts one unrecorded at a time, the other calls regular activities',
   ),
 ];
 

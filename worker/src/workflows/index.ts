@@ -22,7 +22,7 @@ import {
 } from './contract.ts';
 import { createFlowEffects } from './flow-effects.ts';
 import { withScheduledRun } from './scheduled-run.ts';
-import { evaluateNodeActivity, runStepActivity } from './step-activities.ts';
+import { evaluateNodeActivity, noLocalAttempts, runStepActivity } from './step-activities.ts';
 
 export { stateQuery } from './contract.ts';
 export { pollTrigger } from './poll-trigger.ts';
@@ -36,7 +36,7 @@ export async function runLoopChunk(
   execution: LoopChunkExecution = {},
 ): Promise<LoopChunkResult> {
   const { workspaceId } = request.run;
-  const run = { workspaceId, localTaskQueue: execution.localTaskQueue };
+  const run = { workspaceId, localTaskQueue: execution.localTaskQueue, local: noLocalAttempts() };
   const effects: RunEffects = {
     now: () => Date.now(),
     executeStep: (step) => runStepActivity(step, run),
@@ -55,7 +55,7 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
 
   const { id, workspaceId, resumeUrls } = input.run;
   // The workspace goes with every activity: credentials are resolved (and scoped) by it.
-  const execution = { workspaceId, localTaskQueue: input.localTaskQueue };
+  const execution = { workspaceId, localTaskQueue: input.localTaskQueue, local: noLocalAttempts() };
   const effects: RunEffects = {
     now: () => Date.now(),
     executeStep: (step) => runStepActivity(step, execution),

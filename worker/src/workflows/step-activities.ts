@@ -7,6 +7,7 @@ import {
   proxyLocalActivities,
   sleep,
   TimeoutFailure,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { EvaluateNodeFn, RunStepFn } from '../activities/run-step.ts';
 import type { RunStepInput, RunStepResult } from './contract.ts';
@@ -29,6 +30,29 @@ export interface StepExecution {
   workspaceId: string;
   /** Steps on this task queue may run their first attempt locally; none when absent. */
   localTaskQueue: string | undefined;
+  /** The run's local attempts so far (one tracker per run, see `mayRunLocally`). */
+  local: LocalAttempts;
+}
+
+/**
+ * A local attempt's result is recorded in history only when the workflow task it finished in completes; a worker
+ * that dies before that runs it again.  So at most one local attempt is unrecorded at a time: another step runs
+ * locally only when none is in flight and the last one finished in an earlier workflow task (history has grown
+ * since, so that task completed, marker and all).  A step completed before a crash is then never sent again — the
+ * guarantee regular activities gave.  `historyLength` comes from history: the choice replays the same.
+ */
+export interface LocalAttempts {
+  inFlight: number;
+  /** `workflowInfo().historyLength` when the last local attempt settled. */
+  lastSettledAt: number | undefined;
+}
+
+export const noLocalAttempts = (): LocalAttempts => ({ inFlight: 0, lastSettledAt: undefined });
+
+function mayRunLocally(local: LocalAttempts): boolean {
+  return (
+    local.inFlight === 0 && (local.lastSettledAt === undefined || workflowInfo().historyLength > local.lastSettledAt)
+  );
 }
 
 export async function runStepActivity(request: StepActivityRequest, run: StepExecution): Promise<RunStepResult> {
@@ -48,10 +72,14 @@ export async function runStepActivity(request: StepActivityRequest, run: StepExe
     retry: { maximumAttempts: 1 },
   });
   let firstError: unknown;
+  run.local.inFlight++;
   try {
     return await runStep(input);
   } catch (error) {
     firstError = error;
+  } finally {
+    run.local.inFlight--;
+    run.local.lastSettledAt = workflowInfo().historyLength;
   }
   const once = { ...request, retry: { ...request.retry, maxAttempts: 1 } };
   if (request.retry.maxAttempts <= 1 || !isRetryable(firstError)) throw toStepFailure(firstError, once);
@@ -65,9 +93,16 @@ export async function runStepActivity(request: StepActivityRequest, run: StepExe
   });
 }
 
-/** A local activity runs on the run's own worker: only steps of the run's task queue, and only short ones. */
+/**
+ * A local activity runs on the run's own worker: only steps of the run's task queue, only short ones, and one
+ * unrecorded at a time.
+ */
 function firstAttemptRunsLocally(request: StepActivityRequest, run: StepExecution): boolean {
-  return request.taskQueue === run.localTaskQueue && request.timeoutMs <= LOCAL_FIRST_ATTEMPT_MAX_MS;
+  return (
+    request.taskQueue === run.localTaskQueue &&
+    request.timeoutMs <= LOCAL_FIRST_ATTEMPT_MAX_MS &&
+    mayRunLocally(run.local)
+  );
 }
 
 async function runStepRemotely(
