@@ -153,6 +153,12 @@ const errorCases: ErrorCase[] = [
     message: /config\.fields\.0\.value is invalid at character \d+/,
   },
   {
+    name: 'an empty expression, at its character in the whole field (counted from 1)',
+    document: flow([webhook('hook'), transform('t', 'Hi {{ }}')], [edge('hook', 't')]),
+    expected: [{ code: 'expression_syntax', nodeId: 't', field: 'config.fields.0.value' }],
+    message: /^Node "t": the expression in config\.fields\.0\.value is invalid at character 6: empty expression$/,
+  },
+  {
     name: 'an unclosed expression',
     document: flow(
       [webhook('hook'), http('send', { url: 'https://x.test/{{ trigger.body.id' })],
@@ -286,6 +292,17 @@ describe('compileFlow errors', () => {
           edgeId: 'hook_a',
           field: 'sourcePort',
           message: 'Connection "hook_a": sourcePort: Too small: expected string to have >=1 characters',
+        },
+      ],
+    },
+    {
+      name: 'a flow setting out of range, named by its whole path',
+      document: { ...flow([webhook('hook')]), settings: { runTimeoutMs: 10 } },
+      errors: [
+        {
+          code: 'invalid_document',
+          field: 'settings.runTimeoutMs',
+          message: 'settings.runTimeoutMs: Too small: expected number to be >=1000',
         },
       ],
     },

@@ -155,9 +155,11 @@ describe('control flow in the compiler', () => {
         [webhook('hook'), transform('a'), transform('b'), merge('join', config)],
         [link('hook', 'a'), link('hook', 'b'), link('a', 'join'), link('b', 'join')],
       );
-    assert.deepEqual(located(errorsOf(flowWith({ wait: 'anyN' }))), [
+    const withoutN = errorsOf(flowWith({ wait: 'anyN' }));
+    assert.deepEqual(located(withoutN), [
       { code: 'invalid_config', nodeId: 'join', edgeId: undefined, field: 'config.n' },
     ]);
+    assert.equal(withoutN[0]?.message, 'Merge "join" waits for "any N" paths: say how many in "Number of paths"');
     assert.match(errorsOf(flowWith({ wait: 'anyN', n: 3 }))[0]?.message ?? '', /waits for 3 paths but has only 2/);
     assert.ok(compile(flowWith({ wait: 'anyN', n: 2 })).ok);
   });

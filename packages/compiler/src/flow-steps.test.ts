@@ -104,6 +104,17 @@ describe('loops', () => {
       ['invalid_parent'],
       'a connection to a node with a bad parent is not also reported as crossing a loop',
     );
+    const leaving = errorsOf(
+      flow(
+        [webhook(), inside('nowhere', transform('lost')), transform('next')],
+        [edge('hook', 'next'), edge('lost', 'next')],
+      ),
+    );
+    assert.deepEqual(
+      leaving.map((error) => error.code),
+      ['invalid_parent'],
+      'nor is a connection from such a node',
+    );
   });
 
   it('lets body nodes read outer nodes that ran before the loop, not ones after it or in another branch', () => {
@@ -265,12 +276,20 @@ describe('loops', () => {
 
   it('checks resultNode against the body', () => {
     const errors = errorsOf(
-      flow([webhook(), loop({ resultNode: 'nope' }), inside('each', transform('inner'))], [edge('hook', 'each')]),
+      flow(
+        [
+          webhook(),
+          loop({ resultNode: 'nope' }),
+          inside('each', transform('inner')),
+          inside('each', transform('tail')),
+        ],
+        [edge('hook', 'each'), edge('inner', 'tail')],
+      ),
     );
     assert.deepEqual(located(errors), [
       { code: 'invalid_config', nodeId: 'each', edgeId: undefined, field: 'config.resultNode' },
     ]);
-    assert.equal(errors[0]?.message, 'Loop "each": result node "nope" is not inside the loop (its steps: inner)');
+    assert.equal(errors[0]?.message, 'Loop "each": result node "nope" is not inside the loop (its steps: inner, tail)');
     const named = planOf(
       flow(
         [

@@ -58,3 +58,57 @@ describe('compileFlow with package steps', () => {
     );
   });
 });
+
+/** A package step whose inputs happen to share names with built-in steps' special fields. */
+const lookup: StepManifest = {
+  ...toManifest(
+    defineStep({
+      type: 'acme.lookup',
+      version: 1,
+      title: 'Lookup',
+      description: 'Looks things up',
+      kind: 'action',
+      input: z.object({
+        key: z.string(),
+        fields: z.array(z.object({ name: z.string() })),
+        remove: z.array(z.string()),
+        stopWhen: z.string().optional(),
+      }),
+      output: z.object({ found: z.boolean() }),
+      async run() {
+        return { found: true };
+      },
+    }),
+  ),
+  taskQueue: 'pkg.ws_1.acme',
+};
+const withLookup: CatalogLookup = {
+  get: (type) => (type === 'acme.lookup' ? lookup : builtins.get(type)),
+};
+const lookupFlow = (config: Record<string, unknown>) =>
+  flow([webhook('hook'), node('find', 'acme.lookup', config)], [edge('hook', 'find')]);
+
+describe('package steps with fields named like those of built-in steps', () => {
+  it('treats their values as data: only Transform field names and a Merge key are object paths', () => {
+    const result = compileFlow(
+      lookupFlow({ key: 'constructor', fields: [{ name: 'constructor.prototype.x' }], remove: ['__proto__.x'] }),
+      withLookup,
+      options,
+    );
+    assert.equal(result.ok, true, result.ok ? '' : JSON.stringify(result.errors));
+  });
+
+  it('checks a field named stopWhen like any other expression (only a Loop reads it inside its body)', () => {
+    const result = compileFlow(
+      lookupFlow({ key: 'id', fields: [], remove: [], stopWhen: '{{ steps.later.done }}' }),
+      withLookup,
+      options,
+    );
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.deepEqual(
+      result.errors.map((error) => [error.code, error.nodeId, error.field]),
+      [['reference_not_upstream', 'find', 'config.stopWhen']],
+    );
+  });
+});

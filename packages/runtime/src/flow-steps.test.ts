@@ -470,6 +470,28 @@ describe('Loop', () => {
     });
   }
 
+  test('a concurrency below 1 reaches the chunk runner as 1', async () => {
+    const concurrencies: number[] = [];
+    const effects: RunEffects = baseEffects({
+      runLoopChunk(request) {
+        concurrencies.push(request.concurrency);
+        return runLoopChunk(request, effects);
+      },
+    });
+    const nodes = [
+      trigger,
+      loop(
+        'each',
+        [from('hook')],
+        { items: '{{ [0..400] }}', concurrency: 0 },
+        body([http('call', [ITEM], { n: '{{ item }}' })]),
+      ),
+    ];
+    const state = await run(nodes, {}, effects);
+    assert.equal(state.status, 'succeeded');
+    assert.deepEqual(concurrencies, [1, 1]);
+  });
+
   test('shows its progress as iterations finish, inline and in chunks, with stable chunk ids', async () => {
     const progress: number[] = [];
     const chunkIds: string[] = [];

@@ -245,3 +245,26 @@ test('a node id "__proto__" in a plan the compiler never saw is an ordinary entr
     output: { ok: true },
   });
 });
+
+test('a reserved key fails the node even on a worker that could evaluate it elsewhere: it is no over-budget expression', async () => {
+  const { effects, called } = effectsAnswering();
+  const remote: string[] = [];
+  const headers = JSON.parse('{"__proto__": {"polluted": "yes"}}');
+  const state = await run(
+    [trigger, node('call', { upstream: ['hook'], config: { url: 'https://api.example.com', headers } })],
+    {},
+    {
+      ...effects,
+      async evaluateRemotely(request) {
+        remote.push(request.node.id);
+        return { output: null, attempts: 1 };
+      },
+    },
+  );
+  assert.equal(state.status, 'failed');
+  assert.equal(
+    state.nodes.call?.error?.message,
+    'node "call": config.headers.__proto__: this key is reserved (it names the object prototype, not data)',
+  );
+  assert.deepEqual([called, remote], [[], []]);
+});
