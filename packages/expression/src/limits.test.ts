@@ -143,7 +143,7 @@ describe('regular expressions cannot backtrack without bound', () => {
 });
 
 describe('$base64encode / $base64decode without Buffer', () => {
-  const samples = ['', 'a', 'ab', 'abc', 'hello world', 'héllo \u00ff\u0000', 'x'.repeat(1000)];
+  const samples = ['', 'a', 'ab', 'abc', 'hello world', 'héllo \u00ff\u0000', 'ab\u0000', 'x'.repeat(1000)];
   for (const text of samples) {
     it(`round-trips ${JSON.stringify(text.slice(0, 20))} as Node's Buffer does`, () => {
       const expected = Buffer.from(text, 'binary').toString('base64');
@@ -152,8 +152,8 @@ describe('$base64encode / $base64decode without Buffer', () => {
     });
   }
 
-  it('decodes leniently like Buffer: URL-safe alphabet, no padding, whitespace', () => {
-    for (const encoded of ['aGk', 'aGk=', 'a G\nk=', '-_-_', 'YWJj ZGVm']) {
+  it('decodes leniently like Buffer: URL-safe alphabet, no padding, whitespace, nothing after the padding', () => {
+    for (const encoded of ['aGk', 'aGk=', 'a G\nk=', '-_-_', 'YWJj ZGVm', 'aGk=aGk=']) {
       assert.equal(base64decode(encoded), Buffer.from(encoded, 'base64').toString('binary'), encoded);
     }
   });

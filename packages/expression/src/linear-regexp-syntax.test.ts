@@ -72,6 +72,9 @@ describe('LinearRegExp reads escapes like RegExp', () => {
     ['\u00df', 'gi', '\u00df SS \u1e9e'],
     ['\u00e0', 'gi', '\u00c0\u00e0'],
     ['[^k]+', 'gi', 'aKb\u212ac'],
+    ['\\xg4', 'g', 'xg4'],
+    ['\\0', 'gi', '\uffff\u0000'],
+    ['\\uffff', 'gi', 'a\uffff'],
   ];
   for (const [source, flags, input] of cases) {
     it(`/${source}/${flags} on ${asciiJson(input)}`, () => {
@@ -160,6 +163,7 @@ describe('regexProblem says why the linear engine refuses a pattern', () => {
     ['(a)(b)\\2', 'backreferences (\\2) are not supported'],
     ['(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10', 'backreferences (\\10) are not supported'],
     ['(?<n>a)\\k<n>', 'backreferences (\\k<name>) are not supported'],
+    ['\\1(?<!a)b', lookaround],
   ];
   for (const [source, reason] of cases) {
     it(`/${source}/: ${reason}`, () => {
