@@ -75,6 +75,8 @@ describe('LinearRegExp reads escapes like RegExp', () => {
     ['\\xg4', 'g', 'xg4'],
     ['\\0', 'gi', '\uffff\u0000'],
     ['\\uffff', 'gi', 'a\uffff'],
+    ['\\u0149', 'gi', '\u0149\u02bc'],
+    ['[a-a]+', 'g', 'aab'],
   ];
   for (const [source, flags, input] of cases) {
     it(`/${source}/${flags} on ${asciiJson(input)}`, () => {
@@ -164,6 +166,7 @@ describe('regexProblem says why the linear engine refuses a pattern', () => {
     ['(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10', 'backreferences (\\10) are not supported'],
     ['(?<n>a)\\k<n>', 'backreferences (\\k<name>) are not supported'],
     ['\\1(?<!a)b', lookaround],
+    ['\\1(?<=a)b', lookaround],
   ];
   for (const [source, reason] of cases) {
     it(`/${source}/: ${reason}`, () => {
