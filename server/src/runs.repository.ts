@@ -81,14 +81,8 @@ export class RunsRepository {
     return found === null ? null : parseQueued(found);
   }
 
-  async listQueued(workspaceId: string, filter: { flowId?: string; limit: number }): Promise<RunRecord[]> {
-    const query = filter.flowId === undefined ? { workspaceId } : { workspaceId, flowId: filter.flowId };
-    const found = await this.#queue
-      .find(query, { projection: { documentJson: 0, pendingStartJson: 0 } })
-      .sort({ startedAt: -1, _id: 1 })
-      .limit(filter.limit)
-      .toArray();
-    return found.map((item) => runRecordSchema.parse(item));
+  listQueued(workspaceId: string, filter: ListFilter): Promise<RunRecord[]> {
+    return newestFirst(this.#queue, workspaceId, filter);
   }
 
   /** The run is indexed (started, or refused): it leaves the queue. */
@@ -101,15 +95,26 @@ export class RunsRepository {
     return found === null ? null : runRecordSchema.parse(found);
   }
 
-  async list(workspaceId: string, filter: { flowId?: string; limit: number }): Promise<RunRecord[]> {
-    const query = filter.flowId === undefined ? { workspaceId } : { workspaceId, flowId: filter.flowId };
-    const found = await this.#runs
-      .find(query, { projection: { documentJson: 0, pendingStartJson: 0 } })
-      .sort({ startedAt: -1, _id: 1 })
-      .limit(filter.limit)
-      .toArray();
-    return found.map((item) => runRecordSchema.parse(item));
+  list(workspaceId: string, filter: ListFilter): Promise<RunRecord[]> {
+    return newestFirst(this.#runs, workspaceId, filter);
   }
+}
+
+type ListFilter = { flowId?: string; limit: number };
+
+/** A workspace's runs in `collection`, newest first, without the documents and start arguments they may carry. */
+async function newestFirst(
+  collection: Collection<RunRecord> | Collection<QueuedRun>,
+  workspaceId: string,
+  filter: ListFilter,
+): Promise<RunRecord[]> {
+  const query = filter.flowId === undefined ? { workspaceId } : { workspaceId, flowId: filter.flowId };
+  const found = await (collection as Collection<RunRecord>)
+    .find(query, { projection: { documentJson: 0, pendingStartJson: 0 } })
+    .sort({ startedAt: -1, _id: 1 })
+    .limit(filter.limit)
+    .toArray();
+  return found.map((item) => runRecordSchema.parse(item));
 }
 
 function parseQueued(item: unknown): QueuedRun {

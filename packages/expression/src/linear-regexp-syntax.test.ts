@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LinearRegExp, regexProblem } from './linear-regexp.ts';
+import { allMatches, asciiJson } from './linear-regexp-fixtures.ts';
 
 /**
  * The corners of the pattern syntax (escapes, class escapes, Annex B leftovers) and of the RegExp-like interface, each
  * checked against the native engine; and the exact reasons the linear engine gives for patterns it refuses.
  */
-
-/** Every match `re` finds from the start, as JSONata's `$match` walks them (lastIndex moves on). */
-function allMatches(re: { lastIndex: number; exec(input: string): unknown }, input: string): unknown[] {
-  const found: unknown[] = [];
-  re.lastIndex = 0;
-  for (let guard = 0; guard < 50; guard++) {
-    const match = re.exec(input);
-    if (!Array.isArray(match)) break;
-    found.push([...match, 'index' in match ? match.index : -1]);
-    if (match[0] === '') re.lastIndex++;
-    if (re.lastIndex > input.length) break;
-  }
-  return found;
-}
-
-/** Printable-ASCII JSON for test names (a raw U+2028 would break the TAP output the mutation runner parses). */
-const asciiJson = (input: string): string =>
-  JSON.stringify(input).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 describe('LinearRegExp reads escapes like RegExp', () => {
   const cases: [string, string, string][] = [

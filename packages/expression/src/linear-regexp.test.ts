@@ -1,27 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LinearRegExp, RegexSyntaxError, regexProblem } from './linear-regexp.ts';
-
-/** Every match `re` finds from the start, as JSONata's `$match` walks them (lastIndex moves on). */
-function allMatches(re: { lastIndex: number; exec(input: string): unknown }, input: string): unknown[] {
-  const found: unknown[] = [];
-  re.lastIndex = 0;
-  for (let guard = 0; guard < 50; guard++) {
-    const match = re.exec(input);
-    if (!Array.isArray(match)) break;
-    found.push([...match, 'index' in match ? match.index : -1]);
-    if (match[0] === '') re.lastIndex++;
-    if (re.lastIndex > input.length) break;
-  }
-  return found;
-}
-
-/**
- * The input as a JSON string with every character outside printable ASCII escaped, for test names: a raw U+2028 in
- * a name ends the line in TAP output, and the TAP parser of the mutation-testing runner then fails the whole file.
- */
-const asciiJson = (input: string): string =>
-  JSON.stringify(input).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+import { allMatches, asciiJson } from './linear-regexp-fixtures.ts';
 
 function assertSameAsNative(source: string, flags: string, input: string): void {
   const native = new RegExp(source, flags);
