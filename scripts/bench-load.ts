@@ -25,6 +25,7 @@ import { runResult } from '../e2e/src/harness.ts';
 import { freePort } from '../packages/devstack/src/ports.ts';
 import { type ManagedProcess, startProcess } from '../packages/devstack/src/processes.ts';
 import { startStack } from '../packages/devstack/src/stack.ts';
+import { programPid, signUp } from './running-product.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -35,14 +36,6 @@ const ACCEPT = Number(process.env.BENCH_ACCEPT ?? 500);
 const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(/[\s,]+/).filter(Boolean));
 const PROFILE_DIR = resolve(process.env.BENCH_PROFILE_DIR ?? join(root, 'reports', 'profiles'));
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** The process doing the work: the managed child is a small shell watchdog whose only child is the program. */
-function programPid(shellPid: number): number {
-  const children = readFileSync(`/proc/${shellPid}/task/${shellPid}/children`, 'utf8').trim().split(/\s+/);
-  const first = Number(children[0]);
-  if (!Number.isInteger(first) || first <= 0) throw new Error(`no child under watchdog ${shellPid}`);
-  return first;
-}
 
 /** utime + stime of a process and its waited-for children, in ms. */
 function cpuMs(pid: number): number {
@@ -130,7 +123,7 @@ async function main(): Promise<void> {
     const pids: Record<string, number> = {};
     for (const p of [...stack.processes, ...apps]) pids[p.name] = programPid(p.child.pid ?? 0);
 
-    const token = await signUp(baseUrl);
+    const token = await signUp(baseUrl, 'Bench');
     const api = async (path: string, init: RequestInit = {}) => {
       const response = await fetch(`${baseUrl}${path}`, {
         ...init,
@@ -250,28 +243,6 @@ function format<T>(values: Record<string, T>, show: (value: T) => string | numbe
   return Object.entries(values)
     .map(([name, value]) => `${name} ${show(value)}`)
     .join(', ');
-}
-
-async function signUp(baseUrl: string): Promise<string> {
-  const signup = await fetch(`${baseUrl}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'bench@example.test',
-      password: 'bench password 123',
-      name: 'Bench',
-      workspaceName: 'Bench',
-    }),
-  });
-  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}: ${await signup.text()}`);
-  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const created = await fetch(`${baseUrl}/api/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-requested-with': 'pipewright' },
-    body: JSON.stringify({ name: 'bench' }),
-  });
-  if (created.status !== 201) throw new Error(`token creation answered ${created.status}: ${await created.text()}`);
-  return ((await created.json()) as { token: string }).token;
 }
 
 await main();

@@ -65,6 +65,8 @@ export interface AppDeps {
    * that build many apps.
    */
   sweepQueuedRuns?: boolean;
+  /** `PIPEWRIGHT_ENGINE_WAIT_MS` (config.ts): a start's deadline before the run is left queued; default 3 s. */
+  engineWaitMs?: number;
 }
 
 const defaultLog = (message: string, error: unknown): void => {
@@ -108,6 +110,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     taskQueue: deps.taskQueue,
     resumeLinks,
     log,
+    ...(deps.engineWaitMs === undefined ? {} : { startDeadlineMs: deps.engineWaitMs }),
   });
   if (deps.sweepQueuedRuns === true) runs.starter.startSweeping();
   const resume = createResumeRouters({

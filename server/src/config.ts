@@ -33,6 +33,16 @@ export interface ServerConfig {
   trustProxy: TrustProxySetting;
   /** PIPEWRIGHT_MAX_DOCUMENT_DEPTH, PIPEWRIGHT_MAX_PAYLOAD_DEPTH */
   limits: RequestLimits;
+  /**
+   * PIPEWRIGHT_DB_WAIT_MS: how long a request waits for an unreachable database before it is answered 503 with
+   * Retry-After (the driver's server selection timeout).  Short, so a sender is told to come back instead of held.
+   */
+  dbWaitMs: number;
+  /**
+   * PIPEWRIGHT_ENGINE_WAIT_MS: how long a run start that a caller waits for (Run button, API) tries an unreachable
+   * Temporal before the run is left queued for the run starter.
+   */
+  engineWaitMs: number;
 }
 
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -51,7 +61,19 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     resumeUrlSecret: env.RESUME_URL_SECRET || undefined,
     trustProxy: readTrustProxy(env.PIPEWRIGHT_TRUST_PROXY),
     limits: readRequestLimits(env),
+    dbWaitMs: readMilliseconds(env, 'PIPEWRIGHT_DB_WAIT_MS', 2_000),
+    engineWaitMs: readMilliseconds(env, 'PIPEWRIGHT_ENGINE_WAIT_MS', 3_000),
   };
+}
+
+function readMilliseconds(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 100 || value > 60_000) {
+    throw new Error(`${name} must be a whole number of milliseconds from 100 to 60000, got "${text}"`);
+  }
+  return value;
 }
 
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -1,5 +1,12 @@
 import type { ApiErrorBody } from '@pipewright/api-contract';
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import {
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 import { z } from 'zod';
 
 type ErrorDetails = Omit<ApiErrorBody['error'], 'code' | 'message'>;
@@ -67,23 +74,69 @@ function isDecodeError(error: unknown): error is Error & { code: string } {
   return 'errno' in error && typeof error.errno === 'number' && /^(Z_|ERR__ERROR|ERR_BROTLI|ERR_ZSTD)/.test(error.code);
 }
 
+/**
+ * How long a client is asked to wait (Retry-After, seconds) when a service the server needs is unreachable: about
+ * what a restarting database or Temporal takes to answer again.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The database cannot be reached (down, restarting, no server selected in time) — not a bug of ours or the client's. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  return (
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNetworkError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError
+  );
+}
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from Temporal: the engine is down or did not answer in time. */
+const ENGINE_UNAVAILABLE_CODES = new Set([4, 14]);
+
+function isEngineUnavailable(error: unknown): boolean {
+  const cause = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(cause) && ENGINE_UNAVAILABLE_CODES.has(cause.code);
+}
+
 export function createErrorHandler(log: (message: string, error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const { status, body } = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
+    const { status, body, retryAfterSeconds } = toErrorResponse(error, {
+      contentEncoding: req.get('content-encoding'),
+    });
     if (status >= 500) log(`${req.method} ${req.originalUrl} failed`, error);
+    if (retryAfterSeconds !== undefined) res.set('retry-after', String(retryAfterSeconds));
     res.status(status).json(body);
   };
 }
 
-/** An error as the API answers it (status and body); anything not known to be the client's fault is a logged 500. */
+/**
+ * An error as the API answers it (status and body); a service that cannot be reached is a 503 with Retry-After (the
+ * request may simply be sent again), anything else not known to be the client's fault a logged 500.
+ */
 export function toErrorResponse(
   error: unknown,
   request: { contentEncoding?: string | undefined } = {},
-): { status: number; body: ApiErrorBody } {
+): { status: number; body: ApiErrorBody; retryAfterSeconds?: number } {
+  if (isDatabaseUnavailable(error)) {
+    const message = `The database cannot be reached right now; try again in ${RETRY_AFTER_SECONDS} seconds`;
+    return {
+      status: 503,
+      body: { error: { code: 'database_unavailable', message } },
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    };
+  }
+  if (isEngineUnavailable(error)) {
+    const message = `The workflow engine (Temporal) cannot be reached right now; try again in ${RETRY_AFTER_SECONDS} seconds`;
+    return {
+      status: 503,
+      body: { error: { code: 'engine_unavailable', message } },
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    };
+  }
   if (error instanceof ApiError) {
     return { status: error.status, body: { error: { code: error.code, message: error.message, ...error.details } } };
   }

@@ -228,6 +228,29 @@ describe('duplicate deliveries', () => {
   });
 });
 
+describe('deliveries without a delivery id', () => {
+  test('with a duplicate window, the same body again is the first run; another body, or no window, a new run', async () => {
+    const { flow } = await webhookFlow('body-window', { duplicateWindowSeconds: 600 });
+    const first = await api().post(flow.webhookPath).send({ name: 'same' }).expect(202);
+    const again = await api().post(flow.webhookPath).send({ name: 'same' }).expect(202);
+    const runId = (first.body as StartRunResponse).runId;
+    assert.deepEqual(
+      [(again.body as StartRunResponse).runId, again.headers['x-pipewright-duplicate']],
+      [runId, 'true'],
+      'a sender sending the same request again gets the first run',
+    );
+    const other = await api().post(flow.webhookPath).send({ name: 'other' }).expect(202);
+    assert.notEqual((other.body as StartRunResponse).runId, runId);
+    assert.equal(await startedRuns(flow.id, 2), 2);
+
+    const { flow: plain } = await webhookFlow('body-no-window', {});
+    const send = async () =>
+      ((await api().post(plain.webhookPath).send({ name: 'same' }).expect(202)).body as StartRunResponse).runId;
+    assert.notEqual(await send(), await send());
+    assert.equal(await startedRuns(plain.id, 2), 2, 'without a window every delivery is a run (the default)');
+  });
+});
+
 describe('waitForRun', () => {
   test('answers with the chosen node’s output, or the last node’s by default', async () => {
     const chosen = await webhookFlow('wait-hook', { responseMode: 'waitForRun', responseNodeId: 'hook' });

@@ -7,6 +7,26 @@ import { readServerConfig, type ServerConfig } from './config.ts';
 export { type AppDeps, createApp, ensureIndexes } from './app.ts';
 export { readServerConfig, type ServerConfig } from './config.ts';
 
+/** How long a starting server waits for the database (it may be starting too) before it gives up. */
+const STARTUP_WAIT_MS = 30_000;
+
+/**
+ * Connects, trying again until `withinMs` has passed: a request waits only `dbWaitMs` for the database, but a
+ * server started beside it (a restart of both, a cluster coming up) should not exit for being a second early.
+ */
+async function connectWithin(mongo: MongoClient, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      await mongo.connect();
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 export interface ServerDeps extends AppDeps {
   db: Db;
   temporal: Client;
@@ -27,8 +47,8 @@ export async function connectServerDeps(env: Record<string, string | undefined>)
   const config = readServerConfig(env);
   const keyring = loadKeyring(env);
   if (!keyring) console.warn(`[server] no master keys: credentials cannot be saved or used (${MASTER_KEYS_HELP})`);
-  const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 10_000 });
-  await mongo.connect();
+  const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: config.dbWaitMs });
+  await connectWithin(mongo, STARTUP_WAIT_MS);
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: config.temporalAddress });
@@ -48,6 +68,7 @@ export async function connectServerDeps(env: Record<string, string | undefined>)
     ...(config.resumeUrlSecret === undefined ? {} : { resumeUrlSecret: config.resumeUrlSecret }),
     trustProxy: config.trustProxy,
     limits: config.limits,
+    engineWaitMs: config.engineWaitMs,
     async close() {
       await Promise.allSettled([mongo.close(), connection.close()]);
     },

@@ -15,6 +15,12 @@ export interface RunStarterOptions {
   sweepMs?: number;
   /** Starts in flight at once. */
   concurrency?: number;
+  /**
+   * How long one start may take before it counts as "Temporal unreachable" and the run stays queued (the client's
+   * own retries would otherwise hold a waiting caller for a minute).  A start that did land meanwhile is refused as
+   * a duplicate on the next try, which counts as started.
+   */
+  startDeadlineMs?: number;
 }
 
 export type StartOutcome = 'started' | 'queued' | 'failed';
@@ -32,17 +38,14 @@ const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */, 9 /* FAILED_PRECONDIT
  * show as `queued`.
  */
 export class RunStarter {
-  readonly #options: Required<Omit<RunStarterOptions, 'sweepMs' | 'concurrency'>> & {
-    sweepMs: number;
-    concurrency: number;
-  };
+  readonly #options: Required<RunStarterOptions>;
   readonly #inFlight = new Map<string, Promise<StartOutcome>>();
   #draining: Promise<void> | undefined;
   #again = false;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RunStarterOptions) {
-    this.#options = { sweepMs: 1_000, concurrency: 16, ...options };
+    this.#options = { sweepMs: 1_000, concurrency: 16, startDeadlineMs: 3_000, ...options };
   }
 
   /** Sweeps the queue every `sweepMs` from now on (and once at once). */
@@ -142,23 +145,25 @@ export class RunStarter {
   }
 
   async #startOnTemporal(record: QueuedRun): Promise<'started' | { error: unknown; permanent: boolean }> {
-    const { temporal, taskQueue, startOptions } = this.#options;
+    const { temporal, taskQueue, startOptions, startDeadlineMs } = this.#options;
     try {
       const args = JSON.parse(record.pendingStartJson) as RunFlowInput;
-      await temporal.workflow.start('runFlow', {
-        taskQueue,
-        workflowId: record._id,
-        // The run id is the run's only identity: a second start of it is a run already started.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        ...startOptions(args),
-        args: [args],
-        typedSearchAttributes: [
-          { key: WORKSPACE_ID, value: record.workspaceId },
-          { key: FLOW_ID, value: record.flowId },
-          { key: FLOW_VERSION, value: record.version },
-          { key: RUN_TRIGGER, value: record.trigger },
-        ],
-      });
+      await temporal.connection.withDeadline(Date.now() + startDeadlineMs, () =>
+        temporal.workflow.start('runFlow', {
+          taskQueue,
+          workflowId: record._id,
+          // The run id is the run's only identity: a second start of it is a run already started.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...startOptions(args),
+          args: [args],
+          typedSearchAttributes: [
+            { key: WORKSPACE_ID, value: record.workspaceId },
+            { key: FLOW_ID, value: record.flowId },
+            { key: FLOW_VERSION, value: record.version },
+            { key: RUN_TRIGGER, value: record.trigger },
+          ],
+        }),
+      );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) return { error, permanent: isPermanent(error) };
     }

@@ -50,6 +50,11 @@ export interface StartRunInput {
    * duplicate delivery — also a concurrent one — gets the first run's id back with `duplicate: true`.
    */
   dedupeRunId?: string;
+  /**
+   * Another run id this start is a duplicate of, when that run exists and started at or after `notBefore` (a
+   * duplicate window that began in the previous time bucket, webhook-verify.ts `bodyDeliveryRunIds`).
+   */
+  dedupeEarlier?: { runId: string; notBefore: Date };
 }
 
 export interface StartedRun {
@@ -66,6 +71,8 @@ export interface LoadedRun {
 }
 
 const QUERY_DEADLINE_MS = 5_000;
+/** A read of Temporal (describe) that takes longer answers 503: the client's own retries would hold it a minute. */
+const READ_DEADLINE_MS = 5_000;
 
 const STATUS_BY_TEMPORAL: Partial<Record<string, RunStatusValue>> = {
   RUNNING: 'running',
@@ -114,6 +121,8 @@ export class RunsService {
     taskQueue: string;
     resumeLinks?: ResumeLinks;
     log?: (message: string, error: unknown) => void;
+    /** How long a start may try an unreachable Temporal before the run stays queued (run-starter.ts). */
+    startDeadlineMs?: number;
   }) {
     this.#runs = deps.runs;
     this.#versions = deps.versions;
@@ -125,6 +134,7 @@ export class RunsService {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       startOptions: (args) => runStartOptions(args.plan),
+      ...(deps.startDeadlineMs === undefined ? {} : { startDeadlineMs: deps.startDeadlineMs }),
       log: deps.log ?? ((message, error) => console.error(`[runs] ${message}:`, error)),
     });
   }
@@ -164,7 +174,12 @@ export class RunsService {
     }
     // A delivery id seen before: its run is queued or indexed already, and is the answer.  The queue is read first:
     // the starter indexes a run before it leaves the queue, so the run is found in one or the other.
-    if (input.dedupeRunId !== undefined && (await this.#isKnown(input.workspaceId, runId))) {
+    const earlier = input.dedupeEarlier;
+    if (earlier !== undefined) {
+      const found = await this.#findKnown(input.workspaceId, earlier.runId);
+      if (found !== null && found.startedAt >= earlier.notBefore) return { runId: earlier.runId, duplicate: true };
+    }
+    if (input.dedupeRunId !== undefined && (await this.#findKnown(input.workspaceId, runId)) !== null) {
       return { runId, duplicate: true };
     }
     if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
@@ -177,11 +192,8 @@ export class RunsService {
     return (await this.starter.startNow(record)) === 'queued' ? { runId, queued: true } : { runId };
   }
 
-  async #isKnown(workspaceId: string, runId: string): Promise<boolean> {
-    return (
-      (await this.#runs.findQueuedById(workspaceId, runId)) !== null ||
-      (await this.#runs.findById(workspaceId, runId)) !== null
-    );
+  async #findKnown(workspaceId: string, runId: string): Promise<RunRecord | null> {
+    return (await this.#runs.findQueuedById(workspaceId, runId)) ?? (await this.#runs.findById(workspaceId, runId));
   }
 
   async list(workspaceId: string, filter: { flowId?: string; limit: number }): Promise<RunSummary[]> {
@@ -263,7 +275,9 @@ export class RunsService {
 
   async #describe(handle: WorkflowHandle): Promise<Described> {
     try {
-      const description = await handle.describe();
+      const description = await this.#client.connection.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
+        handle.describe(),
+      );
       const status = STATUS_BY_TEMPORAL[description.status.name] ?? 'running';
       const closed = description.closeTime;
       const view: Described = {

@@ -10,8 +10,8 @@ import { compileFailed, type FlowsService, parseDocument } from './flows.service
 import { newWebhookSecret } from './ids.ts';
 import { parsePlan } from './plan.schema.ts';
 import { asRunState } from './run-state.schema.ts';
-import type { RunsService, StartedRun } from './runs.service.ts';
-import { deliveryIdOf, deliveryRunId, verifyWebhook } from './webhook-verify.ts';
+import type { RunsService, StartedRun, StartRunInput } from './runs.service.ts';
+import { bodyDeliveryRunIds, deliveryIdOf, deliveryRunId, verifyWebhook } from './webhook-verify.ts';
 
 /** An HTTP request as the webhook trigger outputs it. */
 export interface WebhookRequest {
@@ -139,10 +139,20 @@ export class TriggersService {
     if (!result.ok) throw new ApiError(401, result.code, result.message);
   }
 
-  /** Starts the run; a repeated delivery id gets the first run's id back (`duplicate`), never a second run. */
+  /**
+   * Starts the run; a repeated delivery id gets the first run's id back (`duplicate`), never a second run.  Without
+   * a delivery id, and with the trigger's duplicate window set, the same method, query and body within the window
+   * count as the same delivery (webhook-verify.ts `bodyDeliveryRunIds`).
+   */
   async startWebhook(target: WebhookTarget & { plan: ExecutionPlan }, request: WebhookRequest): Promise<StartedRun> {
     const { flow, plan, config } = target;
     const deliveryId = deliveryIdOf(config.verification, request.headers);
+    let dedupe: Pick<StartRunInput, 'dedupeRunId' | 'dedupeEarlier'> = {};
+    if (deliveryId !== undefined) dedupe = { dedupeRunId: deliveryRunId(flow._id, deliveryId) };
+    else if (config.duplicateWindowSeconds > 0) {
+      const { current, earlier } = bodyDeliveryRunIds(flow._id, request, config.duplicateWindowSeconds, Date.now());
+      dedupe = { dedupeRunId: current, dedupeEarlier: earlier };
+    }
     return this.#runs.start(
       {
         workspaceId: flow.workspaceId,
@@ -150,7 +160,7 @@ export class TriggersService {
         plan,
         trigger: request,
         kind: 'webhook',
-        ...(deliveryId === undefined ? {} : { dedupeRunId: deliveryRunId(flow._id, deliveryId) }),
+        ...dedupe,
       },
       { queue: config.responseMode === 'immediate' },
     );

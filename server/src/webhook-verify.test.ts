@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  bodyDeliveryRunIds,
   deliveryIdOf,
   deliveryRunId,
   signGithub,
@@ -185,6 +186,28 @@ describe('delivery ids and hints', () => {
     assert.equal(deliveryRunId('flw_a', 'd1'), deliveryRunId('flw_a', 'd1'));
     assert.notEqual(deliveryRunId('flw_a', 'd1'), deliveryRunId('flw_b', 'd1'));
     assert.match(deliveryRunId('flw_a', 'd1'), /^run_flw_a_[0-9a-f]{32}$/);
+  });
+
+  test('a delivery without an id: the same request shares a run id within the window, across its boundary too', () => {
+    const request = { method: 'POST', query: {}, body: { order: 7 } };
+    const at = (ms: number) => bodyDeliveryRunIds('flw_a', request, 60, ms);
+    const windowStart = 60_000 * 1_000;
+    // Same window: same id.
+    assert.equal(at(windowStart + 1_000).current, at(windowStart + 59_000).current);
+    // The next window's `earlier` is this window's run, counted only if it started within the last 60 s.
+    const next = at(windowStart + 61_000);
+    assert.notEqual(next.current, at(windowStart + 1_000).current);
+    assert.equal(next.earlier.runId, at(windowStart + 1_000).current);
+    assert.equal(next.earlier.notBefore.getTime(), windowStart + 1_000);
+    // Another body, query, method or flow is another delivery.
+    const other = (change: Partial<typeof request>, flowId = 'flw_a') =>
+      bodyDeliveryRunIds(flowId, { ...request, ...change }, 60, windowStart).current;
+    const same = at(windowStart).current;
+    assert.notEqual(other({ body: { order: 8 } }), same);
+    assert.notEqual(other({ query: { page: '2' } }), same);
+    assert.notEqual(other({ method: 'PUT' }), same);
+    assert.notEqual(other({}, 'flw_b'), same);
+    assert.match(same, /^run_flw_a_[0-9a-f]{32}$/);
   });
 
   test('the hint shows the prefix and the last four characters only', () => {

@@ -95,6 +95,32 @@ export function deliveryRunId(flowId: string, deliveryId: string): string {
   return `run_${flowId}_${createHash('sha256').update(deliveryId).digest('hex').slice(0, 32)}`;
 }
 
+/**
+ * Run ids for a delivery without a delivery id, from what it carries (method, query, body) and the time window it
+ * falls in: `current` for this window, `earlier` for the one before, which still counts when its run started less
+ * than `windowSeconds` ago.  Two sends of the same request within the window thus share a run, whether or not they
+ * straddle a window boundary.
+ */
+export function bodyDeliveryRunIds(
+  flowId: string,
+  request: { method: string; query: unknown; body: unknown },
+  windowSeconds: number,
+  nowMs: number,
+): { current: string; earlier: { runId: string; notBefore: Date } } {
+  const content = createHash('sha256')
+    .update(JSON.stringify([request.method, request.query, request.body ?? null]))
+    .digest('hex');
+  const windowMs = windowSeconds * 1000;
+  const window = Math.floor(nowMs / windowMs);
+  return {
+    current: deliveryRunId(flowId, `body:${windowSeconds}:${window}:${content}`),
+    earlier: {
+      runId: deliveryRunId(flowId, `body:${windowSeconds}:${window - 1}:${content}`),
+      notBefore: new Date(nowMs - windowMs),
+    },
+  };
+}
+
 function verifyStandard(input: VerifyInput): VerifyResult {
   const id = input.headers['webhook-id'];
   const timestampText = input.headers['webhook-timestamp'];

@@ -12,7 +12,7 @@ import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
 import { startTriggerService } from './triggers/trigger-service.ts';
 import { getWorkflowBundle } from './workflow-bundle.ts';
-import { DEFAULT_TASK_QUEUE } from './workflows/contract.ts';
+import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS } from './workflows/contract.ts';
 
 export interface StartWorkerOptions {
   temporalAddress: string;
@@ -86,6 +86,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       namespace: options.namespace ?? 'default',
       taskQueue,
       workflowBundle,
+      // A running step's heartbeat reaches Temporal every second, well inside STEP_HEARTBEAT_TIMEOUT_MS (contract.ts).
+      maxHeartbeatThrottleInterval: STEP_HEARTBEAT_EVERY_MS,
       activities: {
         ...activities,
         evaluateLoopChunk,

@@ -6,8 +6,9 @@ export {
   FERRETDB_VERSION,
   TEMPORAL_CLI_VERSION,
 } from './binaries.ts';
+export { hostAndPort, type OutageProxy, startOutageProxy } from './outage-proxy.ts';
 export { freePort, isPortOpen } from './ports.ts';
 export { type ManagedProcess, startProcess } from './processes.ts';
-export { SEARCH_ATTRIBUTES, type Stack, type StackOptions, startStack } from './stack.ts';
+export { SEARCH_ATTRIBUTES, type Stack, type StackOptions, startEmbeddedService, startStack } from './stack.ts';
 export { getTestStack, uniqueName } from './test-stack.ts';
 export { type WaitDescription, waitFor, within } from './waiting.ts';

@@ -76,17 +76,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const temporal = process.env.TEMPORAL_ADDRESS
       ? { address: process.env.TEMPORAL_ADDRESS, uiUrl: null }
-      : await startTemporal({
+      : startTemporal({
           dataDir,
           processes,
           log,
-          freePorts: options.freePorts ?? false,
+          port: options.freePorts ? await freePort() : 7233,
+          uiPort: options.freePorts ? await freePort() : 8233,
           ui: options.ui ?? false,
           persist: !options.ephemeral,
         });
     const mongoUri =
       process.env.MONGODB_URI ??
-      (await startFerretDb({ dataDir, processes, log, freePorts: options.freePorts ?? false }));
+      startFerretDb({ dataDir, processes, log, port: options.freePorts ? await freePort() : 27017 });
     await Promise.all([waitForTemporal(temporal.address, processes), waitForMongo(mongoUri, processes)]);
     if (options.unref) for (const p of processes) p.unref();
     const killNow = () => {
@@ -108,17 +109,43 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-async function startTemporal(args: {
+/**
+ * One embedded service on a given port and data folder, started and waited for: what a fault drill (`./pw chaos`)
+ * stops and starts again on the same file while the rest of the stack runs.
+ */
+export async function startEmbeddedService(
+  name: 'temporal' | 'ferretdb',
+  options: { dataDir: string; port: number; log?: (line: string) => void },
+): Promise<ManagedProcess> {
+  const processes: ManagedProcess[] = [];
+  const log = options.log ?? (() => {});
+  try {
+    if (name === 'temporal') {
+      const { address } = startTemporal({ ...options, processes, log, uiPort: 0, ui: false, persist: true });
+      await waitForTemporal(address, processes);
+    } else {
+      await waitForMongo(startFerretDb({ ...options, processes, log }), processes);
+    }
+  } catch (error) {
+    await Promise.all(processes.map((p) => p.stop()));
+    throw error;
+  }
+  const [started] = processes;
+  if (!started) throw new Error(`${name} was not started`);
+  return started;
+}
+
+function startTemporal(args: {
   dataDir: string;
   processes: ManagedProcess[];
   log: (line: string) => void;
-  freePorts: boolean;
+  port: number;
+  uiPort: number;
   ui: boolean;
   persist: boolean;
 }) {
   const binary = ensureTemporalCli(args.log);
-  const port = args.freePorts ? await freePort() : 7233;
-  const uiPort = args.freePorts ? await freePort() : 8233;
+  const { port, uiPort } = args;
   const cli = [
     'server',
     'start-dev',
@@ -141,14 +168,14 @@ async function startTemporal(args: {
   return { address: `127.0.0.1:${port}`, uiUrl: args.ui ? `http://127.0.0.1:${uiPort}` : null };
 }
 
-async function startFerretDb(args: {
+function startFerretDb(args: {
   dataDir: string;
   processes: ManagedProcess[];
   log: (line: string) => void;
-  freePorts: boolean;
+  port: number;
 }) {
   const binary = ensureFerretDb(args.log);
-  const port = args.freePorts ? await freePort() : 27017;
+  const { port } = args;
   const sqliteDir = join(args.dataDir, 'ferretdb');
   mkdirSync(sqliteDir, { recursive: true });
   const cli = [

@@ -1,5 +1,10 @@
 import type { StepPackageDefinition } from '@pipewright/step-sdk';
-import { connectStepDeps, createStepActivities, type StepHttpOptions } from '@pipewright/worker/activities';
+import {
+  connectStepDeps,
+  createStepActivities,
+  STEP_HEARTBEAT_EVERY_MS,
+  type StepHttpOptions,
+} from '@pipewright/worker/activities';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createMigrateStepActivity } from './migrate-step.ts';
 import { withPinnedVersions } from './pinned-versions.ts';
@@ -53,6 +58,8 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
       connection,
       namespace: options.namespace ?? 'default',
       taskQueue: options.taskQueue,
+      // Step activities heartbeat every second: a package worker that dies is noticed within seconds.
+      maxHeartbeatThrottleInterval: STEP_HEARTBEAT_EVERY_MS,
       activities,
     });
   } catch (error) {

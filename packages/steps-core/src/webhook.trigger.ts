@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 export const WEBHOOK_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const WEBHOOK_MAX_RESPONSE_TIMEOUT_MS = 60_000;
+/** The longest duplicate window: a day covers every sender's retry schedule we know of. */
+export const WEBHOOK_MAX_DUPLICATE_WINDOW_SECONDS = 86_400;
 
 /**
  * Starts a run when its flow's webhook URL receives a request; the request becomes the trigger's output.  The
@@ -53,6 +55,16 @@ export const webhookTrigger = defineStep({
       .array(z.string().min(1))
       .default(['application/json', 'application/x-www-form-urlencoded', 'text/plain'])
       .describe('Accepted request content types'),
+    duplicateWindowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(WEBHOOK_MAX_DUPLICATE_WINDOW_SECONDS)
+      .default(0)
+      .describe(
+        'Deliveries without a delivery id whose method, query and body match one received this many seconds before ' +
+          'are the same delivery sent again (a sender retrying after no answer) and get the first run; 0: off',
+      ),
   }),
   output: z.object({
     method: z.string(),
@@ -69,5 +81,6 @@ export const webhookTrigger = defineStep({
     responseTimeoutMs: { label: 'Wait at most (ms)', widget: 'number' },
     maxBodyBytes: { label: 'Body size limit (bytes)', widget: 'number' },
     contentTypes: { label: 'Content types' },
+    duplicateWindowSeconds: { label: 'Same body again within (s) is a duplicate', widget: 'number' },
   },
 });

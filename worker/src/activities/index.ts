@@ -1,3 +1,5 @@
+/** A worker running step activities sets its heartbeat throttle to this (`maxHeartbeatThrottleInterval`). */
+export { STEP_HEARTBEAT_EVERY_MS } from '../workflows/contract.ts';
 export {
   createStepActivities,
   type EvaluateNodeFn,

@@ -9,7 +9,12 @@ import { createStepCredentials, takeCredentialRefs } from '../credentials/step-c
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import { connectorOf } from '../limits/rate-limiter.ts';
 import type { RequestNetworkPolicy, ResolveHost } from '../net/guarded-request.ts';
-import type { RunStepFailureDetails, RunStepInput, RunStepResult } from '../workflows/contract.ts';
+import {
+  type RunStepFailureDetails,
+  type RunStepInput,
+  type RunStepResult,
+  STEP_HEARTBEAT_EVERY_MS,
+} from '../workflows/contract.ts';
 import { createGuardedHttpPort } from './http-port.ts';
 
 export type RunStepFn = (input: RunStepInput) => Promise<RunStepResult>;
@@ -80,33 +85,53 @@ export function createStepActivities(options: StepActivitiesOptions): {
   };
 
   return {
-    async runStep(raw) {
-      const request = runStepInputSchema.parse(raw);
-      const attempt = Context.current().info.attempt + (request.attemptsBefore ?? 0);
-      const step = lookup(request.type, request.typeVersion, attempt);
-      const { output, rateLimitWaitMs } = await executeStep(step, await load(request.input), request, options);
-      return { output: await store(output, request.nodeId), attempts: attempt, ...waited(rateLimitWaitMs) };
-    },
-    async evaluateNode(request) {
-      const attempt = Context.current().info.attempt;
-      const { node } = request;
-      const evaluated = await evaluateNodeOutside(node, (await load(request.context)) as Record<string, unknown>);
-      if (!evaluated.ok) throw failure(evaluated.message, 'ExpressionError', false, { attempt });
-      const input = await store(evaluated.config, node.id);
-      if (evaluated.outcome) {
-        const { output, ports } = evaluated.outcome;
-        return { output: await store(output, node.id), attempts: attempt, input, ...(ports ? { ports } : {}) };
-      }
-      const step = lookup(node.type, node.typeVersion, attempt);
-      const { output, rateLimitWaitMs } = await executeStep(
-        step,
-        evaluated.config,
-        { nodeId: node.id, idempotencyKey: request.idempotencyKey, workspaceId: request.workspaceId },
-        options,
-      );
-      return { output: await store(output, node.id), attempts: attempt, input, ...waited(rateLimitWaitMs) };
-    },
+    runStep: (raw) => heartbeating(() => runStep(raw)),
+    evaluateNode: (request) => heartbeating(() => evaluateNode(request)),
   };
+
+  async function runStep(raw: RunStepInput): Promise<RunStepResult> {
+    const request = runStepInputSchema.parse(raw);
+    const attempt = Context.current().info.attempt + (request.attemptsBefore ?? 0);
+    const step = lookup(request.type, request.typeVersion, attempt);
+    const { output, rateLimitWaitMs } = await executeStep(step, await load(request.input), request, options);
+    return { output: await store(output, request.nodeId), attempts: attempt, ...waited(rateLimitWaitMs) };
+  }
+
+  async function evaluateNode(request: Parameters<EvaluateNodeFn>[0]): Promise<RemoteNodeResult> {
+    const attempt = Context.current().info.attempt;
+    const { node } = request;
+    const evaluated = await evaluateNodeOutside(node, (await load(request.context)) as Record<string, unknown>);
+    if (!evaluated.ok) throw failure(evaluated.message, 'ExpressionError', false, { attempt });
+    const input = await store(evaluated.config, node.id);
+    if (evaluated.outcome) {
+      const { output, ports } = evaluated.outcome;
+      return { output: await store(output, node.id), attempts: attempt, input, ...(ports ? { ports } : {}) };
+    }
+    const step = lookup(node.type, node.typeVersion, attempt);
+    const { output, rateLimitWaitMs } = await executeStep(
+      step,
+      evaluated.config,
+      { nodeId: node.id, idempotencyKey: request.idempotencyKey, workspaceId: request.workspaceId },
+      options,
+    );
+    return { output: await store(output, node.id), attempts: attempt, input, ...waited(rateLimitWaitMs) };
+  }
+}
+
+/**
+ * A regular step activity heartbeats while it runs, so a worker that dies is noticed within the heartbeat timeout
+ * (contract.ts STEP_HEARTBEAT_TIMEOUT_MS) and the step tried again at once; heartbeats also deliver a cancelled
+ * run's cancellation.  The first one goes after a second: a short step sends none.  A local activity cannot.
+ */
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  if (context.info.isLocal) return work();
+  const timer = setInterval(() => context.heartbeat(), STEP_HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 const waited = (ms: number) => (ms > 0 ? { rateLimitWaitMs: ms } : {});

@@ -36,6 +36,18 @@ export const STATE_QUERY_NAME = 'state';
 export const FLOW_RUN_FAILED = 'FlowRunFailed';
 /** The activity type that runs I/O steps. */
 export const RUN_STEP_ACTIVITY = 'runStep';
+/**
+ * A step running as a regular activity whose worker stops heartbeating for this long is taken as crashed and tried
+ * again at once, instead of after its whole timeout (30 s by default).  Only steps with a longer timeout get it.
+ */
+export const STEP_HEARTBEAT_TIMEOUT_MS = 4_000;
+/** How often a running step activity heartbeats (the worker's heartbeat throttle is set to the same). */
+export const STEP_HEARTBEAT_EVERY_MS = 1_000;
+/**
+ * How many times a step's last attempt may end in a heartbeat timeout (its worker died) and be tried once more
+ * without counting as one of the node's attempts.  Bounded: a step that blocks its worker's event loop looks the same.
+ */
+export const WORKER_CRASHES_FORGIVEN = 2;
 
 export interface RunFlowInput {
   plan: ExecutionPlan;

@@ -10,7 +10,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EvaluateNodeFn, RunStepFn } from '../activities/run-step.ts';
-import type { RunStepInput, RunStepResult } from './contract.ts';
+import {
+  type RunStepInput,
+  type RunStepResult,
+  STEP_HEARTBEAT_TIMEOUT_MS,
+  WORKER_CRASHES_FORGIVEN,
+} from './contract.ts';
 
 /**
  * A step whose timeout is at most this makes its first attempt as a local activity: run by this worker inside the
@@ -109,10 +114,12 @@ async function runStepRemotely(
   input: RunStepInput,
   request: StepActivityRequest,
   remaining: { maxAttempts: number; initialIntervalMs: number } = request.retry,
+  crashesForgiven = 0,
 ): Promise<RunStepResult> {
   const { runStep } = proxyActivities<{ runStep: RunStepFn }>({
     taskQueue: request.taskQueue,
     startToCloseTimeout: request.timeoutMs,
+    ...heartbeatTimeoutFor(request.timeoutMs),
     retry: {
       maximumAttempts: remaining.maxAttempts,
       initialInterval: remaining.initialIntervalMs,
@@ -123,8 +130,26 @@ async function runStepRemotely(
   try {
     return await runStep(input);
   } catch (error) {
+    if (diedWithItsWorker(error) && crashesForgiven < WORKER_CRASHES_FORGIVEN) {
+      // The last attempt died with its worker, not of the step: one more, numbered as the attempt it replaces.
+      const attemptsBefore = (input.attemptsBefore ?? 0) + remaining.maxAttempts - 1;
+      const once = { maxAttempts: 1, initialIntervalMs: remaining.initialIntervalMs };
+      return runStepRemotely({ ...input, attemptsBefore }, request, once, crashesForgiven + 1);
+    }
     throw toStepFailure(error, request);
   }
+}
+
+/** Steps longer than the heartbeat timeout heartbeat (activities/run-step.ts): a dead worker is noticed in seconds. */
+function heartbeatTimeoutFor(timeoutMs: number): { heartbeatTimeout?: number } {
+  return timeoutMs > STEP_HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT_MS } : {};
+}
+
+/** The activity's last attempt timed out waiting for a heartbeat: its worker died (or stalled), the step did not fail. */
+function diedWithItsWorker(error: unknown): boolean {
+  return (
+    error instanceof ActivityFailure && error.cause instanceof TimeoutFailure && error.cause.timeoutType === 'HEARTBEAT'
+  );
 }
 
 /** A node whose expressions read large values kept by reference: evaluated (and run) in an activity. */
@@ -133,6 +158,7 @@ export async function evaluateNodeActivity(request: RemoteNodeRequest, workspace
   const { evaluateNode } = proxyActivities<{ evaluateNode: EvaluateNodeFn }>({
     taskQueue: node.taskQueue,
     startToCloseTimeout: node.timeoutMs,
+    ...heartbeatTimeoutFor(node.timeoutMs),
     retry: {
       maximumAttempts: node.retry.maxAttempts,
       initialInterval: node.retry.initialIntervalMs,

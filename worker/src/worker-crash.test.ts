@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { getTestStack, uniqueName } from '@pipewright/devstack';
+import type { RunState } from '@pipewright/runtime';
+import { Client, Connection } from '@temporalio/client';
+import {
+  closeLocally,
+  compileTestFlow,
+  listenLocally,
+  startTestWorker,
+  type TestWorker,
+  within,
+} from './test-support.ts';
+import { RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
+
+/**
+ * A worker that dies (SIGKILL: no shutdown, no failure reported) in the middle of a long step.  The step runs as a
+ * regular activity (its timeout is past the local first attempt's limit), heartbeats while it runs, and is taken
+ * as crashed once the heartbeats stop: another worker sends it again with the same idempotency key long before the
+ * step's own 2-minute timeout, and the crash does not use up the step's only attempt.
+ */
+const requests: { path: string; key: string }[] = [];
+let firstArrived = () => {};
+const firstArrival = new Promise<void>((resolve) => {
+  firstArrived = resolve;
+});
+let secondArrived = () => {};
+const secondArrival = new Promise<void>((resolve) => {
+  secondArrived = resolve;
+});
+/** The first request is held open (the step is in flight when its worker dies); later ones are answered. */
+const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  request.resume();
+  requests.push({ path: request.url ?? '/', key: String(request.headers['idempotency-key'] ?? '') });
+  if (requests.length === 1) {
+    firstArrived();
+    return;
+  }
+  secondArrived();
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ answered: requests.length }));
+});
+
+const taskQueue = uniqueName('worker-crash-test');
+let baseUrl = '';
+let doomed: ChildProcess | undefined;
+/** The worker that takes over after the kill (in this process). */
+let rescuer: TestWorker | undefined;
+
+before(async () => {
+  baseUrl = await listenLocally(server);
+});
+after(async () => {
+  doomed?.kill('SIGKILL');
+  await closeLocally(server);
+  await rescuer?.stop();
+});
+
+/** The worker as deployed (main.ts), in its own process, so it can be killed for real; resolves once it polls. */
+async function startDoomedWorker(temporalAddress: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TASK_QUEUE: taskQueue,
+      PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const polling = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('pipewright worker polling')) resolve();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
+  });
+  await within(() => `the worker process to poll its task queue:\n${output}`, polling, 60_000);
+  return child;
+}
+
+describe('a worker killed during a long step', () => {
+  test('another worker sends the step again with the same key, and its single attempt still succeeds', async () => {
+    const stack = await getTestStack();
+    doomed = await startDoomedWorker(stack.temporalAddress);
+    const plan = compileTestFlow({
+      flowId: 'flow-worker-crash',
+      taskQueue,
+      nodes: [
+        { id: 'hook', type: 'core.webhook' },
+        {
+          id: 'slowCall',
+          type: 'http.request',
+          config: { url: `${baseUrl}/slow` },
+          settings: { timeoutMs: 120_000, retry: { maxAttempts: 1 } },
+        },
+      ],
+      edges: [['hook', 'slowCall']],
+    });
+    const runId = uniqueName('run');
+    const input: RunFlowInput = {
+      plan,
+      trigger: { method: 'POST', headers: {}, query: {}, body: {} },
+      run: { id: runId, workspaceId: 'ws-1', kind: 'webhook' },
+      localTaskQueue: taskQueue,
+    };
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    const client = new Client({ connection });
+    const handle = await client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId: runId, args: [input] });
+    await within('the step to reach the target', firstArrival, 60_000);
+
+    const exited = new Promise((resolve) => doomed?.once('exit', resolve));
+    doomed.kill('SIGKILL');
+    await exited;
+    rescuer = await startTestWorker(taskQueue);
+    try {
+      // Far sooner than the step's 2-minute timeout: the missing heartbeats gave the crash away.
+      await within('the step to be sent again by another worker', secondArrival, 60_000);
+      const state = (await handle.result()) as RunState;
+      assert.equal(state.status, 'succeeded');
+      assert.equal(state.nodes.slowCall?.status, 'succeeded');
+      assert.equal(state.nodes.slowCall?.attempts, 1, 'the crash did not count as one of the step’s attempts');
+      assert.deepEqual(
+        requests.map((request) => request.path),
+        ['/slow', '/slow'],
+      );
+      assert.equal(new Set(requests.map((request) => request.key)).size, 1, 'sent again with the same idempotency key');
+    } finally {
+      await connection.close();
+    }
+  });
+});
