@@ -8,7 +8,7 @@ import { ApiError } from './errors.ts';
 import type { FlowRecord, FlowsRepository } from './flows.repository.ts';
 import { compileFailed, type FlowsService, parseDocument } from './flows.service.ts';
 import { newWebhookSecret } from './ids.ts';
-import { parsePlan } from './plan.schema.ts';
+import { PublishedPlans } from './published-plans.ts';
 import { asRunState } from './run-state.schema.ts';
 import type { RunsService, StartedRun, StartRunInput } from './runs.service.ts';
 import { bodyDeliveryRunIds, deliveryIdOf, deliveryRunId, verifyWebhook } from './webhook-verify.ts';
@@ -53,6 +53,7 @@ export class TriggersService {
   readonly #catalog: CatalogService;
   readonly #runs: RunsService;
   readonly #temporal: Client;
+  readonly #plans: PublishedPlans;
 
   constructor(deps: {
     flows: FlowsService;
@@ -66,6 +67,9 @@ export class TriggersService {
     this.#catalog = deps.catalog;
     this.#runs = deps.runs;
     this.#temporal = deps.temporal;
+    this.#plans = new PublishedPlans((workspaceId, flowId, version) =>
+      deps.flows.getVersionRecord(workspaceId, flowId, version),
+    );
   }
 
   async startManual(
@@ -214,8 +218,7 @@ export class TriggersService {
 
   async #latestPlan(flow: FlowRecord, statusWhenUnpublished = 409): Promise<ExecutionPlan> {
     if (flow.latestVersion === null) throw notPublished(flow, statusWhenUnpublished);
-    const version = await this.#flows.getVersionRecord(flow.workspaceId, flow._id, flow.latestVersion);
-    return parsePlan(version.planJson);
+    return this.#plans.get(flow.workspaceId, flow._id, flow.latestVersion);
   }
 }
 
