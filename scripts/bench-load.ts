@@ -215,6 +215,17 @@ async function main(): Promise<void> {
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
     console.log(`history events a run: ${events.length} (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')})`);
+    const bytes = (event: (typeof events)[number]) =>
+      proto.temporal.api.history.v1.HistoryEvent.encode(event as proto.temporal.api.history.v1.IHistoryEvent).finish()
+        .length;
+    console.log(
+      `history bytes a run: ${events.reduce((sum, event) => sum + bytes(event), 0)} (${events
+        .map(
+          (event) =>
+            `${(proto.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '?').replace(/^EVENT_TYPE_/, '')} ${bytes(event)}`,
+        )
+        .join(', ')})`,
+    );
     const after = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memoryMb(pid)]));
     console.log(`RSS after the load (MB): ${format(after, (m) => m.rss)}; peak ${format(after, (m) => m.peak)}`);
   } finally {
