@@ -13,7 +13,7 @@ import type { ApiErrorBody, FlowDetail } from '@pipewright/api-contract';
 import { toManifest } from '@pipewright/step-sdk';
 import { httpRequestStep } from '@pipewright/steps-core';
 import request from 'supertest';
-import { type Harness, startHarness, type TestDocument, webhookToHttpDocument } from './test-support.ts';
+import { type Harness, startHarness, type TestDocument, waitFor, webhookToHttpDocument } from './test-support.ts';
 import { WebhookRefusalsRepository } from './webhook-refusals.repository.ts';
 
 let harness: Harness;
@@ -238,6 +238,7 @@ describe('bodies that do not decode as their Content-Encoding says', () => {
     ['gzip', gzipSync(JSON.stringify({ name: 'Cut short' })).subarray(0, 20)],
     ['br', Buffer.from('this is not brotli')],
     ['deflate', Buffer.from('this is not deflate')],
+    ['zstd', Buffer.from('this is not zstd')],
   ];
   for (const [encoding, body] of garbage) {
     test(`${encoding} (${body.length} bytes) on the API: 400 naming the encoding`, async () => {
@@ -265,6 +266,29 @@ describe('bodies that do not decode as their Content-Encoding says', () => {
       (await refusalsOf(flow)).map((refusal) => refusal.reason),
       ['invalid_content_encoding'],
     );
+  });
+});
+
+describe('a form body that repeats one field', () => {
+  test('200,000 repeats (800 KB) are read as one array, and the delivery is answered', async () => {
+    const flow = await publishedWebhookFlow('Repeated form field');
+    const response = await fetch(`${baseUrl}${flow.webhookPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'n=1&'.repeat(200_000),
+    });
+    assert.equal(response.status, 202);
+    const { runId } = (await response.json()) as { runId: string };
+    // What the run was started with (no worker runs it here): the fields as the trigger's output.
+    const history = await waitFor('the run to be started on Temporal', () =>
+      harness.temporal.workflow
+        .getHandle(runId)
+        .fetchHistory()
+        .catch(() => undefined),
+    );
+    const data = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    const input = JSON.parse(Buffer.from(data ?? []).toString('utf8')) as { trigger: { body: { n: unknown[] } } };
+    assert.equal(input.trigger.body.n.length, 200_000);
   });
 });
 

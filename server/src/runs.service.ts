@@ -3,7 +3,7 @@ import { type ExecutionPlan, runTimeoutMessage } from '@pipewright/compiler';
 import type { FlowDocument } from '@pipewright/flow';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { notFound } from './errors.ts';
+import { ApiError, notFound } from './errors.ts';
 import type { FlowVersionsRepository } from './flow-versions.repository.ts';
 import { parseDocument } from './flows.service.ts';
 import { newRunId } from './ids.ts';
@@ -62,6 +62,23 @@ export interface StartedRun {
   duplicate?: true;
   /** Recorded, but Temporal could not be reached to start it yet: the run starter will. */
   queued?: true;
+}
+
+/**
+ * The most a run may start with (its trigger data and the flow's plan, as JSON): Temporal refuses a start whose
+ * input is over 2 MiB, and a larger one would be accepted (202) and then never run.
+ */
+export const MAX_RUN_START_BYTES = 1.5 * 1024 * 1024;
+
+function checkStartSize(startJson: string): void {
+  const bytes = Buffer.byteLength(startJson);
+  if (bytes <= MAX_RUN_START_BYTES) return;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  throw new ApiError(
+    413,
+    'run_input_too_large',
+    `The run would start with ${mb(bytes)} of trigger data and plan; a run starts with at most ${mb(MAX_RUN_START_BYTES)}: send large data by reference (a URL the flow fetches)`,
+  );
 }
 
 /** What the API needs to render one run repeatedly (the SSE stream reloads only the Temporal part). */
@@ -155,6 +172,8 @@ export class RunsService {
     };
     const resumeUrls = await this.#resumeLinks?.urlsForRun(runId, input.plan, Date.now());
     if (resumeUrls && Object.keys(resumeUrls).length > 0) args.run.resumeUrls = resumeUrls;
+    const pendingStartJson = JSON.stringify(args);
+    checkStartSize(pendingStartJson);
     const record: QueuedRun = {
       _id: runId,
       workspaceId: input.workspaceId,
@@ -165,7 +184,7 @@ export class RunsService {
       startedAt: new Date(),
       ...(input.draftDocumentJson === undefined ? {} : { documentJson: input.draftDocumentJson }),
       queued: true,
-      pendingStartJson: JSON.stringify(args),
+      pendingStartJson,
     };
     if (input.unlisted === true) {
       // A step test: started at once and never listed (nor queued: the builder is waiting for it).

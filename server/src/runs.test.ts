@@ -146,6 +146,28 @@ describe('webhook runs', () => {
       .expect(413);
     assert.equal(big.body.error.code, 'payload_too_large');
   });
+
+  test('a run that would start with more than Temporal takes is refused with 413, and nothing is recorded', async () => {
+    const document = webhookToHttpDocument('http://127.0.0.1:9/');
+    const trigger = document.nodes[0];
+    if (trigger) trigger.config = { method: 'POST', maxBodyBytes: 4 * 1024 * 1024, contentTypes: ['text/plain'] };
+    const flow = (await api().post('/api/flows').send({ name: 'Huge input', document }).expect(201)).body as FlowDetail;
+    await api().post(`/api/flows/${flow.id}/publish`).expect(201);
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    const delivery = await api().post(flow.webhookPath).set('content-type', 'text/plain').send(huge).expect(413);
+    assert.equal(delivery.body.error.code, 'run_input_too_large');
+    assert.match(
+      delivery.body.error.message,
+      /^The run would start with 2\.0 MB of trigger data and plan; a run starts with at most 1\.5 MB/,
+    );
+    const manual = await api()
+      .post(`/api/flows/${flow.id}/runs`)
+      .send({ source: 'published', payload: huge })
+      .expect(413);
+    assert.equal(manual.body.error.code, 'run_input_too_large');
+    const listed = (await api().get(`/api/runs?flowId=${flow.id}`).expect(200)).body as { items: unknown[] };
+    assert.deepEqual(listed.items, []);
+  });
 });
 
 describe('manual runs', () => {
