@@ -50,7 +50,12 @@ export function startProcess(options: {
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        // A program that ignores SIGTERM (stuck in a loop) keeps its watchdog waiting: kill both, the program first,
+        // or it would outlive its watchdog as an orphan holding its port.
+        const timer = setTimeout(() => {
+          for (const pid of descendantsOf(child.pid)) killQuietly(pid);
+          child.kill('SIGKILL');
+        }, 10_000);
         await exited;
         clearTimeout(timer);
       }
@@ -73,4 +78,28 @@ export function startProcess(options: {
       }
     },
   };
+}
+
+/** The processes under `pid`, deepest first (Linux /proc; elsewhere none: the watchdog alone is killed). */
+function descendantsOf(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+  return children.flatMap((child) => [...descendantsOf(child), child]);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
 }
