@@ -18,7 +18,7 @@ import { createFlowsRouter } from './flows.routes.ts';
 import { FlowsService } from './flows.service.ts';
 import { createHealthRouter } from './health.routes.ts';
 import { createHooksRouter } from './hooks.routes.ts';
-import { jsonBody } from './json-limits.ts';
+import { jsonBody, requireJsonBody } from './json-limits.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { createResumeRouters } from './resume.routes.ts';
 import { ResumeLinks } from './resume-links.ts';
@@ -146,7 +146,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
 
   const api = express.Router();
   api.use(auth.authenticate);
-  api.use(jsonBody({ limit: '5mb', maxDepth: limits.maxPayloadDepth }));
+  api.use(requireJsonBody, jsonBody({ limit: '5mb', maxDepth: limits.maxPayloadDepth }));
   api.use(createHealthRouter({ db: deps.db, temporal: deps.temporal }));
   api.use(auth.router);
   api.use(createStepPackagesRouter({ packages: stepPackages, credentials: packageCredentials, audit: auth.audit }));

@@ -269,6 +269,33 @@ describe('bodies that do not decode as their Content-Encoding says', () => {
   });
 });
 
+describe('API bodies that are not labelled JSON', () => {
+  test('are refused with 415 naming their media type, not read as no body (a run without its payload)', async () => {
+    const flow = await publishedWebhookFlow('Plain text run');
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const response = await fetch(`${baseUrl}/api/flows/${flow.id}/runs`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${harness.admin.token}` },
+        body: JSON.stringify({ source: 'published', payload: { order: 7 } }),
+      });
+      assert.equal(response.status, 415);
+      const { error } = (await response.json()) as ApiErrorBody;
+      assert.deepEqual(
+        [error.code, error.message],
+        ['unsupported_media_type', `Request body must be JSON (Content-Type: application/json), not ${type}`],
+      );
+    }
+    const runs = (await api().get(`/api/runs?flowId=${flow.id}`).expect(200)).body as { items: unknown[] };
+    assert.deepEqual(runs.items, []);
+    // JSON with a charset, and requests without a body, are fine.
+    await api()
+      .post(`/api/flows/${flow.id}/runs`)
+      .set('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ source: 'published', payload: { order: 8 } }))
+      .expect(202);
+  });
+});
+
 describe('a form body that repeats one field', () => {
   test('200,000 repeats (800 KB) are read as one array, and the delivery is answered', async () => {
     const flow = await publishedWebhookFlow('Repeated form field');

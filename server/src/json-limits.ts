@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { ApiError } from './errors.ts';
 
 const OPEN_BRACKET = 0x5b; // [
@@ -125,3 +125,23 @@ export function jsonBody(options: {
     },
   });
 }
+
+/**
+ * The API takes JSON only: a body sent as another media type would be left unread (`req.body` undefined) and the
+ * request handled as if it had no body — a manual run started without its payload.  Refused instead, 415 naming it.
+ */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!hasBody || type === 'application/json') {
+    next();
+    return;
+  }
+  next(
+    new ApiError(
+      415,
+      'unsupported_media_type',
+      `Request body must be JSON (Content-Type: application/json), not ${type === '' ? 'an unlabelled body' : type}`,
+    ),
+  );
+};
