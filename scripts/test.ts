@@ -102,6 +102,9 @@ await phase(
     '--test-reporter=spec',
     '--test-concurrency=2',
     `--test-timeout=${testTimeoutMs}`,
+    // A file whose process does not exit after its tests (a leaked handle) fails instead of hanging the run.
+    '--import',
+    resolve(root, 'scripts/test-file-watchdog.ts'),
     // Not --test-force-exit: it ends a file as soon as the tests it knows of are done, and silently drops tests the
     // file registers later (after a top-level await), which made the suite's test count vary from run to run.
     ...files.sort(),
