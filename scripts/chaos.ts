@@ -4,7 +4,7 @@
  * and started again; the drills print their figures and the suite exits non-zero when a guarantee breaks.  Not
  * part of `./pw test` (it runs for minutes); README "Reliability" keeps the figures.
  *
- *   CHAOS_DRILLS="1 3"   only these drills (default: all)
+ *   CHAOS_DRILLS="1 3"   only these drills (default: all six)
  *   CHAOS_SHORT=true     fewer runs and shorter outages (a quick check, e.g. in CI)
  *   CHAOS_KEEP=true      keep the data folder and logs (printed) instead of removing them
  */
@@ -15,6 +15,7 @@ import { type Cluster, startCluster } from './chaos/cluster.ts';
 import { databaseOutage } from './chaos/database-outage.ts';
 import type { DrillResult } from './chaos/drill.ts';
 import { engineOutage } from './chaos/engine-outage.ts';
+import { hostileInputs } from './chaos/hostile-inputs/index.ts';
 import { retryingSenders } from './chaos/retrying-senders.ts';
 import { serverKill } from './chaos/server-kill.ts';
 import { SlowTarget } from './chaos/target.ts';
@@ -22,7 +23,7 @@ import { workerKills } from './chaos/worker-kills.ts';
 
 const short = process.env.CHAOS_SHORT === 'true';
 const chosen = new Set(
-  (process.env.CHAOS_DRILLS ?? '1 2 3 4 5')
+  (process.env.CHAOS_DRILLS ?? '1 2 3 4 5 6')
     .split(/[\s,]+/)
     .filter(Boolean)
     .map(Number),
@@ -35,6 +36,7 @@ const drills: [number, (cluster: Cluster, target: SlowTarget) => Promise<DrillRe
   [3, (c, t) => serverKill(c, t, { webhooks: size(100, 40) })],
   [4, (c, t) => databaseOutage(c, t, { outageMs: size(10_000, 5_000) })],
   [5, (c, t) => retryingSenders(c, t, { deliveries: size(1_000, 200), ids: 10 })],
+  [6, (c) => hostileInputs(c, { cases: size(1_000, 200) })],
 ];
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pipewright-chaos-'));
