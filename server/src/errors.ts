@@ -71,7 +71,11 @@ function clientStatusOf(error: object): number | undefined {
 /** A zlib or brotli stream error (`Z_DATA_ERROR`, `Z_BUF_ERROR`, `ERR__ERROR_FORMAT_PADDING_1`…). */
 function isDecodeError(error: unknown): error is Error & { code: string } {
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return false;
-  return 'errno' in error && typeof error.errno === 'number' && /^(Z_|ERR__ERROR|ERR_BROTLI|ERR_ZSTD|ZSTD_error_)/.test(error.code);
+  return (
+    'errno' in error &&
+    typeof error.errno === 'number' &&
+    /^(Z_|ERR__ERROR|ERR_BROTLI|ERR_ZSTD|ZSTD_error_)/.test(error.code)
+  );
 }
 
 /**

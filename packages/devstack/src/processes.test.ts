@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { type ManagedProcess, startProcess } from './processes.ts';
+import { isRunning, type ManagedProcess, startProcess } from './processes.ts';
 import { waitFor } from './waiting.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipewright-processes-'));
@@ -11,20 +11,10 @@ let stubborn: ManagedProcess | undefined;
 let stubbornPid: number | undefined;
 after(async () => {
   // Also when the test failed: nothing it started may outlive it.
-  if (stubbornPid !== undefined && isAlive(stubbornPid)) process.kill(stubbornPid, 'SIGKILL');
+  if (stubbornPid !== undefined && isRunning(stubbornPid)) process.kill(stubbornPid, 'SIGKILL');
   await stubborn?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Running (a zombie, killed and not yet reaped by whoever adopted it, is not). */
-const isAlive = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 describe('stopping a managed process', () => {
   test('a program that ignores SIGTERM is killed with its watchdog, not left running as an orphan', async () => {
@@ -42,6 +32,6 @@ describe('stopping a managed process', () => {
     });
     stubbornPid = pid;
     await managed.stop();
-    assert.equal(isAlive(pid), false, 'the program is gone');
+    assert.equal(isRunning(pid), false, 'the program is gone');
   });
 });

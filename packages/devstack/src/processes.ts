@@ -52,12 +52,16 @@ export function startProcess(options: {
         child.kill('SIGTERM');
         // A program that ignores SIGTERM (stuck in a loop) keeps its watchdog waiting: kill both, the program first,
         // or it would outlive its watchdog as an orphan holding its port.
+        let killed: number[] = [];
         const timer = setTimeout(() => {
-          for (const pid of descendantsOf(child.pid)) killQuietly(pid);
+          killed = descendantsOf(child.pid);
+          for (const pid of killed) killQuietly(pid);
           child.kill('SIGKILL');
         }, 10_000);
         await exited;
         clearTimeout(timer);
+        // A SIGKILL takes effect a moment later: stopped means gone.
+        await goneWithin(killed, 5_000);
       }
       out.end();
     },
@@ -101,5 +105,21 @@ function killQuietly(pid: number): void {
     process.kill(pid, 'SIGKILL');
   } catch {
     // Gone already.
+  }
+}
+
+/** Waits until none of `pids` runs any more (gone, or a zombie nobody reaped yet), or `ms` passed. */
+async function goneWithin(pids: number[], ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (pids.some(isRunning) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The process runs (a zombie, killed and not yet reaped by whoever adopted it, does not). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
   }
 }
