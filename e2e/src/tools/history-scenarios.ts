@@ -658,6 +658,27 @@ const localFirstAttempt: Scenario[] = [
   ),
 ];
 
+/** A step whose worker stops heartbeating (dies) while it runs, and goes again without using up an attempt. */
+const workerCrash: Scenario[] = [
+  {
+    name: 'step-worker-died-tried-again',
+    covers:
+      'a regular-activity step (timeout past the local limit) whose worker stops heartbeating: heartbeat timeout, ' +
+      'then one more try that is not counted as an attempt; the run succeeds',
+    expect: { status: 'succeeded', nodes: { call: 'succeeded' } },
+    run: (context) =>
+      triggered(
+        context,
+        'worker died',
+        flowDocument(
+          [webhook, http('call', `${context.local.url}/stall/6000/call`, { settings: { timeoutMs: 90_000, ...once } })],
+          [['hook', 'call']],
+        ),
+        { name: 'Ada' },
+      ),
+  },
+];
+
 export const scenarios: Scenario[] = [
   ...linear,
   ...branching,
@@ -666,4 +687,5 @@ export const scenarios: Scenario[] = [
   ...composition,
   ...steps,
   ...localFirstAttempt,
+  ...workerCrash,
 ];

@@ -39,7 +39,8 @@ export interface HeldRequest {
 /**
  * A local API for the flows' HTTP steps.  `/ok/…` answers `{ ok, path }`; `/flaky/…` answers 500 the first time per
  * path, then 200; `/fail…` always 500; `/slow/<ms>/…` answers after `ms`; `/item/<n>?delayMs=<ms>` answers `{ n }` (after `ms`); `/big` answers
- * a JSON body over the worker's 256 KB inline limit; `/hold/…` is answered only when the recorder releases it
+ * a JSON body over the worker's 256 KB inline limit; `/stall/<ms>/…` blocks the process for `ms` on its first
+ * request per path (no heartbeat goes out: a worker that looks dead); `/hold/…` is answered only when the recorder releases it
  * (`nextHeld`), so a scenario can act while a step is in flight.
  */
 export interface LocalApi {
@@ -56,6 +57,7 @@ const bigJson = JSON.stringify({
 
 export async function startLocalApi(): Promise<LocalApi> {
   const flakySeen = new Set<string>();
+  const stalled = new Set<string>();
   const held = new Map<string, HeldRequest[]>();
   const waiting = new Map<string, ((request: HeldRequest) => void)[]>();
   const answer = (res: ServerResponse, status: number, body: unknown) => {
@@ -89,6 +91,17 @@ export async function startLocalApi(): Promise<LocalApi> {
         return;
       case 'big':
         return answer(res, 200, bigJson);
+      case 'stall': {
+        // The first request per path blocks this whole process — the in-process worker too — for `ms`: its step
+        // sends no heartbeat, as if its worker had died; later requests are answered at once.
+        const first = !stalled.has(path);
+        stalled.add(path);
+        const until = Date.now() + Number(rest[0]);
+        while (first && Date.now() < until) {
+          // busy: the event loop must not run
+        }
+        return answer(res, 200, { ok: true, path, stalled: first });
+      }
       case 'hold':
         return hold(rest.join('/'), {
           body: raw === '' ? null : JSON.parse(raw),
