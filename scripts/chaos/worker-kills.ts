@@ -48,14 +48,19 @@ export async function workerKills(
   let resent = 0;
   let resentWithoutKill = 0;
   const recoveries: number[] = [];
-  for (const times of byKey.values()) {
+  let slowestKey = '';
+  for (const [key, times] of byKey) {
     for (let i = 1; i < times.length; i++) {
       resent++;
       const before = times[i - 1] ?? 0;
       const again = times[i] ?? 0;
-      const kill = kills.find((k) => k.at >= before && k.at <= again);
+      // The last kill between the two sends: the one whose restart re-sent it.
+      const kill = kills.findLast((k) => k.at >= before && k.at <= again);
       if (!kill) resentWithoutKill++;
-      else recoveries.push(again - kill.readyAt);
+      else {
+        recoveries.push(again - kill.readyAt);
+        if (again - kill.readyAt >= Math.max(...recoveries)) slowestKey = key;
+      }
     }
   }
   const succeeded = ends.filter((end) => end === 'succeeded').length;
@@ -63,7 +68,10 @@ export async function workerKills(
   if (succeeded !== options.runs) broken.push(`${options.runs - succeeded} of ${options.runs} runs did not succeed`);
   if (resentWithoutKill > 0) broken.push(`${resentWithoutKill} steps were sent again with no worker kill in between`);
   const slowest = Math.max(0, ...recoveries);
-  if (slowest > 5_000) broken.push(`a step in flight at a kill was sent again only ${slowest} ms after the restart`);
+  if (slowest > 5_000) {
+    broken.push(`a step in flight at a kill was sent again only ${slowest} ms after the restart`);
+    broken.push(`its run's history: ${await historyOutline(cluster, slowestKey.split('/')[0] ?? '')}`);
+  }
   return {
     name: `1. worker SIGKILLed ${kills.length}× during ${options.runs} runs`,
     figures: {
@@ -74,9 +82,25 @@ export async function workerKills(
       'steps re-sent after a kill (same key)': resent - resentWithoutKill,
       'steps re-sent without a kill': resentWithoutKill,
       'restart → re-send, median / max ms': recoveries.length
-        ? `${Math.round(median(recoveries))} / ${Math.round(slowest)}`
+        ? `${Math.round(median(recoveries))} / ${Math.round(slowest)} (slowest: step ${slowestKey})`
         : 'none in flight',
     },
     broken,
   };
+}
+
+/** A run's history as event types with their time from the start (what a slow recovery waited for). */
+async function historyOutline(cluster: Cluster, runId: string): Promise<string> {
+  const history = await cluster.temporal.workflow.getHandle(runId).fetchHistory();
+  const events = history.events ?? [];
+  const startMs = Number(events[0]?.eventTime?.seconds ?? 0) * 1000 + (events[0]?.eventTime?.nanos ?? 0) / 1e6;
+  return events
+    .map((event) => {
+      const at = Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6 - startMs;
+      const timedOut =
+        event.workflowTaskTimedOutEventAttributes?.timeoutType ??
+        event.activityTaskTimedOutEventAttributes?.failure?.timeoutFailureInfo?.timeoutType;
+      return `${String(event.eventType)}${timedOut === undefined || timedOut === null ? '' : `(${String(timedOut)})`}@${Math.round(at)}`;
+    })
+    .join(' ');
 }

@@ -12,7 +12,7 @@ import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
 import { startTriggerService } from './triggers/trigger-service.ts';
 import { getWorkflowBundle } from './workflow-bundle.ts';
-import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS } from './workflows/contract.ts';
+import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS, STICKY_QUEUE_TIMEOUT_MS } from './workflows/contract.ts';
 
 export interface StartWorkerOptions {
   temporalAddress: string;
@@ -86,8 +86,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       namespace: options.namespace ?? 'default',
       taskQueue,
       workflowBundle,
-      // A running step's heartbeat reaches Temporal every second, well inside STEP_HEARTBEAT_TIMEOUT_MS (contract.ts).
+      // A running step's heartbeat reaches Temporal every STEP_HEARTBEAT_EVERY_MS, well inside the heartbeat timeout.
       maxHeartbeatThrottleInterval: STEP_HEARTBEAT_EVERY_MS,
+      // A workflow task scheduled on a dead worker's sticky queue goes to the shared queue after this (default 10 s:
+      // the chaos drill saw a run wait 11 s after its worker was killed and restarted).
+      stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT_MS,
       activities: {
         ...activities,
         evaluateLoopChunk,

@@ -58,7 +58,7 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
       connection,
       namespace: options.namespace ?? 'default',
       taskQueue: options.taskQueue,
-      // Step activities heartbeat every second: a package worker that dies is noticed within seconds.
+      // Step activities heartbeat every half second: a package worker that dies is noticed within seconds.
       maxHeartbeatThrottleInterval: STEP_HEARTBEAT_EVERY_MS,
       activities,
     });

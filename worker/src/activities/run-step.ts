@@ -120,8 +120,9 @@ export function createStepActivities(options: StepActivitiesOptions): {
 
 /**
  * A regular step activity heartbeats while it runs, so a worker that dies is noticed within the heartbeat timeout
- * (contract.ts STEP_HEARTBEAT_TIMEOUT_MS) and the step tried again at once; heartbeats also deliver a cancelled
- * run's cancellation.  The first one goes after a second: a short step sends none.  A local activity cannot.
+ * (contract.ts STEP_HEARTBEAT_TIMEOUT_MS) and the step tried again; heartbeats also deliver a cancelled
+ * run's cancellation.  The first one goes after STEP_HEARTBEAT_EVERY_MS: a short step sends none.  A local activity
+ * cannot.
  */
 async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
   const context = Context.current();

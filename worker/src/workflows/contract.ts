@@ -38,16 +38,24 @@ export const FLOW_RUN_FAILED = 'FlowRunFailed';
 export const RUN_STEP_ACTIVITY = 'runStep';
 /**
  * A step running as a regular activity whose worker stops heartbeating for this long is taken as crashed and tried
- * again at once, instead of after its whole timeout (30 s by default).  Only steps with a longer timeout get it.
+ * again (after the node's retry interval), instead of after its whole timeout (60 s by default).  Only steps with a
+ * longer timeout get it.  Short, because the retry interval comes on top (the chaos drill saw 4 s + 2 s); a worker
+ * whose event loop stalls this long is taken as crashed too, and the step goes again with the same idempotency key.
  */
-export const STEP_HEARTBEAT_TIMEOUT_MS = 4_000;
+export const STEP_HEARTBEAT_TIMEOUT_MS = 2_000;
 /** How often a running step activity heartbeats (the worker's heartbeat throttle is set to the same). */
-export const STEP_HEARTBEAT_EVERY_MS = 1_000;
+export const STEP_HEARTBEAT_EVERY_MS = 500;
 /**
  * How many times a step's last attempt may end in a heartbeat timeout (its worker died) and be tried once more
  * without counting as one of the node's attempts.  Bounded: a step that blocks its worker's event loop looks the same.
  */
 export const WORKER_CRASHES_FORGIVEN = 2;
+/**
+ * How long a run's next workflow task waits on its worker's sticky queue (that worker has the run cached) before
+ * any worker may take it from the shared queue, replaying the run's history.  Short, because a crashed worker's
+ * sticky queue is never polled again; long enough that a busy live worker keeps its cached runs.
+ */
+export const STICKY_QUEUE_TIMEOUT_MS = 3_000;
 
 export interface RunFlowInput {
   plan: ExecutionPlan;
