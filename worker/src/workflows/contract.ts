@@ -38,9 +38,10 @@ export const FLOW_RUN_FAILED = 'FlowRunFailed';
 export const RUN_STEP_ACTIVITY = 'runStep';
 /**
  * A step running as a regular activity whose worker stops heartbeating for this long is taken as crashed and tried
- * again (after the node's retry interval), instead of after its whole timeout (60 s by default).  Only steps with a
- * longer timeout get it.  Short, because the retry interval comes on top (the chaos drill saw 4 s + 2 s); a worker
- * whose event loop stalls this long is taken as crashed too, and the step goes again with the same idempotency key.
+ * again (after the node's retry interval), instead of after its whole timeout (60 s by default).  Only `runStep`
+ * calls with a longer timeout get it.  Short, because the retry interval comes on top (the chaos drill saw 4 s +
+ * 2 s); a worker whose event loop stalls this long is taken as crashed too, and the step goes again with the same
+ * idempotency key.
  */
 export const STEP_HEARTBEAT_TIMEOUT_MS = 2_000;
 /** How often a running step activity heartbeats (the worker's heartbeat throttle is set to the same). */

@@ -158,7 +158,8 @@ export async function evaluateNodeActivity(request: RemoteNodeRequest, workspace
   const { evaluateNode } = proxyActivities<{ evaluateNode: EvaluateNodeFn }>({
     taskQueue: node.taskQueue,
     startToCloseTimeout: node.timeoutMs,
-    ...heartbeatTimeoutFor(node.timeoutMs),
+    // No heartbeat timeout: evaluating expressions over large values is CPU work that can hold the event loop (and
+    // its heartbeats) for seconds; a crash here is noticed by the start-to-close timeout.
     retry: {
       maximumAttempts: node.retry.maxAttempts,
       initialInterval: node.retry.initialIntervalMs,
@@ -215,6 +216,12 @@ function toStepFailure(
     const failure: StepFailure = { message: cause.message, attempts: attempt ?? attemptsIfUnknown };
     if (first && 'details' in first && first.details !== undefined) failure.details = first.details;
     return failure;
+  }
+  if (cause instanceof TimeoutFailure && cause.timeoutType === 'HEARTBEAT') {
+    return {
+      message: `the step's worker stopped responding (no heartbeat for ${STEP_HEARTBEAT_TIMEOUT_MS} ms), on every try`,
+      attempts: attemptsIfUnknown,
+    } satisfies StepFailure;
   }
   if (cause instanceof TimeoutFailure) {
     return {
