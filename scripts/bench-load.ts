@@ -149,7 +149,9 @@ async function main(): Promise<void> {
       return String(((await response.json()) as { runId: string }).runId);
     };
     const finish = async (runId: string) => {
-      const state = (await runResult(temporal, runId)) as { status?: string };
+      const state = (await withDeadline(runResult(temporal, runId), RUN_DEADLINE_MS, `run ${runId} to finish`)) as {
+        status?: string;
+      };
       if (state.status !== 'succeeded') throw new Error(`run ${runId} ended ${String(state.status)}`);
     };
 
@@ -234,6 +236,21 @@ async function main(): Promise<void> {
     await Promise.all(apps.map((p) => p.stop()));
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A run not finished after this is stuck (a broken worker, a bad start): the bench stops instead of waiting. */
+const RUN_DEADLINE_MS = 120_000;
+
+async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
