@@ -1,11 +1,11 @@
 /** Helpers of the scripts that drive the product as separately running processes (`./pw bench load`, `./pw chaos`). */
-import { readFileSync } from 'node:fs';
+import { childrenOf } from '../packages/devstack/src/processes.ts';
 
 /** The process doing the work: a managed child (devstack processes.ts) is a shell watchdog whose only child it is. */
 export function programPid(shellPid: number): number {
-  const children = readFileSync(`/proc/${shellPid}/task/${shellPid}/children`, 'utf8').trim().split(/\s+/);
-  const first = Number(children[0]);
-  if (!Number.isInteger(first) || first <= 0) throw new Error(`no child under watchdog ${shellPid}`);
+  const [first] = childrenOf(shellPid);
+  if (first === undefined || !Number.isInteger(first) || first <= 0)
+    throw new Error(`no child under watchdog ${shellPid}`);
   return first;
 }
 

@@ -84,20 +84,19 @@ export function startProcess(options: {
   };
 }
 
-/** The processes under `pid`, deepest first (Linux /proc; elsewhere none: the watchdog alone is killed). */
-function descendantsOf(pid: number | undefined): number[] {
+/** The direct children of `pid` (Linux /proc; elsewhere none). */
+export function childrenOf(pid: number | undefined): number[] {
   if (pid === undefined) return [];
-  let children: number[] = [];
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
   }
-  return children.flatMap((child) => [...descendantsOf(child), child]);
+}
+
+/** The processes under `pid`, deepest first. */
+function descendantsOf(pid: number | undefined): number[] {
+  return childrenOf(pid).flatMap((child) => [...descendantsOf(child), child]);
 }
 
 function killQuietly(pid: number): void {
