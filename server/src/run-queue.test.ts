@@ -9,7 +9,7 @@ import type express from 'express';
 import request from 'supertest';
 import { createApp } from './app.ts';
 import { FlowVersionsRepository } from './flow-versions.repository.ts';
-import { RunsRepository } from './runs.repository.ts';
+import { type QueuedRun, RunsRepository } from './runs.repository.ts';
 import { RunsService } from './runs.service.ts';
 import { type Harness, startHarness, TargetServer, waitFor, webhookToHttpDocument } from './test-support.ts';
 
@@ -109,5 +109,46 @@ describe('runs accepted while Temporal is unreachable', () => {
     const { runId, status } = answer.body as { runId: string; status: string };
     assert.equal(status, 'queued');
     assert.equal((await runOf(runId)).status, 'queued');
+  });
+});
+
+describe('accepts written together', () => {
+  test('a burst is queued in one write: each run once, a repeated id (earlier or in the same burst) a duplicate', async () => {
+    const repository = new RunsRepository(harness.db);
+    const queued = (id: string): QueuedRun => ({
+      _id: id,
+      workspaceId: 'ws_burst',
+      flowId: 'flow_burst',
+      flowName: 'burst',
+      version: 1,
+      trigger: 'webhook',
+      startedAt: new Date(),
+      queued: true,
+      pendingStartJson: JSON.stringify({ id }),
+    });
+    const suffix = randomBytes(4).toString('hex');
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => `run_burst_${name}_${suffix}`);
+    assert.ok(a && b && c);
+    // The first is written alone; the rest arrive while it is in flight and go together.
+    const accepted = await Promise.all([
+      repository.enqueue(queued(a)),
+      repository.enqueue(queued(b)),
+      repository.enqueue(queued(a)),
+      repository.enqueue(queued(c)),
+      repository.enqueue(queued(c)),
+    ]);
+    assert.deepEqual(accepted, [true, true, false, true, false]);
+    for (const id of [a, b, c]) {
+      assert.equal((await repository.findQueuedById('ws_burst', id))?._id, id, `${id} is queued`);
+    }
+
+    // Started runs are indexed and leave the queue, together too; indexing one again changes nothing.
+    const { queued: _queued, pendingStartJson: _start, ...record } = queued(a);
+    await Promise.all([a, b, a].map((id) => repository.indexAndDequeue({ ...record, _id: id })));
+    for (const id of [a, b]) {
+      assert.equal(await repository.findQueuedById('ws_burst', id), null, `${id} left the queue`);
+      assert.equal((await repository.findById('ws_burst', id))?._id, id, `${id} is indexed`);
+    }
+    assert.equal((await repository.findQueuedById('ws_burst', c))?._id, c, 'a run not started stays queued');
   });
 });

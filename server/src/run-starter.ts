@@ -42,6 +42,10 @@ export class RunStarter {
   readonly #inFlight = new Map<string, Promise<StartOutcome>>();
   #draining: Promise<void> | undefined;
   #again = false;
+  /** Runs this server accepted since the last drain: started without reading the queue back. */
+  #accepted: QueuedRun[] = [];
+  /** The queue itself must be read: a sweep, or a kick without a record. */
+  #sweepWanted = false;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RunStarterOptions) {
@@ -60,8 +64,13 @@ export class RunStarter {
     this.#timer = undefined;
   }
 
-  /** Something was queued: drain soon (one drain at a time; a kick during one makes it go round again). */
-  kick(): void {
+  /**
+   * Something was queued: drain soon (one drain at a time; a kick during one makes it go round again).  `accepted`:
+   * the run this server just queued, started from memory; without it the queue is read (a sweep).
+   */
+  kick(accepted?: QueuedRun): void {
+    if (accepted) this.#accepted.push(accepted);
+    else this.#sweepWanted = true;
     if (this.#draining) {
       this.#again = true;
       return;
@@ -84,13 +93,20 @@ export class RunStarter {
   async #drain(): Promise<void> {
     do {
       this.#again = false;
-      let batch: QueuedRun[];
-      try {
-        batch = await this.#options.runs.findQueued(BATCH);
-      } catch (error) {
-        this.#options.log('could not read the queue of runs to start', error);
-        return;
+      let batch = this.#accepted.splice(0, BATCH);
+      if (batch.length === 0 && this.#sweepWanted) {
+        // A run listed here and read back from the queue too is started once (startNow), or refused as a duplicate.
+        this.#sweepWanted = false;
+        try {
+          batch = await this.#options.runs.findQueued(BATCH);
+        } catch (error) {
+          this.#options.log('could not read the queue of runs to start', error);
+          return;
+        }
+        if (batch.length === BATCH) this.#sweepWanted = true;
       }
+      // Nothing to start; a kick that came while the queue was read has set `#again`.
+      if (batch.length === 0) continue;
       let next = 0;
       let unreachable = false;
       const lane = async () => {
@@ -100,9 +116,13 @@ export class RunStarter {
         }
       };
       await Promise.all(Array.from({ length: this.#options.concurrency }, lane));
-      // Temporal is unreachable: the next sweep tries again, rather than hammering it now.
-      if (unreachable) return;
-      if (batch.length === BATCH) this.#again = true;
+      // Temporal is unreachable: the next sweep tries again (the queue holds every run), rather than hammering it now.
+      if (unreachable) {
+        this.#accepted = [];
+        this.#sweepWanted = true;
+        return;
+      }
+      if (this.#accepted.length > 0 || this.#sweepWanted) this.#again = true;
     } while (this.#again);
   }
 
@@ -140,8 +160,7 @@ export class RunStarter {
   async #index(queued: QueuedRun, startError?: string): Promise<void> {
     const { queued: _queued, pendingStartJson: _start, ...record } = queued;
     const indexed: RunRecord = startError === undefined ? record : { ...record, startError };
-    await this.#options.runs.insert(indexed);
-    await this.#options.runs.dequeue(queued._id);
+    await this.#options.runs.indexAndDequeue(indexed);
   }
 
   async #startOnTemporal(record: QueuedRun): Promise<'started' | { error: unknown; permanent: boolean }> {

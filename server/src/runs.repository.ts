@@ -1,5 +1,12 @@
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import {
+  type Collection,
+  type Db,
+  MongoBulkWriteError,
+  MongoServerError,
+  type OptionalUnlessRequiredId,
+} from 'mongodb';
 import { z } from 'zod';
+import { GroupCommit, type ItemOutcomes } from './group-commit.ts';
 
 /** The runs index: what Temporal does not know about a run (its flow's name, the draft it ran). */
 const runRecordSchema = z.object({
@@ -36,10 +43,16 @@ const DUPLICATE_KEY = 11000;
 export class RunsRepository {
   readonly #runs: Collection<RunRecord>;
   readonly #queue: Collection<QueuedRun>;
+  /** Accepts that arrive together are written together (group-commit.ts): one round trip for a burst. */
+  readonly #accepts: GroupCommit<QueuedRun, boolean>;
+  /** Likewise for runs the starter has started: their index records, then their removal from the queue. */
+  readonly #settles: GroupCommit<RunRecord, void>;
 
   constructor(db: Db) {
     this.#runs = db.collection<RunRecord>('runs');
     this.#queue = db.collection<QueuedRun>('run_queue');
+    this.#accepts = new GroupCommit((runs) => insertEach(this.#queue, runs));
+    this.#settles = new GroupCommit((records) => this.#indexThenDequeue(records));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -60,14 +73,29 @@ export class RunsRepository {
   }
 
   /** Accepts a run: false if one with its id is queued already (a repeated delivery). */
-  async enqueue(run: QueuedRun): Promise<boolean> {
-    try {
-      await this.#queue.insertOne(run);
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-      throw error;
+  enqueue(run: QueuedRun): Promise<boolean> {
+    return this.#accepts.submit(run);
+  }
+
+  /**
+   * The run is started (or refused for good): its index record is written — idempotent, a crash may repeat it — and
+   * then it leaves the queue, so it is always in one of the two.
+   */
+  indexAndDequeue(record: RunRecord): Promise<void> {
+    return this.#settles.submit(record);
+  }
+
+  async #indexThenDequeue(records: RunRecord[]): Promise<ItemOutcomes<void>> {
+    const indexed = await insertEach(this.#runs, records);
+    const settled = records.filter((_, index) => indexed[index]?.ok === true);
+    if (settled.length > 0) {
+      // One command, one delete by `_id` each: FerretDB looks a document up by `_id` without scanning the queue.
+      await this.#queue.bulkWrite(
+        settled.map((record) => ({ deleteOne: { filter: { _id: record._id } } })),
+        { ordered: false },
+      );
     }
+    return indexed.map((outcome) => (outcome.ok ? { ok: true, value: undefined } : outcome));
   }
 
   /** The oldest queued runs, any workspace: what the run starter drains. */
@@ -83,11 +111,6 @@ export class RunsRepository {
 
   listQueued(workspaceId: string, filter: ListFilter): Promise<RunRecord[]> {
     return newestFirst(this.#queue, workspaceId, filter);
-  }
-
-  /** The run is indexed (started, or refused): it leaves the queue. */
-  async dequeue(id: string): Promise<void> {
-    await this.#queue.deleteOne({ _id: id });
   }
 
   async findById(workspaceId: string, id: string): Promise<RunRecord | null> {
@@ -122,4 +145,41 @@ function parseQueued(item: unknown): QueuedRun {
   if (record.queued !== true || record.pendingStartJson === undefined)
     throw new Error(`run_queue: ${record._id} is no queued run`);
   return { ...record, queued: true, pendingStartJson: record.pendingStartJson };
+}
+
+/**
+ * Inserts documents in one command, each on its own (`ordered: false`): true if inserted, false if one with its
+ * `_id` was there already (or earlier in the same batch: FerretDB does not refuse a repeat inside one insert); any
+ * other refusal is that document's error.
+ */
+async function insertEach<T extends { _id: string }>(
+  collection: Collection<T>,
+  docs: T[],
+): Promise<ItemOutcomes<boolean>> {
+  const firstIndex = new Map<string, number>();
+  const unique: T[] = [];
+  for (const doc of docs) {
+    if (!firstIndex.has(doc._id)) {
+      firstIndex.set(doc._id, unique.length);
+      unique.push(doc);
+    }
+  }
+  const outcomes: ItemOutcomes<boolean> = unique.map(() => ({ ok: true, value: true }));
+  try {
+    await collection.insertMany(unique as OptionalUnlessRequiredId<T>[], { ordered: false });
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError)) throw error;
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (writeErrors.length === 0) throw error;
+    for (const writeError of writeErrors) {
+      outcomes[writeError.index] =
+        writeError.code === DUPLICATE_KEY ? { ok: true, value: false } : { ok: false, error: writeError };
+    }
+  }
+  return docs.map((doc) => {
+    const at = firstIndex.get(doc._id) ?? 0;
+    const outcome = outcomes[at] ?? { ok: true, value: false };
+    // A repeat of an id earlier in the batch is a duplicate of it.
+    return unique[at] === doc || !outcome.ok ? outcome : { ok: true, value: false };
+  });
 }

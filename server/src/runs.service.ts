@@ -205,7 +205,7 @@ export class RunsService {
     if (options.queue === true) {
       // The starter drains the queue a few starts at a time: a burst is accepted at once and started at the engine's
       // pace, not all together.
-      this.starter.kick();
+      this.starter.kick(record);
       return { runId };
     }
     return (await this.starter.startNow(record)) === 'queued' ? { runId, queued: true } : { runId };
