@@ -45,9 +45,21 @@ interface DraftRevisionRecord {
 
 const DUPLICATE_KEY = 11000;
 
+/**
+ * How long a server answers webhooks from the flow record it read last (its published version, secret, name): a
+ * write through this server forgets it at once; a write through another server is seen within this time.
+ */
+export const WEBHOOK_FLOW_CACHE_MS = 1_000;
+const WEBHOOK_FLOW_CACHE_SIZE = 1_024;
+
 export class FlowsRepository {
   readonly #flows: Collection<FlowRecord>;
   readonly #revisions: Collection<DraftRevisionRecord>;
+  /**
+   * Webhook token → the flow's record without its document, as read at `readAt`: a busy webhook does not make every
+   * delivery read the flow (FerretDB filters on `webhookToken` by scanning the collection).
+   */
+  readonly #webhookFlows = new Map<string, { flow: FlowSummaryRecord; readAt: number }>();
 
   constructor(db: Db) {
     this.#flows = db.collection<FlowRecord>('flows');
@@ -68,10 +80,31 @@ export class FlowsRepository {
     return found === null ? null : flowRecordSchema.parse(found);
   }
 
-  /** Tokens are globally unique, so the ingress can find the flow (and so its workspace) from the URL alone. */
-  async findByWebhookToken(token: string): Promise<FlowRecord | null> {
-    const found = await this.#flows.findOne({ webhookToken: token });
-    return found === null ? null : flowRecordSchema.parse(found);
+  /**
+   * Tokens are globally unique, so the ingress can find the flow (and so its workspace) from the URL alone.  Read
+   * at most once every WEBHOOK_FLOW_CACHE_MS per token (and after any write to the flow through this repository).
+   */
+  async findByWebhookToken(token: string, now = Date.now()): Promise<FlowSummaryRecord | null> {
+    const cached = this.#webhookFlows.get(token);
+    if (cached !== undefined && now - cached.readAt < WEBHOOK_FLOW_CACHE_MS) return cached.flow;
+    const found = await this.#flows.findOne({ webhookToken: token }, { projection: { documentJson: 0 } });
+    this.#webhookFlows.delete(token);
+    if (found === null) return null;
+    const flow = summarySchema.parse(found);
+    // Only tokens that name a flow are kept, so made-up tokens cannot fill it; the oldest entry goes first.
+    if (this.#webhookFlows.size >= WEBHOOK_FLOW_CACHE_SIZE) {
+      const oldest = this.#webhookFlows.keys().next();
+      if (oldest.done !== true) this.#webhookFlows.delete(oldest.value);
+    }
+    this.#webhookFlows.set(token, { flow, readAt: now });
+    return flow;
+  }
+
+  /** A write to the flow: its next webhook delivery reads the record again. */
+  #forgetWebhookFlow(id: string): void {
+    for (const [token, { flow }] of this.#webhookFlows) {
+      if (flow._id === id) this.#webhookFlows.delete(token);
+    }
   }
 
   async list(workspaceId: string): Promise<FlowSummaryRecord[]> {
@@ -134,6 +167,7 @@ export class FlowsRepository {
       { _id: current._id, workspaceId: current.workspaceId, revision: current.revision },
       { $set: { ...changes, updatedAt: now, revision } },
     );
+    this.#forgetWebhookFlow(current._id);
   }
 
   /** Moves latestVersion from `current` to `next`; false when another publish got there first. */
@@ -147,6 +181,7 @@ export class FlowsRepository {
       { _id: input.id, workspaceId: input.workspaceId, latestVersion: input.current },
       { $set: { latestVersion: input.next } },
     );
+    this.#forgetWebhookFlow(input.id);
     return result.modifiedCount === 1;
   }
 
@@ -164,11 +199,13 @@ export class FlowsRepository {
       ? { _id: input.id, workspaceId: input.workspaceId, webhookSecret: { $exists: false } }
       : { _id: input.id, workspaceId: input.workspaceId };
     const result = await this.#flows.updateOne(filter, { $set: { webhookSecret: input.secret } });
+    this.#forgetWebhookFlow(input.id);
     return result.matchedCount === 1;
   }
 
   async delete(workspaceId: string, id: string): Promise<boolean> {
     const result = await this.#flows.deleteOne({ _id: id, workspaceId });
+    this.#forgetWebhookFlow(id);
     await this.#revisions.deleteMany({ flowId: id, workspaceId });
     return result.deletedCount === 1;
   }

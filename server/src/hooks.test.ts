@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FlowDetail, RunDetail, StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
+import { FlowsRepository, WEBHOOK_FLOW_CACHE_MS } from './flows.repository.ts';
 import {
   awaitRun,
   type Harness,
@@ -286,5 +287,37 @@ describe('waitForRun', () => {
       refused.body.error.compileErrors.map((error: { nodeId: string; field: string }) => [error.nodeId, error.field]),
       [['hook', 'config.responseNodeId']],
     );
+  });
+});
+
+describe('the flow record behind a webhook URL', () => {
+  test('is read once a second per server; a write through the same server is seen at once, through another within the second', async () => {
+    const { flow } = await webhookFlow('cached-record', {});
+    const token = String(flow.webhookPath).split('/').pop() ?? '';
+    // Two servers on one database: each has its own repository.
+    const here = new FlowsRepository(harness.db);
+    const there = new FlowsRepository(harness.db);
+    const t0 = Date.now();
+    const first = await here.findByWebhookToken(token, t0);
+    assert.equal(first?.latestVersion, 1);
+    const { workspaceId } = first;
+
+    assert.ok(await there.advanceLatestVersion({ workspaceId, id: flow.id, current: 1, next: 2 }));
+    assert.equal(
+      (await here.findByWebhookToken(token, t0 + WEBHOOK_FLOW_CACHE_MS - 1))?.latestVersion,
+      1,
+      'another server’s publish is not seen inside the second',
+    );
+    assert.equal((await here.findByWebhookToken(token, t0 + WEBHOOK_FLOW_CACHE_MS))?.latestVersion, 2);
+
+    assert.ok(await here.advanceLatestVersion({ workspaceId, id: flow.id, current: 2, next: 1 }));
+    assert.equal(
+      (await here.findByWebhookToken(token, t0 + WEBHOOK_FLOW_CACHE_MS + 1))?.latestVersion,
+      1,
+      'this server’s own write is seen by its next delivery',
+    );
+    assert.ok(await here.delete(workspaceId, flow.id));
+    assert.equal(await here.findByWebhookToken(token, t0 + WEBHOOK_FLOW_CACHE_MS + 2), null, 'a deleted flow is gone');
+    await api().post(flow.webhookPath).send({}).expect(404);
   });
 });

@@ -5,7 +5,7 @@ import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@tempor
 import type { z } from 'zod';
 import type { CatalogService } from './catalog.service.ts';
 import { ApiError } from './errors.ts';
-import type { FlowRecord, FlowsRepository } from './flows.repository.ts';
+import type { FlowRecord, FlowSummaryRecord, FlowsRepository } from './flows.repository.ts';
 import { compileFailed, type FlowsService, parseDocument } from './flows.service.ts';
 import { newWebhookSecret } from './ids.ts';
 import { PublishedPlans } from './published-plans.ts';
@@ -24,7 +24,8 @@ export interface WebhookRequest {
 export type WebhookConfig = z.output<typeof webhookTrigger.input>;
 
 export interface WebhookTarget {
-  flow: FlowRecord;
+  /** The flow's record without its document (flows.repository.ts caches it for a second). */
+  flow: FlowSummaryRecord;
   /** Null while the flow has never been published. */
   plan: ExecutionPlan | null;
   config: WebhookConfig;
@@ -204,7 +205,7 @@ export class TriggersService {
   }
 
   /** Flows created before secrets existed get one on first use; a concurrent first use keeps whichever won. */
-  async #ensureWebhookSecret(flow: FlowRecord): Promise<string> {
+  async #ensureWebhookSecret(flow: FlowSummaryRecord): Promise<string> {
     const secret = newWebhookSecret();
     await this.#flowRecords.setWebhookSecret({
       workspaceId: flow.workspaceId,
@@ -216,13 +217,13 @@ export class TriggersService {
     return stored?.webhookSecret ?? secret;
   }
 
-  async #latestPlan(flow: FlowRecord, statusWhenUnpublished = 409): Promise<ExecutionPlan> {
+  async #latestPlan(flow: FlowSummaryRecord, statusWhenUnpublished = 409): Promise<ExecutionPlan> {
     if (flow.latestVersion === null) throw notPublished(flow, statusWhenUnpublished);
     return this.#plans.get(flow.workspaceId, flow._id, flow.latestVersion);
   }
 }
 
-export function notPublished(flow: FlowRecord, status: number): ApiError {
+export function notPublished(flow: Pick<FlowRecord, 'name'>, status: number): ApiError {
   return new ApiError(status, 'not_published', `Flow "${flow.name}" has no published version yet; publish it first`);
 }
 
