@@ -1,23 +1,18 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { promisify } from 'node:util';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { workflowsPath } from './workflow-bundle-build.ts';
 
-const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 const require = createRequire(import.meta.url);
+const buildScript = fileURLToPath(new URL('./workflow-bundle-build.ts', import.meta.url));
 
 let bundle: Promise<WorkflowBundle> | undefined;
-
-/**
- * Modules initialised once per worker thread and shared by every workflow, instead of once per workflow: the
- * interpreter and the expression engine (JSONata) with its cache of compiled expressions.  They keep no state of a
- * run at module level (the compiled-expression cache only saves work: an expression's result never depends on it).
- * Temporal deep-freezes their exports.
- */
-const PRELOADED = ['@pipewright/runtime'];
 
 /**
  * The workflow bundle, built once per process and cached on disk under a hash of everything it is built from, so
@@ -35,12 +30,14 @@ async function loadOrBuild(): Promise<WorkflowBundle> {
   } catch {
     // not cached yet
   }
-  const built = await bundleWorkflowCode({ workflowsPath, preloadModules: PRELOADED, logger: quietLogger });
-  // Write then rename: a concurrent process never reads a half-written bundle.
-  const partial = `${cachePath}.${process.pid}.partial`;
-  await writeFile(partial, built.code);
-  await rename(partial, cachePath);
-  return built;
+  // webpack runs in a process of its own: what it loads and allocates would otherwise stay in the worker for good.
+  try {
+    await promisify(execFile)(process.execPath, [buildScript, cachePath], { maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim().slice(-2000);
+    throw new Error(`building the workflow bundle failed${stderr ? `:\n${stderr}` : ''}`, { cause: error });
+  }
+  return { code: await readFile(cachePath, 'utf8') };
 }
 
 /** Sources of the workflow code and of the workspace packages it bundles, plus the versions of bundled libraries. */
@@ -65,19 +62,10 @@ async function sourceHash(): Promise<string> {
       hash.update(await readFile(join(dir, file)));
     }
   }
-  // This file too: the bundle options (preloaded modules) are part of what is built.
-  hash.update(await readFile(fileURLToPath(import.meta.url)));
+  // The build script too: the bundle options (preloaded modules) are part of what is built.
+  hash.update(await readFile(buildScript));
   for (const manifest of ['@temporalio/workflow/package.json', '@temporalio/worker/package.json']) {
     hash.update(await readFile(require.resolve(manifest)));
   }
   return hash.digest('hex').slice(0, 16);
 }
-
-const quietLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
-};
