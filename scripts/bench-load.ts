@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { threeNodeFlow } from '../e2e/src/flows.ts';
+import { APP_MAIN_ARGS } from '../packages/devstack/src/app-process.ts';
 import { freePort } from '../packages/devstack/src/ports.ts';
 import { type ManagedProcess, startProcess } from '../packages/devstack/src/processes.ts';
 import { startStack } from '../packages/devstack/src/stack.ts';
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
         startProcess({
           name,
           command: process.execPath,
-          args: [...(PROFILE.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'src/main.ts'],
+          args: [...(PROFILE.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...APP_MAIN_ARGS],
           cwd: join(root, name),
           env,
           logFile: join(dataDir, 'logs', `${name}.log`),

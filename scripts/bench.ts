@@ -18,7 +18,7 @@ import { runResult, startEchoService, startProduct } from '../e2e/src/harness.ts
 import { builtinStepDefinitions } from '../packages/builtin-steps/src/index.ts';
 import type { ExecutionPlan } from '../packages/compiler/src/index.ts';
 import { compileFlow } from '../packages/compiler/src/index.ts';
-import { getTestStack, uniqueName } from '../packages/devstack/src/index.ts';
+import { APP_MAIN_ARGS, getTestStack, uniqueName } from '../packages/devstack/src/index.ts';
 import { createInitialState, executePlan } from '../packages/runtime/src/index.ts';
 import { toManifest } from '../packages/step-sdk/src/index.ts';
 
@@ -157,7 +157,7 @@ async function largePayload(): Promise<void> {
   const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   const stack = await getTestStack();
   const taskQueue = uniqueName('bench_large');
-  const worker = spawn(process.execPath, ['src/main.ts'], {
+  const worker = spawn(process.execPath, APP_MAIN_ARGS, {
     cwd: resolve(import.meta.dirname, '../worker'),
     env: {
       ...process.env,

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { APP_MAIN_ARGS } from '../../packages/devstack/src/app-process.ts';
 import { freePort } from '../../packages/devstack/src/ports.ts';
 import { type ManagedProcess, startProcess } from '../../packages/devstack/src/processes.ts';
 import { startEmbeddedService } from '../../packages/devstack/src/stack.ts';
@@ -57,7 +58,7 @@ export async function startCluster(options: { dataDir: string; env?: Record<stri
     const part = startProcess({
       name,
       command: process.execPath,
-      args: ['src/main.ts'],
+      args: APP_MAIN_ARGS,
       cwd: join(root, name),
       env,
       logFile,

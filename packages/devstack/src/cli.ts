@@ -7,6 +7,7 @@
  *   node packages/devstack/src/cli.ts install    build/download the pinned binaries and exit
  */
 import { join, resolve } from 'node:path';
+import { APP_MAIN_ARGS } from './app-process.ts';
 import { ensureFerretDb, ensureTemporalCli } from './binaries.ts';
 import { isPortOpen } from './ports.ts';
 import { type ManagedProcess, startProcess } from './processes.ts';
@@ -85,11 +86,11 @@ async function main(): Promise<void> {
   // Local development: let HTTP steps call services on this machine (production default: private networks blocked).
   spawnApp(
     'worker',
-    ['src/main.ts'],
+    APP_MAIN_ARGS,
     { PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS ?? 'true' },
     join(root, 'worker'),
   );
-  spawnApp('server', ['src/main.ts'], { PORT: String(serverPort) }, join(root, 'server'));
+  spawnApp('server', APP_MAIN_ARGS, { PORT: String(serverPort) }, join(root, 'server'));
   spawnApp(
     'web',
     [join(root, 'web/node_modules/vite/bin/vite.js'), '--port', String(webPort), '--strictPort', '--host', '127.0.0.1'],

@@ -1,3 +1,4 @@
+export { APP_MAIN_ARGS, APP_NODE_FLAGS } from './app-process.ts';
 export {
   COMPOSE_VERSION,
   ensureComposeCli,
