@@ -132,9 +132,11 @@ function print(name: string, values: number[], unit: string): void {
 
 async function largePayload(): Promise<void> {
   const megabytes = Number(process.env.BENCH_LARGE_MB ?? 50);
-  const items = Array.from({ length: Math.round((megabytes * 1024 * 1024) / 64) }, (_, i) => ({
+  // Rows of ~4 KB: the transform filters every row in one expression, within the 200,000 evaluation steps an
+  // expression may take in an activity (OUTSIDE_WORKFLOW_LIMITS in packages/runtime); 64-byte rows made 800,000 of them.
+  const items = Array.from({ length: Math.round((megabytes * 1024 * 1024) / 4096) }, (_, i) => ({
     id: i,
-    label: `row ${i}`.padEnd(30, '.'),
+    label: `row ${i}`.padEnd(4060, '.'),
     n: i % 97,
   }));
   const body = Buffer.from(JSON.stringify({ items }));

@@ -13,7 +13,7 @@ import {
   type TestWorker,
   within,
 } from './test-support.ts';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
+import { RUN_FLOW_WORKFLOW, type RunFlowInput, STEP_HEARTBEAT_TIMEOUT_MS } from './workflows/contract.ts';
 
 /**
  * A worker that dies (SIGKILL: no shutdown, no failure reported) in the middle of a long step.  The step runs as a
@@ -133,6 +133,65 @@ describe('a worker killed during a long step', () => {
       assert.equal(new Set(requests.map((request) => request.key)).size, 1, 'sent again with the same idempotency key');
     } finally {
       await connection.close();
+    }
+  });
+});
+
+describe('a worker whose event loop stalls (large data being parsed and collected)', () => {
+  test('is not taken for dead: a 3 s stall inside a step leaves its single attempt to succeed', async () => {
+    // The worker runs in this process: the target's handler blocks the event loop the worker heartbeats from, as
+    // JSON.parse and the garbage collector do on a 50 MB response (`./pw bench large`).
+    const stallMs = 3_000;
+    assert.ok(stallMs < STEP_HEARTBEAT_TIMEOUT_MS, 'the stall is one the heartbeat timeout must tolerate');
+    const hits: string[] = [];
+    const stalling = createServer((request: IncomingMessage, response: ServerResponse) => {
+      request.resume();
+      hits.push(String(request.headers['idempotency-key'] ?? ''));
+      const until = Date.now() + stallMs;
+      while (Date.now() < until) {
+        // busy: no timer, no heartbeat, runs in this event loop
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"parsed":true}');
+    });
+    const stallingUrl = await listenLocally(stalling);
+    const stallQueue = uniqueName('stall-test');
+    const worker = await startTestWorker(stallQueue);
+    try {
+      const plan = compileTestFlow({
+        flowId: 'flow-stall',
+        taskQueue: stallQueue,
+        nodes: [
+          { id: 'hook', type: 'core.webhook' },
+          {
+            id: 'bigCall',
+            type: 'http.request',
+            config: { url: `${stallingUrl}/big` },
+            // Past the local first attempt's limit: a regular activity that heartbeats.
+            settings: { timeoutMs: 120_000, retry: { maxAttempts: 1 } },
+          },
+        ],
+        edges: [['hook', 'bigCall']],
+      });
+      const runId = uniqueName('run');
+      const input: RunFlowInput = {
+        plan,
+        trigger: { method: 'POST', headers: {}, query: {}, body: {} },
+        run: { id: runId, workspaceId: 'ws-1', kind: 'webhook' },
+        localTaskQueue: stallQueue,
+      };
+      const handle = await worker.client.workflow.start(RUN_FLOW_WORKFLOW, {
+        taskQueue: stallQueue,
+        workflowId: runId,
+        args: [input],
+      });
+      const state = (await handle.result()) as RunState;
+      assert.equal(state.status, 'succeeded', JSON.stringify(state.nodes.bigCall));
+      assert.equal(state.nodes.bigCall?.attempts, 1);
+      assert.equal(hits.length, 1, 'the step was sent once: the stall was not taken for a dead worker');
+    } finally {
+      await worker.stop();
+      await closeLocally(stalling);
     }
   });
 });

@@ -6,27 +6,37 @@ export const DEFAULT_INLINE_LIMIT_BYTES = 256 * 1024;
 
 interface Sized {
   bytes: number;
-  children?: Map<string | number, Sized>;
+  /** The approximate JSON size of each direct child: offload moves children out whole, never part of one. */
+  children?: Map<string | number, number>;
 }
 
-/** Approximate JSON size of every subtree in one pass (no repeated stringify of large values). */
-function measure(value: unknown): Sized {
-  if (value === null || typeof value !== 'object') return { bytes: JSON.stringify(value ?? null).length };
-  const children = new Map<string | number, Sized>();
+/** Approximate JSON size of a value, walking it without building anything (a 50 MB body has millions of nodes). */
+function jsonSize(value: unknown): number {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null).length;
   let bytes = 2;
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      const sized = measure(item);
-      children.set(index, sized);
-      bytes += sized.bytes + 1;
-    });
+    for (const item of value) bytes += jsonSize(item) + 1;
   } else {
-    for (const [key, item] of Object.entries(value)) {
-      if (item === undefined) continue;
-      const sized = measure(item);
-      children.set(key, sized);
-      bytes += sized.bytes + key.length + 4;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) bytes += jsonSize(item) + key.length + 4;
     }
+  }
+  return bytes;
+}
+
+/** The size of `value` and of each of its direct children. */
+function measure(value: unknown): Sized {
+  if (value === null || typeof value !== 'object') return { bytes: jsonSize(value) };
+  const children = new Map<string | number, number>();
+  let bytes = 2;
+  const entries: [string | number, unknown][] = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (item === undefined) continue;
+    const size = jsonSize(item);
+    children.set(key, size);
+    bytes += size + (typeof key === 'number' ? 1 : key.length + 4);
   }
   return { bytes, children };
 }
@@ -58,13 +68,13 @@ async function offload(
   // Arrays and objects alike: a shallow copy whose biggest entries are moved out until the value fits.
   const copy = new Map<string | number, unknown>(Array.isArray(value) ? value.entries() : Object.entries(value));
   let remaining = sized.bytes;
-  const biggestFirst = [...sized.children.entries()].sort((a, b) => b[1].bytes - a[1].bytes);
-  for (const [key, child] of biggestFirst) {
+  const biggestFirst = [...sized.children.entries()].sort((a, b) => b[1] - a[1]);
+  for (const [key, childBytes] of biggestFirst) {
     if (remaining <= options.limitBytes) break;
     // A child that is itself too big goes out whole; otherwise children are moved out until the parent fits.
     const ref = await store.put(JSON.stringify(copy.get(key)), options.meta);
     copy.set(key, ref);
-    remaining -= child.bytes - JSON.stringify(ref).length;
+    remaining -= childBytes - JSON.stringify(ref).length;
   }
   return Array.isArray(value) ? [...copy.values()] : Object.fromEntries(copy);
 }
