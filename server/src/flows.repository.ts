@@ -60,6 +60,8 @@ export class FlowsRepository {
    * delivery read the flow (FerretDB filters on `webhookToken` by scanning the collection).
    */
   readonly #webhookFlows = new Map<string, { flow: FlowSummaryRecord; readAt: number }>();
+  /** Counts writes: a read that a write overtook is not kept (it may hold what the write replaced). */
+  #writes = 0;
 
   constructor(db: Db) {
     this.#flows = db.collection<FlowRecord>('flows');
@@ -87,10 +89,12 @@ export class FlowsRepository {
   async findByWebhookToken(token: string, now = Date.now()): Promise<FlowSummaryRecord | null> {
     const cached = this.#webhookFlows.get(token);
     if (cached !== undefined && now - cached.readAt < WEBHOOK_FLOW_CACHE_MS) return cached.flow;
+    const writesBefore = this.#writes;
     const found = await this.#flows.findOne({ webhookToken: token }, { projection: { documentJson: 0 } });
     this.#webhookFlows.delete(token);
     if (found === null) return null;
     const flow = summarySchema.parse(found);
+    if (this.#writes !== writesBefore) return flow;
     // Only tokens that name a flow are kept, so made-up tokens cannot fill it; the oldest entry goes first.
     if (this.#webhookFlows.size >= WEBHOOK_FLOW_CACHE_SIZE) {
       const oldest = this.#webhookFlows.keys().next();
@@ -102,6 +106,7 @@ export class FlowsRepository {
 
   /** A write to the flow: its next webhook delivery reads the record again. */
   #forgetWebhookFlow(id: string): void {
+    this.#writes++;
     for (const [token, { flow }] of this.#webhookFlows) {
       if (flow._id === id) this.#webhookFlows.delete(token);
     }
