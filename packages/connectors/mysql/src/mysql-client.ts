@@ -7,7 +7,14 @@ import {
   isTransientNetworkError,
 } from '@pipewright/connectors-common';
 import { isStepError, type StepError } from '@pipewright/step-sdk';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
+
+/** The driver, loaded by the first connection: a server or worker that runs no MySQL step does not carry it (12 MB). */
+let driver: typeof mysql | undefined;
+async function loadDriver(): Promise<typeof mysql> {
+  driver ??= (await import('mysql2/promise')).default;
+  return driver;
+}
 
 export interface MysqlConnection {
   host: string;
@@ -28,7 +35,8 @@ export async function withMysqlConnection<T>(
 ): Promise<T> {
   const where = `${settings.host}:${settings.port}`;
   let connection: mysql.Connection;
-  const connecting = mysql.createConnection({
+  const { createConnection } = await loadDriver();
+  const connecting = createConnection({
     host: settings.host,
     port: settings.port,
     user: settings.user,
