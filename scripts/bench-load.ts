@@ -18,9 +18,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { threeNodeFlow } from '../e2e/src/flows.ts';
+import { runResult } from '../e2e/src/harness.ts';
 import { APP_MAIN_ARGS } from '../packages/devstack/src/app-process.ts';
 import { freePort } from '../packages/devstack/src/ports.ts';
 import { type ManagedProcess, startProcess } from '../packages/devstack/src/processes.ts';
@@ -148,22 +149,14 @@ async function main(): Promise<void> {
       if (response.status !== 202) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
       return String(((await response.json()) as { runId: string }).runId);
     };
+    /** Times `result()` found a run still in the server's queue (asked again 10 ms later). */
     let notYetStarted = 0;
-    /** The run's result from Temporal; a run still in the server's queue is asked for again 10 ms later (counted). */
-    const result = async (runId: string): Promise<unknown> => {
-      const handle = temporal.workflow.getHandle(runId);
-      for (;;) {
-        try {
-          return await handle.result();
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
-        notYetStarted++;
-        await new Promise((done) => setTimeout(done, 10));
-      }
+    const countNotYetStarted = () => {
+      notYetStarted++;
     };
     const finish = async (runId: string) => {
-      const state = (await withDeadline(result(runId), RUN_DEADLINE_MS, `run ${runId} to finish`)) as {
+      const result = runResult(temporal, runId, { onNotYetStarted: countNotYetStarted });
+      const state = (await withDeadline(result, RUN_DEADLINE_MS, `run ${runId} to finish`)) as {
         status?: string;
       };
       if (state.status !== 'succeeded') throw new Error(`run ${runId} ended ${String(state.status)}`);

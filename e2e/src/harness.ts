@@ -141,7 +141,11 @@ export async function startEchoService(): Promise<{
  * A run's result once it has closed (rejecting as `result()` does when it failed).  A webhook's 202 comes once the
  * run is recorded; the server's run starter gives it to Temporal a moment later, so "not found" means "not yet".
  */
-export async function runResult(temporal: Client, runId: string): Promise<unknown> {
+export async function runResult(
+  temporal: Client,
+  runId: string,
+  options: { onNotYetStarted?: () => void } = {},
+): Promise<unknown> {
   const handle = temporal.workflow.getHandle(runId);
   for (;;) {
     try {
@@ -149,6 +153,7 @@ export async function runResult(temporal: Client, runId: string): Promise<unknow
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
+    options.onNotYetStarted?.();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -18,14 +18,19 @@ export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', impor
 const PRELOADED = ['@pipewright/runtime'];
 
 export async function buildWorkflowBundle(outputPath: string): Promise<void> {
-  const built = await bundleWorkflowCode({ workflowsPath, preloadModules: PRELOADED, logger: quietLogger });
-  // Write then rename: a concurrent process never reads a half-written bundle.
-  const partial = `${outputPath}.${process.pid}.partial`;
-  await writeFile(partial, built.code);
-  await rename(partial, outputPath);
+  const built = await bundleWorkflowCode({ workflowsPath, preloadModules: PRELOADED, logger: quietBundlerLogger });
+  await writeBundleFile(outputPath, built.code);
 }
 
-const quietLogger = {
+/** Write then rename: a concurrent process never reads a half-written bundle. */
+export async function writeBundleFile(path: string, code: string): Promise<void> {
+  const partial = `${path}.${process.pid}.partial`;
+  await writeFile(partial, code);
+  await rename(partial, path);
+}
+
+/** webpack's progress stays quiet; its warnings and errors are printed. */
+export const quietBundlerLogger = {
   log: () => {},
   trace: () => {},
   debug: () => {},

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History, Payload } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { quietBundlerLogger, workflowsPath, writeBundleFile } from '../workflow-bundle-build.ts';
 
-const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const interceptorPath = fileURLToPath(new URL('./outcome-interceptor.ts', import.meta.url));
 const require = createRequire(import.meta.url);
 
@@ -26,12 +26,9 @@ export async function getReplayBundle(): Promise<WorkflowBundle> {
   const built = await bundleWorkflowCode({
     workflowsPath,
     workflowInterceptorModules: [interceptorPath],
-    logger: quietLogger,
+    logger: quietBundlerLogger,
   });
-  // Write then rename: a concurrent process never reads a half-written bundle.
-  const partial = `${cachePath}.${process.pid}.partial`;
-  await writeFile(partial, built.code);
-  await rename(partial, cachePath);
+  await writeBundleFile(cachePath, built.code);
   return built;
 }
 
@@ -58,15 +55,6 @@ async function sourceHash(): Promise<string> {
   }
   return hash.digest('hex').slice(0, 16);
 }
-
-const quietLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
-};
 
 export type Outcome = { ended: 'completed' | 'failed'; value: unknown };
 
