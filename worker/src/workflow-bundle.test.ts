@@ -52,6 +52,8 @@ test('a missing bundle is built in a process of its own: webpack never compiles 
       console.log(JSON.stringify({ bytes: code.length, compiler }));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       env: { ...process.env, TMPDIR: cacheDir },
+      // A hung build is killed, not left behind the test.
+      timeout: 120_000,
     });
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { bytes: number; compiler: string[] };
     assert.ok(result.bytes > 100_000, `a bundle was built (${result.bytes} bytes)`);

@@ -14,7 +14,9 @@ test('loading every built-in step definition loads no PostgreSQL or MySQL driver
       steps: builtinStepDefinitions.length,
       drivers: loaded.filter((path) => /node_modules\\/(pg|mysql2)\\//.test(path)),
     }));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    timeout: 60_000,
+  });
   const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { steps: number; drivers: string[] };
   assert.ok(result.steps > 10, `the step definitions loaded (${result.steps})`);
   assert.deepEqual(result.drivers, []);
