@@ -4,6 +4,7 @@ import { isStepError } from '@pipewright/step-sdk';
 import { abortable } from './abortable.ts';
 import { connectorError, errorCode, isTransientNetworkError } from './errors.ts';
 import { encodeMessage, toJsonRecord, toJsonSafe } from './json-safe.ts';
+import { lazyModule } from './lazy-module.ts';
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 
@@ -70,6 +71,30 @@ describe('abortable', () => {
       /cancelled/,
     );
     assert.equal(closed, true);
+  });
+});
+
+describe('lazyModule', () => {
+  it('loads nothing until called, then loads once for every caller', async () => {
+    let loads = 0;
+    const load = lazyModule(async () => ({ n: ++loads }));
+    assert.equal(loads, 0);
+    const [first, second] = await Promise.all([load(), load()]);
+    assert.equal(await load(), first);
+    assert.equal(second, first);
+    assert.equal(loads, 1);
+  });
+  it('forgets a failed load, so the next call tries again', async () => {
+    let loads = 0;
+    const load = lazyModule(async () => {
+      loads++;
+      if (loads === 1) throw new Error('not installed');
+      return 'driver';
+    });
+    await assert.rejects(load(), /not installed/);
+    assert.equal(await load(), 'driver');
+    assert.equal(await load(), 'driver');
+    assert.equal(loads, 2);
   });
 });
 

@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { abortable, connectorError, errorMessage, isTransientNetworkError } from '@pipewright/connectors-common';
+import {
+  abortable,
+  connectorError,
+  errorMessage,
+  isTransientNetworkError,
+  lazyModule,
+} from '@pipewright/connectors-common';
 import { isStepError, type StepError } from '@pipewright/step-sdk';
-import { connect, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+
+/**
+ * The client, loaded by the first connection: a server or worker that runs no MQTT step or trigger does not carry
+ * it.
+ */
+export const loadMqtt = lazyModule(() => import('mqtt'));
 
 export interface MqttConnection {
   host: string;
@@ -20,6 +32,7 @@ export async function withMqttClient<T>(
   signal: AbortSignal,
   work: (client: MqttClient) => Promise<T>,
 ): Promise<T> {
+  const { connect } = await loadMqtt();
   const client = connect({
     protocol: settings.tls ? 'mqtts' : 'mqtt',
     host: settings.host,

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { defineStep, readCredential } from '@pipewright/step-sdk';
-import { connect, type IPublishPacket } from 'mqtt';
+import type { IPublishPacket } from 'mqtt';
 import { z } from 'zod';
 import { mqttCredential } from './mqtt.credential.ts';
-import { toMqttStepError } from './mqtt-client.ts';
+import { loadMqtt, toMqttStepError } from './mqtt-client.ts';
 
 /** How long the broker keeps our session (and the unacked QoS 1/2 messages in it) while we are away. */
 const SESSION_EXPIRY_SECONDS = 3600;
@@ -45,6 +45,7 @@ export const mqttTrigger = defineStep({
     const broker = await readCredential(ctx.credentials, 'broker', mqttCredential);
     // A stable client id per subscription, so the broker keeps its session (and unacked messages) across reconnects.
     const session = createHash('sha256').update(`${ctx.subscriptionId}\n${config.topic}`);
+    const { connect } = await loadMqtt();
     const client = connect({
       protocol: broker.tls ? 'mqtts' : 'mqtt',
       host: broker.host,

@@ -5,16 +5,13 @@ import {
   errorCode,
   errorMessage,
   isTransientNetworkError,
+  lazyModule,
 } from '@pipewright/connectors-common';
 import { isStepError, type StepError } from '@pipewright/step-sdk';
 import type mysql from 'mysql2/promise';
 
 /** The driver, loaded by the first connection: a server or worker that runs no MySQL step does not carry it (12 MB). */
-let driver: typeof mysql | undefined;
-async function loadDriver(): Promise<typeof mysql> {
-  driver ??= (await import('mysql2/promise')).default;
-  return driver;
-}
+const loadDriver = lazyModule(async () => (await import('mysql2/promise')).default);
 
 export interface MysqlConnection {
   host: string;

@@ -1,6 +1,19 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { abortable, connectorError, errorMessage, isTransientNetworkError } from '@pipewright/connectors-common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  abortable,
+  connectorError,
+  errorMessage,
+  isTransientNetworkError,
+  lazyModule,
+} from '@pipewright/connectors-common';
 import { isStepError, type StepError } from '@pipewright/step-sdk';
+
+/**
+ * The client, and JetStream's API on top of it, loaded when first needed: a server or worker that runs no NATS
+ * step or trigger does not carry them.
+ */
+export const loadNats = lazyModule(() => import('@nats-io/transport-node'));
+export const loadJetStream = lazyModule(() => import('@nats-io/jetstream'));
 
 export interface NatsSettings {
   host: string;
@@ -20,6 +33,7 @@ export async function withNatsConnection<T>(
   work: (connection: NatsConnection) => Promise<T>,
 ): Promise<T> {
   const where = `${settings.host}:${settings.port}`;
+  const { connect } = await loadNats();
   const connecting = connect({
     servers: `${settings.host}:${settings.port}`,
     name: 'pipewright',

@@ -1,10 +1,8 @@
-import { jetstream } from '@nats-io/jetstream';
-import { headers as createHeaders } from '@nats-io/transport-node';
 import { encodeMessage } from '@pipewright/connectors-common';
 import { defineStep, readCredential, StepError } from '@pipewright/step-sdk';
 import { z } from 'zod';
 import { natsCredential } from './nats.credential.ts';
-import { withNatsConnection } from './nats-client.ts';
+import { loadJetStream, loadNats, withNatsConnection } from './nats-client.ts';
 
 /**
  * Publishes one message.  Core NATS: the step succeeds once the server has the message (a flush round trip).
@@ -48,6 +46,7 @@ export const natsPublishStep = defineStep({
   async run(input, ctx) {
     const settings = await readCredential(ctx.credentials, 'nats', natsCredential);
     const { body, contentType } = encodeMessage(input.payload);
+    const { headers: createHeaders } = await loadNats();
     const messageHeaders = createHeaders();
     messageHeaders.set('Content-Type', contentType);
     for (const [name, value] of Object.entries(input.headers)) messageHeaders.set(name, value);
@@ -57,6 +56,7 @@ export const natsPublishStep = defineStep({
         await connection.flush();
         return { subject: input.subject };
       }
+      const { jetstream } = await loadJetStream();
       try {
         const ack = await jetstream(connection).publish(input.subject, body, {
           headers: messageHeaders,

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type Msg, type MsgHdrs } from '@nats-io/transport-node';
+import type { Msg, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { defineOwn, defineStep, readCredential, StepError } from '@pipewright/step-sdk';
 import { z } from 'zod';
 import { natsCredential } from './nats.credential.ts';
-import { toNatsStepError } from './nats-client.ts';
+import { loadJetStream, loadNats, toNatsStepError } from './nats-client.ts';
 
 /** Before JetStream redelivers a message whose run could not be started. */
 const NAK_DELAY_MS = 1000;
@@ -46,7 +45,8 @@ export const natsTrigger = defineStep({
   },
   async listen(config, ctx) {
     const server = await readCredential(ctx.credentials, 'server', natsCredential);
-    let connection: Awaited<ReturnType<typeof connect>>;
+    const { connect } = await loadNats();
+    let connection: NatsConnection;
     try {
       connection = await connect({
         servers: `${server.host}:${server.port}`,
@@ -79,14 +79,14 @@ export const natsTrigger = defineStep({
   },
 });
 
-type Connection = Awaited<ReturnType<typeof connect>>;
 type ListenContext = Parameters<NonNullable<(typeof natsTrigger)['listen']>>[1];
 
 async function consumeJetStream(
-  connection: Connection,
+  connection: NatsConnection,
   config: { subject: string; stream: string; durable: string },
   ctx: ListenContext,
 ): Promise<void> {
+  const { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } = await loadJetStream();
   const manager = await jetstreamManager(connection);
   const stream = config.stream || (await manager.streams.find(config.subject).catch(() => ''));
   if (!stream) {
@@ -134,7 +134,7 @@ async function consumeJetStream(
   })();
 }
 
-function subscribeCore(connection: Connection, subject: string, ctx: ListenContext): void {
+function subscribeCore(connection: NatsConnection, subject: string, ctx: ListenContext): void {
   connection.subscribe(subject, {
     callback: (error, message: Msg) => {
       if (error) return;

@@ -4,6 +4,7 @@ import {
   errorCode,
   errorMessage,
   isTransientNetworkError,
+  lazyModule,
 } from '@pipewright/connectors-common';
 import { isStepError, type StepError } from '@pipewright/step-sdk';
 import type pg from 'pg';
@@ -12,11 +13,7 @@ import type pg from 'pg';
  * The driver, loaded by the first connection: a server or worker that runs no PostgreSQL step does not carry it
  * (12 MB of RSS).
  */
-let driver: typeof pg | undefined;
-async function loadDriver(): Promise<typeof pg> {
-  driver ??= (await import('pg')).default;
-  return driver;
-}
+const loadDriver = lazyModule(async () => (await import('pg')).default);
 
 export interface PostgresConnection {
   host: string;
@@ -35,7 +32,7 @@ export async function withPostgresClient<T>(
   signal: AbortSignal,
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const { Client } = await loadDriver();
+  const { Client, DatabaseError } = await loadDriver();
   const client = new Client({
     host: connection.host,
     port: connection.port,
@@ -52,12 +49,12 @@ export async function withPostgresClient<T>(
   try {
     await abortable(signal, 'PostgreSQL connect', client.connect(), () => void client.end().catch(() => {}));
   } catch (error) {
-    throw toPostgresStepError(error, connection, `could not connect to PostgreSQL at ${where}`);
+    throw toPostgresStepError(error, connection, `could not connect to PostgreSQL at ${where}`, DatabaseError);
   }
   try {
     return await abortable(signal, 'PostgreSQL query', work(client), () => void client.end().catch(() => {}));
   } catch (error) {
-    throw toPostgresStepError(error, connection, 'PostgreSQL query failed');
+    throw toPostgresStepError(error, connection, 'PostgreSQL query failed', DatabaseError);
   } finally {
     await client.end().catch(() => {});
   }
@@ -72,11 +69,16 @@ function isRetryableSqlState(code: string): boolean {
   return ['08', '40', '53', '57'].includes(code.slice(0, 2)) || code === '55P03';
 }
 
-export function toPostgresStepError(error: unknown, connection: PostgresConnection, prefix: string): StepError {
+/** `DatabaseError` is the loaded driver's class (a server's error reply); the caller has loaded it to connect. */
+export function toPostgresStepError(
+  error: unknown,
+  connection: PostgresConnection,
+  prefix: string,
+  DatabaseError: typeof pg.DatabaseError,
+): StepError {
   if (isStepError(error)) return error;
   const secrets = [connection.password];
-  // No DatabaseError without a connection, so without the driver loaded.
-  if (driver !== undefined && error instanceof driver.DatabaseError) {
+  if (error instanceof DatabaseError) {
     const sqlState = error.code ?? '';
     return connectorError(`${prefix}: ${error.message}${sqlState ? ` (SQLSTATE ${sqlState})` : ''}`, {
       retryable: isRetryableSqlState(sqlState),

@@ -1,6 +1,18 @@
-import { abortable, connectorError, errorMessage, isTransientNetworkError } from '@pipewright/connectors-common';
+import {
+  abortable,
+  connectorError,
+  errorMessage,
+  isTransientNetworkError,
+  lazyModule,
+} from '@pipewright/connectors-common';
 import { isStepError, type StepError } from '@pipewright/step-sdk';
-import amqp, { type ConfirmChannel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+
+/**
+ * The client, loaded by the first connection: a server or worker that runs no RabbitMQ step or trigger does not
+ * carry it.
+ */
+export const loadAmqp = lazyModule(async () => (await import('amqplib')).default);
 
 export interface RabbitMqConnection {
   host: string;
@@ -23,7 +35,8 @@ export async function withRabbitMqChannel<T>(
   work: (channel: ConfirmChannel) => Promise<T>,
 ): Promise<T> {
   const where = `${settings.host}:${settings.port}`;
-  const connecting = amqp.connect(
+  const { connect } = await loadAmqp();
+  const connecting = connect(
     {
       protocol: settings.tls ? 'amqps' : 'amqp',
       hostname: settings.host,
@@ -34,7 +47,7 @@ export async function withRabbitMqChannel<T>(
     },
     { timeout: CONNECT_TIMEOUT_MS },
   );
-  let model: amqp.ChannelModel;
+  let model: ChannelModel;
   try {
     model = await abortable(signal, 'RabbitMQ connect', connecting, () => {
       connecting

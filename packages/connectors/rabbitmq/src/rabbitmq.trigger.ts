@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { defineStep, readCredential } from '@pipewright/step-sdk';
-import amqp from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import { z } from 'zod';
 import { rabbitmqCredential } from './rabbitmq.credential.ts';
-import { toRabbitMqStepError } from './rabbitmq-client.ts';
+import { loadAmqp, toRabbitMqStepError } from './rabbitmq-client.ts';
 
 /** Before a message whose run could not be started goes back to the queue: no hot loop while Temporal is down. */
 const REQUEUE_DELAY_MS = 1000;
@@ -42,9 +42,10 @@ export const rabbitmqTrigger = defineStep({
   },
   async listen(config, ctx) {
     const broker = await readCredential(ctx.credentials, 'broker', rabbitmqCredential);
-    let model: amqp.ChannelModel;
+    const { connect } = await loadAmqp();
+    let model: ChannelModel;
     try {
-      model = await amqp.connect(
+      model = await connect(
         {
           protocol: broker.tls ? 'amqps' : 'amqp',
           hostname: broker.host,

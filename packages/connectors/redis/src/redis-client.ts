@@ -1,6 +1,15 @@
-import { abortable, connectorError, errorMessage, isTransientNetworkError } from '@pipewright/connectors-common';
+import {
+  abortable,
+  connectorError,
+  errorMessage,
+  isTransientNetworkError,
+  lazyModule,
+} from '@pipewright/connectors-common';
 import { isStepError, type StepError } from '@pipewright/step-sdk';
-import { createClient, ErrorReply } from '@redis/client';
+import type * as redis from '@redis/client';
+
+/** The client, loaded by the first connection: a server or worker that runs no Redis step does not carry it. */
+const loadRedis = lazyModule(() => import('@redis/client'));
 
 export interface RedisConnection {
   host: string;
@@ -13,7 +22,7 @@ export interface RedisConnection {
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
-function createRedisClient(settings: RedisConnection) {
+function createRedisClient({ createClient }: typeof redis, settings: RedisConnection) {
   return createClient({
     socket: {
       host: settings.host,
@@ -37,7 +46,8 @@ export async function withRedisClient<T>(
   signal: AbortSignal,
   work: (client: RedisClient) => Promise<T>,
 ): Promise<T> {
-  const client = createRedisClient(settings);
+  const driver = await loadRedis();
+  const client = createRedisClient(driver, settings);
   // Connection failures are also emitted as events; without a listener they would crash the worker.
   client.on('error', () => {});
   const where = `${settings.host}:${settings.port}`;
@@ -45,12 +55,12 @@ export async function withRedisClient<T>(
     await abortable(signal, 'Redis connect', client.connect(), () => client.destroy());
   } catch (error) {
     if (client.isOpen) client.destroy();
-    throw toRedisStepError(error, settings, `could not connect to Redis at ${where}`);
+    throw toRedisStepError(error, settings, `could not connect to Redis at ${where}`, driver.ErrorReply);
   }
   try {
     return await abortable(signal, 'Redis command', work(client), () => client.destroy());
   } catch (error) {
-    throw toRedisStepError(error, settings, 'Redis command failed');
+    throw toRedisStepError(error, settings, 'Redis command failed', driver.ErrorReply);
   } finally {
     if (client.isOpen) await client.close().catch(() => client.destroy());
   }
@@ -59,7 +69,13 @@ export async function withRedisClient<T>(
 /** Server replies that mean "try again later"; any other reply (WRONGTYPE, NOAUTH, syntax…) fails for good. */
 const RETRYABLE_REPLIES = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READONLY)\b/;
 
-export function toRedisStepError(error: unknown, settings: RedisConnection, prefix: string): StepError {
+/** `ErrorReply` is the loaded client's class for a server's error reply; the caller has loaded it to connect. */
+export function toRedisStepError(
+  error: unknown,
+  settings: RedisConnection,
+  prefix: string,
+  ErrorReply: typeof redis.ErrorReply,
+): StepError {
   if (isStepError(error)) return error;
   const message = errorMessage(error);
   const retryable =

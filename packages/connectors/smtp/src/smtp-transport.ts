@@ -1,6 +1,15 @@
-import { abortable, connectorError, errorMessage, isTransientNetworkError } from '@pipewright/connectors-common';
+import {
+  abortable,
+  connectorError,
+  errorMessage,
+  isTransientNetworkError,
+  lazyModule,
+} from '@pipewright/connectors-common';
 import { isStepError, type StepError } from '@pipewright/step-sdk';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+
+/** nodemailer, loaded by the first send: a server or worker that sends no e-mail does not carry it. */
+const loadNodemailer = lazyModule(async () => (await import('nodemailer')).default);
 
 export interface SmtpSettings {
   host: string;
@@ -22,7 +31,8 @@ export async function withSmtpTransport<T>(
   signal: AbortSignal,
   work: (transport: Transporter) => Promise<T>,
 ): Promise<T> {
-  const transport = nodemailer.createTransport({
+  const { createTransport } = await loadNodemailer();
+  const transport = createTransport({
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
