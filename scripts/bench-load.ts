@@ -10,7 +10,9 @@
  *
  * Settings: BENCH_CONNS ("1 10 50"), BENCH_RUNS (runs per level, default 300), BENCH_WARMUP (default 50),
  * BENCH_ACCEPT (webhooks per accept burst, default 500; 0 skips the accept phase), BENCH_PROFILE ("worker",
- * "server" or both: V8 CPU profiles of those processes, written to BENCH_PROFILE_DIR, default ./reports/profiles).
+ * "server" or both: V8 CPU profiles of those processes, written to BENCH_PROFILE_DIR, default ./reports/profiles),
+ * BENCH_EXTRA_TRANSFORMS (default 0: transform steps with two expressions each, chained before the HTTP step — run
+ * with 0 and with N and divide the difference by N for what one transform step costs).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -34,6 +36,7 @@ const CONNS = (process.env.BENCH_CONNS ?? '1 10 50').split(/\s+/).filter(Boolean
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const ACCEPT = Number(process.env.BENCH_ACCEPT ?? 500);
+const EXTRA_TRANSFORMS = Number(process.env.BENCH_EXTRA_TRANSFORMS ?? 0);
 const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(/[\s,]+/).filter(Boolean));
 const PROFILE_DIR = resolve(process.env.BENCH_PROFILE_DIR ?? join(root, 'reports', 'profiles'));
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -135,7 +138,10 @@ async function main(): Promise<void> {
     };
     const flow = await api('/api/flows', {
       method: 'POST',
-      body: JSON.stringify({ name: 'bench', document: threeNodeFlow(`${echo.url}/orders`) }),
+      body: JSON.stringify({
+        name: 'bench',
+        document: withExtraTransforms(threeNodeFlow(`${echo.url}/orders`), EXTRA_TRANSFORMS),
+      }),
     });
     await api(`/api/flows/${String(flow.id)}/publish`, { method: 'POST' });
     const hook = `${baseUrl}${String(flow.webhookPath)}`;
@@ -246,6 +252,43 @@ async function main(): Promise<void> {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Chains `count` more transform steps between the flow's transform and its HTTP step (whose body stays the same). */
+function withExtraTransforms(
+  document: ReturnType<typeof threeNodeFlow>,
+  count: number,
+): ReturnType<typeof threeNodeFlow> {
+  if (count === 0) return document;
+  const extra = Array.from({ length: count }, (_, i) => ({
+    id: `extra_${i}`,
+    type: 'core.transform',
+    typeVersion: 1,
+    position: { x: 260, y: 120 * (i + 1) },
+    config: {
+      fields: [
+        { name: 'customer', value: '{{ $uppercase(input.customer) }}' },
+        { name: 'total', value: '{{ input.total + 1 }}' },
+      ],
+      keepInput: false,
+      remove: [],
+    },
+  }));
+  const chain = ['transform', ...extra.map((node) => node.id), 'http_request'];
+  return {
+    ...document,
+    nodes: [...document.nodes, ...extra],
+    edges: chain
+      .slice(1)
+      .map((target, i) => ({
+        id: `e${i + 1}`,
+        source: chain[i] ?? '',
+        sourcePort: 'out',
+        target,
+        targetPort: 'in',
+      }))
+      .concat({ id: 'e0', source: 'webhook', sourcePort: 'out', target: 'transform', targetPort: 'in' }),
+  };
 }
 
 /** A run not finished after this is stuck (a broken worker, a bad start): the bench stops instead of waiting. */
