@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
 import { containsBlobRef, isBlobRef } from '@pipewright/runtime';
 import { type Db, MongoClient } from 'mongodb';
-import { createGridFsBlobStore } from './blob-store.ts';
+import { type BlobStore, createGridFsBlobStore } from './blob-store.ts';
 import { offloadLargeValues, resolveBlobRefs } from './offload.ts';
 
 let client: MongoClient;
@@ -51,4 +51,30 @@ test('a large string or array at the top is stored whole', async () => {
   assert.ok(isBlobRef(ref));
   assert.equal(ref.bytes, 300_002);
   assert.equal(await resolveBlobRefs(ref, store), big);
+});
+
+test('text with multi-byte characters survives the slices it is written in and the chunks it is read back in', async () => {
+  const store = createGridFsBlobStore(db);
+  // 4-byte emoji (a surrogate pair in JavaScript) and 2-/3-byte characters, across many 1 MB slices and 255 KB chunks.
+  const text = 'aé€😀b'.repeat(300_000); // 11 bytes: the 255 KB chunk boundaries fall inside characters
+  const ref = await offloadLargeValues({ text }, store, { limitBytes: 1024, meta });
+  assert.deepEqual(await resolveBlobRefs(ref, store), { text });
+});
+
+test('a reference that occurs twice in a context is loaded once', async () => {
+  const gridFs = createGridFsBlobStore(db);
+  let gets = 0;
+  const store: BlobStore = {
+    put: gridFs.put,
+    get(ref) {
+      gets++;
+      return gridFs.get(ref);
+    },
+  };
+  const output = { body: { items: Array.from({ length: 5_000 }, (_, i) => ({ id: i })) } };
+  const offloaded = await offloadLargeValues(output, store, { limitBytes: 1024, meta });
+  // A node's output is both its successor's `input` and `steps.<node>`.
+  const context = { input: offloaded, steps: { fetch: offloaded } };
+  assert.deepEqual(await resolveBlobRefs(context, store), { input: output, steps: { fetch: output } });
+  assert.equal(gets, 1);
 });

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobRef } from '@pipewright/runtime';
 import { type Db, GridFSBucket, ObjectId } from 'mongodb';
+import { readUtf8 } from '../streams/read-utf8.ts';
+import { jsonUtf8Slices } from './json-text.ts';
 
 /**
  * Large step outputs are stored outside Temporal (docs/architecture.md, decision 5): history carries a small reference
@@ -14,7 +16,8 @@ export interface BlobMeta {
 }
 
 export interface BlobStore {
-  put(json: string, meta: BlobMeta): Promise<BlobRef>;
+  /** Stores `value` as JSON text. */
+  put(value: unknown, meta: BlobMeta): Promise<BlobRef>;
   get(ref: BlobRef): Promise<unknown>;
 }
 
@@ -22,18 +25,22 @@ export interface BlobStore {
 export function createGridFsBlobStore(db: Db, bucketName = 'blobs'): BlobStore {
   const bucket = new GridFSBucket(db, { bucketName });
   return {
-    async put(json, meta) {
-      const data = Buffer.from(json, 'utf8');
+    async put(value, meta) {
       const upload = bucket.openUploadStream(`${meta.workflowId}/${meta.nodeId}`, {
         metadata: { ...meta, contentType: 'application/json' },
       });
-      await pipeline(Readable.from([data]), upload);
-      return { __pipewrightBlob: 1, id: upload.id.toHexString(), bytes: data.length };
+      let bytes = 0;
+      const counted = function* () {
+        for (const slice of jsonUtf8Slices(value)) {
+          bytes += slice.length;
+          yield slice;
+        }
+      };
+      await pipeline(Readable.from(counted()), upload);
+      return { __pipewrightBlob: 1, id: upload.id.toHexString(), bytes };
     },
     async get(ref) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of bucket.openDownloadStream(new ObjectId(ref.id))) chunks.push(chunk as Buffer);
-      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      return JSON.parse(await readUtf8(bucket.openDownloadStream(new ObjectId(ref.id))));
     },
   };
 }

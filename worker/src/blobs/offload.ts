@@ -1,5 +1,6 @@
 import { isBlobRef } from '@pipewright/runtime';
 import type { BlobMeta, BlobStore } from './blob-store.ts';
+import { jsonLength } from './json-text.ts';
 
 /** Default: outputs up to 256 KB stay inline in history; larger subtrees go to the blob store. */
 export const DEFAULT_INLINE_LIMIT_BYTES = 256 * 1024;
@@ -10,31 +11,15 @@ interface Sized {
   children?: Map<string | number, number>;
 }
 
-/** Approximate JSON size of a value, walking it without building anything (a 50 MB body has millions of nodes). */
-function jsonSize(value: unknown): number {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null).length;
-  let bytes = 2;
-  if (Array.isArray(value)) {
-    for (const item of value) bytes += jsonSize(item) + 1;
-  } else {
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
-      const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) bytes += jsonSize(item) + key.length + 4;
-    }
-  }
-  return bytes;
-}
-
 /** The size of `value` and of each of its direct children. */
 function measure(value: unknown): Sized {
-  if (value === null || typeof value !== 'object') return { bytes: jsonSize(value) };
+  if (value === null || typeof value !== 'object') return { bytes: jsonLength(value) };
   const children = new Map<string | number, number>();
   let bytes = 2;
   const entries: [string | number, unknown][] = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
   for (const [key, item] of entries) {
     if (item === undefined) continue;
-    const size = jsonSize(item);
+    const size = jsonLength(item);
     children.set(key, size);
     bytes += size + (typeof key === 'number' ? 1 : key.length + 4);
   }
@@ -63,7 +48,7 @@ async function offload(
 ): Promise<unknown> {
   if (sized.bytes <= options.limitBytes) return value;
   if (value === null || typeof value !== 'object' || !sized.children || sized.children.size === 0) {
-    return store.put(JSON.stringify(value), options.meta);
+    return store.put(value, options.meta);
   }
   // Arrays and objects alike: a shallow copy whose biggest entries are moved out until the value fits.
   const copy = new Map<string | number, unknown>(Array.isArray(value) ? value.entries() : Object.entries(value));
@@ -72,22 +57,37 @@ async function offload(
   for (const [key, childBytes] of biggestFirst) {
     if (remaining <= options.limitBytes) break;
     // A child that is itself too big goes out whole; otherwise children are moved out until the parent fits.
-    const ref = await store.put(JSON.stringify(copy.get(key)), options.meta);
+    const ref = await store.put(copy.get(key), options.meta);
     copy.set(key, ref);
     remaining -= childBytes - JSON.stringify(ref).length;
   }
   return Array.isArray(value) ? [...copy.values()] : Object.fromEntries(copy);
 }
 
-/** Loads every blob reference inside `value` (an activity's input), so steps see plain data. */
+/**
+ * Loads every blob reference inside `value` (an activity's input), so steps see plain data.  A reference that occurs
+ * more than once (a node's output is both `input` and `steps.<node>` of the next node's context) is loaded once, and
+ * its occurrences share the loaded value.
+ */
 export async function resolveBlobRefs(value: unknown, store: BlobStore): Promise<unknown> {
-  if (isBlobRef(value)) return store.get(value);
-  if (Array.isArray(value)) return Promise.all(value.map((item) => resolveBlobRefs(item, store)));
-  if (value !== null && typeof value === 'object') {
-    const entries = await Promise.all(
-      Object.entries(value).map(async ([key, item]) => [key, await resolveBlobRefs(item, store)] as const),
-    );
-    return Object.fromEntries(entries);
-  }
-  return value;
+  const loads = new Map<string, Promise<unknown>>();
+  const resolve = async (node: unknown): Promise<unknown> => {
+    if (isBlobRef(node)) {
+      let load = loads.get(node.id);
+      if (!load) {
+        load = store.get(node);
+        loads.set(node.id, load);
+      }
+      return load;
+    }
+    if (Array.isArray(node)) return Promise.all(node.map(resolve));
+    if (node !== null && typeof node === 'object') {
+      const entries = await Promise.all(
+        Object.entries(node).map(async ([key, item]) => [key, await resolve(item)] as const),
+      );
+      return Object.fromEntries(entries);
+    }
+    return node;
+  };
+  return resolve(value);
 }

@@ -5,6 +5,7 @@ import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { defineOwn, StepError } from '@pipewright/step-sdk';
+import { readUtf8 } from '../streams/read-utf8.ts';
 import { type AddressVerdict, classifyAddress, isAllowed, type NetworkAllowance } from './address-policy.ts';
 import { classifyHostName } from './host-names.ts';
 
@@ -181,10 +182,11 @@ function send(
 }
 
 async function readBody(response: IncomingMessage): Promise<string> {
+  const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
+  if (encoding === '' || encoding === 'identity') return readUtf8(response);
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
   let raw = Buffer.concat(chunks);
-  const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
   if (raw.length > 0) {
     if (encoding === 'gzip' || encoding === 'x-gzip') raw = gunzipSync(raw);
     else if (encoding === 'deflate') raw = inflateSync(raw);
