@@ -1,5 +1,6 @@
 import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
 import { parseRateLimits } from './limits/rate-limiter.ts';
+import { parseMaxResponseBytes } from './net/guarded-request.ts';
 import { startWorker } from './start-worker.ts';
 
 const keyring = loadKeyring(process.env);
@@ -22,7 +23,10 @@ const worker = await startWorker({
     : {}),
   ...(keyring ? { keyring } : {}),
   // Local development only: production keeps private networks closed unless a credential's network settings open them.
-  http: { allowPrivateNetworks: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS === 'true' },
+  http: {
+    allowPrivateNetworks: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS === 'true',
+    maxResponseBytes: parseMaxResponseBytes(process.env.PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES),
+  },
   rateLimits: parseRateLimits(process.env.PIPEWRIGHT_RATE_LIMITS),
   // Broker triggers (RabbitMQ, MQTT, NATS) find published flows in the server's database.  PIPEWRIGHT_TRIGGERS=off
   // turns the runner off on extra workers (several runners each consume: safe, runs are deduped, but wasteful).

@@ -55,6 +55,7 @@ async function worker(): Promise<void> {
   const taskQueue = process.env.PIPEWRIGHT_TASK_QUEUE ?? (await findTaskQueue(serverTarget(), loaded.name));
   // Loaded here only: build and publish need neither Temporal nor the worker's activities.
   const { startPackageWorker } = await import('./package-worker.ts');
+  const { parseMaxResponseBytes } = await import('@pipewright/worker/activities');
   const running = await startPackageWorker({
     temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     ...(process.env.TEMPORAL_NAMESPACE ? { namespace: process.env.TEMPORAL_NAMESPACE } : {}),
@@ -64,7 +65,10 @@ async function worker(): Promise<void> {
       ? { mongo: { uri: process.env.MONGODB_URI, dbName: process.env.MONGODB_DB ?? 'pipewright' } }
       : {}),
     ...(process.env.PIPEWRIGHT_TOKEN ? { server: serverTarget() } : {}),
-    http: { allowPrivateNetworks: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS === 'true' },
+    http: {
+      allowPrivateNetworks: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS === 'true',
+      maxResponseBytes: parseMaxResponseBytes(process.env.PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES),
+    },
   });
   console.log(`${loaded.name}@${loaded.version}: worker polling task queue "${running.taskQueue}"`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -12,6 +12,8 @@ export interface HttpPortOptions {
   policy: () => Promise<RequestNetworkPolicy>;
   /** Host name resolution; default `dns.lookup(…, { all: true })`.  Tests inject one to simulate rebinding. */
   resolve?: ResolveHost;
+  /** The largest response body a step may read; default DEFAULT_MAX_RESPONSE_BYTES (net/guarded-request.ts). */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export function createGuardedHttpPort(options: HttpPortOptions): HttpPort {
           signal,
           policy: await options.policy(),
           ...(options.resolve ? { resolve: options.resolve } : {}),
+          ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
         });
       } catch (error) {
         if (isStepError(error)) throw error;

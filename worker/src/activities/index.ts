@@ -1,4 +1,7 @@
 /** A worker running step activities sets its heartbeat throttle to this (`maxHeartbeatThrottleInterval`). */
+
+/** `PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES`, read the same way by the core worker and package workers. */
+export { parseMaxResponseBytes } from '../net/guarded-request.ts';
 export { STEP_HEARTBEAT_EVERY_MS } from '../workflows/contract.ts';
 export {
   createStepActivities,

@@ -39,6 +39,8 @@ export interface StepHttpOptions {
   allowPrivateNetworks?: boolean;
   /** Host name resolution for the SSRF guard; tests inject one. */
   resolve?: ResolveHost;
+  /** The largest response body a step may read (`PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES`); default 128 MB. */
+  maxResponseBytes?: number;
 }
 
 const stepKey = (type: string, version: number) => `${type}@${version}`;
@@ -194,6 +196,7 @@ async function executeStep(
         return policy;
       },
       ...(options.http?.resolve ? { resolve: options.http.resolve } : {}),
+      ...(options.http?.maxResponseBytes ? { maxResponseBytes: options.http.maxResponseBytes } : {}),
     }),
     log: {
       info: (message, fields) => context.log.info(scrub(message), scrub({ nodeId: request.nodeId, ...fields })),

@@ -2,8 +2,15 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { isStepError } from '@pipewright/step-sdk';
-import { type GuardedRequest, guardedRequest, type ResolveHost } from './guarded-request.ts';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type GuardedRequest,
+  guardedRequest,
+  parseMaxResponseBytes,
+  type ResolveHost,
+} from './guarded-request.ts';
 
 interface TestServer {
   server: Server;
@@ -212,5 +219,56 @@ describe('guardedRequest: redirects', () => {
     });
     assert.equal(a.seen.at(-1)?.path, '/elsewhere');
     assert.equal(a.seen.at(-1)?.authorization, undefined);
+  });
+});
+
+describe('guardedRequest: response size', () => {
+  let big: TestServer;
+  const body = `${'é'.repeat(100_000)}😀`; // 200,004 bytes, 2- and 4-byte characters split across chunks
+  before(async () => {
+    big = await listen('127.0.0.1', 'big', (request, response) => {
+      if (request.url === '/declared') {
+        response.writeHead(200, { 'content-length': String(Buffer.byteLength(body)) }).end(body);
+      } else if (request.url === '/streamed') {
+        // No content-length: the limit is found while reading.
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        const bytes = Buffer.from(body);
+        for (let at = 0; at < bytes.length; at += 999) response.write(bytes.subarray(at, at + 999));
+        response.end();
+      } else if (request.url === '/gzip-bomb') {
+        response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(10_000_000)));
+      } else return false;
+      return true;
+    });
+  });
+  after(() => big.server.close());
+  const get = (path: string, maxResponseBytes?: number) =>
+    call(`http://127.0.0.1:${big.port}${path}`, {
+      policy: { allowPrivate: true },
+      ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }),
+    });
+  const tooLarge = (error: unknown) => {
+    assert.ok(isStepError(error), String(error));
+    assert.equal(error.retryable, false);
+    assert.match(error.message, /larger than 100000 bytes, .*PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES/);
+    return true;
+  };
+
+  test('a body within the limit is read whole, characters split across chunks intact', async () => {
+    assert.equal((await get('/streamed')).body, body);
+    assert.equal((await get('/declared', 200_004)).body, body);
+  });
+  test('a larger body fails the step, whether its length is declared, streamed or hidden by compression', async () => {
+    await assert.rejects(get('/declared', 100_000), tooLarge);
+    await assert.rejects(get('/streamed', 100_000), tooLarge);
+    await assert.rejects(get('/gzip-bomb', 100_000), tooLarge);
+  });
+  test('the limit is a positive whole number of bytes, 128 MB unless set', () => {
+    assert.equal(parseMaxResponseBytes(undefined), DEFAULT_MAX_RESPONSE_BYTES);
+    assert.equal(DEFAULT_MAX_RESPONSE_BYTES, 128 * 1024 * 1024);
+    assert.equal(parseMaxResponseBytes('1048576'), 1_048_576);
+    for (const bad of ['0', '-1', '1.5', 'lots']) {
+      assert.throws(() => parseMaxResponseBytes(bad), /PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES: ".*" is not a positive/);
+    }
   });
 });

@@ -33,6 +33,24 @@ export interface GuardedRequest {
   policy: RequestNetworkPolicy;
   resolve?: ResolveHost;
   maxRedirects?: number;
+  /** The largest body read, after decompression; default DEFAULT_MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
+}
+
+/**
+ * A response body is held in the worker's memory whole (as text, then parsed): one flow fetching gigabytes must fail
+ * its step, not take the worker — and every workspace's runs on it — down.  `PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES`.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+
+/** `PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES`: a positive whole number of bytes; unset, the default. */
+export function parseMaxResponseBytes(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return DEFAULT_MAX_RESPONSE_BYTES;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new Error(`PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES: "${text}" is not a positive whole number of bytes`);
+  }
+  return bytes;
 }
 
 export interface GuardedResponse {
@@ -53,6 +71,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export async function guardedRequest(request: GuardedRequest): Promise<GuardedResponse> {
   const resolve = request.resolve ?? systemResolve;
   const maxRedirects = request.maxRedirects ?? 5;
+  const maxResponseBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   let url = new URL(request.url);
   let method = request.method;
   let body = request.body;
@@ -64,7 +83,7 @@ export async function guardedRequest(request: GuardedRequest): Promise<GuardedRe
       });
     }
     const pinned = await checkHost(url, request.policy, resolve);
-    const response = await send(url, method, headers, body, pinned, request.signal);
+    const response = await send(url, method, headers, body, pinned, request.signal, maxResponseBytes);
     const location = response.headers.location;
     if (!REDIRECTS.has(response.status) || location === undefined) return response;
     if (hop >= maxRedirects) {
@@ -143,6 +162,7 @@ function send(
   body: string | undefined,
   pinned: ResolvedAddress,
   signal: AbortSignal,
+  maxResponseBytes: number,
 ): Promise<GuardedResponse> {
   // Node calls this instead of DNS: it can only ever connect to the address checked above.
   const lookup: LookupFunction = (_hostname, options, callback) => {
@@ -167,7 +187,7 @@ function send(
         ...(url.protocol === 'https:' && isIP(hostname) === 0 ? { servername: hostname } : {}),
       },
       (response) => {
-        readBody(response).then(
+        readBody(response, maxResponseBytes).then(
           (text) => resolvePromise({ status: response.statusCode ?? 0, headers: flatHeaders(response), body: text }),
           reject,
         );
@@ -181,19 +201,49 @@ function send(
   });
 }
 
-async function readBody(response: IncomingMessage): Promise<string> {
+async function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+  const tooLarge = () => {
+    response.destroy();
+    return new StepError(
+      `the response body is larger than ${formatBytes(maxBytes)}, the most a step may read (the worker's PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES)`,
+      { retryable: false },
+    );
+  };
+  if (Number(response.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
+  const body = limitBytes(response, maxBytes, tooLarge);
   const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
-  if (encoding === '' || encoding === 'identity') return readUtf8(response);
+  if (encoding === '' || encoding === 'identity') return readUtf8(body);
   const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
+  for await (const chunk of body) chunks.push(chunk);
   let raw = Buffer.concat(chunks);
   if (raw.length > 0) {
-    if (encoding === 'gzip' || encoding === 'x-gzip') raw = gunzipSync(raw);
-    else if (encoding === 'deflate') raw = inflateSync(raw);
-    else if (encoding === 'br') raw = brotliDecompressSync(raw);
+    // A small compressed body can inflate to gigabytes: decompression stops at the same limit.
+    const limit = { maxOutputLength: maxBytes };
+    try {
+      if (encoding === 'gzip' || encoding === 'x-gzip') raw = gunzipSync(raw, limit);
+      else if (encoding === 'deflate') raw = inflateSync(raw, limit);
+      else if (encoding === 'br') raw = brotliDecompressSync(raw, limit);
+    } catch (error) {
+      if (error instanceof RangeError) throw tooLarge();
+      throw error;
+    }
   }
   return raw.toString('utf8');
 }
+
+/** The body's chunks, failing with `tooLarge()` as soon as they add up to more than `maxBytes`. */
+async function* limitBytes(body: AsyncIterable<unknown>, maxBytes: number, tooLarge: () => Error) {
+  let bytes = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    bytes += buffer.length;
+    if (bytes > maxBytes) throw tooLarge();
+    yield buffer;
+  }
+}
+
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB` : `${bytes} bytes`;
 
 function flatHeaders(response: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -54,6 +54,7 @@ export function createPollActivities(deps: {
           defaultTimeoutMs: 30_000,
           policy: async () => ({ allowPrivate: deps.http?.allowPrivateNetworks === true }),
           ...(deps.http?.resolve ? { resolve: deps.http.resolve } : {}),
+          ...(deps.http?.maxResponseBytes ? { maxResponseBytes: deps.http.maxResponseBytes } : {}),
         }),
         log: {
           info: (message, fields) => context.log.info(scrub(message), scrub({ ...fields })),
