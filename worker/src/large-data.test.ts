@@ -4,10 +4,10 @@ import { after, before, test } from 'node:test';
 import type { ExecutionPlan } from '@pipewright/compiler';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
 import { isBlobRef, type RunState } from '@pipewright/runtime';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { closeLocally, compileTestFlow, listenLocally, startTestWorker, type TestWorker } from './test-support.ts';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
+import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /**
  * Large data by reference (docs/architecture.md, decision 5) on the real stack: a 3 MB JSON body is fetched,
@@ -107,4 +107,56 @@ test('a 3 MB body is fetched, transformed and posted on while history holds only
   const history = await handle.fetchHistory();
   const historyBytes = JSON.stringify(history).length;
   assert.ok(historyBytes < bigJson.length / 10, `history is ${historyBytes} bytes for a ${bigJson.length}-byte body`);
+});
+
+test('a run cannot read another workspace’s stored data by copying its reference into a webhook body', async () => {
+  const theirsId = uniqueName('run_theirs');
+  const theirs = await client.workflow.execute(RUN_FLOW_WORKFLOW, {
+    taskQueue,
+    workflowId: theirsId,
+    args: [
+      {
+        plan: plan(),
+        trigger: { body: {} },
+        run: { id: theirsId, workspaceId: 'their-workspace', kind: 'manual' },
+        localTaskQueue: taskQueue,
+      } satisfies RunFlowInput,
+    ],
+  });
+  const reference = ((theirs as RunState).nodes.fetch?.output as { body?: unknown } | undefined)?.body;
+  assert.ok(isBlobRef(reference));
+
+  const mineId = uniqueName('run_mine');
+  const stealing = compileTestFlow({
+    flowId: 'steal',
+    taskQueue,
+    nodes: [
+      { id: 'hook', type: 'core.webhook' },
+      {
+        id: 'peek',
+        type: 'core.transform',
+        config: { fields: [{ name: 'first', value: '{{ trigger.body.stolen.items[0].name }}' }] },
+      },
+    ],
+    edges: [['hook', 'peek']],
+  });
+  const outcome = await client.workflow
+    .execute(RUN_FLOW_WORKFLOW, {
+      taskQueue,
+      workflowId: mineId,
+      args: [
+        {
+          plan: stealing,
+          trigger: { body: { stolen: reference } },
+          run: { id: mineId, workspaceId: 'my-workspace', kind: 'manual' },
+          localTaskQueue: taskQueue,
+        } satisfies RunFlowInput,
+      ],
+    })
+    .catch((error: unknown) => error);
+  assert.ok(outcome instanceof WorkflowFailedError, `the run should fail, got ${String(outcome)}`);
+  const state = finalStateOfFailure(outcome);
+  assert.equal(state?.status, 'failed');
+  assert.match(JSON.stringify(state.error), /not this workspace's: refused/);
+  assert.doesNotMatch(JSON.stringify(state), /item number/, 'none of the other workspace’s data is in the run');
 });

@@ -2,7 +2,7 @@ import { evaluateNodeOutside, type RemoteNodeRequest, type RemoteNodeResult } fr
 import { type AnyStepDefinition, isStepError, type StepContext, scrubSecrets } from '@pipewright/step-sdk';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
-import type { BlobStore } from '../blobs/blob-store.ts';
+import { BlobAccessError, type BlobStore } from '../blobs/blob-store.ts';
 import { offloadLargeValues, resolveBlobRefs } from '../blobs/offload.ts';
 import type { CredentialResolver } from '../credentials/credential-resolver.ts';
 import { createStepCredentials, takeCredentialRefs } from '../credentials/step-credentials.ts';
@@ -75,14 +75,25 @@ export function createStepActivities(options: StepActivitiesOptions): {
       throw failure(`no worker step "${type}" v${version} on this task queue`, 'UnknownStep', false, { attempt });
     return step;
   };
-  const load = (value: unknown) =>
-    options.blobs ? resolveBlobRefs(value, options.blobs.store) : Promise.resolve(value);
-  const store = (value: unknown, nodeId: string) => {
+  const workflowIdNow = () => Context.current().info.workflowExecution?.workflowId ?? 'unknown';
+  /** Loads the blobs `value` refers to, for the run's workspace only; a reference to another's fails for good. */
+  const load = async (value: unknown, workspaceId: string | undefined, attempt: number) => {
+    if (!options.blobs) return value;
+    try {
+      return await resolveBlobRefs(value, options.blobs.store, {
+        workspaceId: workspaceId ?? '',
+        workflowId: workflowIdNow(),
+      });
+    } catch (error) {
+      if (error instanceof BlobAccessError) throw failure(error.message, 'BlobRefused', false, { attempt });
+      throw error;
+    }
+  };
+  const store = (value: unknown, nodeId: string, workspaceId: string | undefined) => {
     if (!options.blobs) return Promise.resolve(value);
-    const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'unknown';
     return offloadLargeValues(value, options.blobs.store, {
       limitBytes: options.blobs.inlineLimitBytes,
-      meta: { workflowId, nodeId },
+      meta: { workspaceId: workspaceId ?? '', workflowId: workflowIdNow(), nodeId },
     });
   };
 
@@ -95,28 +106,37 @@ export function createStepActivities(options: StepActivitiesOptions): {
     const request = runStepInputSchema.parse(raw);
     const attempt = Context.current().info.attempt + (request.attemptsBefore ?? 0);
     const step = lookup(request.type, request.typeVersion, attempt);
-    const { output, rateLimitWaitMs } = await executeStep(step, await load(request.input), request, options);
-    return { output: await store(output, request.nodeId), attempts: attempt, ...waited(rateLimitWaitMs) };
+    const input = await load(request.input, request.workspaceId, attempt);
+    const { output, rateLimitWaitMs } = await executeStep(step, input, request, options);
+    const stored = await store(output, request.nodeId, request.workspaceId);
+    return { output: stored, attempts: attempt, ...waited(rateLimitWaitMs) };
   }
 
   async function evaluateNode(request: Parameters<EvaluateNodeFn>[0]): Promise<RemoteNodeResult> {
     const attempt = Context.current().info.attempt;
     const { node } = request;
-    const evaluated = await evaluateNodeOutside(node, (await load(request.context)) as Record<string, unknown>);
+    const { workspaceId } = request;
+    const context = (await load(request.context, workspaceId, attempt)) as Record<string, unknown>;
+    const evaluated = await evaluateNodeOutside(node, context);
     if (!evaluated.ok) throw failure(evaluated.message, 'ExpressionError', false, { attempt });
-    const input = await store(evaluated.config, node.id);
+    const input = await store(evaluated.config, node.id, workspaceId);
     if (evaluated.outcome) {
       const { output, ports } = evaluated.outcome;
-      return { output: await store(output, node.id), attempts: attempt, input, ...(ports ? { ports } : {}) };
+      return {
+        output: await store(output, node.id, workspaceId),
+        attempts: attempt,
+        input,
+        ...(ports ? { ports } : {}),
+      };
     }
     const step = lookup(node.type, node.typeVersion, attempt);
     const { output, rateLimitWaitMs } = await executeStep(
       step,
       evaluated.config,
-      { nodeId: node.id, idempotencyKey: request.idempotencyKey, workspaceId: request.workspaceId },
+      { nodeId: node.id, idempotencyKey: request.idempotencyKey, workspaceId },
       options,
     );
-    return { output: await store(output, node.id), attempts: attempt, input, ...waited(rateLimitWaitMs) };
+    return { output: await store(output, node.id, workspaceId), attempts: attempt, input, ...waited(rateLimitWaitMs) };
   }
 }
 

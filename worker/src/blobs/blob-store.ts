@@ -11,14 +11,33 @@ import { jsonUtf8Slices } from './json-text.ts';
  * decide whether a flow works.
  */
 export interface BlobMeta {
+  workspaceId: string;
   workflowId: string;
   nodeId: string;
+}
+
+/** Who reads a blob: the run whose activity resolves the reference. */
+export interface BlobReader {
+  workspaceId: string;
+  workflowId: string;
 }
 
 export interface BlobStore {
   /** Stores `value` as JSON text. */
   put(value: unknown, meta: BlobMeta): Promise<BlobRef>;
-  get(ref: BlobRef): Promise<unknown>;
+  /**
+   * Loads a stored value for `reader`.  A reference is only `{ __pipewrightBlob: 1, id }` — anything a sender or an
+   * API returns can contain one — so a blob another workspace stored is refused with a BlobAccessError, never read.
+   */
+  get(ref: BlobRef, reader: BlobReader): Promise<unknown>;
+}
+
+/** A reference to stored data the reading run may not see (another workspace's), or that does not exist. */
+export class BlobAccessError extends Error {
+  constructor(id: string) {
+    super(`the data refers to a stored value (${id.slice(0, 24)}) that is not this workspace's: refused`);
+    this.name = 'BlobAccessError';
+  }
 }
 
 /** GridFS: plain collections (`blobs.files`, `blobs.chunks`), which MongoDB and FerretDB v1 both support. */
@@ -39,8 +58,18 @@ export function createGridFsBlobStore(db: Db, bucketName = 'blobs'): BlobStore {
       await pipeline(Readable.from(counted()), upload);
       return { __pipewrightBlob: 1, id: upload.id.toHexString(), bytes };
     },
-    async get(ref) {
-      return JSON.parse(await readUtf8(bucket.openDownloadStream(new ObjectId(ref.id))));
+    async get(ref, reader) {
+      if (!ObjectId.isValid(ref.id)) throw new BlobAccessError(ref.id);
+      const id = new ObjectId(ref.id);
+      const file = await bucket.find({ _id: id }).limit(1).next();
+      const meta = (file?.metadata ?? {}) as Partial<BlobMeta>;
+      // Blobs stored before they carried a workspace are readable by their own run only.
+      const owned =
+        meta.workspaceId !== undefined
+          ? meta.workspaceId === reader.workspaceId
+          : meta.workflowId === reader.workflowId;
+      if (!file || !owned) throw new BlobAccessError(ref.id);
+      return JSON.parse(await readUtf8(bucket.openDownloadStream(id)));
     },
   };
 }

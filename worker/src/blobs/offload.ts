@@ -1,5 +1,5 @@
 import { isBlobRef } from '@pipewright/runtime';
-import type { BlobMeta, BlobStore } from './blob-store.ts';
+import type { BlobMeta, BlobReader, BlobStore } from './blob-store.ts';
 import { jsonLength } from './json-text.ts';
 
 /** Default: outputs up to 256 KB stay inline in history; larger subtrees go to the blob store. */
@@ -69,13 +69,13 @@ async function offload(
  * more than once (a node's output is both `input` and `steps.<node>` of the next node's context) is loaded once, and
  * its occurrences share the loaded value.
  */
-export async function resolveBlobRefs(value: unknown, store: BlobStore): Promise<unknown> {
+export async function resolveBlobRefs(value: unknown, store: BlobStore, reader: BlobReader): Promise<unknown> {
   const loads = new Map<string, Promise<unknown>>();
   const resolve = async (node: unknown): Promise<unknown> => {
     if (isBlobRef(node)) {
       let load = loads.get(node.id);
       if (!load) {
-        load = store.get(node);
+        load = store.get(node, reader);
         loads.set(node.id, load);
       }
       return load;
