@@ -11,6 +11,8 @@
  * Settings: BENCH_CONNS ("1 10 50"), BENCH_RUNS (runs per level, default 300), BENCH_WARMUP (default 50),
  * BENCH_ACCEPT (webhooks per accept burst, default 500; 0 skips the accept phase), BENCH_PROFILE ("worker",
  * "server" or both: V8 CPU profiles of those processes, written to BENCH_PROFILE_DIR, default ./reports/profiles),
+ * BENCH_ACCEPT_PAUSE (e.g. "worker,temporal": those processes are paused with SIGSTOP during each accept burst and
+ * resumed after it, to measure the ingress alone, without the drain competing for the cores),
  * BENCH_EXTRA_TRANSFORMS (default 0: transform steps with two expressions each, chained before the HTTP step — run
  * with 0 and with N and divide the difference by N for what one transform step costs).
  */
@@ -36,6 +38,7 @@ const CONNS = (process.env.BENCH_CONNS ?? '1 10 50').split(/\s+/).filter(Boolean
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const ACCEPT = Number(process.env.BENCH_ACCEPT ?? 500);
+const ACCEPT_PAUSE = (process.env.BENCH_ACCEPT_PAUSE ?? '').split(/[\s,]+/).filter(Boolean);
 const EXTRA_TRANSFORMS = Number(process.env.BENCH_EXTRA_TRANSFORMS ?? 0);
 const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(/[\s,]+/).filter(Boolean));
 const PROFILE_DIR = resolve(process.env.BENCH_PROFILE_DIR ?? join(root, 'reports', 'profiles'));
@@ -206,18 +209,24 @@ async function main(): Promise<void> {
       for (const conns of CONNS.filter((c) => c > 1)) {
         const accepted: string[] = [];
         const latencies: number[] = [];
+        const paused = ACCEPT_PAUSE.map((name) => pids[name] ?? 0).filter((pid) => pid > 0);
+        for (const pid of paused) process.kill(pid, 'SIGSTOP');
         const t0 = performance.now();
-        await closedLoop(ACCEPT, conns, async () => {
-          const start = performance.now();
-          accepted.push(await post());
-          latencies.push(performance.now() - start);
-        });
+        try {
+          await closedLoop(ACCEPT, conns, async () => {
+            const start = performance.now();
+            accepted.push(await post());
+            latencies.push(performance.now() - start);
+          });
+        } finally {
+          for (const pid of paused) process.kill(pid, 'SIGCONT');
+        }
         const acceptSeconds = (performance.now() - t0) / 1000;
         await Promise.all(accepted.map(finish));
         const drainSeconds = (performance.now() - t0) / 1000;
         latencies.sort((a, b) => a - b);
         console.log(
-          `accept burst of ${ACCEPT}, ${conns} conns: ${(ACCEPT / acceptSeconds).toFixed(0)} req/s answered 202, ` +
+          `accept burst of ${ACCEPT}, ${conns} conns${paused.length ? ` (${ACCEPT_PAUSE.join(', ')} paused)` : ''}: ${(ACCEPT / acceptSeconds).toFixed(0)} req/s answered 202, ` +
             `p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; ` +
             `all finished after ${drainSeconds.toFixed(1)} s (${(ACCEPT / drainSeconds).toFixed(1)} runs/s)`,
         );
