@@ -2,7 +2,7 @@
 // the architecture's import walls (pure packages import no Node built-ins).
 import tseslint from 'typescript-eslint';
 
-const pure = ['flow', 'compiler', 'runtime', 'expression', 'step-sdk', 'api-contract'].map(
+const pure = ['flow', 'compiler', 'runtime', 'run-contract', 'expression', 'step-sdk', 'api-contract'].map(
   (name) => `packages/${name}/src/**/*.ts`,
 );
 

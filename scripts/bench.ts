@@ -16,9 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { threeNodeFlow } from '../e2e/src/flows.ts';
 import { runResult, startEchoService, startProduct } from '../e2e/src/harness.ts';
 import { builtinStepDefinitions } from '../packages/builtin-steps/src/index.ts';
-import type { ExecutionPlan } from '../packages/compiler/src/index.ts';
 import { compileFlow } from '../packages/compiler/src/index.ts';
 import { APP_MAIN_ARGS, getTestStack, uniqueName } from '../packages/devstack/src/index.ts';
+import { type ExecutionPlan, RUN_FLOW_WORKFLOW } from '../packages/run-contract/src/index.ts';
 import { createInitialState, executePlan } from '../packages/runtime/src/index.ts';
 import { toManifest } from '../packages/step-sdk/src/index.ts';
 
@@ -207,7 +207,7 @@ async function largePayload(): Promise<void> {
   const product = await startProduct();
   try {
     const t0 = performance.now();
-    const handle = await product.temporal.workflow.start('runFlow', {
+    const handle = await product.temporal.workflow.start(RUN_FLOW_WORKFLOW, {
       taskQueue,
       workflowId: uniqueName('run_large'),
       args: [
@@ -284,7 +284,7 @@ async function loopOverItems(): Promise<void> {
     const durations: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      const handle = await client.workflow.start('runFlow', {
+      const handle = await client.workflow.start(RUN_FLOW_WORKFLOW, {
         taskQueue,
         workflowId: uniqueName('run_loop'),
         args: [
@@ -325,7 +325,7 @@ async function loopOverItems(): Promise<void> {
       const httpDurations: number[] = [];
       for (let i = 0; i < 4; i++) {
         const t0 = performance.now();
-        const handle = await client.workflow.start('runFlow', {
+        const handle = await client.workflow.start(RUN_FLOW_WORKFLOW, {
           taskQueue,
           workflowId: uniqueName('run_http_loop'),
           args: [

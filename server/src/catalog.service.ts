@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
-import {
-  type CatalogLookup,
-  type CompileError,
-  canonicalJson,
-  compileFlow,
-  type ExecutionPlan,
-} from '@pipewright/compiler';
+import { type CatalogLookup, type CompileError, canonicalJson, compileFlow } from '@pipewright/compiler';
 import type { FlowDocument } from '@pipewright/flow';
+import type { ExecutionPlan } from '@pipewright/run-contract';
 import { type AnyStepDefinition, type StepManifest, toManifest } from '@pipewright/step-sdk';
 import { checkNodeConfigs } from './config-check.ts';
 import type { PackageCatalog } from './step-packages.service.ts';

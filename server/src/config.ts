@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { DEFAULT_TASK_QUEUE } from '@pipewright/run-contract';
 
 /** How deep JSON may nest (arrays and objects, the outermost counting as 1) before it is refused with a 400. */
 export interface RequestLimits {
@@ -55,7 +56,7 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     mongoDb: env.MONGODB_DB || 'pipewright',
     temporalAddress: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
-    taskQueue: env.TASK_QUEUE || 'pipewright-core',
+    taskQueue: env.TASK_QUEUE || DEFAULT_TASK_QUEUE,
     webDistDir: env.WEB_DIST_DIR || undefined,
     publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
     resumeUrlSecret: env.RESUME_URL_SECRET || undefined,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FlowDetail, FlowVersionDetail, FlowVersionSummary } from '@pipewright/api-contract';
-import type { ExecutionPlan } from '@pipewright/compiler';
+import type { ExecutionPlan } from '@pipewright/run-contract';
 import { type Harness, startHarness, webhookToHttpDocument } from './test-support.ts';
 
 let harness: Harness;

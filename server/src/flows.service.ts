@@ -7,8 +7,10 @@ import type {
   FlowVersionSummary,
   UpdateFlowBody,
 } from '@pipewright/api-contract';
-import { type CompileError, canonicalJson, type ExecutionPlan } from '@pipewright/compiler';
+import { type CompileError, canonicalJson } from '@pipewright/compiler';
 import { emptyFlowDocument, type FlowDocument, flowDocumentSchema } from '@pipewright/flow';
+import type { ExecutionPlan } from '@pipewright/run-contract';
+import { parsePlan } from '@pipewright/run-contract/schema';
 import type { CatalogService } from './catalog.service.ts';
 import { ApiError, notFound } from './errors.ts';
 import type {
@@ -18,7 +20,6 @@ import type {
 } from './flow-versions.repository.ts';
 import type { DraftChanges, FlowRecord, FlowSummaryRecord, FlowsRepository } from './flows.repository.ts';
 import { newFlowId, newWebhookSecret, newWebhookToken } from './ids.ts';
-import { parsePlan } from './plan.schema.ts';
 import { embedSubflows } from './subflow-embedding.ts';
 import { webhookSecretHint } from './webhook-verify.ts';
 

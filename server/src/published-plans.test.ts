@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PLAN_FORMAT } from '@pipewright/compiler';
+import { PLAN_FORMAT } from '@pipewright/run-contract';
 import { PublishedPlans } from './published-plans.ts';
 
 /** A plan as the compiler stores it for `flowId`@`version` (one webhook trigger). */

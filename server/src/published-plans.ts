@@ -1,5 +1,5 @@
-import type { ExecutionPlan } from '@pipewright/compiler';
-import { parsePlan } from './plan.schema.ts';
+import type { ExecutionPlan } from '@pipewright/run-contract';
+import { parsePlan } from '@pipewright/run-contract/schema';
 
 /**
  * Parsed plans of published versions, kept in memory: a published version never changes, and every webhook and

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ExecutionPlan } from '@pipewright/compiler';
+import type { ExecutionPlan } from '@pipewright/run-contract';
 import { defineOwn } from '@pipewright/step-sdk';
 import type { Collection, Db } from 'mongodb';
 import { MongoServerError } from 'mongodb';

@@ -1,4 +1,5 @@
 import { type ResumeRunResponse, resumeRunBody } from '@pipewright/api-contract';
+import { type ResumeEvent, resumeSignal } from '@pipewright/run-contract';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { Router } from 'express';
@@ -7,14 +8,6 @@ import { ApiError, parseRequest } from './errors.ts';
 import { jsonBody } from './json-limits.ts';
 import type { ResumeLinks } from './resume-links.ts';
 import type { RunsService } from './runs.service.ts';
-
-/** The worker's resume signal (worker/src/workflows/contract.ts RESUME_SIGNAL_NAME) and its argument. */
-const RESUME_SIGNAL = 'resume';
-interface ResumeEvent {
-  nodeId?: string;
-  eventName?: string;
-  payload: unknown;
-}
 
 /**
  * Resuming runs parked on an event Wait.  `POST /api/runs/:id/resume { eventName?, payload }` (builder role): the
@@ -58,7 +51,7 @@ export function createResumeRouters(deps: {
 
 async function deliver(temporal: Client, runId: string, event: ResumeEvent): Promise<void> {
   try {
-    await temporal.workflow.getHandle(runId).signal(RESUME_SIGNAL, event);
+    await temporal.workflow.getHandle(runId).signal(resumeSignal, event);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
       throw new ApiError(409, 'run_not_waiting', `Run "${runId}" has already ended; there is nothing to resume`);

@@ -1,8 +1,14 @@
+import {
+  FLOW_ID,
+  FLOW_VERSION,
+  RUN_FLOW_WORKFLOW,
+  RUN_TRIGGER,
+  type RunFlowInput,
+  WORKSPACE_ID,
+} from '@pipewright/run-contract';
 import { type Client, isGrpcServiceError, ServiceError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { QueuedRun, RunRecord, RunsRepository } from './runs.repository.ts';
-import type { RunFlowInput } from './runs.service.ts';
-import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
 export interface RunStarterOptions {
   runs: RunsRepository;
@@ -168,7 +174,7 @@ export class RunStarter {
     try {
       const args = JSON.parse(record.pendingStartJson) as RunFlowInput;
       await temporal.connection.withDeadline(Date.now() + startDeadlineMs, () =>
-        temporal.workflow.start('runFlow', {
+        temporal.workflow.start(RUN_FLOW_WORKFLOW, {
           taskQueue,
           workflowId: record._id,
           // The run id is the run's only identity: a second start of it is a run already started.

@@ -1,6 +1,15 @@
 import type { RunDetail, RunNodeView, RunStatusValue, RunSummary } from '@pipewright/api-contract';
-import { type ExecutionPlan, runTimeoutMessage } from '@pipewright/compiler';
+import { runTimeoutMessage } from '@pipewright/compiler';
 import type { FlowDocument } from '@pipewright/flow';
+import {
+  type ExecutionPlan,
+  FLOW_RUN_FAILED,
+  type RunFlowInput,
+  type RunKind,
+  runStartOptions,
+  stateQuery,
+} from '@pipewright/run-contract';
+import { asRunState, type ParsedRunState } from '@pipewright/run-contract/schema';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ApiError, notFound } from './errors.ts';
@@ -9,38 +18,19 @@ import { parseDocument } from './flows.service.ts';
 import { newRunId } from './ids.ts';
 import type { ResumeLinks } from './resume-links.ts';
 import { RunStarter } from './run-starter.ts';
-import { asRunState, type ParsedRunState, toNodeViews } from './run-state.schema.ts';
+import { toNodeViews } from './run-views.ts';
 import type { QueuedRun, RunRecord, RunsRepository } from './runs.repository.ts';
 import { adoptScheduledRun, recordScheduledRuns } from './scheduled-runs.ts';
 
-export type RunKind = 'webhook' | 'manual' | 'schedule' | 'poll' | 'message' | 'error';
-
-/** The start options of every `runFlow` start: the worker's contract (worker/src/workflows/contract.ts) says why. */
-export function runStartOptions(plan: Pick<ExecutionPlan, 'runTimeoutMs'>): {
-  workflowTaskTimeout: number;
-  workflowExecutionTimeout?: number;
-} {
-  return {
-    workflowTaskTimeout: 3_000,
-    ...(plan.runTimeoutMs === undefined ? {} : { workflowExecutionTimeout: plan.runTimeoutMs }),
-  };
-}
-
-/** The worker's `runFlow` workflow input (worker/src contract). */
-export interface RunFlowInput {
-  plan: ExecutionPlan;
-  trigger: unknown;
-  run: { id: string; workspaceId: string; kind: RunKind; resumeUrls?: Record<string, string> };
-  /** The run's task queue, where short steps make their first attempt locally (worker contract, RunFlowInput). */
-  localTaskQueue?: string;
-}
+/** What the server starts runs for: sub-flow runs are started by their parent run's workflow, never here. */
+export type ServerRunKind = Exclude<RunKind, 'subflow'>;
 
 export interface StartRunInput {
   workspaceId: string;
   flow: { id: string; name: string };
   plan: ExecutionPlan;
   trigger: unknown;
-  kind: RunKind;
+  kind: ServerRunKind;
   /** Draft runs keep the document they compiled, since no version stores it. */
   draftDocumentJson?: string;
   /** A step test: started on Temporal but not put in the runs index, so it does not show among the flow's runs. */
@@ -355,7 +345,7 @@ export class RunsService {
     if (status === 'running') {
       try {
         const state = await this.#client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-          handle.query<unknown>('state'),
+          handle.query(stateQuery),
         );
         return { state: asRunState(state) };
       } catch {
@@ -370,7 +360,7 @@ export class RunsService {
       } catch (error) {
         if (error instanceof WorkflowFailedError) {
           const cause = error.cause;
-          if (cause instanceof ApplicationFailure && cause.type === 'FlowRunFailed') {
+          if (cause instanceof ApplicationFailure && cause.type === FLOW_RUN_FAILED) {
             const state = asRunState(cause.details?.[0]);
             if (state) return { state };
           }

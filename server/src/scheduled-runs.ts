@@ -1,7 +1,7 @@
+import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from '@pipewright/run-contract';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RunRecord, RunsRepository } from './runs.repository.ts';
-import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
 /**
  * Runs started outside the server: by a Schedule, a polling trigger (pollTrigger workflow), a broker message, or a

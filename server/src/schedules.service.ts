@@ -1,6 +1,18 @@
 import type { FlowScheduleView } from '@pipewright/api-contract';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
-import type { CompileError, ExecutionPlan, PlanNode } from '@pipewright/compiler';
+import type { CompileError } from '@pipewright/compiler';
+import {
+  type ExecutionPlan,
+  FLOW_ID,
+  FLOW_VERSION,
+  type PlanNode,
+  RUN_FLOW_WORKFLOW,
+  RUN_TRIGGER,
+  type RunFlowInput,
+  runStartOptions,
+  WORKSPACE_ID,
+} from '@pipewright/run-contract';
+import { parsePlan } from '@pipewright/run-contract/schema';
 import { checkScheduleConfig, scheduleTrigger } from '@pipewright/steps-core';
 import { deletePollSchedule, upsertPollSchedule } from '@pipewright/worker/triggers';
 import {
@@ -15,9 +27,6 @@ import type { z } from 'zod';
 import { ApiError } from './errors.ts';
 import type { FlowRecord } from './flows.repository.ts';
 import type { FlowsService, PublishHooks } from './flows.service.ts';
-import { parsePlan } from './plan.schema.ts';
-import { type RunFlowInput, runStartOptions } from './runs.service.ts';
-import { FLOW_ID, FLOW_VERSION, RUN_TRIGGER, WORKSPACE_ID } from './search-attributes.ts';
 
 type ScheduleConfig = z.output<typeof scheduleTrigger.input>;
 type Overlap = ScheduleConfig['overlap'];
@@ -231,7 +240,7 @@ export class SchedulesService implements PublishHooks {
           : { intervals: [{ every: (config.intervalSeconds ?? 60) * 1000 }] },
       action: {
         type: 'startWorkflow',
-        workflowType: 'runFlow',
+        workflowType: RUN_FLOW_WORKFLOW,
         taskQueue: this.#taskQueue,
         workflowId: `run_${flow._id}_schedule`,
         ...runStartOptions(plan),

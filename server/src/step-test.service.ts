@@ -1,11 +1,11 @@
 import type { StepTestResult } from '@pipewright/api-contract';
 import { asEdgeId, asNodeId, type FlowDocument } from '@pipewright/flow';
+import { asRunState, type ParsedRunState } from '@pipewright/run-contract/schema';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CatalogService } from './catalog.service.ts';
 import { ApiError, notFound } from './errors.ts';
 import { compileFailed, type FlowsService, parseDocument } from './flows.service.ts';
-import { asRunState, type ParsedRunState } from './run-state.schema.ts';
 import type { RunsService } from './runs.service.ts';
 
 const MANUAL_TRIGGER = 'core.manual';

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FlowDetail, RunDetail, RunSummary, StartRunResponse } from '@pipewright/api-contract';
-import type { ExecutionPlan } from '@pipewright/compiler';
 import { uniqueName } from '@pipewright/devstack';
-import { parsePlan } from './plan.schema.ts';
-import type { RunFlowInput } from './runs.service.ts';
+import { type ExecutionPlan, RUN_FLOW_WORKFLOW, type RunFlowInput } from '@pipewright/run-contract';
+import { parsePlan } from '@pipewright/run-contract/schema';
 import { awaitRun, type Harness, startHarness, type TestDocument, waitFor } from './test-support.ts';
 
 let harness: Harness;
@@ -56,7 +55,7 @@ describe('a run whose workflow task keeps failing', () => {
       trigger: {},
       run: { id: runId, workspaceId: harness.admin.workspaceId, kind: 'manual' },
     };
-    const handle = await harness.temporal.workflow.start('runFlow', {
+    const handle = await harness.temporal.workflow.start(RUN_FLOW_WORKFLOW, {
       taskQueue: harness.taskQueue,
       workflowId: runId,
       args: [input],

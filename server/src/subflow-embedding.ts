@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type CompileError, canonicalJson, type ExecutionPlan, type PlanNode } from '@pipewright/compiler';
+import { type CompileError, canonicalJson } from '@pipewright/compiler';
+import type { ExecutionPlan, PlanNode } from '@pipewright/run-contract';
 
 const SUBFLOW_TYPE = 'core.subflow';
 

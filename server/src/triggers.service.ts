@@ -1,5 +1,6 @@
 import type { StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
-import type { ExecutionPlan } from '@pipewright/compiler';
+import type { ExecutionPlan } from '@pipewright/run-contract';
+import { asRunState } from '@pipewright/run-contract/schema';
 import { webhookTrigger } from '@pipewright/steps-core';
 import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
@@ -9,7 +10,6 @@ import type { FlowRecord, FlowSummaryRecord, FlowsRepository } from './flows.rep
 import { compileFailed, type FlowsService, parseDocument } from './flows.service.ts';
 import { newWebhookSecret } from './ids.ts';
 import { PublishedPlans } from './published-plans.ts';
-import { asRunState } from './run-state.schema.ts';
 import type { RunsService, StartedRun, StartRunInput } from './runs.service.ts';
 import { bodyDeliveryRunIds, deliveryIdOf, deliveryRunId, verifyWebhook } from './webhook-verify.ts';
 

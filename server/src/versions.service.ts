@@ -1,9 +1,9 @@
 import type { FlowVersionSummary, StartRunResponse } from '@pipewright/api-contract';
 import { diffFlows, type FlowDiff } from '@pipewright/flow';
+import { parsePlan } from '@pipewright/run-contract/schema';
 import type { CatalogService } from './catalog.service.ts';
 import { ApiError } from './errors.ts';
 import { type FlowsService, parseDocument } from './flows.service.ts';
-import { parsePlan } from './plan.schema.ts';
 import type { RunsService } from './runs.service.ts';
 
 const DRAFT_UPDATE_ATTEMPTS = 3;

@@ -12,7 +12,7 @@ import type {
   StepTestResult,
 } from '@pipewright/api-contract';
 import type { FlowDiff } from '@pipewright/flow';
-import { asRunState } from './run-state.schema.ts';
+import { asRunState } from '@pipewright/run-contract/schema';
 import {
   awaitRun,
   type Harness,

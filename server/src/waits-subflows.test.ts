@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FlowDetail, FlowVersionDetail, RunDetail, StartRunResponse } from '@pipewright/api-contract';
-import type { ExecutionPlan } from '@pipewright/compiler';
+import type { ExecutionPlan } from '@pipewright/run-contract';
 import request from 'supertest';
 import { ResumeLinks } from './resume-links.ts';
 import { awaitRun, type Harness, startHarness, waitFor } from './test-support.ts';

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { ExecutionPlan } from '@pipewright/compiler';
 import { uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import {
+  type ErrorHandlerTrigger,
+  type ExecutionPlan,
+  errorHandlerWorkflowId,
+  finalStateOfFailure,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+} from '@pipewright/run-contract';
 import type { Client } from '@temporalio/client';
 import {
   closeLocally,
@@ -13,13 +20,6 @@ import {
   type TestNode,
   type TestWorker,
 } from './test-support.ts';
-import {
-  type ErrorHandlerTrigger,
-  errorHandlerWorkflowId,
-  finalStateOfFailure,
-  RUN_FLOW_WORKFLOW,
-  type RunFlowInput,
-} from './workflows/contract.ts';
 
 /** A lone `/pair/…` request is answered after this long, so a regression fails on the order of events, not a hang. */
 const LONE_REQUEST_MS = 10_000;

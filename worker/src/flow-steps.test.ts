@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { ExecutionPlan } from '@pipewright/compiler';
 import { uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import {
+  type ExecutionPlan,
+  finalStateOfFailure,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+  resumeSignal,
+  stateQuery,
+} from '@pipewright/run-contract';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
   closeLocally,
@@ -15,13 +22,6 @@ import {
   waitFor,
   within,
 } from './test-support.ts';
-import {
-  finalStateOfFailure,
-  RUN_FLOW_WORKFLOW,
-  type RunFlowInput,
-  resumeSignal,
-  stateQuery,
-} from './workflows/contract.ts';
 
 /** The loop's concurrency in the HTTP loop test. */
 const LANES = 10;

@@ -2,15 +2,20 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import {
+  type ExecutionPlan,
+  finalStateOfFailure,
+  type PlanNode,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+} from '@pipewright/run-contract';
 import { createKeyring, sealCredential } from '@pipewright/secrets';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type Db, MongoClient } from 'mongodb';
 import { type RunningWorker, startWorker } from './start-worker.ts';
-import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /** What the local API saw: path, when (ms, wall clock: compared with Temporal's event times) and the Authorization header. */
 const hits: { path: string; at: number; authorization?: string }[] = [];

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput, type RunState } from '@pipewright/run-contract';
 import { compileTestFlow, startTestWorker, type TestWorker, within } from './test-support.ts';
-import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /**
  * Every built-in function of JSONata 2.2 (the `staticFrame` bindings of jsonata.js, plus `$now` and `$millis`),

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, test } from 'node:test';
-import type { ExecutionPlan } from '@pipewright/compiler';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
-import { isBlobRef, type RunState } from '@pipewright/runtime';
+import {
+  type ExecutionPlan,
+  finalStateOfFailure,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+} from '@pipewright/run-contract';
+import { isBlobRef } from '@pipewright/runtime';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { closeLocally, compileTestFlow, listenLocally, startTestWorker, type TestWorker } from './test-support.ts';
-import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /**
  * Large data by reference (docs/architecture.md, decision 5) on the real stack: a 3 MB JSON body is fetched,

@@ -2,10 +2,15 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import {
+  FLOW_RUN_FAILED,
+  finalStateOfFailure,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+} from '@pipewright/run-contract';
 import { ApplicationFailure } from '@temporalio/common';
 import { closeLocally, compileTestFlow, listenLocally, startTestWorker, type TestWorker } from './test-support.ts';
-import { FLOW_RUN_FAILED, finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /**
  * A local API that never answers: every request is held open until the server closes after the tests, so an HTTP

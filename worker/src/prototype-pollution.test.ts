@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
-import { compileFlow, type ExecutionPlan } from '@pipewright/compiler';
+import { compileFlow } from '@pipewright/compiler';
 import { uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import {
+  type ExecutionPlan,
+  finalStateOfFailure,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+} from '@pipewright/run-contract';
 import { toManifest } from '@pipewright/step-sdk';
 import { WorkflowFailedError } from '@temporalio/client';
 import { compileTestFlow, startTestWorker, type TestNode, type TestWorker, within } from './test-support.ts';
-import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /**
  * Issue 17 §1: a Transform field named `__proto__.x` (or `constructor.prototype.x`) wrote into Object.prototype of the

@@ -1,19 +1,21 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { ExecutionPlan, PlanNode, PlanRetryPolicy } from '@pipewright/compiler';
 import { uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import {
+  type ExecutionPlan,
+  finalStateOfFailure,
+  type PlanNode,
+  type PlanRetryPolicy,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+  runStartOptions,
+  stateQuery,
+} from '@pipewright/run-contract';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { closeLocally, listenLocally, startTestWorker, type TestWorker, waitFor, within } from './test-support.ts';
-import {
-  finalStateOfFailure,
-  RUN_FLOW_WORKFLOW,
-  type RunFlowInput,
-  runStartOptions,
-  stateQuery,
-} from './workflows/contract.ts';
 
 /** A local HTTP API whose behaviour each test chooses per path. */
 type Handler = (request: { body: unknown }, response: ServerResponse) => void;

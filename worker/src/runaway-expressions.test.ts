@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ExecutionPlan } from '@pipewright/compiler';
 import { uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import {
+  type ExecutionPlan,
+  finalStateOfFailure,
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+} from '@pipewright/run-contract';
 import { compileTestFlow, startTestWorker, type TestWorker, within } from './test-support.ts';
-import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput } from './workflows/contract.ts';
 
 /**
  * Expressions that never stop, on the real workflow sandbox: before the limits, each kept its workflow task failing

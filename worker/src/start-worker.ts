@@ -1,4 +1,5 @@
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
+import { DEFAULT_TASK_QUEUE } from '@pipewright/run-contract';
 import type { Keyring } from '@pipewright/secrets';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -12,7 +13,7 @@ import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
 import { startTriggerService } from './triggers/trigger-service.ts';
 import { getWorkflowBundle } from './workflow-bundle.ts';
-import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS, STICKY_QUEUE_TIMEOUT_MS } from './workflows/contract.ts';
+import { STEP_HEARTBEAT_EVERY_MS, STICKY_QUEUE_TIMEOUT_MS } from './workflows/contract.ts';
 
 export interface StartWorkerOptions {
   temporalAddress: string;

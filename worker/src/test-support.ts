@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
-import { compileFlow, type ExecutionPlan } from '@pipewright/compiler';
+import { compileFlow } from '@pipewright/compiler';
 import { getTestStack, type Stack } from '@pipewright/devstack';
+import type { ExecutionPlan } from '@pipewright/run-contract';
 
 export { type WaitDescription, waitFor, within } from '@pipewright/devstack';
 

@@ -46,6 +46,7 @@ async function sourceHash(): Promise<string> {
   const compilerEntry = fileURLToPath(import.meta.resolve('@pipewright/compiler'));
   const sourceDirs = [
     dirname(workflowsPath),
+    dirname(fileURLToPath(import.meta.resolve('@pipewright/run-contract'))),
     dirname(fileURLToPath(import.meta.resolve('@pipewright/runtime'))),
     dirname(fileURLToPath(import.meta.resolve('@pipewright/expression'))),
     dirname(compilerEntry),

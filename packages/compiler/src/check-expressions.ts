@@ -1,5 +1,5 @@
 import { checkTemplate, isTemplate, referencedNodeIds } from '@pipewright/expression';
-import type { CompileError } from './plan.ts';
+import type { CompileError } from './compile-result.ts';
 
 export interface TemplateAt {
   /** Dotted path from the node, e.g. `config.fields.0.value`. */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EXPRESSION_ENGINE } from '@pipewright/expression';
+import type { ExecutionPlan } from '@pipewright/run-contract';
 import { canonicalJson } from './canonical-json.ts';
 import { compileFlow } from './compile.ts';
-import type { CompileError, ExecutionPlan } from './plan.ts';
+import type { CompileError } from './compile-result.ts';
 import { catalog, edge, flow, http, node, options, transform, webhook } from './test-fixtures.ts';
 
 function errorsOf(document: unknown): CompileError[] {

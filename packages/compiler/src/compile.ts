@@ -1,14 +1,6 @@
 import { EXPRESSION_ENGINE } from '@pipewright/expression';
 import { DEFAULT_PORT, type FlowDocument, type FlowEdge, type FlowNode, flowDocumentSchema } from '@pipewright/flow';
-import type { StepManifest } from '@pipewright/step-sdk';
-import { checkExpressions } from './check-expressions.ts';
-import { checkControlFlow, createRunGuarantees, onErrorOf, portIdsOf } from './control-flow.ts';
-import { checkFlowSteps } from './flow-steps-check.ts';
-import { ancestorsOf, buildGraph, type FlowGraph, findCycles, reachableFrom, topologicalOrder } from './graph.ts';
-import { checkBodyTopology, LOOP_TYPE, type Scope, splitScopes } from './loop-scopes.ts';
 import {
-  type CompileError,
-  type CompileResult,
   type ExecutionPlan,
   LOOP_ITEM_NODE_ID,
   PLAN_FORMAT,
@@ -16,7 +8,14 @@ import {
   type PlanNode,
   type PlanRetryPolicy,
   RUNTIME_VERSION,
-} from './plan.ts';
+} from '@pipewright/run-contract';
+import type { StepManifest } from '@pipewright/step-sdk';
+import { checkExpressions } from './check-expressions.ts';
+import type { CompileError, CompileResult } from './compile-result.ts';
+import { checkControlFlow, createRunGuarantees, onErrorOf, portIdsOf } from './control-flow.ts';
+import { checkFlowSteps } from './flow-steps-check.ts';
+import { ancestorsOf, buildGraph, type FlowGraph, findCycles, reachableFrom, topologicalOrder } from './graph.ts';
+import { checkBodyTopology, LOOP_TYPE, type Scope, splitScopes } from './loop-scopes.ts';
 import { checkReservedKeys } from './reserved-keys-check.ts';
 import { runTimeoutOf } from './run-timeout.ts';
 import { fillDefaults, validateConfig } from './validate-config.ts';

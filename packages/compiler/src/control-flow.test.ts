@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ExecutionPlan } from '@pipewright/run-contract';
 import { compileFlow } from './compile.ts';
-import type { CompileError, ExecutionPlan } from './plan.ts';
+import type { CompileError } from './compile-result.ts';
 import { catalog, http, node, options, transform, webhook } from './test-fixtures.ts';
 
 const port = (source: string, sourcePort: string, target: string, id = `${source}_${sourcePort}_${target}`) => ({

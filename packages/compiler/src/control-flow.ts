@@ -1,6 +1,7 @@
 import { DEFAULT_PORT, ERROR_PORT, type FlowDocument, type FlowEdge, type FlowNode } from '@pipewright/flow';
+import type { PlanOnError } from '@pipewright/run-contract';
 import { outputPortsOf, type StepManifest } from '@pipewright/step-sdk';
-import type { CompileError, PlanOnError } from './plan.ts';
+import type { CompileError } from './compile-result.ts';
 
 /** The built-in join step: the only node type that may run before all of its incoming paths are resolved. */
 export const MERGE_TYPE = 'core.merge';

@@ -1,6 +1,6 @@
 import type { FlowEdge, FlowNode } from '@pipewright/flow';
+import type { CompileError } from './compile-result.ts';
 import { LOOP_TYPE, type Scope } from './loop-scopes.ts';
-import type { CompileError } from './plan.ts';
 
 export const WAIT_TYPE = 'core.wait';
 export const SUBFLOW_TYPE = 'core.subflow';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type ExecutionPlan, LOOP_ITEM_NODE_ID } from '@pipewright/run-contract';
 import { compileFlow } from './compile.ts';
-import { type CompileError, type ExecutionPlan, LOOP_ITEM_NODE_ID } from './plan.ts';
+import type { CompileError } from './compile-result.ts';
 import {
   catalog,
   edge,

@@ -19,5 +19,5 @@ export {
   PLATFORM_RETRY,
   PLATFORM_TIMEOUT_MS,
 } from './compile.ts';
-export * from './plan.ts';
+export * from './compile-result.ts';
 export { DEFAULT_RUN_TIMEOUT_MS, formatDuration, runTimeoutMessage } from './run-timeout.ts';

@@ -1,7 +1,7 @@
 import type { FlowDocument, FlowEdge, FlowNode } from '@pipewright/flow';
 import type { StepManifest } from '@pipewright/step-sdk';
+import type { CompileError } from './compile-result.ts';
 import { buildGraph, type FlowGraph, findCycles } from './graph.ts';
-import type { CompileError } from './plan.ts';
 
 export const LOOP_TYPE = 'core.loop';
 

@@ -1,7 +1,7 @@
 import { isTemplate } from '@pipewright/expression';
 import type { FlowNode } from '@pipewright/flow';
 import { isReservedKey, reservedKeyIn } from '@pipewright/step-sdk';
-import type { CompileError } from './plan.ts';
+import type { CompileError } from './compile-result.ts';
 
 const TRANSFORM_TYPE = 'core.transform';
 const MERGE_TYPE = 'core.merge';

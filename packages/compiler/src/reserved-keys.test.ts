@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { compileFlow } from './compile.ts';
-import type { CompileError } from './plan.ts';
+import type { CompileError } from './compile-result.ts';
 import { catalog, edge, flow, http, node, options, type TestNode, webhook } from './test-fixtures.ts';
 import { fillDefaults } from './validate-config.ts';
 

@@ -1,19 +1,20 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RUN_SEARCH_ATTRIBUTES } from '@pipewright/run-contract';
 import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { ensureFerretDb, ensureTemporalCli } from './binaries.ts';
 import { freePort } from './ports.ts';
 import { type ManagedProcess, startProcess } from './processes.ts';
 
-/** Search attributes every run carries (docs/architecture.md, decision 7), registered when the dev server starts. */
-export const SEARCH_ATTRIBUTES = {
-  WorkspaceId: 'Keyword',
-  FlowId: 'Keyword',
-  FlowVersion: 'Int',
-  RunTrigger: 'Keyword',
-} as const;
+/**
+ * Search attributes every run carries (docs/architecture.md, decision 7; keys in `@pipewright/run-contract`),
+ * registered when the dev server starts, as the Temporal CLI names their types.
+ */
+export const SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
+  RUN_SEARCH_ATTRIBUTES.map((key) => [key.name, key.type === 'INT' ? 'Int' : 'Keyword']),
+);
 
 /**
  * SQLite settings of the embedded Temporal's file (README, Performance): write-ahead logging with synchronous=normal

@@ -1,5 +1,5 @@
-import type { PlanNode } from '@pipewright/compiler';
 import { isTemplate } from '@pipewright/expression';
+import type { PlanNode } from '@pipewright/run-contract';
 import { containsBlobRef, isBlobRef } from './blob-ref.ts';
 
 /** Merge nodes combine their inputs themselves, so referenced inputs must be loaded first. */

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
+import type { ExecutionPlan, PlanNode } from '@pipewright/run-contract';
 import { readsBlobRefs } from './blob-reads.ts';
 import { type BlobRef, containsBlobRef, isBlobRef } from './blob-ref.ts';
 import type { RemoteNodeRequest, RunEffects } from './effects.ts';

@@ -1,10 +1,9 @@
 /// <reference types="node" />
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ExecutionPlan, PlanInput, PlanNode } from '@pipewright/compiler';
+import type { ExecutionPlan, PlanInput, PlanNode, RunState } from '@pipewright/run-contract';
 import type { RunEffects, StepActivityRequest, StepActivityResult } from './effects.ts';
 import { createInitialState, executePlan } from './execute-plan.ts';
-import type { RunState } from './run-state.ts';
 
 const RETRY = { maxAttempts: 1, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 30_000 };
 const RUN = { id: 'run-1', workspaceId: 'ws-1' };

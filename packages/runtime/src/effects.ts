@@ -1,5 +1,4 @@
-import type { ExecutionPlan, PlanLoopBody, PlanNode, PlanRetryPolicy } from '@pipewright/compiler';
-import type { RunState } from './run-state.ts';
+import type { ExecutionPlan, PlanLoopBody, PlanNode, PlanRetryPolicy, RunState } from '@pipewright/run-contract';
 
 /**
  * Everything the interpreter needs from the outside world.  The worker implements it with Temporal activities and

@@ -1,10 +1,9 @@
 /// <reference types="node" />
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
+import type { ExecutionPlan, PlanNode, RunState } from '@pipewright/run-contract';
 import type { RunEffects, StepActivityRequest, StepActivityResult } from './effects.ts';
 import { createInitialState, executePlan } from './execute-plan.ts';
-import type { RunState } from './run-state.ts';
 
 const RETRY = { maxAttempts: 3, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 30_000 };
 

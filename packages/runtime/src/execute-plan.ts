@@ -1,11 +1,10 @@
-import type { ExecutionPlan, PlanInput, PlanNode } from '@pipewright/compiler';
 import { ExpressionLimitError, type ExpressionLimits, evaluateTemplate, isTemplate } from '@pipewright/expression';
+import type { ExecutionPlan, NodeError, NodeRunState, PlanInput, PlanNode, RunState } from '@pipewright/run-contract';
 import { defineOwn, isReservedKey } from '@pipewright/step-sdk/safe-object';
 import { readsBlobRefs } from './blob-reads.ts';
 import { type ControlResult, mergeWaitOf, runIf, runMerge, runSwitch } from './control-steps.ts';
 import { isStepFailure, type RunEffects } from './effects.ts';
 import { FLOW_STEP_TYPES, runFlowStep } from './flow-steps.ts';
-import type { NodeError, NodeRunState, RunState } from './run-state.ts';
 import { applyTransform, parseTransformConfig } from './transform.ts';
 
 export interface ExecutePlanInput {

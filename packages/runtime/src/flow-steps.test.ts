@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ExecutionPlan, PlanInput, PlanLoopBody, PlanNode } from '@pipewright/compiler';
+import type { ExecutionPlan, PlanInput, PlanLoopBody, PlanNode, RunState } from '@pipewright/run-contract';
 import type {
   ChildRunRequest,
   LoopChunkRequest,
@@ -11,7 +11,6 @@ import type {
 } from './effects.ts';
 import { createInitialState, executePlan } from './execute-plan.ts';
 import { runLoopChunk } from './loop-chunk.ts';
-import type { RunState } from './run-state.ts';
 
 const RETRY = { maxAttempts: 1, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 30_000 };
 const RUN = { id: 'run-1', workspaceId: 'ws-1' };

@@ -1,4 +1,4 @@
-import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
+import type { ExecutionPlan, NodeError, NodeRunState, PlanNode, RunState } from '@pipewright/run-contract';
 import type { RunEffects } from './effects.ts';
 import {
   chunkSizeOf,
@@ -8,7 +8,6 @@ import {
   runLoopIterations,
   TRANSFORM_ACTIVITY_CHUNK,
 } from './loop.ts';
-import type { NodeError, NodeRunState, RunState } from './run-state.ts';
 import { isRecord } from './transform.ts';
 
 /** Built-in steps that need time, events or other runs: evaluated here, through the effects port. */

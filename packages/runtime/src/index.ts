@@ -5,5 +5,4 @@ export * from './execute-plan.ts';
 export { FLOW_STEP_TYPES, outputOfRun } from './flow-steps.ts';
 export { chunkSizeOf, isTransformOnly, TRANSFORM_ACTIVITY_CHUNK } from './loop.ts';
 export { runLoopChunk } from './loop-chunk.ts';
-export * from './run-state.ts';
 export { applyTransform, parseTransformConfig, type TransformConfig } from './transform.ts';

@@ -1,10 +1,9 @@
 /// <reference types="node" />
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PlanLoopBody, PlanNode } from '@pipewright/compiler';
+import type { PlanLoopBody, PlanNode, RunState } from '@pipewright/run-contract';
 import type { LoopChunkRequest, LoopChunkResult, RunEffects } from './effects.ts';
 import { bodyPlanOf, chunkSizeOf, isTransformOnly, type RunBody, runInChunks, runLoopIterations } from './loop.ts';
-import type { RunState } from './run-state.ts';
 
 const RETRY = { maxAttempts: 1, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 30_000 };
 const bodyNode = (id: string, overrides: Partial<PlanNode> = {}): PlanNode => ({

@@ -1,9 +1,9 @@
-import { type ExecutionPlan, LOOP_ITEM_NODE_ID, type PlanLoopBody, type PlanNode } from '@pipewright/compiler/plan';
 import { evaluateTemplate } from '@pipewright/expression';
+import type { RunState } from '@pipewright/run-contract';
+import { type ExecutionPlan, LOOP_ITEM_NODE_ID, type PlanLoopBody, type PlanNode } from '@pipewright/run-contract';
 import { defineOwn } from '@pipewright/step-sdk/safe-object';
 import { isTruthy } from './control-steps.ts';
 import type { LoopChunkRequest, LoopChunkResult, RunEffects } from './effects.ts';
-import type { RunState } from './run-state.ts';
 
 /** Runs one iteration's body as a plan of its own (injected by execute-plan.ts, which owns the interpreter). */
 export type RunBody = (

@@ -1,10 +1,9 @@
 /// <reference types="node" />
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
+import type { ExecutionPlan, PlanNode, RunState } from '@pipewright/run-contract';
 import type { RunEffects } from './effects.ts';
 import { createInitialState, executePlan } from './execute-plan.ts';
-import type { RunState } from './run-state.ts';
 
 // The interpreter runs in a workflow sandbox that later runs (of any workspace) share: whatever a plan or its data
 // does, Object.prototype must come out of it unchanged.

@@ -36,6 +36,7 @@ async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
   const sourceDirs = [
     dirname(workflowsPath),
+    dirname(fileURLToPath(import.meta.resolve('@pipewright/run-contract'))),
     dirname(fileURLToPath(import.meta.resolve('@pipewright/runtime'))),
     dirname(fileURLToPath(import.meta.resolve('@pipewright/expression'))),
     dirname(fileURLToPath(import.meta.resolve('@pipewright/compiler'))),

@@ -1,4 +1,4 @@
-import type { ExecutionPlan } from '@pipewright/compiler';
+import type { ExecutionPlan } from '@pipewright/run-contract';
 
 /**
  * Polling triggers (docs/adr/008): a flow whose trigger step has `poll` gets a Temporal Schedule `poll_<flowId>`

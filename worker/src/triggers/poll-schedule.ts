@@ -1,4 +1,4 @@
-import type { ExecutionPlan } from '@pipewright/compiler';
+import { type ExecutionPlan, FLOW_ID, WORKSPACE_ID } from '@pipewright/run-contract';
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -7,11 +7,8 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { POLL_TRIGGER_WORKFLOW, type PollTriggerInput, pollScheduleIdOf } from './contract.ts';
 
-const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
-const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
 const DEFAULT_INTERVAL_SECONDS = 60;
 
 /**

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
-import type { ExecutionPlan, PlanNode } from '@pipewright/compiler';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
-import type { RunState } from '@pipewright/runtime';
+import type { ExecutionPlan, PlanNode, RunState } from '@pipewright/run-contract';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';

@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { ExecutionPlan } from '@pipewright/compiler';
+import {
+  type ExecutionPlan,
+  FLOW_ID,
+  FLOW_VERSION,
+  RUN_FLOW_WORKFLOW,
+  RUN_TRIGGER,
+  type RunFlowInput,
+  runStartOptions,
+  WORKSPACE_ID,
+} from '@pipewright/run-contract';
 import type { AnyStepDefinition, TriggerListener, TriggerMessage } from '@pipewright/step-sdk';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Db } from 'mongodb';
 import type { CredentialResolver } from '../credentials/credential-resolver.ts';
 import { createStepCredentials, takeCredentialRefs } from '../credentials/step-credentials.ts';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput, runStartOptions } from '../workflows/contract.ts';
-
-const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
-const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
-const FLOW_VERSION = defineSearchAttributeKey('FlowVersion', SearchAttributeType.INT);
-const RUN_TRIGGER = defineSearchAttributeKey('RunTrigger', SearchAttributeType.KEYWORD);
 
 /** The run a broker message starts: derived from the message id, so a redelivered message never starts two. */
 export const messageRunIdOf = (flowId: string, messageId: string): string =>

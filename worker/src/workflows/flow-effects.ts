@@ -1,15 +1,27 @@
 // Workflow code (deterministic): durable timers, resume signals and child workflows for Wait, Loop and Sub-flow.
 import {
+  FLOW_ID,
+  FLOW_VERSION,
+  finalStateOfFailure,
+  LOOP_CHUNK_WORKFLOW,
+  type ResumeEvent,
+  RUN_FLOW_WORKFLOW,
+  RUN_TRIGGER,
+  type RunFlowInput,
+  type RunState,
+  resumeSignal,
+  runStartOptions,
+  WORKSPACE_ID,
+} from '@pipewright/run-contract';
+import {
   type ChildRunRequest,
   type LoopChunkRequest,
   type LoopChunkResult,
   type RunEffects,
-  type RunState,
   runTimeoutMessage,
   type WaitForEventRequest,
   type WaitForEventResult,
 } from '@pipewright/runtime';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
   ChildWorkflowFailure,
   condition,
@@ -21,21 +33,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EvaluateLoopChunkFn } from '../activities/loop-chunk.ts';
-import {
-  finalStateOfFailure,
-  LOOP_CHUNK_WORKFLOW,
-  type LoopChunkExecution,
-  type ResumeEvent,
-  RUN_FLOW_WORKFLOW,
-  type RunFlowInput,
-  resumeSignal,
-  runStartOptions,
-} from './contract.ts';
-
-const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
-const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
-const FLOW_VERSION = defineSearchAttributeKey('FlowVersion', SearchAttributeType.INT);
-const RUN_TRIGGER = defineSearchAttributeKey('RunTrigger', SearchAttributeType.KEYWORD);
+import type { LoopChunkExecution } from './contract.ts';
 
 type FlowEffects = Required<
   Pick<RunEffects, 'sleep' | 'waitForEvent' | 'executeChild' | 'runLoopChunk' | 'evaluateLoopChunk'>

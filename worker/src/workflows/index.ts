@@ -1,30 +1,33 @@
 // The workflow bundle entry: deterministic code only (no Node imports; types from activities are erased).
 import {
+  type ErrorHandlerTrigger,
+  errorHandlerWorkflowId,
+  FLOW_ID,
+  FLOW_RUN_FAILED,
+  FLOW_VERSION,
+  RUN_FLOW_WORKFLOW,
+  RUN_TRIGGER,
+  type RunFlowInput,
+  type RunState,
+  runStartOptions,
+  stateQuery,
+  WORKSPACE_ID,
+} from '@pipewright/run-contract';
+import {
   createInitialState,
   executePlan,
   type LoopChunkRequest,
   type LoopChunkResult,
   type RunEffects,
-  type RunState,
   runLoopChunk as runLoopChunkInline,
 } from '@pipewright/runtime';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { ApplicationFailure, log, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import {
-  type ErrorHandlerTrigger,
-  errorHandlerWorkflowId,
-  FLOW_RUN_FAILED,
-  type LoopChunkExecution,
-  RUN_FLOW_WORKFLOW,
-  type RunFlowInput,
-  runStartOptions,
-  stateQuery,
-} from './contract.ts';
+import type { LoopChunkExecution } from './contract.ts';
 import { createFlowEffects } from './flow-effects.ts';
 import { withScheduledRun } from './scheduled-run.ts';
 import { evaluateNodeActivity, noLocalAttempts, runStepActivity } from './step-activities.ts';
 
-export { stateQuery } from './contract.ts';
+export { stateQuery } from '@pipewright/run-contract';
 export { pollTrigger } from './poll-trigger.ts';
 
 /**
@@ -71,11 +74,6 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
   }
   return state;
 }
-
-const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
-const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
-const FLOW_VERSION = defineSearchAttributeKey('FlowVersion', SearchAttributeType.INT);
-const RUN_TRIGGER = defineSearchAttributeKey('RunTrigger', SearchAttributeType.KEYWORD);
 
 /**
  * Starts the flow's error handler (embedded in the plan at publish time) as a child run that outlives this one

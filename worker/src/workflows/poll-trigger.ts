@@ -1,18 +1,16 @@
 // Workflow code (deterministic): polls in an activity, starts runs as abandoned children.
 import {
-  defineSearchAttributeKey,
-  SearchAttributeType,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowIdReusePolicy,
-} from '@temporalio/common';
+  FLOW_ID,
+  FLOW_VERSION,
+  RUN_FLOW_WORKFLOW,
+  RUN_TRIGGER,
+  type RunFlowInput,
+  runStartOptions,
+  WORKSPACE_ID,
+} from '@pipewright/run-contract';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { PollCommit, PollOutcome, PollRequest, PollTriggerInput } from '../triggers/contract.ts';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput, runStartOptions } from './contract.ts';
-
-const WORKSPACE_ID = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
-const FLOW_ID = defineSearchAttributeKey('FlowId', SearchAttributeType.KEYWORD);
-const FLOW_VERSION = defineSearchAttributeKey('FlowVersion', SearchAttributeType.INT);
-const RUN_TRIGGER = defineSearchAttributeKey('RunTrigger', SearchAttributeType.KEYWORD);
 
 const { pollForItems, commitPollCursor } = proxyActivities<{
   pollForItems(request: PollRequest): Promise<PollOutcome>;

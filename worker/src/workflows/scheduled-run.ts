@@ -1,7 +1,7 @@
 // Workflow code (deterministic): reads only workflowInfo(), which is replay-safe.
+import type { RunFlowInput } from '@pipewright/run-contract';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { workflowInfo } from '@temporalio/workflow';
-import type { RunFlowInput } from './contract.ts';
 
 /** Set by Temporal on every workflow a Schedule starts: the fire time it was started for. */
 const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asRunState, toNodeViews } from './run-state.schema.ts';
+import { asRunState } from '@pipewright/run-contract/schema';
+import { toNodeViews } from './run-views.ts';
 
 test('a node that waited for its rate limit keeps rateLimitWaitMs in the run view', () => {
   const state = asRunState({

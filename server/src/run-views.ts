@@ -1,0 +1,27 @@
+import type { RunNodeView } from '@pipewright/api-contract';
+import type { ParsedRunState } from '@pipewright/run-contract/schema';
+import { defineOwn } from '@pipewright/step-sdk';
+
+/** A run state's nodes as the API serves them. */
+export function toNodeViews(state: ParsedRunState): Record<string, RunNodeView> {
+  const views: Record<string, RunNodeView> = {};
+  for (const [id, node] of Object.entries(state.nodes)) {
+    const view: RunNodeView = { status: node.status, attempts: node.attempts };
+    if (node.input !== undefined) view.input = node.input;
+    if (node.output !== undefined) view.output = node.output;
+    if (node.error !== undefined) {
+      view.error =
+        node.error.details === undefined
+          ? { message: node.error.message }
+          : { message: node.error.message, details: node.error.details };
+    }
+    if (node.waitingUntil !== undefined) view.waitingUntil = node.waitingUntil;
+    if (node.waitingFor !== undefined) view.waitingFor = node.waitingFor;
+    if (node.progress !== undefined) view.progress = node.progress;
+    if (node.rateLimitWaitMs !== undefined) view.rateLimitWaitMs = node.rateLimitWaitMs;
+    if (node.startedAt !== undefined) view.startedAt = node.startedAt;
+    if (node.endedAt !== undefined) view.endedAt = node.endedAt;
+    defineOwn(views, id, view);
+  }
+  return views;
+}
