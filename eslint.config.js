@@ -36,6 +36,25 @@ export default tseslint.config(
     },
   },
   {
+    // Apps never import each other; what the server and the worker share is @pipewright/run-contract.  The server's
+    // tests start a real worker, so they may.
+    files: ['server/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'server/src/test-support.ts', 'server/src/credentials/credentials-test-harness.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@pipewright/worker', '@pipewright/worker/*', '@pipewright/web', '@pipewright/web/*'],
+              message: 'apps never import each other: the run contract is @pipewright/run-contract',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: pure,
     ignores: ['**/*.test.ts'],
     rules: {

@@ -14,7 +14,6 @@ import {
 } from '@pipewright/run-contract';
 import { parsePlan } from '@pipewright/run-contract/schema';
 import { checkScheduleConfig, scheduleTrigger } from '@pipewright/steps-core';
-import { deletePollSchedule, upsertPollSchedule } from '@pipewright/worker/triggers';
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -27,6 +26,7 @@ import type { z } from 'zod';
 import { ApiError } from './errors.ts';
 import type { FlowRecord } from './flows.repository.ts';
 import type { FlowsService, PublishHooks } from './flows.service.ts';
+import { deletePollSchedule, upsertPollSchedule } from './poll-schedules.ts';
 
 type ScheduleConfig = z.output<typeof scheduleTrigger.input>;
 type Overlap = ScheduleConfig['overlap'];

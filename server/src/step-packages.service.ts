@@ -6,6 +6,7 @@ import type {
   StepPackageView,
 } from '@pipewright/api-contract';
 import { canonicalJson } from '@pipewright/compiler';
+import { MIGRATE_CONFIG_WORKFLOW, type MigrateConfigInput } from '@pipewright/run-contract';
 import type { CredentialManifest, StepManifest } from '@pipewright/step-sdk';
 import { ActivityFailure, type Client, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import type { z } from 'zod';
@@ -23,8 +24,6 @@ export interface PackageCatalog {
   all: StepManifest[];
 }
 
-/** Types from worker/src/workflows/migrate-contract.ts (the server does not import the worker package). */
-const MIGRATE_CONFIG_WORKFLOW = 'migrateConfig';
 /** Temporal's TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY. */
 const ACTIVITY_TASK_QUEUE = 2;
 /**
@@ -205,7 +204,7 @@ export class StepPackagesService {
       const config: unknown = await this.#temporal.workflow.execute(MIGRATE_CONFIG_WORKFLOW, {
         taskQueue: this.#coreTaskQueue,
         workflowId: `migrate-${randomUUID()}`,
-        args: [{ taskQueue: step.taskQueue, ...body }],
+        args: [{ taskQueue: step.taskQueue, ...body } satisfies MigrateConfigInput],
         workflowExecutionTimeout: 30_000,
       });
       if (typeof config !== 'object' || config === null || Array.isArray(config)) {

@@ -1,3 +1,2 @@
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
 export * from './workflows/contract.ts';
-export * from './workflows/migrate-contract.ts';

@@ -1,10 +1,10 @@
+import type { MigrateStepFn } from '@pipewright/run-contract';
 import { type AnyStepDefinition, migrateStepConfig } from '@pipewright/step-sdk';
-import type { MigrateStepFn } from '@pipewright/worker';
 import { ApplicationFailure } from '@temporalio/activity';
 
 /**
  * The `migrateStep` activity of a package worker: runs the current step's `migrate` (see
- * worker/src/workflows/migrate-contract.ts).  A worker whose step is not at `toVersion` is outdated: it says so.
+ * `@pipewright/run-contract`, migrate-config.ts).  A worker whose step is not at `toVersion` is outdated: it says so.
  */
 export function createMigrateStepActivity(steps: AnyStepDefinition[]): MigrateStepFn {
   return async (request) => {

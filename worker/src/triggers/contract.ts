@@ -1,23 +1,12 @@
-import type { ExecutionPlan } from '@pipewright/run-contract';
-
 /**
- * Polling triggers (docs/adr/008): a flow whose trigger step has `poll` gets a Temporal Schedule `poll_<flowId>`
- * whose action is the `pollTrigger` workflow; that workflow polls (activity), starts one `runFlow` per new item
- * (workflow id `run_<flowId>_poll_<sha256(item id)>`, REJECT_DUPLICATE) and then commits the cursor.
+ * The poll trigger's workflow ↔ activity contract (docs/adr/008).  The `pollTrigger` workflow (started by the
+ * schedule the server keeps, `@pipewright/run-contract`'s PollTriggerInput) polls (activity), starts one `runFlow`
+ * per new item (workflow id `run_<flowId>_poll_<sha256(item id)>`, REJECT_DUPLICATE) and then commits the cursor.
  */
-export const POLL_TRIGGER_WORKFLOW = 'pollTrigger';
 export const POLL_ACTIVITY = 'pollForItems';
 export const COMMIT_POLL_ACTIVITY = 'commitPollCursor';
 /** Mongo collection of poll cursors: `{ _id: flowId, workspaceId, cursorJson, seen, version }`. */
 export const POLL_CURSORS_COLLECTION = 'poll_cursors';
-
-export const pollScheduleIdOf = (flowId: string): string => `poll_${flowId}`;
-
-export interface PollTriggerInput {
-  plan: ExecutionPlan;
-  workspaceId: string;
-  flowName: string;
-}
 
 export interface PollRequest {
   flowId: string;

@@ -2,14 +2,22 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
-import type { ExecutionPlan, PlanNode, RunState } from '@pipewright/run-contract';
+import {
+  type ExecutionPlan,
+  FLOW_ID,
+  type PlanNode,
+  POLL_TRIGGER_WORKFLOW,
+  type PollTriggerInput,
+  pollScheduleIdOf,
+  type RunState,
+  WORKSPACE_ID,
+} from '@pipewright/run-contract';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
 import { type RunningWorker, startWorker } from '../start-worker.ts';
 import { waitFor, within } from '../test-support.ts';
 import { POLL_CURSORS_COLLECTION } from './contract.ts';
-import { deletePollSchedule, upsertPollSchedule } from './poll-schedule.ts';
 
 /** A feed that lists [a, b] on the first GET and [a, b, c] from then on; it counts the GETs. */
 let gets = 0;
@@ -109,7 +117,26 @@ test('an http.poll flow starts exactly one run per new item across polls, with t
       node('shape', { upstream: ['feed'], config: { fields: [{ name: 'title', value: '{{ trigger.title }}' }] } }),
     ],
   };
-  await upsertPollSchedule(client, { flowId, flowName: 'Feed', workspaceId: 'ws-poll', plan, taskQueue });
+  // The schedule the server keeps for a published polling flow (server/src/poll-schedules.ts), made here directly:
+  // this test is about what the worker's pollTrigger does across polls.
+  const args: PollTriggerInput = { plan, workspaceId: 'ws-poll', flowName: 'Feed' };
+  const schedule = await client.schedule.create({
+    scheduleId: pollScheduleIdOf(flowId),
+    spec: { intervals: [{ every: 1000 }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: POLL_TRIGGER_WORKFLOW,
+      taskQueue,
+      workflowId: `poll_${flowId}`,
+      args: [args],
+      typedSearchAttributes: [
+        { key: WORKSPACE_ID, value: 'ws-poll' },
+        { key: FLOW_ID, value: flowId },
+      ],
+    },
+    policies: { overlap: 'SKIP' },
+    state: { triggerImmediately: true },
+  });
   try {
     // Each poll GETs the feed, then starts a run per new item: list the runs after every poll.
     let seen = 0;
@@ -146,6 +173,6 @@ test('an http.poll flow starts exactly one run per new item across polls, with t
     assert.deepEqual(cursor?.seen, ['a', 'b', 'c']);
     assert.equal(cursor?.workspaceId, 'ws-poll');
   } finally {
-    await deletePollSchedule(client, flowId);
+    await schedule.delete();
   }
 });

@@ -1,7 +1,7 @@
+import { MIGRATE_SCHEDULE_TO_START_MS, type MigrateConfigInput, type MigrateStepFn } from '@pipewright/run-contract';
 import { proxyActivities } from '@temporalio/workflow';
-import { MIGRATE_SCHEDULE_TO_START_MS, type MigrateConfigInput, type MigrateStepFn } from './migrate-contract.ts';
 
-/** Runs a package step's `migrate` in the package's worker (see migrate-contract.ts) and returns the new config. */
+/** Runs a package step's `migrate` in the package's worker (see `@pipewright/run-contract`, migrate-config.ts) and returns the new config. */
 export async function migrateConfig(input: MigrateConfigInput): Promise<Record<string, unknown>> {
   const { migrateStep } = proxyActivities<{ migrateStep: MigrateStepFn }>({
     taskQueue: input.taskQueue,

@@ -2,6 +2,7 @@
 import {
   FLOW_ID,
   FLOW_VERSION,
+  type PollTriggerInput,
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
   type RunFlowInput,
@@ -10,7 +11,7 @@ import {
 } from '@pipewright/run-contract';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
-import type { PollCommit, PollOutcome, PollRequest, PollTriggerInput } from '../triggers/contract.ts';
+import type { PollCommit, PollOutcome, PollRequest } from '../triggers/contract.ts';
 
 const { pollForItems, commitPollCursor } = proxyActivities<{
   pollForItems(request: PollRequest): Promise<PollOutcome>;

@@ -1,4 +1,11 @@
-import { type ExecutionPlan, FLOW_ID, WORKSPACE_ID } from '@pipewright/run-contract';
+import {
+  type ExecutionPlan,
+  FLOW_ID,
+  POLL_TRIGGER_WORKFLOW,
+  type PollTriggerInput,
+  pollScheduleIdOf,
+  WORKSPACE_ID,
+} from '@pipewright/run-contract';
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -7,14 +14,13 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import { POLL_TRIGGER_WORKFLOW, type PollTriggerInput, pollScheduleIdOf } from './contract.ts';
 
 const DEFAULT_INTERVAL_SECONDS = 60;
 
 /**
  * Creates or updates the `poll_<flowId>` Schedule of a flow whose trigger polls: every `intervalSeconds` it starts
  * the `pollTrigger` workflow; overlap SKIP, so two polls of one flow never run at once.  Used by the server on
- * publish (and by tests).
+ * publish.
  */
 export async function upsertPollSchedule(
   client: Client,
