@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -39,8 +39,12 @@ test('the compose check fails on a broken file (a dependency on a missing servic
     'condition: service_healthy',
     'condition: service_healthy\n      no-such-service:\n        condition: service_started',
   );
-  writeFileSync(join(dir, 'docker-compose.yml'), broken);
-  const result = composeConfig(join(dir, 'docker-compose.yml'), root);
-  assert.equal(result.ok, false);
-  assert.match(result.stderr, /no-such-service/);
+  try {
+    writeFileSync(join(dir, 'docker-compose.yml'), broken);
+    const result = composeConfig(join(dir, 'docker-compose.yml'), root);
+    assert.equal(result.ok, false);
+    assert.match(result.stderr, /no-such-service/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

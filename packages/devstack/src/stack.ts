@@ -65,14 +65,22 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.error(line));
+  // A stack whose services both come from the environment (a test file inside the suite's stack) starts nothing
+  // here, and an ephemeral one then needs no folder (callers do not always stop such a stack).
+  const startsAService = !process.env.TEMPORAL_ADDRESS || !process.env.MONGODB_URI;
   const dataDir = options.ephemeral
-    ? mkdtempSync(join(tmpdir(), 'pipewright-stack-'))
+    ? startsAService
+      ? mkdtempSync(join(tmpdir(), 'pipewright-stack-'))
+      : ''
     : (options.dataDir ?? join(process.cwd(), '.data'));
-  mkdirSync(dataDir, { recursive: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const removeEphemeralDir = () => {
+    if (options.ephemeral && dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   const processes: ManagedProcess[] = [];
   const stop = async () => {
     await Promise.all(processes.reverse().map((p) => p.stop()));
-    if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
+    removeEphemeralDir();
   };
   try {
     const temporal = process.env.TEMPORAL_ADDRESS
@@ -93,7 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.unref) for (const p of processes) p.unref();
     const killNow = () => {
       for (const p of processes) p.kill();
-      if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
+      removeEphemeralDir();
     };
     return {
       temporalAddress: temporal.address,
