@@ -55,6 +55,28 @@ export default tseslint.config(
     },
   },
   {
+    // Workflow code is replayed and must be deterministic: values only from the run contract, the runtime, Temporal's
+    // workflow SDK and its own folder (types may come from anywhere: they are erased).
+    files: ['worker/src/workflows/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(?!(@pipewright/run-contract|@pipewright/runtime|@temporalio/workflow|@temporalio/common)$|\\./)',
+              allowTypeImports: true,
+              message:
+                'workflow code imports values only from the run contract, the runtime, @temporalio/workflow and its own folder',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: pure,
     ignores: ['**/*.test.ts'],
     rules: {
