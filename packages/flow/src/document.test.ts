@@ -8,7 +8,7 @@ import {
   MAX_RUN_TIMEOUT_MS,
   ON_ERROR_MODES,
 } from './document.ts';
-import { asEdgeId, asFlowId, asNodeId } from './ids.ts';
+import { asEdgeId, asNodeId } from './ids.ts';
 
 const validNode = { id: 'call', type: 'http.request', typeVersion: 1, position: { x: 0, y: 0 }, config: {} };
 const validEdge = { id: 'hook_call', source: 'hook', target: 'call' };
@@ -252,7 +252,7 @@ describe('emptyFlowDocument', () => {
 
 describe('ids', () => {
   it('brands a string without changing it', () => {
-    assert.deepEqual([asNodeId('call'), asEdgeId('hook_call'), asFlowId('flow_1')], ['call', 'hook_call', 'flow_1']);
+    assert.deepEqual([asNodeId('call'), asEdgeId('hook_call')], ['call', 'hook_call']);
   });
 });
 
