@@ -75,6 +75,7 @@ if (only === 'all') {
     '--max-warnings=0',
     '.',
   ]);
+  await phase('lint: import cycles', [resolve(root, 'scripts/import-cycles.ts')]);
 }
 
 const env: Record<string, string> = { ...(process.env as Record<string, string>) };
