@@ -257,6 +257,14 @@ describe('guardedRequest: response size', () => {
   test('a body within the limit is read whole, characters split across chunks intact', async () => {
     assert.equal((await get('/streamed')).body, body);
     assert.equal((await get('/declared', 200_004)).body, body);
+    // A HEAD answer declares the body's length but sends none: nothing is read, nothing is too large.
+    const head = await call(`http://127.0.0.1:${big.port}/declared`, {
+      method: 'HEAD',
+      policy: { allowPrivate: true },
+      maxResponseBytes: 100_000,
+    });
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
   });
   test('a larger body fails the step, whether its length is declared, streamed or hidden by compression', async () => {
     await assert.rejects(get('/declared', 100_000), tooLarge);

@@ -209,7 +209,6 @@ async function readBody(response: IncomingMessage, maxBytes: number): Promise<st
       { retryable: false },
     );
   };
-  if (Number(response.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const body = limitBytes(response, maxBytes, tooLarge);
   const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
   if (encoding === '' || encoding === 'identity') return readUtf8(body);
