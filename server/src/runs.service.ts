@@ -192,6 +192,13 @@ export class RunsService {
       return { runId, duplicate: true };
     }
     if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
+    if (input.dedupeRunId !== undefined && (await this.#runs.findById(input.workspaceId, runId)) !== null) {
+      // The first delivery's run was started, indexed and taken out of the queue between the check above and this
+      // enqueue (it is indexed before it leaves the queue): this delivery is a repeat.  Its queue entry is settled
+      // like any other — its start is refused as a duplicate, then it leaves the queue.
+      this.starter.kick(record);
+      return { runId, duplicate: true };
+    }
     if (options.queue === true) {
       // The starter drains the queue a few starts at a time: a burst is accepted at once and started at the engine's
       // pace, not all together.
