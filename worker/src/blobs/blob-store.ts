@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobRef } from '@pipewright/runtime';
-import { type Db, GridFSBucket, ObjectId } from 'mongodb';
+import { type Db, GridFSBucket, type GridFSFile, MongoRuntimeError, ObjectId } from 'mongodb';
 import { readUtf8 } from '../streams/read-utf8.ts';
 import { jsonUtf8Slices } from './json-text.ts';
 
@@ -40,6 +40,12 @@ export class BlobAccessError extends Error {
   }
 }
 
+/** Blobs stored before they carried a workspace are readable by their own run only. */
+function isReadableBy(meta: Partial<BlobMeta> | undefined, reader: BlobReader): boolean {
+  if (meta?.workspaceId !== undefined) return meta.workspaceId === reader.workspaceId;
+  return meta?.workflowId === reader.workflowId;
+}
+
 /** GridFS: plain collections (`blobs.files`, `blobs.chunks`), which MongoDB and FerretDB v1 both support. */
 export function createGridFsBlobStore(db: Db, bucketName = 'blobs'): BlobStore {
   const bucket = new GridFSBucket(db, { bucketName });
@@ -60,16 +66,26 @@ export function createGridFsBlobStore(db: Db, bucketName = 'blobs'): BlobStore {
     },
     async get(ref, reader) {
       if (!ObjectId.isValid(ref.id)) throw new BlobAccessError(ref.id);
-      const id = new ObjectId(ref.id);
-      const file = await bucket.find({ _id: id }).limit(1).next();
-      const meta = (file?.metadata ?? {}) as Partial<BlobMeta>;
-      // Blobs stored before they carried a workspace are readable by their own run only.
-      const owned =
-        meta.workspaceId !== undefined
-          ? meta.workspaceId === reader.workspaceId
-          : meta.workflowId === reader.workflowId;
-      if (!file || !owned) throw new BlobAccessError(ref.id);
-      return JSON.parse(await readUtf8(bucket.openDownloadStream(id)));
+      const download = bucket.openDownloadStream(new ObjectId(ref.id));
+      // The download reads the files document first and announces it: a blob that is not the reader's is refused
+      // there, before any chunk is read, without a second look-up of its metadata.
+      let allowed = false;
+      download.once('file', (file: GridFSFile) => {
+        allowed = isReadableBy(file.metadata as Partial<BlobMeta> | undefined, reader);
+        if (!allowed) download.destroy(new BlobAccessError(ref.id));
+      });
+      let text: string;
+      try {
+        text = await readUtf8(download);
+      } catch (error) {
+        // The driver's "FileNotFound" (no such blob) reads like any other reference that is not the reader's.
+        if (error instanceof MongoRuntimeError && (error as { code?: unknown }).code === 'ENOENT') {
+          throw new BlobAccessError(ref.id);
+        }
+        throw error;
+      }
+      if (!allowed) throw new BlobAccessError(ref.id);
+      return JSON.parse(text);
     },
   };
 }
