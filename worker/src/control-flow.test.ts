@@ -6,7 +6,6 @@ import {
   type ErrorHandlerTrigger,
   type ExecutionPlan,
   errorHandlerWorkflowId,
-  finalStateOfFailure,
   RUN_FLOW_WORKFLOW,
   type RunFlowInput,
   type RunState,
@@ -15,6 +14,7 @@ import type { Client } from '@temporalio/client';
 import {
   closeLocally,
   compileTestFlow,
+  finalState,
   listenLocally,
   startTestWorker,
   type TestNode,
@@ -90,10 +90,7 @@ async function runToEnd(plan: ExecutionPlan, body: unknown): Promise<{ runId: st
     localTaskQueue: taskQueue,
   };
   const handle = await client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId: runId, args: [input] });
-  const state = await handle.result().then(
-    (value: RunState) => value,
-    (error: unknown) => finalStateOfFailure(error) ?? assert.fail(`the run ended without a state: ${String(error)}`),
-  );
+  const state = await finalState(handle);
   return { runId, state };
 }
 

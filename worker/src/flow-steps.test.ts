@@ -4,7 +4,6 @@ import { after, before, describe, test } from 'node:test';
 import { uniqueName } from '@pipewright/devstack';
 import {
   type ExecutionPlan,
-  finalStateOfFailure,
   RUN_FLOW_WORKFLOW,
   type RunFlowInput,
   type RunState,
@@ -15,6 +14,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
   closeLocally,
   compileTestFlow,
+  finalState,
   listenLocally,
   startTestWorker,
   type TestNode,
@@ -102,12 +102,6 @@ async function start(plan: ExecutionPlan, body: unknown): Promise<WorkflowHandle
   };
   return client.workflow.start(RUN_FLOW_WORKFLOW, { taskQueue, workflowId: runId, args: [input] });
 }
-
-const finalState = (handle: WorkflowHandle): Promise<RunState> =>
-  handle.result().then(
-    (value: RunState) => value,
-    (error: unknown) => finalStateOfFailure(error) ?? assert.fail(`the run ended without a state: ${String(error)}`),
-  );
 
 /** Asks the state query until the node is waiting (the run is parked on its wait). */
 const untilWaiting = (handle: WorkflowHandle, nodeId: string): Promise<RunState> =>

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { uniqueName } from '@pipewright/devstack';
-import { finalStateOfFailure, RUN_FLOW_WORKFLOW, type RunFlowInput, type RunState } from '@pipewright/run-contract';
-import { compileTestFlow, startTestWorker, type TestWorker, within } from './test-support.ts';
+import { RUN_FLOW_WORKFLOW, type RunFlowInput } from '@pipewright/run-contract';
+import { compileTestFlow, finalState, startTestWorker, type TestWorker, within } from './test-support.ts';
 
 /**
  * Every built-in function of JSONata 2.2 (the `staticFrame` bindings of jsonata.js, plus `$now` and `$millis`),
@@ -126,11 +126,7 @@ async function run(fields: { name: string; value: string }[], extra: { id: strin
     workflowId: runId,
     args: [input],
   });
-  const result = handle.result().then(
-    (state: RunState) => state,
-    (error: unknown) => finalStateOfFailure(error) ?? assert.fail(`the run ended without a state: ${String(error)}`),
-  );
-  return within(`run ${runId} to end`, result, 120_000);
+  return within(`run ${runId} to end`, finalState(handle), 120_000);
 }
 
 describe('every JSONata built-in function in a Transform, in the workflow sandbox', () => {

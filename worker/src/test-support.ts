@@ -3,12 +3,12 @@ import type { Server } from 'node:http';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
 import { compileFlow } from '@pipewright/compiler';
 import { getTestStack, type Stack } from '@pipewright/devstack';
-import type { ExecutionPlan } from '@pipewright/run-contract';
+import { type ExecutionPlan, finalStateOfFailure, type RunState } from '@pipewright/run-contract';
 
 export { type WaitDescription, waitFor, within } from '@pipewright/devstack';
 
 import { toManifest } from '@pipewright/step-sdk';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
 
@@ -105,4 +105,12 @@ export function compileTestFlow(input: {
   );
   if (!result.ok) assert.fail(`the flow should compile: ${JSON.stringify(result.errors)}`);
   return result.plan;
+}
+
+/** A run's final state, whether it succeeded or failed (a failed run carries its state in the failure). */
+export function finalState(handle: WorkflowHandle): Promise<RunState> {
+  return handle.result().then(
+    (state: RunState) => state,
+    (error: unknown) => finalStateOfFailure(error) ?? assert.fail(`the run ended without a state: ${String(error)}`),
+  );
 }
