@@ -7,13 +7,25 @@ export interface HttpRequest {
   /** Already-encoded body. */
   body?: string;
   timeoutMs?: number;
+  /**
+   * Asks the port to parse a JSON response body as it arrives, so a large body is never held as text as well as its
+   * value: `'if-json-content-type'` when the response's content-type names JSON, `'always'` whatever it says.  A port
+   * may ignore this: read `json` when it is present (`'json' in response`), otherwise parse `body` yourself.
+   */
+  parseJson?: 'if-json-content-type' | 'always';
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  /** The raw body text; steps parse it. */
+  /** The raw body text; steps parse it.  Empty when the port parsed it (`json`). */
   body: string;
+  /**
+   * The parsed body, present only when the request asked (`parseJson`) and the body was JSON; an empty body is
+   * `null`.  A body that is not JSON comes back as `body` text when it is small (up to 1 MB) — the step decides
+   * what that means — and fails the request when it is larger.
+   */
+  json?: unknown;
 }
 
 export interface HttpPort {

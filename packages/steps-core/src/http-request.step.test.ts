@@ -44,6 +44,7 @@ describe('http.request', () => {
           'idempotency-key': 'test-run/test_node/1',
         },
         body: '{"name":"Ada","tags":["x"]}',
+        parseJson: 'if-json-content-type',
       },
     ]);
   });
@@ -55,8 +56,28 @@ describe('http.request', () => {
     );
     await run;
     assert.deepEqual(requests, [
-      { method: 'GET', url: 'https://api.example.com/items', headers: { 'idempotency-key': 'mine' } },
+      {
+        method: 'GET',
+        url: 'https://api.example.com/items',
+        headers: { 'idempotency-key': 'mine' },
+        parseJson: 'if-json-content-type',
+      },
     ]);
+  });
+
+  it('asks the port to parse JSON as it arrives, and takes the value when the port did', async () => {
+    const parsedByPort: HttpResponse = { status: 200, headers: { 'content-type': 'text/plain' }, body: '', json: [1] };
+    for (const [format, asked] of [
+      ['json', 'always'],
+      ['auto', 'if-json-content-type'],
+    ] as const) {
+      const { run, requests } = await call({ url: 'https://x.test/a', responseFormat: format }, parsedByPort);
+      assert.deepEqual((await run).body, [1]);
+      assert.equal(requests[0]?.parseJson, asked);
+    }
+    const { run, requests } = await call({ url: 'https://x.test/a', responseFormat: 'text' }, json(200, [1]));
+    assert.equal((await run).body, '[1]');
+    assert.equal(requests[0]?.parseJson, undefined, 'text is never parsed');
   });
 
   it('sends a string body as is, without forcing a content type', async () => {

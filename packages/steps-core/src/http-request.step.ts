@@ -62,8 +62,15 @@ export const httpRequestStep = defineStep({
       url: url.toString(),
       headers,
       ...(body === undefined ? {} : { body }),
+      // A large JSON body is parsed as it arrives, never held as text as well (ports that cannot leave it to us).
+      ...(input.responseFormat === 'text'
+        ? {}
+        : { parseJson: input.responseFormat === 'json' ? 'always' : 'if-json-content-type' }),
     });
-    const parsed = parseBody(response.body, response.headers['content-type'] ?? '', input.responseFormat);
+    const parsed =
+      'json' in response
+        ? response.json
+        : parseBody(response.body, response.headers['content-type'] ?? '', input.responseFormat);
     if (response.status >= 200 && response.status < 300) {
       return { status: response.status, headers: response.headers, body: parsed };
     }

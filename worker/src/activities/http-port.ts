@@ -31,6 +31,7 @@ export function createGuardedHttpPort(options: HttpPortOptions): HttpPort {
           url: request.url,
           headers: request.headers ?? {},
           ...(request.body === undefined ? {} : { body: request.body }),
+          ...(request.parseJson ? { parseJson: request.parseJson } : {}),
           signal,
           policy: await options.policy(),
           ...(options.resolve ? { resolve: options.resolve } : {}),

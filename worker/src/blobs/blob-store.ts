@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobRef } from '@pipewright/runtime';
 import { type Db, GridFSBucket, type GridFSFile, MongoRuntimeError, ObjectId } from 'mongodb';
-import { readUtf8 } from '../streams/read-utf8.ts';
+import { readJson } from '../streams/read-json.ts';
 import { jsonUtf8Slices } from './json-text.ts';
 
 /**
@@ -74,9 +74,9 @@ export function createGridFsBlobStore(db: Db, bucketName = 'blobs'): BlobStore {
         allowed = isReadableBy(file.metadata as Partial<BlobMeta> | undefined, reader);
         if (!allowed) download.destroy(new BlobAccessError(ref.id));
       });
-      let text: string;
+      let value: unknown;
       try {
-        text = await readUtf8(download);
+        value = await readJson(download);
       } catch (error) {
         // The driver's "FileNotFound" (no such blob) reads like any other reference that is not the reader's.
         if (error instanceof MongoRuntimeError && (error as { code?: unknown }).code === 'ENOENT') {
@@ -85,7 +85,7 @@ export function createGridFsBlobStore(db: Db, bucketName = 'blobs'): BlobStore {
         throw error;
       }
       if (!allowed) throw new BlobAccessError(ref.id);
-      return JSON.parse(text);
+      return value;
     },
   };
 }

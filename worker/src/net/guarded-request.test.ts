@@ -280,3 +280,72 @@ describe('guardedRequest: response size', () => {
     }
   });
 });
+
+describe('guardedRequest: JSON bodies parsed as they arrive', () => {
+  let api: TestServer;
+  const rows = Array.from({ length: 3_000 }, (_, i) => ({
+    id: i,
+    label: `row ${i} é😀`.padEnd(500, '.'),
+    __proto__: null,
+  }));
+  const document = JSON.stringify({ rows, ['__proto__']: { admin: true } });
+  const invalidLarge = `[${'1,'.repeat(700_000)}oops]`;
+  before(async () => {
+    api = await listen('127.0.0.1', 'api', (request, response) => {
+      const send = (headers: Record<string, string>, payload: string | Buffer) => {
+        response.writeHead(200, headers);
+        // Small writes: characters and members split across chunks.
+        const bytes = Buffer.from(payload);
+        for (let at = 0; at < bytes.length; at += 4_093) response.write(bytes.subarray(at, at + 4_093));
+        response.end();
+      };
+      if (request.url === '/json') send({ 'content-type': 'application/json; charset=utf-8' }, document);
+      else if (request.url === '/gzip')
+        send({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(document));
+      else if (request.url === '/plain') send({ 'content-type': 'text/plain' }, document);
+      else if (request.url === '/empty') send({ 'content-type': 'application/json' }, '');
+      else if (request.url === '/broken-small') send({ 'content-type': 'application/json' }, '{"almost": json');
+      else if (request.url === '/broken-large') send({ 'content-type': 'application/json' }, invalidLarge);
+      else return false;
+      return true;
+    });
+  });
+  after(() => api.server.close());
+  const get = (path: string, parseJson: GuardedRequest['parseJson']) =>
+    call(`http://127.0.0.1:${api.port}${path}`, {
+      policy: { allowPrivate: true },
+      ...(parseJson ? { parseJson } : {}),
+    });
+
+  test('a JSON body comes back parsed, exactly as JSON.parse makes it, compressed or not', async () => {
+    for (const path of ['/json', '/gzip']) {
+      const response = await get(path, 'if-json-content-type');
+      assert.equal(response.body, '');
+      assert.deepEqual(response.json, JSON.parse(document));
+      const parsed = response.json as Record<string, unknown>;
+      assert.equal(Object.getPrototypeOf(parsed), Object.prototype, '__proto__ in the data is data, not a prototype');
+      assert.deepEqual(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value, { admin: true });
+    }
+    assert.deepEqual((await get('/empty', 'always')).json, null);
+  });
+
+  test('without JSON in its content-type, or without asking, the body stays text', async () => {
+    const plain = await get('/plain', 'if-json-content-type');
+    assert.equal(plain.body, document);
+    assert.equal('json' in plain, false);
+    assert.deepEqual(JSON.parse((await get('/json', undefined)).body), JSON.parse(document));
+    assert.deepEqual((await get('/plain', 'always')).json, JSON.parse(document));
+  });
+
+  test('a small body that is not JSON comes back as text; a large one fails the step without its data', async () => {
+    const small = await get('/broken-small', 'always');
+    assert.equal(small.body, '{"almost": json');
+    assert.equal('json' in small, false);
+    await assert.rejects(get('/broken-large', 'if-json-content-type'), (error: unknown) => {
+      assert.ok(isStepError(error), String(error));
+      assert.equal(error.retryable, false);
+      assert.match(error.message, /^the response body is not valid JSON \(at character \d+\)$/);
+      return true;
+    });
+  });
+});

@@ -3,8 +3,10 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { Readable, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { defineOwn, StepError } from '@pipewright/step-sdk';
+import { readJsonOrText } from '../streams/read-json.ts';
 import { readUtf8 } from '../streams/read-utf8.ts';
 import { type AddressVerdict, classifyAddress, isAllowed, type NetworkAllowance } from './address-policy.ts';
 import { classifyHostName } from './host-names.ts';
@@ -35,6 +37,8 @@ export interface GuardedRequest {
   maxRedirects?: number;
   /** The largest body read, after decompression; default DEFAULT_MAX_RESPONSE_BYTES. */
   maxResponseBytes?: number;
+  /** Parse a JSON body as it arrives (see the step SDK's `HttpRequest.parseJson`). */
+  parseJson?: 'if-json-content-type' | 'always';
 }
 
 /**
@@ -57,6 +61,8 @@ export interface GuardedResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The parsed body, when `parseJson` asked for it and the body was JSON. */
+  json?: unknown;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -83,7 +89,10 @@ export async function guardedRequest(request: GuardedRequest): Promise<GuardedRe
       });
     }
     const pinned = await checkHost(url, request.policy, resolve);
-    const response = await send(url, method, headers, body, pinned, request.signal, maxResponseBytes);
+    const response = await send(url, method, headers, body, pinned, request.signal, {
+      maxBytes: maxResponseBytes,
+      ...(request.parseJson ? { parseJson: request.parseJson } : {}),
+    });
     const location = response.headers.location;
     if (!REDIRECTS.has(response.status) || location === undefined) return response;
     if (hop >= maxRedirects) {
@@ -162,7 +171,7 @@ function send(
   body: string | undefined,
   pinned: ResolvedAddress,
   signal: AbortSignal,
-  maxResponseBytes: number,
+  reading: BodyReading,
 ): Promise<GuardedResponse> {
   // Node calls this instead of DNS: it can only ever connect to the address checked above.
   const lookup: LookupFunction = (_hostname, options, callback) => {
@@ -187,8 +196,8 @@ function send(
         ...(url.protocol === 'https:' && isIP(hostname) === 0 ? { servername: hostname } : {}),
       },
       (response) => {
-        readBody(response, maxResponseBytes).then(
-          (text) => resolvePromise({ status: response.statusCode ?? 0, headers: flatHeaders(response), body: text }),
+        readBody(response, reading).then(
+          (read) => resolvePromise({ status: response.statusCode ?? 0, headers: flatHeaders(response), ...read }),
           reject,
         );
       },
@@ -201,7 +210,18 @@ function send(
   });
 }
 
-async function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+interface BodyReading {
+  maxBytes: number;
+  parseJson?: 'if-json-content-type' | 'always';
+}
+
+/**
+ * Reads the body as it arrives: decompressed as a stream (a small compressed body can inflate to gigabytes, so the
+ * limit counts what comes out), decoded chunk by chunk, and — when asked and the body is JSON — parsed chunk by chunk,
+ * so a large body is never held whole as bytes, then text, then value.
+ */
+async function readBody(response: IncomingMessage, reading: BodyReading): Promise<{ body: string; json?: unknown }> {
+  const { maxBytes } = reading;
   const tooLarge = () => {
     response.destroy();
     return new StepError(
@@ -209,25 +229,43 @@ async function readBody(response: IncomingMessage, maxBytes: number): Promise<st
       { retryable: false },
     );
   };
-  const body = limitBytes(response, maxBytes, tooLarge);
   const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
-  if (encoding === '' || encoding === 'identity') return readUtf8(body);
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk);
-  let raw = Buffer.concat(chunks);
-  if (raw.length > 0) {
-    // A small compressed body can inflate to gigabytes: decompression stops at the same limit.
-    const limit = { maxOutputLength: maxBytes };
-    try {
-      if (encoding === 'gzip' || encoding === 'x-gzip') raw = gunzipSync(raw, limit);
-      else if (encoding === 'deflate') raw = inflateSync(raw, limit);
-      else if (encoding === 'br') raw = brotliDecompressSync(raw, limit);
-    } catch (error) {
-      if (error instanceof RangeError) throw tooLarge();
-      throw error;
-    }
+  const inflate = decompressor(encoding);
+  const raw = limitBytes(response, maxBytes, tooLarge);
+  const body = inflate ? limitBytes(inflated(raw, inflate), maxBytes, tooLarge) : raw;
+  const contentType = String(response.headers['content-type'] ?? '');
+  const redirect = REDIRECTS.has(response.statusCode ?? 0) && response.headers.location !== undefined;
+  const wantsJson =
+    !redirect &&
+    (reading.parseJson === 'always' || (reading.parseJson === 'if-json-content-type' && /json/i.test(contentType)));
+  if (!wantsJson) return { body: await readUtf8(body) };
+  try {
+    const read = await readJsonOrText(body);
+    return 'json' in read ? { body: '', json: read.json } : { body: read.text };
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    response.destroy();
+    // The engine's message quotes the text; the position is enough, and keeps the body's data out of the error.
+    const position = /position (\d+)/.exec(error.message)?.[1];
+    throw new StepError(`the response body is not valid JSON${position ? ` (at character ${position})` : ''}`, {
+      retryable: false,
+    });
   }
-  return raw.toString('utf8');
+}
+
+function decompressor(encoding: string): Transform | undefined {
+  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip();
+  if (encoding === 'deflate') return createInflate();
+  if (encoding === 'br') return createBrotliDecompress();
+  return undefined;
+}
+
+/** The bytes through `inflate`; a failing source (too large, reset) fails the decompression too. */
+function inflated(raw: AsyncIterable<Buffer>, inflate: Transform): AsyncIterable<Buffer> {
+  const source = Readable.from(raw);
+  source.on('error', (error) => inflate.destroy(error));
+  inflate.on('close', () => source.destroy());
+  return source.pipe(inflate);
 }
 
 /** The body's chunks, failing with `tooLarge()` as soon as they add up to more than `maxBytes`. */
