@@ -2,9 +2,22 @@
 // the architecture's import walls (pure packages import no Node built-ins).
 import tseslint from 'typescript-eslint';
 
-const pure = ['flow', 'compiler', 'runtime', 'run-contract', 'expression', 'step-sdk', 'api-contract'].map(
-  (name) => `packages/${name}/src/**/*.ts`,
-);
+const pure = [
+  'flow',
+  'compiler',
+  'runtime',
+  'run-contract',
+  'expression',
+  'step-sdk',
+  'api-contract',
+  'control-steps',
+].map((name) => `packages/${name}/src/**/*.ts`);
+
+const apps = (...names) => names.flatMap((name) => [`@pipewright/${name}`, `@pipewright/${name}/*`]);
+/** An import wall: `no-restricted-imports` with one pattern group and the reason it exists. */
+const wall = (group, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group, message }] }],
+});
 
 export default tseslint.config(
   {
@@ -55,6 +68,42 @@ export default tseslint.config(
     },
   },
   {
+    // The worker is an app: it never imports the server or the web app (what they share is the run contract).
+    files: ['worker/src/**/*.ts'],
+    rules: wall(apps('server', 'web'), 'apps never import each other: the run contract is @pipewright/run-contract'),
+  },
+  {
+    // The browser talks to the server over REST only: no app, no server-side package, no driver.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    ignores: ['**/*.test.ts'],
+    rules: wall(
+      [
+        ...apps('server', 'worker', 'step-host', 'step-worker', 'secrets', 'devstack'),
+        'mongodb',
+        '@temporalio/*',
+        'node:*',
+      ],
+      'the web app runs in the browser and reaches the server over REST (web/src/api): it imports no app and no server-side package',
+    ),
+  },
+  {
+    // Packages sit below the apps: none imports one (the dev stack launcher and the package worker included).
+    files: ['packages/**/*.ts'],
+    ignores: ['**/*.test.ts', 'packages/step-host/**'],
+    rules: wall(
+      apps('server', 'worker', 'web'),
+      'packages never import an app: apps are built on packages, not the reverse',
+    ),
+  },
+  {
+    // The step host runs inside workers but never starts one: no app, and no Temporal worker or workflow SDK.
+    files: ['packages/step-host/src/**/*.ts'],
+    rules: wall(
+      [...apps('server', 'worker', 'web'), '@temporalio/worker', '@temporalio/workflow'],
+      'the step host is what runs inside a worker, not a worker: apps wire it to Temporal',
+    ),
+  },
+  {
     // Workflow code is replayed and must be deterministic: values only from the run contract, the runtime, Temporal's
     // workflow SDK and its own folder (types may come from anywhere: they are erased).
     files: ['worker/src/workflows/**/*.ts'],
@@ -82,7 +131,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*'], message: 'pure packages do no I/O (docs/architecture.md)' }] },
+        {
+          patterns: [
+            { group: ['node:*'], message: 'pure packages do no I/O (docs/architecture.md)' },
+            // (this rule replaces the packages' wall above for pure files, so it is repeated here)
+            { group: apps('server', 'worker', 'web'), message: 'packages never import an app' },
+          ],
+        },
       ],
       'no-restricted-globals': ['error', { name: 'process', message: 'pure packages read no env' }],
       'no-restricted-properties': [

@@ -35,21 +35,19 @@ const testTimeoutMs = Number(process.env.PIPEWRIGHT_TEST_TIMEOUT_MS ?? 240_000);
 /** The whole run, setup included: CI's own limit is 90 minutes; a stuck run must fail well before it. */
 const suiteTimeoutMin = Number(process.env.PIPEWRIGHT_SUITE_TIMEOUT_MIN ?? 60);
 
-const unitFiles = globSync('packages/*/src/**/*.test.ts', { cwd: root }).concat(
-  globSync('web/src/**/*.test.ts', { cwd: root }),
-);
+// Packages whose tests need the stack (Temporal, FerretDB) run with the integration tests.
+const needsStack = (file: string) => /^packages\/(devstack|step-host)\//.test(file);
+const unitFiles = globSync('packages/*/src/**/*.test.ts', { cwd: root })
+  .filter((file) => !needsStack(file))
+  .concat(globSync('web/src/**/*.test.ts', { cwd: root }));
 const integrationFiles = globSync('{worker,server}/src/**/*.test.ts', { cwd: root }).concat(
-  globSync('packages/devstack/src/**/*.test.ts', { cwd: root }),
+  globSync('packages/{devstack,step-host}/src/**/*.test.ts', { cwd: root }),
   // The connectors, against this machine's local PostgreSQL, MariaDB, Redis, RabbitMQ, Mosquitto and NATS.
   globSync('packages/connectors/*/src/**/*.test.ts', { cwd: root }),
 );
 const e2eFiles = globSync('e2e/src/**/*.spec.ts', { cwd: root });
 const files =
-  only === 'unit'
-    ? unitFiles.filter((f) => !f.startsWith('packages/devstack'))
-    : only === 'e2e'
-      ? e2eFiles
-      : [...unitFiles, ...integrationFiles, ...e2eFiles];
+  only === 'unit' ? unitFiles : only === 'e2e' ? e2eFiles : [...unitFiles, ...integrationFiles, ...e2eFiles];
 
 const started = Date.now();
 const phases: { name: string; ok: boolean; seconds: number }[] = [];
@@ -76,6 +74,8 @@ if (only === 'all') {
     '.',
   ]);
   await phase('lint: import cycles', [resolve(root, 'scripts/import-cycles.ts')]);
+  await phase('lint: package boundaries', [resolve(root, 'scripts/package-boundaries.ts')]);
+  await phase('lint: folder rules', [resolve(root, 'scripts/folder-rules.ts')]);
 }
 
 const env: Record<string, string> = { ...(process.env as Record<string, string>) };

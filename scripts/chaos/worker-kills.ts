@@ -3,7 +3,7 @@
  * succeed; a step is sent again only when a kill came between its first send and the next (it was in flight, and
  * goes again with the same idempotency key); a restarted worker re-sends the steps in flight within seconds.
  */
-import { STEP_HEARTBEAT_TIMEOUT_MS } from '../../worker/src/workflows/contract.ts';
+import { STEP_HEARTBEAT_TIMEOUT_MS } from '../../packages/run-contract/src/index.ts';
 import type { Cluster } from './cluster.ts';
 import { awaitRunEnd, type DrillResult, deliver, inLanes, median, pause, publish, type RunEnd } from './drill.ts';
 import { fiveStepFlow, type SlowTarget } from './target.ts';

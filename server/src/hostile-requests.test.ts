@@ -13,8 +13,8 @@ import type { ApiErrorBody, FlowDetail } from '@pipewright/api-contract';
 import { toManifest } from '@pipewright/step-sdk';
 import { httpRequestStep } from '@pipewright/steps-core';
 import request from 'supertest';
+import { WebhookRefusalsRepository } from './hooks/webhook-refusals.repository.ts';
 import { type Harness, startHarness, type TestDocument, waitFor, webhookToHttpDocument } from './test-support.ts';
-import { WebhookRefusalsRepository } from './webhook-refusals.repository.ts';
 
 let harness: Harness;
 /** The app on a port: supertest JSON-serialises Buffers sent as application/json, so encoded bodies go by fetch. */

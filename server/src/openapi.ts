@@ -2,7 +2,7 @@ import { createFlowBody, manualRunBody, resumeRunBody, testStepBody, updateFlowB
 import { z } from 'zod';
 import { authApiRoutes } from './auth/auth.openapi.ts';
 import { credentialsApiRoutes } from './credentials/credentials.openapi.ts';
-import { stepPackagesApiRoutes } from './step-packages.openapi.ts';
+import { stepPackagesApiRoutes } from './step-packages/step-packages.openapi.ts';
 
 interface Operation {
   summary: string;

@@ -1,6 +1,5 @@
 import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
-import { parseRateLimits } from './limits/rate-limiter.ts';
-import { parseMaxResponseBytes } from './net/guarded-request.ts';
+import { parseMaxResponseBytes, parseRateLimits } from '@pipewright/step-host';
 import { startWorker } from './start-worker.ts';
 
 const keyring = loadKeyring(process.env);

@@ -1,19 +1,23 @@
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
-import { DEFAULT_TASK_QUEUE } from '@pipewright/run-contract';
+import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
 import type { Keyring } from '@pipewright/secrets';
+import {
+  connectStepDeps,
+  createRateLimiter,
+  createStepActivities,
+  DEFAULT_RATE_LIMIT,
+  evaluateLoopChunk,
+  type RateLimit,
+  type StepHttpOptions,
+} from '@pipewright/step-host';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createStepActivities } from './activities/index.ts';
-import { evaluateLoopChunk } from './activities/loop-chunk.ts';
-import type { StepHttpOptions } from './activities/run-step.ts';
-import { connectStepDeps } from './activities/step-deps.ts';
-import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './limits/rate-limiter.ts';
 import { createPollActivities } from './triggers/poll-activities.ts';
 import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
 import { startTriggerService } from './triggers/trigger-service.ts';
 import { getWorkflowBundle } from './workflow-bundle.ts';
-import { STEP_HEARTBEAT_EVERY_MS, STICKY_QUEUE_TIMEOUT_MS } from './workflows/contract.ts';
+import { STICKY_QUEUE_TIMEOUT_MS } from './workflows/contract.ts';
 
 export interface StartWorkerOptions {
   temporalAddress: string;

@@ -3,7 +3,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
-import { RUN_FLOW_WORKFLOW, type RunFlowInput, type RunState } from '@pipewright/run-contract';
+import {
+  RUN_FLOW_WORKFLOW,
+  type RunFlowInput,
+  type RunState,
+  STEP_HEARTBEAT_TIMEOUT_MS,
+} from '@pipewright/run-contract';
 import { Client, Connection } from '@temporalio/client';
 import {
   closeLocally,
@@ -13,7 +18,6 @@ import {
   type TestWorker,
   within,
 } from './test-support.ts';
-import { STEP_HEARTBEAT_TIMEOUT_MS } from './workflows/contract.ts';
 
 /**
  * A worker that dies (SIGKILL: no shutdown, no failure reported) in the middle of a long step.  The step runs as a

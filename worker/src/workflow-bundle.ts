@@ -40,20 +40,33 @@ async function loadOrBuild(): Promise<WorkflowBundle> {
   return { code: await readFile(cachePath, 'utf8') };
 }
 
+/**
+ * Workspace packages the workflow code can reach: the ones it imports values from (the run contract and the runtime)
+ * and, through their package.json dependencies, everything those bundle.  Read from the dependency graph, so a package
+ * the runtime starts to depend on is hashed without anyone remembering to list it here.
+ */
+async function bundledPackageDirs(): Promise<string[]> {
+  const dirs = new Map<string, string>();
+  const visit = async (name: string, from: string) => {
+    if (dirs.has(name)) return;
+    let dir = dirname(createRequire(from).resolve(name));
+    while (!(await readFile(join(dir, 'package.json'), 'utf8').catch(() => undefined))) dir = dirname(dir);
+    dirs.set(name, dir);
+    const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const dependency of Object.keys(manifest.dependencies ?? {}).sort()) {
+      if (dependency.startsWith('@pipewright/')) await visit(dependency, join(dir, 'package.json'));
+    }
+  };
+  for (const name of ['@pipewright/run-contract', '@pipewright/runtime']) await visit(name, import.meta.url);
+  return [...dirs.values()].map((dir) => join(dir, 'src')).sort();
+}
+
 /** Sources of the workflow code and of the workspace packages it bundles, plus the versions of bundled libraries. */
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
-  const compilerEntry = fileURLToPath(import.meta.resolve('@pipewright/compiler'));
-  const sourceDirs = [
-    dirname(workflowsPath),
-    dirname(fileURLToPath(import.meta.resolve('@pipewright/run-contract'))),
-    dirname(fileURLToPath(import.meta.resolve('@pipewright/runtime'))),
-    dirname(fileURLToPath(import.meta.resolve('@pipewright/expression'))),
-    dirname(compilerEntry),
-    // The compiler bundles these too (the runtime's safe-object helpers live in the step SDK).
-    dirname(fileURLToPath(import.meta.resolve('@pipewright/step-sdk'))),
-    dirname(createRequire(compilerEntry).resolve('@pipewright/flow')),
-  ];
+  const sourceDirs = [dirname(workflowsPath), ...(await bundledPackageDirs())];
   for (const dir of sourceDirs) {
     const files = (await readdir(dir, { recursive: true }))
       .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))

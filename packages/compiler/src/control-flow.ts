@@ -1,10 +1,9 @@
+import { type ConfigProblem, controlStepFor, type MergeWait } from '@pipewright/control-steps';
 import { DEFAULT_PORT, ERROR_PORT, type FlowDocument, type FlowEdge, type FlowNode } from '@pipewright/flow';
 import type { PlanOnError } from '@pipewright/run-contract';
 import { outputPortsOf, type StepManifest } from '@pipewright/step-sdk';
 import type { CompileError } from './compile-result.ts';
 
-/** The built-in join step: the only node type that may run before all of its incoming paths are resolved. */
-export const MERGE_TYPE = 'core.merge';
 const PORT_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export const onErrorOf = (node: FlowNode): PlanOnError => node.settings?.onError ?? 'fail';
@@ -15,11 +14,12 @@ export function portIdsOf(node: FlowNode, manifest: StepManifest): string[] {
   return onErrorOf(node) === 'errorOutput' ? [...ids, ERROR_PORT] : ids;
 }
 
-/** How a merge waits, read from its config (templates or junk count as the default, `all`). */
-export function mergeWaitOf(node: { type: string; config: Record<string, unknown> }): 'all' | 'first' | 'anyN' {
-  if (node.type !== MERGE_TYPE) return 'all';
-  const wait = node.config.wait;
-  return wait === 'first' || wait === 'anyN' ? wait : 'all';
+/**
+ * How a node waits for its inputs: a join step (Merge) as its config says (templates or junk count as `all`), every
+ * other node for all of them.
+ */
+export function mergeWaitOf(node: { type: string; config: Record<string, unknown> }): MergeWait {
+  return controlStepFor(node.type, 'merge')?.joinOf(node.config).wait ?? 'all';
 }
 
 /**
@@ -30,12 +30,12 @@ export function checkControlFlow(
   doc: FlowDocument,
   edges: FlowEdge[],
   manifests: Map<string, StepManifest>,
-  errors: CompileError[],
-): void {
+): CompileError[] {
+  const errors: CompileError[] = [];
   const byId = new Map(doc.nodes.map((node) => [node.id as string, node]));
   for (const node of doc.nodes) {
     const manifest = manifests.get(node.id);
-    if (manifest) checkPortIds(node, manifest, errors);
+    if (manifest) errors.push(...checkPortIds(node, manifest));
   }
   for (const edge of edges) {
     const source = byId.get(edge.source);
@@ -56,36 +56,25 @@ export function checkControlFlow(
     });
   }
   for (const node of doc.nodes) {
-    if (node.type !== MERGE_TYPE) continue;
+    const join = controlStepFor(node.type, 'merge');
+    if (!join) continue;
     const incoming = edges.filter((edge) => edge.target === node.id).length;
-    if (incoming < 2) {
-      errors.push({
-        code: 'merge_needs_inputs',
-        nodeId: node.id,
-        field: 'inputs',
-        message: `Merge "${node.id}" has ${incoming} incoming connection${incoming === 1 ? '' : 's'}; connect at least two paths to merge`,
-      });
-    }
-    const n = node.config.n;
-    if (mergeWaitOf(node) === 'anyN' && (typeof n !== 'number' || n > incoming)) {
-      errors.push({
-        code: 'invalid_config',
-        nodeId: node.id,
-        field: 'config.n',
-        message:
-          typeof n === 'number'
-            ? `Merge "${node.id}" waits for ${n} paths but has only ${incoming} incoming connections`
-            : `Merge "${node.id}" waits for "any N" paths: say how many in "Number of paths"`,
-      });
-    }
+    errors.push(...join.checkJoin(node.config, { nodeId: node.id, incoming }).map(locatedOn(node.id)));
   }
+  return errors;
 }
 
-function checkPortIds(node: FlowNode, manifest: StepManifest, errors: CompileError[]) {
+/** A control step's config problem, located on its node. */
+export const locatedOn =
+  (nodeId: string) =>
+  ({ code, field, message }: ConfigProblem): CompileError => ({ code, nodeId, field, message });
+
+function checkPortIds(node: FlowNode, manifest: StepManifest): CompileError[] {
   const outputs = manifest.outputs;
-  if (outputs === undefined || Array.isArray(outputs) || !('fromConfig' in outputs)) return;
+  if (outputs === undefined || Array.isArray(outputs) || !('fromConfig' in outputs)) return [];
   const items = node.config[outputs.fromConfig];
-  if (!Array.isArray(items)) return;
+  if (!Array.isArray(items)) return [];
+  const errors: CompileError[] = [];
   const taken = new Set<string>([...(outputs.extra ?? []).map((port) => port.id), ERROR_PORT]);
   items.forEach((item: unknown, index) => {
     const id: unknown = typeof item === 'object' && item !== null ? Reflect.get(item, outputs.idKey) : undefined;
@@ -102,6 +91,7 @@ function checkPortIds(node: FlowNode, manifest: StepManifest, errors: CompileErr
       taken.add(id);
     }
   });
+  return errors;
 }
 
 /**

@@ -12,12 +12,7 @@ export {
   setOwnPath,
 } from '@pipewright/step-sdk';
 export { canonicalJson } from './canonical-json.ts';
-export {
-  type CatalogLookup,
-  type CompileOptions,
-  compileFlow,
-  PLATFORM_RETRY,
-  PLATFORM_TIMEOUT_MS,
-} from './compile.ts';
+export { type CatalogLookup, type CompileOptions, compileFlow } from './compile.ts';
 export * from './compile-result.ts';
+export { PLATFORM_RETRY, PLATFORM_TIMEOUT_MS } from './plan-nodes.ts';
 export { DEFAULT_RUN_TIMEOUT_MS, formatDuration, runTimeoutMessage } from './run-timeout.ts';

@@ -1,9 +1,12 @@
+import { controlStepFor } from '@pipewright/control-steps';
 import type { FlowDocument, FlowEdge, FlowNode } from '@pipewright/flow';
 import type { StepManifest } from '@pipewright/step-sdk';
 import type { CompileError } from './compile-result.ts';
-import { buildGraph, type FlowGraph, findCycles } from './graph.ts';
+import { buildGraph, type FlowGraph } from './graph.ts';
+import { cycleErrors } from './topology-check.ts';
 
-export const LOOP_TYPE = 'core.loop';
+/** A node whose children (`parentId`) form a body: a Loop. */
+const isContainer = (node: FlowNode): boolean => controlStepFor(node.type)?.kind === 'loop';
 
 /** The nodes and connections at one level: the flow itself, or one loop's body. */
 export interface Scope {
@@ -20,12 +23,12 @@ export interface Scope {
 export function splitScopes(
   doc: FlowDocument,
   manifests: Map<string, StepManifest>,
-  errors: CompileError[],
-): { top: Scope; bodies: Map<string, Scope> } {
+): { top: Scope; bodies: Map<string, Scope>; errors: CompileError[] } {
+  const errors: CompileError[] = [];
   const byId = new Map(doc.nodes.map((node) => [node.id as string, node]));
   const top: Scope = { nodes: [], edges: [] };
   const bodies = new Map<string, Scope>();
-  for (const node of doc.nodes) if (node.type === LOOP_TYPE) bodies.set(node.id, { nodes: [], edges: [] });
+  for (const node of doc.nodes) if (isContainer(node)) bodies.set(node.id, { nodes: [], edges: [] });
   const scopeOf = new Map<string, string>();
 
   for (const node of doc.nodes) {
@@ -73,14 +76,14 @@ export function splitScopes(
       message: `Loop "${loopId}" has no steps inside it; drop the steps to run for each item into the loop`,
     });
   }
-  return { top, bodies };
+  return { top, bodies, errors };
 }
 
 function parentProblem(node: FlowNode, byId: Map<string, FlowNode>): string | undefined {
   if (node.parentId === undefined) return undefined;
   const parent = byId.get(node.parentId);
   if (!parent) return `Node "${node.id}" is inside "${node.parentId}", which does not exist`;
-  if (parent.type !== LOOP_TYPE) return `Node "${node.id}" is inside "${node.parentId}", which is not a Loop`;
+  if (!isContainer(parent)) return `Node "${node.id}" is inside "${node.parentId}", which is not a Loop`;
   const seen = new Set<string>([node.id]);
   for (let at: FlowNode | undefined = parent; at?.parentId !== undefined; at = byId.get(at.parentId)) {
     if (seen.has(at.id)) return `Node "${node.id}" is inside a loop that is (indirectly) inside itself`;
@@ -90,21 +93,11 @@ function parentProblem(node: FlowNode, byId: Map<string, FlowNode>): string | un
 }
 
 /** A body's graph, its cycles refused like the flow's, and its entry nodes (no incoming connection). */
-export function checkBodyTopology(scope: Scope, errors: CompileError[]): { graph: FlowGraph; entry: string[] } {
+export function checkBodyTopology(scope: Scope): { graph: FlowGraph; entry: string[]; errors: CompileError[] } {
   const graph = buildGraph(
     scope.nodes.map((node) => node.id),
     scope.edges,
   );
-  for (const cycle of findCycles(graph)) {
-    const loop = [...cycle, cycle[0]].map((id) => `"${id}"`).join(' → ');
-    for (const id of cycle) {
-      errors.push({
-        code: 'cycle',
-        nodeId: id,
-        message: `Node "${id}" is part of a loop (${loop}); remove a connection that leads back`,
-      });
-    }
-  }
   const entry = graph.nodeIds.filter((id) => (graph.predecessors.get(id) ?? []).length === 0);
-  return { graph, entry };
+  return { graph, entry, errors: cycleErrors(graph) };
 }

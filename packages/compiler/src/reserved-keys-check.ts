@@ -1,16 +1,14 @@
+import { controlStepFor } from '@pipewright/control-steps';
 import { isTemplate } from '@pipewright/expression';
 import type { FlowNode } from '@pipewright/flow';
 import { isReservedKey, reservedKeyIn } from '@pipewright/step-sdk';
 import type { CompileError } from './compile-result.ts';
 
-const TRANSFORM_TYPE = 'core.transform';
-const MERGE_TYPE = 'core.merge';
-
 /**
  * Names that would reach an object's prototype instead of the data (`__proto__`, `constructor`, `prototype`): as the
- * node's id, as a key anywhere in its config, as a segment of a Transform's field names and removed fields (dots
- * create nested objects), and as a Merge's key.  Names written as `{{ expressions }}` are only known when the node
- * runs; the runtime refuses them there.
+ * node's id, as a key anywhere in its config, and as a name a control step writes into objects (its `writtenNames`:
+ * a Transform's field names and removed fields, whose dots create nested objects; a Merge's key).  Names written as
+ * `{{ expressions }}` are only known when the node runs; the runtime refuses them there.
  */
 export function checkReservedKeys(node: FlowNode): CompileError[] {
   const errors: CompileError[] = [];
@@ -38,30 +36,11 @@ export function checkReservedKeys(node: FlowNode): CompileError[] {
   };
   visit(node.config, 'config');
 
-  const checkPath = (value: unknown, field: string, what: string) => {
-    if (typeof value !== 'string' || isTemplate(value)) return;
-    const reserved = reservedKeyIn(value.split('.'));
-    if (reserved !== undefined) refuse(field, what, value, reserved);
-  };
-  if (node.type === TRANSFORM_TYPE) {
-    const { fields, remove } = node.config;
-    if (Array.isArray(fields)) {
-      fields.forEach((entry: unknown, index) => {
-        if (entry !== null && typeof entry === 'object' && 'name' in entry) {
-          checkPath(entry.name, `config.fields.${index}.name`, 'the field name');
-        }
-      });
-    }
-    if (Array.isArray(remove)) {
-      remove.forEach((name: unknown, index) => {
-        checkPath(name, `config.remove.${index}`, 'the removed field');
-      });
-    }
-  }
-  if (node.type === MERGE_TYPE) {
-    const { key } = node.config;
-    if (typeof key === 'string' && !isTemplate(key) && isReservedKey(key))
-      refuse('config.key', 'the key field', key, key);
+  for (const written of controlStepFor(node.type)?.writtenNames?.(node.config) ?? []) {
+    const { field, what, name } = written;
+    if (isTemplate(name)) continue;
+    const reserved = written.isPath ? reservedKeyIn(name.split('.')) : isReservedKey(name) ? name : undefined;
+    if (reserved !== undefined) refuse(field, what, name, reserved);
   }
   return errors;
 }

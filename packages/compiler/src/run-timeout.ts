@@ -1,16 +1,19 @@
+import { controlStepFor } from '@pipewright/control-steps';
 import type { FlowDocument } from '@pipewright/flow';
 
 /** A run of a flow that never waits may take this long unless its settings say otherwise: 1 hour. */
 export const DEFAULT_RUN_TIMEOUT_MS = 3_600_000;
 
-/** Node types that may keep a run open for days: a Wait, or a Sub-flow (its child flow may wait). */
-const WAITING_TYPES = new Set(['core.wait', 'core.subflow']);
-
-/** The plan's `runTimeoutMs`: the flow's setting (`null`: no limit), else the default for flows that never wait. */
+/**
+ * The plan's `runTimeoutMs`: the flow's setting (`null`: no limit), else the default for flows that never wait —
+ * none of whose nodes (loop bodies included) waits outside the workflow, as a Wait or a Sub-flow's child run may, for
+ * days.
+ */
 export function runTimeoutOf(doc: FlowDocument): number | undefined {
   const setting = doc.settings?.runTimeoutMs;
   if (setting !== undefined) return setting ?? undefined;
-  return doc.nodes.some((node) => WAITING_TYPES.has(node.type)) ? undefined : DEFAULT_RUN_TIMEOUT_MS;
+  const waits = doc.nodes.some((node) => controlStepFor(node.type)?.awaitsOutside === true);
+  return waits ? undefined : DEFAULT_RUN_TIMEOUT_MS;
 }
 
 const UNITS: [string, number][] = [

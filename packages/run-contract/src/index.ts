@@ -4,3 +4,4 @@ export * from './poll-trigger.ts';
 export * from './run-flow.ts';
 export * from './run-state.ts';
 export * from './search-attributes.ts';
+export * from './step-activity.ts';

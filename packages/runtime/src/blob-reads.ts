@@ -1,9 +1,7 @@
+import { controlStepFor } from '@pipewright/control-steps';
 import { isTemplate } from '@pipewright/expression';
 import type { PlanNode } from '@pipewright/run-contract';
 import { containsBlobRef, isBlobRef } from './blob-ref.ts';
-
-/** Merge nodes combine their inputs themselves, so referenced inputs must be loaded first. */
-const MERGE_TYPE = 'core.merge';
 
 /**
  * Whether this node's expressions read *into* a blob reference (`steps.fetch.body.items` where `body` is one), or a
@@ -11,7 +9,8 @@ const MERGE_TYPE = 'core.merge';
  * beside a reference (`steps.fetch.status`) or passes a reference on whole stays in the workflow.
  */
 export function readsBlobRefs(node: PlanNode, context: Record<string, unknown>): boolean {
-  if (node.type === MERGE_TYPE && containsBlobRef(context.input)) return true;
+  // A Merge combines its inputs themselves (not through expressions), so referenced inputs must be loaded first.
+  if (controlStepFor(node.type)?.kind === 'merge' && containsBlobRef(context.input)) return true;
   for (const template of templatesIn(node.config)) {
     for (const match of template.matchAll(READ_PATH)) {
       const [, root, rest] = match;

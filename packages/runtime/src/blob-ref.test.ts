@@ -5,7 +5,8 @@ import type { ExecutionPlan, PlanNode } from '@pipewright/run-contract';
 import { readsBlobRefs } from './blob-reads.ts';
 import { type BlobRef, containsBlobRef, isBlobRef } from './blob-ref.ts';
 import type { RemoteNodeRequest, RunEffects } from './effects.ts';
-import { createInitialState, evaluateNodeOutside, executePlan } from './execute-plan.ts';
+import { createInitialState, executePlan } from './execute-plan.ts';
+import { evaluateNodeOutside } from './inline-steps.ts';
 
 const RETRY = { maxAttempts: 1, initialIntervalMs: 10, backoffCoefficient: 1, maxIntervalMs: 10 };
 const node = (id: string, overrides: Partial<PlanNode>): PlanNode => ({

@@ -1,3 +1,10 @@
+import {
+  type ControlStep,
+  controlStepFor,
+  type LoopControlStep,
+  type SubflowControlStep,
+  type WaitControlStep,
+} from '@pipewright/control-steps';
 import type { ExecutionPlan, NodeError, NodeRunState, PlanNode, RunState } from '@pipewright/run-contract';
 import type { RunEffects } from './effects.ts';
 import {
@@ -8,16 +15,26 @@ import {
   runLoopIterations,
   TRANSFORM_ACTIVITY_CHUNK,
 } from './loop.ts';
-import { isRecord } from './transform.ts';
 
-/** Built-in steps that need time, events or other runs: evaluated here, through the effects port. */
-export const FLOW_STEP_TYPES: ReadonlySet<string> = new Set(['core.wait', 'core.loop', 'core.subflow']);
+/** Control steps that need time, events or other runs: run here, through the effects port (Wait, Loop, Sub-flow). */
+export type FlowControlStep = LoopControlStep | WaitControlStep | SubflowControlStep;
+
+const isFlowStep = (step: ControlStep | undefined): step is FlowControlStep =>
+  step?.kind === 'loop' || step?.kind === 'wait' || step?.kind === 'subflow';
+
+/** The Wait, Loop or Sub-flow step of a node type, if it is one. */
+export function flowStepOf(type: string): FlowControlStep | undefined {
+  const step = controlStepFor(type);
+  return isFlowStep(step) ? step : undefined;
+}
 
 export type FlowStepOutcome =
   | { ok: true; output: unknown; attempts: number; ports?: string[] }
   | { ok: false; error: NodeError; attempts: number };
 
-export interface FlowStepRun {
+export interface FlowStepRun<Control extends FlowControlStep = FlowControlStep> {
+  /** The node's control step. */
+  control: Control;
   node: PlanNode;
   /** The node's config, evaluated against the run context. */
   config: unknown;
@@ -37,18 +54,20 @@ export interface FlowStepRun {
  * Runs a Wait, Loop or Sub-flow node.  Failures are returned, never thrown.
  *
  * @example
- * if (FLOW_STEP_TYPES.has(node.type)) return runFlowStep({ node, config, context, run, plan, effects, entry, changed, runBody, describe });
+ * const step = flowStepOf(node.type);
+ * if (step) return runFlowStep({ control: step, node, config, context, run, plan, effects, entry, changed, runBody, describe });
  */
 export async function runFlowStep(step: FlowStepRun): Promise<FlowStepOutcome> {
   try {
     if (!isRecord(step.config)) throw new Error('config must be an object');
-    switch (step.node.type) {
-      case 'core.wait':
-        return await runWait(step, step.config);
-      case 'core.loop':
-        return await runLoop(step, step.config);
-      default:
-        return await runSubflow(step, step.config);
+    const { control } = step;
+    switch (control.kind) {
+      case 'wait':
+        return await runWait({ ...step, control }, step.config);
+      case 'loop':
+        return await runLoop({ ...step, control }, step.config);
+      case 'subflow':
+        return await runSubflow({ ...step, control }, step.config);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -56,27 +75,19 @@ export async function runFlowStep(step: FlowStepRun): Promise<FlowStepOutcome> {
   }
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`this worker cannot run ${what}`);
   return value;
 }
 
-function seconds(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new Error(`${field}: must be a number of seconds, got ${JSON.stringify(value ?? null)}`);
-  }
-  return value * 1000;
-}
-
-async function runWait(step: FlowStepRun, config: Record<string, unknown>): Promise<FlowStepOutcome> {
-  const { entry, effects } = step;
-  const mode = config.mode ?? 'delay';
-  if (mode === 'event') return runEventWait(step, config);
+async function runWait(step: FlowStepRun<WaitControlStep>, config: Record<string, unknown>): Promise<FlowStepOutcome> {
+  const { entry, effects, control } = step;
+  if (control.isEventWait(config)) return runEventWait(step, config);
   const now = effects.now();
-  let until: number;
-  if (mode === 'delay') until = now + seconds(config.durationSeconds, 'durationSeconds');
-  else if (mode === 'until') until = dateOf(config.until);
-  else throw new Error(`mode: must be delay, until or event, got ${JSON.stringify(mode)}`);
+  const until = control.timerUntil(config, now);
   const sleep = need(effects.sleep?.bind(effects), 'timers');
   if (until > now) {
     entry.status = 'waiting';
@@ -86,24 +97,17 @@ async function runWait(step: FlowStepRun, config: Record<string, unknown>): Prom
     entry.status = 'running';
     delete entry.waitingUntil;
   }
-  return { ok: true, attempts: 1, output: { waitedUntil: new Date(Math.max(until, now)).toISOString() } };
+  return { ok: true, attempts: 1, output: control.timerOutput(until, now) };
 }
 
-function dateOf(value: unknown): number {
-  const at = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(at)) {
-    throw new Error(
-      `until: ${JSON.stringify(value ?? null)} is not a date/time (use ISO 8601, e.g. 2030-01-31T09:00:00Z)`,
-    );
-  }
-  return at;
-}
-
-async function runEventWait(step: FlowStepRun, config: Record<string, unknown>): Promise<FlowStepOutcome> {
-  const { entry, node } = step;
+async function runEventWait(
+  step: FlowStepRun<WaitControlStep>,
+  config: Record<string, unknown>,
+): Promise<FlowStepOutcome> {
+  const { entry, node, control } = step;
   const waitForEvent = need(step.effects.waitForEvent?.bind(step.effects), 'event waits');
-  const eventName = typeof config.eventName === 'string' && config.eventName !== '' ? config.eventName : undefined;
-  const timeoutMs = config.timeoutSeconds === undefined ? undefined : seconds(config.timeoutSeconds, 'timeoutSeconds');
+  const wait = control.eventWaitOf(config);
+  const { eventName, timeoutMs } = wait;
   entry.status = 'waiting';
   entry.waitingFor = eventName ?? '*';
   step.changed();
@@ -111,28 +115,18 @@ async function runEventWait(step: FlowStepRun, config: Record<string, unknown>):
   entry.status = 'running';
   delete entry.waitingFor;
   if (!result.timedOut) return { ok: true, attempts: 1, output: result.payload ?? null };
-  const handled = step.plan.nodes.some((other) =>
-    (other.inputs ?? []).some((input) => input.nodeId === node.id && input.port === 'timeout'),
+  const timeoutConnected = step.plan.nodes.some((other) =>
+    (other.inputs ?? []).some((input) => input.nodeId === node.id && input.port === control.timeoutPort),
   );
-  if (handled) return { ok: true, attempts: 1, output: { timedOut: true }, ports: ['timeout'] };
-  const what = eventName === undefined ? 'no resume' : `no "${eventName}" event`;
-  throw new Error(
-    `${what} arrived within ${(timeoutMs ?? 0) / 1000} s (connect its "timeout" output to continue the run instead)`,
-  );
+  const { output, ports } = control.timedOut(wait, timeoutConnected);
+  return { ok: true, attempts: 1, output, ...(ports ? { ports } : {}) };
 }
 
-async function runLoop(step: FlowStepRun, config: Record<string, unknown>): Promise<FlowStepOutcome> {
+async function runLoop(step: FlowStepRun<LoopControlStep>, config: Record<string, unknown>): Promise<FlowStepOutcome> {
   const { node, entry, effects } = step;
   const body = node.body;
   if (!body) throw new Error('the plan has no loop body (compiled by an older version?)');
-  const items = config.items;
-  if (!Array.isArray(items)) {
-    throw new Error(`items: must evaluate to a list, got ${items === null ? 'null' : typeof items}`);
-  }
-  const concurrency =
-    typeof config.concurrency === 'number' && Number.isInteger(config.concurrency) && config.concurrency > 0
-      ? config.concurrency
-      : 1;
+  const { items, concurrency } = step.control.iterationsOf(config);
   const { input: _input, ...context } = step.context;
   const total = items.length;
   const progress = { done: 0, total };
@@ -197,13 +191,15 @@ function quiet(effects: RunEffects): RunEffects {
   return rest;
 }
 
-async function runSubflow(step: FlowStepRun, config: Record<string, unknown>): Promise<FlowStepOutcome> {
+async function runSubflow(
+  step: FlowStepRun<SubflowControlStep>,
+  config: Record<string, unknown>,
+): Promise<FlowStepOutcome> {
   const { node } = step;
+  const call = step.control.childCallOf(config);
   const embedded = node.subflow;
   if (!embedded) {
-    throw new Error(
-      `the called flow ${JSON.stringify(config.flowId ?? null)} is not embedded in the plan; publish again`,
-    );
+    throw new Error(`the called flow ${JSON.stringify(call.flowId)} is not embedded in the plan; publish again`);
   }
   const executeChild = need(step.effects.executeChild?.bind(step.effects), 'sub-flows');
   const state = await executeChild({
@@ -213,9 +209,8 @@ async function runSubflow(step: FlowStepRun, config: Record<string, unknown>): P
     flowId: embedded.flowId,
     version: embedded.version,
     plan: embedded.plan,
-    trigger: config.input ?? null,
+    trigger: call.trigger,
   });
-  const outputNodeId = typeof config.outputNodeId === 'string' ? config.outputNodeId : undefined;
   if (state.status === 'failed') {
     const why = state.error ? `node "${state.error.nodeId}" failed: ${state.error.message}` : 'it failed';
     return {
@@ -227,7 +222,7 @@ async function runSubflow(step: FlowStepRun, config: Record<string, unknown>): P
       },
     };
   }
-  return { ok: true, attempts: 1, output: outputOfRun(embedded.plan, state, outputNodeId) };
+  return { ok: true, attempts: 1, output: outputOfRun(embedded.plan, state, call.outputNodeId) };
 }
 
 /** A finished run's result: the named node's output, or the output of the last node (in plan order) that ran. */

@@ -1,8 +1,8 @@
+import { controlStepFor, isTruthy, LOOP_ITEM_TYPE } from '@pipewright/control-steps';
 import { evaluateTemplate } from '@pipewright/expression';
 import type { RunState } from '@pipewright/run-contract';
 import { type ExecutionPlan, LOOP_ITEM_NODE_ID, type PlanLoopBody, type PlanNode } from '@pipewright/run-contract';
 import { defineOwn } from '@pipewright/step-sdk/safe-object';
-import { isTruthy } from './control-steps.ts';
 import type { LoopChunkRequest, LoopChunkResult, RunEffects } from './effects.ts';
 
 /** Runs one iteration's body as a plan of its own (injected by execute-plan.ts, which owns the interpreter). */
@@ -32,8 +32,9 @@ export const TRANSFORM_ACTIVITY_CHUNK = 1000;
 /** A body with no activities, timers or child runs: pure, so it may be evaluated anywhere. */
 export const isTransformOnly = (body: PlanLoopBody): boolean => !body.nodes.some(issuesCommands);
 
+/** Activities, timers, signals or child runs: each adds history events (a nested loop's body may). */
 const issuesCommands = (node: PlanNode): boolean =>
-  node.runsIn === 'activity' || node.type === 'core.wait' || node.type === 'core.subflow' || node.body !== undefined;
+  node.runsIn === 'activity' || controlStepFor(node.type)?.awaitsOutside === true || node.body !== undefined;
 
 /**
  * Iterations per chunk.  Workflow code runs in Temporal's sandbox, where the interpreter is an order of magnitude
@@ -92,7 +93,7 @@ export async function runInChunks(
 export function bodyPlanOf(request: Pick<LoopChunkRequest, 'body' | 'plan' | 'nodeId'>): ExecutionPlan {
   const itemNode: PlanNode = {
     id: LOOP_ITEM_NODE_ID,
-    type: 'core.loopItem',
+    type: LOOP_ITEM_TYPE,
     typeVersion: 1,
     title: 'Item',
     kind: 'trigger',

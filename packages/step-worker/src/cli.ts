@@ -55,7 +55,7 @@ async function worker(): Promise<void> {
   const taskQueue = process.env.PIPEWRIGHT_TASK_QUEUE ?? (await findTaskQueue(serverTarget(), loaded.name));
   // Loaded here only: build and publish need neither Temporal nor the worker's activities.
   const { startPackageWorker } = await import('./package-worker.ts');
-  const { parseMaxResponseBytes } = await import('@pipewright/worker/activities');
+  const { parseMaxResponseBytes } = await import('@pipewright/step-host');
   const running = await startPackageWorker({
     temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     ...(process.env.TEMPORAL_NAMESPACE ? { namespace: process.env.TEMPORAL_NAMESPACE } : {}),

@@ -1,10 +1,6 @@
+import { STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
+import { connectStepDeps, createStepActivities, type StepHttpOptions } from '@pipewright/step-host';
 import type { StepPackageDefinition } from '@pipewright/step-sdk';
-import {
-  connectStepDeps,
-  createStepActivities,
-  STEP_HEARTBEAT_EVERY_MS,
-  type StepHttpOptions,
-} from '@pipewright/worker/activities';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createMigrateStepActivity } from './migrate-step.ts';
 import { withPinnedVersions } from './pinned-versions.ts';

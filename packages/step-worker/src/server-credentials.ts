@@ -3,8 +3,8 @@ interface ResolvePackageCredentialResponse {
   values: Record<string, unknown>;
 }
 
+import type { StepActivitiesOptions } from '@pipewright/step-host';
 import { StepError } from '@pipewright/step-sdk';
-import type { StepActivitiesOptions } from '@pipewright/worker/activities';
 
 type CredentialResolver = NonNullable<StepActivitiesOptions['credentials']>;
 

@@ -1,15 +1,18 @@
+import { LOOP_MAX_CONCURRENCY } from '@pipewright/control-steps';
+import {
+  ifStep,
+  loopStep,
+  mergeStep,
+  subflowStep,
+  switchStep,
+  transformStep,
+  waitStep,
+} from '@pipewright/control-steps/definitions';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { httpPollTrigger } from './http-poll.trigger.ts';
 import { httpRequestStep } from './http-request.step.ts';
-import { ifStep } from './if.step.ts';
-import { LOOP_MAX_CONCURRENCY, loopStep } from './loop.step.ts';
 import { manualTrigger } from './manual.trigger.ts';
-import { mergeStep } from './merge.step.ts';
 import { checkScheduleConfig, type ScheduleConfigIssue, scheduleTrigger } from './schedule.trigger.ts';
-import { subflowStep } from './subflow.step.ts';
-import { switchStep } from './switch.step.ts';
-import { transformStep } from './transform.step.ts';
-import { waitStep } from './wait.step.ts';
 import { WEBHOOK_MAX_BODY_BYTES, webhookTrigger } from './webhook.trigger.ts';
 
 export {

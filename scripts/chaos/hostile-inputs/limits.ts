@@ -9,7 +9,7 @@ export const MEGABYTE = 1024 * 1024;
 export const API_BODY_LIMIT = 5 * 1024 * 1024;
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 /**
- * The most a run may start with, its trigger data and the flow's plan together (runs.service.ts
+ * The most a run may start with, its trigger data and the flow's plan together (server/src/runs/runs.service.ts
  * MAX_RUN_START_BYTES): a manual run's body over it holds more than that, so its answer must be 413 as well.
  */
 export const RUN_INPUT_LIMIT = 1.5 * MEGABYTE;

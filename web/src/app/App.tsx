@@ -11,10 +11,10 @@ import { useAuthStatus, useLogout, useMe } from '../auth/useSession.ts';
 import { CredentialsPage } from '../credentials/CredentialsPage.tsx';
 import { EditorPage } from '../editor/EditorPage.tsx';
 import { FlowsPage } from '../flows/FlowsPage.tsx';
+import { Link } from '../routing/Link.tsx';
+import { matchRoute, navigate, paths, useLocationPath } from '../routing/router.ts';
 import { RunPage } from '../runs/RunPage.tsx';
 import { RunsPage } from '../runs/RunsPage.tsx';
-import { Link } from './Link.tsx';
-import { matchRoute, navigate, paths, useLocationPath } from './router.ts';
 
 function Brand() {
   return (

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { errorMessage } from '../api/api.ts';
-import { formatDate } from '../runs/format.ts';
+import { formatDate } from '../ui/format.ts';
 import { authApi, authKeys } from './auth-api.ts';
 
 /** Admins: who did what, newest first. */

@@ -2,7 +2,7 @@ import { roles, type WorkspaceRole } from '@pipewright/api-contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../api/api.ts';
-import { formatDate } from '../runs/format.ts';
+import { formatDate } from '../ui/format.ts';
 import { authApi, authKeys } from './auth-api.ts';
 
 const ROLE_HINTS: Record<WorkspaceRole, string> = {

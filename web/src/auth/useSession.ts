@@ -1,6 +1,6 @@
 import type { MeResponse } from '@pipewright/api-contract';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { navigate } from '../app/router.ts';
+import { navigate } from '../routing/router.ts';
 import { authApi, authKeys } from './auth-api.ts';
 
 /** The signed-in user (null when signed out). */

@@ -2,7 +2,7 @@ import type { CredentialSummary, CredentialTestResult, CredentialTypeView } from
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api/api.ts';
-import { formatDate } from '../runs/format.ts';
+import { formatDate } from '../ui/format.ts';
 import { CredentialForm } from './CredentialForm.tsx';
 import { credentialKeys, credentialsApi, useCredentials, useCredentialTypes } from './credentials-api.ts';
 import { NetworkAccessForm } from './NetworkAccessForm.tsx';

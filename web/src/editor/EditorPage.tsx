@@ -3,15 +3,21 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useState } from 'react';
 import { errorMessage } from '../api/api.ts';
 import { useCatalog, useFlow } from '../api/queries.ts';
-import { Link } from '../app/Link.tsx';
-import { paths } from '../app/router.ts';
+import { Canvas } from '../canvas/Canvas.tsx';
+import { createEditorStore } from '../canvas/editor.store.ts';
+import {
+  type Catalog,
+  CatalogContext,
+  EditorStoreContext,
+  useEditor,
+  useEditorStore,
+} from '../canvas/editor-context.ts';
+import { Link } from '../routing/Link.tsx';
+import { paths } from '../routing/router.ts';
 import { RunView } from '../runs/RunView.tsx';
 import { useRunSubscription } from '../runs/useRunSubscription.ts';
-import { Canvas } from './Canvas.tsx';
-import { createEditorStore } from './editor.store.ts';
-import { type Catalog, CatalogContext, EditorStoreContext, useEditor, useEditorStore } from './editor-context.ts';
-import { Inspector } from './Inspector.tsx';
-import { Palette } from './Palette.tsx';
+import { Inspector } from './inspector/Inspector.tsx';
+import { Palette } from './palette/Palette.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useEditorShortcuts } from './useEditorShortcuts.ts';
 import { useFlowCommands } from './useFlowCommands.ts';

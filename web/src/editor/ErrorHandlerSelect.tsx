@@ -1,5 +1,5 @@
 import { useFlows } from '../api/queries.ts';
-import { useEditor, useEditorStore } from './editor-context.ts';
+import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 
 /**
  * The flow-level error handler: another published flow that receives a failed run's details.  An undoable edit of

@@ -1,4 +1,4 @@
-import { useEditor, useEditorStore } from './editor-context.ts';
+import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 
 /** The choices offered; `''` leaves the setting out (the compiler's default: 1 h, none for flows that wait). */
 const CHOICES: { value: string; label: string }[] = [

@@ -1,10 +1,10 @@
 import type { FlowDetail } from '@pipewright/api-contract';
 import { useState } from 'react';
-import { Link } from '../app/Link.tsx';
-import { paths } from '../app/router.ts';
+import { selectCanRedo, selectCanUndo, selectIsDirty } from '../canvas/editor.selectors.ts';
+import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
+import { Link } from '../routing/Link.tsx';
+import { paths } from '../routing/router.ts';
 import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
-import { selectCanRedo, selectCanUndo, selectIsDirty } from './editor.selectors.ts';
-import { useEditor, useEditorStore } from './editor-context.ts';
 import { RunDialog } from './RunDialog.tsx';
 import { RunTimeoutSelect } from './RunTimeoutSelect.tsx';
 import type { useFlowCommands } from './useFlowCommands.ts';

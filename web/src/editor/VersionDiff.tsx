@@ -1,5 +1,5 @@
 import type { FieldChange, FlowDiff } from '@pipewright/flow';
-import { truncate } from './data-mapping.ts';
+import { truncate } from './data-mapping/data-mapping.ts';
 
 const show = (value: unknown): string =>
   value === undefined ? '—' : truncate(typeof value === 'string' ? value : JSON.stringify(value), 120);

@@ -3,8 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, errorMessage } from '../api/api.ts';
 import { queryKeys, useVersionDiff, useVersions } from '../api/queries.ts';
-import { formatDate } from '../runs/format.ts';
-import { useEditorStore } from './editor-context.ts';
+import { useEditorStore } from '../canvas/editor-context.ts';
+import { formatDate } from '../ui/format.ts';
 import { VersionDiff } from './VersionDiff.tsx';
 
 /** Version history: pick two versions to see what changed, or roll back to one (published again as the newest). */

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { EditorStore } from './editor.store.ts';
+import type { EditorStore } from '../canvas/editor.store.ts';
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api/api.ts';
 import { queryKeys } from '../api/queries.ts';
-import { useEditorStore } from './editor-context.ts';
+import { useEditorStore } from '../canvas/editor-context.ts';
 
 export interface EditorMessage {
   tone: 'info' | 'success' | 'error';

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { addNavigationGuard } from '../app/router.ts';
-import type { EditorStore } from './editor.store.ts';
+import type { EditorStore } from '../canvas/editor.store.ts';
+import { addNavigationGuard } from '../routing/router.ts';
 
 /** Asks before leaving the editor with unsaved changes: in-app navigation and closing/reloading the tab. */
 export function useUnsavedChangesPrompt(store: EditorStore) {

@@ -2,9 +2,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api/api.ts';
 import { queryKeys, useFlows } from '../api/queries.ts';
-import { Link } from '../app/Link.tsx';
-import { navigate, paths } from '../app/router.ts';
-import { formatDate } from '../runs/format.ts';
+import { Link } from '../routing/Link.tsx';
+import { navigate, paths } from '../routing/router.ts';
+import { formatDate } from '../ui/format.ts';
 
 /** The flows list, and "New flow" (asks for a name inline, creates, opens the editor). */
 export function FlowsPage() {

@@ -1,5 +1,5 @@
-import { useEditor } from '../editor/editor-context.ts';
-import { formatDuration, formatJson } from './format.ts';
+import { useEditor } from '../canvas/editor-context.ts';
+import { formatDuration, formatJson } from '../ui/format.ts';
 import { describeRateLimitWait } from './rate-limit-wait.ts';
 
 /** One node's part of a run: status, attempts, duration, input, output and error. */

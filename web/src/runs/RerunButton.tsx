@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, errorMessage } from '../api/api.ts';
-import { navigate, paths } from '../app/router.ts';
+import { navigate, paths } from '../routing/router.ts';
 
 /** Starts the run's flow again on its current published version with this run's trigger output, then opens it. */
 export function RerunButton({ runId }: { runId: string }) {

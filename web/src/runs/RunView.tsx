@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { useEditor, useEditorStore } from '../editor/editor-context.ts';
-import { formatDuration } from './format.ts';
+import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
+import { formatDuration } from '../ui/format.ts';
 import { NodeRunDetail } from './NodeRunDetail.tsx';
 
 /**

@@ -1,8 +1,8 @@
 import { errorMessage } from '../api/api.ts';
 import { useFlow, useRuns } from '../api/queries.ts';
-import { Link } from '../app/Link.tsx';
-import { navigate, paths } from '../app/router.ts';
-import { formatDate, formatDuration } from './format.ts';
+import { Link } from '../routing/Link.tsx';
+import { navigate, paths } from '../routing/router.ts';
+import { formatDate, formatDuration } from '../ui/format.ts';
 
 /** A flow's runs, newest first; a row opens the run view. */
 export function RunsPage({ flowId }: { flowId: string }) {

@@ -2,7 +2,7 @@ import { isOpenRunStatus, type RunDetail } from '@pipewright/api-contract';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api } from '../api/api.ts';
-import type { EditorStore } from '../editor/editor.store.ts';
+import type { EditorStore } from '../canvas/editor.store.ts';
 
 const POLL_MS = 500;
 

@@ -5,12 +5,12 @@ import { connect as connectNats } from '@nats-io/transport-node';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
 import type { ExecutionPlan, PlanNode, RunState } from '@pipewright/run-contract';
+import type { CredentialResolver } from '@pipewright/step-host';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import amqp from 'amqplib';
 import { type Db, MongoClient } from 'mongodb';
 import { connectAsync as connectMqtt } from 'mqtt';
-import type { CredentialResolver } from '../credentials/credential-resolver.ts';
 import { type RunningWorker, startWorker } from '../start-worker.ts';
 import { waitFor } from '../test-support.ts';
 import {

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import {
+  type CredentialResolver,
+  createGuardedHttpPort,
+  createStepCredentials,
+  formatZodIssues,
+  type StepHttpOptions,
+  takeCredentialRefs,
+} from '@pipewright/step-host';
 import { type AnyStepDefinition, isStepError, type StepContext, scrubSecrets } from '@pipewright/step-sdk';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { createGuardedHttpPort } from '../activities/http-port.ts';
-import { formatZodIssues, type StepHttpOptions } from '../activities/run-step.ts';
-import type { CredentialResolver } from '../credentials/credential-resolver.ts';
-import { createStepCredentials, takeCredentialRefs } from '../credentials/step-credentials.ts';
 import type { PollCommit, PollOutcome, PollRequest } from './contract.ts';
 import type { PollCursors } from './poll-cursors.ts';
 

@@ -117,7 +117,7 @@ test('an http.poll flow starts exactly one run per new item across polls, with t
       node('shape', { upstream: ['feed'], config: { fields: [{ name: 'title', value: '{{ trigger.title }}' }] } }),
     ],
   };
-  // The schedule the server keeps for a published polling flow (server/src/poll-schedules.ts), made here directly:
+  // The schedule the server keeps for a published polling flow (server/src/schedules/poll-schedules.ts), made here directly:
   // this test is about what the worker's pollTrigger does across polls.
   const args: PollTriggerInput = { plan, workspaceId: 'ws-poll', flowName: 'Feed' };
   const schedule = await client.schedule.create({

@@ -9,11 +9,10 @@ import {
   runStartOptions,
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
+import { type CredentialResolver, createStepCredentials, takeCredentialRefs } from '@pipewright/step-host';
 import type { AnyStepDefinition, TriggerListener, TriggerMessage } from '@pipewright/step-sdk';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from 'mongodb';
-import type { CredentialResolver } from '../credentials/credential-resolver.ts';
-import { createStepCredentials, takeCredentialRefs } from '../credentials/step-credentials.ts';
 
 /** The run a broker message starts: derived from the message id, so a redelivered message never starts two. */
 export const messageRunIdOf = (flowId: string, messageId: string): string =>

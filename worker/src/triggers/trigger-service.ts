@@ -1,7 +1,7 @@
+import type { CredentialResolver } from '@pipewright/step-host';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { Client, Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
-import type { CredentialResolver } from '../credentials/credential-resolver.ts';
 import { type StartRun, startTriggerRunner, type TriggerRunner } from './trigger-runner.ts';
 
 export interface TriggerServiceOptions {

@@ -22,6 +22,7 @@ import {
   type WaitForEventRequest,
   type WaitForEventResult,
 } from '@pipewright/runtime';
+import type { EvaluateLoopChunkFn } from '@pipewright/step-host';
 import {
   ChildWorkflowFailure,
   condition,
@@ -32,7 +33,6 @@ import {
   TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EvaluateLoopChunkFn } from '../activities/loop-chunk.ts';
 import type { LoopChunkExecution } from './contract.ts';
 
 type FlowEffects = Required<

@@ -1,5 +1,7 @@
 // Workflow code (deterministic): how a node's I/O step becomes activity calls.
+import { type RunStepInput, type RunStepResult, STEP_HEARTBEAT_TIMEOUT_MS } from '@pipewright/run-contract';
 import type { RemoteNodeRequest, RemoteNodeResult, StepActivityRequest, StepFailure } from '@pipewright/runtime';
+import type { EvaluateNodeFn, RunStepFn } from '@pipewright/step-host';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -9,13 +11,7 @@ import {
   TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EvaluateNodeFn, RunStepFn } from '../activities/run-step.ts';
-import {
-  type RunStepInput,
-  type RunStepResult,
-  STEP_HEARTBEAT_TIMEOUT_MS,
-  WORKER_CRASHES_FORGIVEN,
-} from './contract.ts';
+import { WORKER_CRASHES_FORGIVEN } from './contract.ts';
 
 /**
  * A step whose timeout is at most this makes its first attempt as a local activity: run by this worker inside the

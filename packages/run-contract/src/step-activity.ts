@@ -1,0 +1,49 @@
+/**
+ * The contract between the workflow that runs a flow and the `runStep` activity that runs its I/O steps — in the core
+ * worker and in package workers (packages/step-worker), which serve the same activity on their own task queues.
+ */
+
+/** The activity type that runs I/O steps. */
+export const RUN_STEP_ACTIVITY = 'runStep';
+/**
+ * A step running as a regular activity whose worker stops heartbeating for this long is taken as crashed and tried
+ * again (after the node's retry interval), instead of after its whole timeout (60 s by default).  Only `runStep`
+ * calls with a longer timeout get it.  Well past the worker's event loop stalls on large data: a 50 MB response of
+ * 800,000 rows (`./pw bench large`) held it up to 1.7 s while parsed, measured and collected (3.3 s before the
+ * blob offload stopped building a size tree), and 2 s failed that step on every try.  A worker whose event loop
+ * stalls this long is taken as crashed, and the step goes again with the same idempotency key.
+ */
+export const STEP_HEARTBEAT_TIMEOUT_MS = 5_000;
+/** How often a running step activity heartbeats (the worker's heartbeat throttle is set to the same). */
+export const STEP_HEARTBEAT_EVERY_MS = 500;
+/** Input of the `runStep` activity: plain JSON, recorded in history (so no secrets: credentials are ids). */
+export interface RunStepInput {
+  nodeId: string;
+  type: string;
+  typeVersion: number;
+  input: unknown;
+  idempotencyKey: string;
+  /** The run's workspace: credentials named in the input (`credentials: { slot: id }`) are looked up in it. */
+  workspaceId?: string;
+  /**
+   * Attempts this node already made elsewhere: the first attempt of a step runs as a local activity, its retries as
+   * this activity, so attempt n of the activity is the node's attempt n + attemptsBefore.
+   */
+  attemptsBefore?: number;
+}
+
+export interface RunStepResult {
+  output: unknown;
+  /** The attempt that succeeded (1 = first try). */
+  attempts: number;
+  /** How long the successful attempt waited for its connector's rate limit (absent: no wait). */
+  rateLimitWaitMs?: number;
+}
+
+/** What `runStep` puts in `details[0]` of the ApplicationFailure it throws: the workflow reads attempts from it. */
+export interface RunStepFailureDetails {
+  attempt: number;
+  details?: unknown;
+  /** The step asked to be retried after this long (a 429's Retry-After): the workflow honours it between attempts. */
+  retryAfterMs?: number;
+}

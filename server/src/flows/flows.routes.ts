@@ -1,0 +1,78 @@
+import { createFlowBody, manualRunBody, updateFlowBody } from '@pipewright/api-contract';
+import { type Response, Router } from 'express';
+import { z } from 'zod';
+import type { AuditService } from '../auth/audit.service.ts';
+import { getAuth, requireRole } from '../auth/auth-context.ts';
+import { parseRequest } from '../errors.ts';
+import type { TriggersService } from '../hooks/triggers.service.ts';
+import { refuseDeepValue } from '../json-limits.ts';
+import type { FlowsService } from './flows.service.ts';
+
+const versionParam = z.coerce.number().int().min(1);
+
+export function createFlowsRouter(deps: {
+  flows: FlowsService;
+  triggers: TriggersService;
+  audit: AuditService;
+  /** Flow documents (and so node configs) nested deeper are refused with a 400 before anything stores them. */
+  maxDocumentDepth: number;
+}): Router {
+  const { flows, triggers, audit } = deps;
+  const router = Router();
+  const workspaceOf = (res: Response): string => getAuth(res).workspaceId;
+  const refuseDeepDocument = (body: unknown): void => {
+    const document = typeof body === 'object' && body !== null && 'document' in body ? body.document : undefined;
+    refuseDeepValue(document, { field: 'document', limit: deps.maxDocumentDepth, what: 'flow documents' });
+  };
+
+  router.get('/flows', requireRole('viewer'), async (_req, res) => {
+    res.json({ items: await flows.list(workspaceOf(res)) });
+  });
+
+  router.post('/flows', requireRole('builder'), async (req, res) => {
+    refuseDeepDocument(req.body);
+    const body = parseRequest(createFlowBody, req.body);
+    res.status(201).json(await flows.create(workspaceOf(res), body));
+  });
+
+  router.get('/flows/:id', requireRole('viewer'), async (req, res) => {
+    res.json(await flows.get(workspaceOf(res), req.params.id));
+  });
+
+  router.put('/flows/:id', requireRole('builder'), async (req, res) => {
+    refuseDeepDocument(req.body);
+    const body = parseRequest(updateFlowBody, req.body);
+    res.json(await flows.update(workspaceOf(res), req.params.id, body));
+  });
+
+  router.delete('/flows/:id', requireRole('builder'), async (req, res) => {
+    await flows.delete(workspaceOf(res), req.params.id);
+    res.status(204).end();
+  });
+
+  router.post('/flows/:id/publish', requireRole('builder'), async (req, res) => {
+    const published = await flows.publish(workspaceOf(res), req.params.id);
+    await audit.record(getAuth(res), {
+      action: 'flow.publish',
+      target: { type: 'flow', id: req.params.id },
+      details: { version: published.version },
+    });
+    res.status(201).json(published);
+  });
+
+  router.get('/flows/:id/versions', requireRole('viewer'), async (req, res) => {
+    res.json({ items: await flows.listVersions(workspaceOf(res), req.params.id) });
+  });
+
+  router.get('/flows/:id/versions/:version', requireRole('viewer'), async (req, res) => {
+    const version = parseRequest(versionParam, req.params.version, 'version');
+    res.json(await flows.getVersion(workspaceOf(res), req.params.id, version));
+  });
+
+  router.post('/flows/:id/runs', requireRole('builder'), async (req, res) => {
+    const body = parseRequest(manualRunBody, req.body);
+    res.status(202).json(await triggers.startManual(workspaceOf(res), req.params.id, body));
+  });
+
+  return router;
+}

@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import type {
+  CreateFlowBody,
+  FlowDetail,
+  FlowSummary,
+  FlowVersionDetail,
+  FlowVersionSummary,
+  UpdateFlowBody,
+} from '@pipewright/api-contract';
+import { type CompileError, canonicalJson } from '@pipewright/compiler';
+import { emptyFlowDocument, type FlowDocument, flowDocumentSchema } from '@pipewright/flow';
+import type { ExecutionPlan } from '@pipewright/run-contract';
+import { parsePlan } from '@pipewright/run-contract/schema';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { newFlowId, newWebhookSecret, newWebhookToken } from '../ids.ts';
+import { webhookSecretHint } from '../webhook-verify.ts';
+import type {
+  FlowVersionRecord,
+  FlowVersionSummaryRecord,
+  FlowVersionsRepository,
+} from './flow-versions.repository.ts';
+import type { DraftChanges, FlowRecord, FlowSummaryRecord, FlowsRepository } from './flows.repository.ts';
+import { embedSubflows } from './subflow-embedding.ts';
+
+/**
+ * What must happen around a publish besides storing the version (schedules live in Temporal): `check` may refuse
+ * the compiled plan with located errors before anything is stored; `afterPublish` syncs triggers once it is live.
+ * Rollback publishes through `publishDocument` too, so it gets both.
+ */
+export interface PublishHooks {
+  check(plan: ExecutionPlan): CompileError[];
+  afterPublish(workspaceId: string, flowId: string, version: number): Promise<void>;
+  /** A deleted flow's schedule must stop firing (its plan travels inside the schedule). */
+  afterDelete(flowId: string): Promise<void>;
+}
+
+/** Flow drafts and their published versions, scoped to one workspace per call. */
+export class FlowsService {
+  readonly #flows: FlowsRepository;
+  readonly #versions: FlowVersionsRepository;
+  readonly #catalog: CatalogService;
+  #publishHooks: PublishHooks | undefined;
+
+  constructor(deps: { flows: FlowsRepository; versions: FlowVersionsRepository; catalog: CatalogService }) {
+    this.#flows = deps.flows;
+    this.#versions = deps.versions;
+    this.#catalog = deps.catalog;
+  }
+
+  /** Set once at wiring time (the schedules service needs this service, so it cannot be a constructor dep). */
+  setPublishHooks(hooks: PublishHooks): void {
+    this.#publishHooks = hooks;
+  }
+
+  async list(workspaceId: string): Promise<FlowSummary[]> {
+    const records = await this.#flows.list(workspaceId);
+    return records.map(toSummary);
+  }
+
+  async create(workspaceId: string, body: CreateFlowBody): Promise<FlowDetail> {
+    const document = body.document ?? emptyFlowDocument();
+    const now = new Date();
+    const record: FlowRecord = {
+      _id: newFlowId(),
+      workspaceId,
+      name: body.name,
+      documentJson: JSON.stringify(document),
+      nodeCount: document.nodes.length,
+      revision: 0,
+      latestVersion: null,
+      webhookToken: newWebhookToken(),
+      webhookSecret: newWebhookSecret(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.#flows.insert(record);
+    return toDetail(record);
+  }
+
+  async get(workspaceId: string, id: string): Promise<FlowDetail> {
+    return toDetail(await this.getRecord(workspaceId, id));
+  }
+
+  async getRecord(workspaceId: string, id: string): Promise<FlowRecord> {
+    const record = await this.#flows.findById(workspaceId, id);
+    if (!record) throw notFound('Flow', id);
+    return record;
+  }
+
+  async update(workspaceId: string, id: string, body: UpdateFlowBody): Promise<FlowDetail> {
+    const changes: DraftChanges = {};
+    if (body.name !== undefined) changes.name = body.name;
+    if (body.document !== undefined) {
+      changes.documentJson = JSON.stringify(body.document);
+      changes.nodeCount = body.document.nodes.length;
+    }
+    const saved = await this.#flows.updateDraft({ workspaceId, id, revision: body.revision, changes, now: new Date() });
+    if (saved) return toDetail(saved);
+    const current = await this.getRecord(workspaceId, id);
+    throw new ApiError(
+      409,
+      'stale_revision',
+      `This flow was changed since you loaded it (revision ${current.revision}); reload to get the latest`,
+    );
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    const deleted = await this.#flows.delete(workspaceId, id);
+    if (!deleted) throw notFound('Flow', id);
+    await this.#versions.deleteForFlow(workspaceId, id);
+    await this.#publishHooks?.afterDelete(id);
+  }
+
+  /** Compiles the current draft into the next version; the unique (flow, version) index guards concurrent publishes. */
+  async publish(workspaceId: string, id: string): Promise<FlowVersionSummary> {
+    const flow = await this.getRecord(workspaceId, id);
+    return this.publishDocument(flow, flow.documentJson);
+  }
+
+  /** Compiles `documentJson` (the draft, or an old version's document on rollback) into the flow's next version. */
+  async publishDocument(flow: FlowRecord, documentJson: string): Promise<FlowVersionSummary> {
+    const { workspaceId, _id: id } = flow;
+    const document = parseDocument(documentJson);
+    const version = (flow.latestVersion ?? 0) + 1;
+    const compiled = await this.#catalog.compile(document, { flowId: flow._id, version, workspaceId });
+    // Drafts may hold configs their steps refuse; a published version may not.
+    const configErrors = this.#catalog.checkConfigs(document);
+    const handler = await this.#errorHandlerFor(workspaceId, flow._id, document);
+    const handlerErrors = 'error' in handler ? [handler.error] : [];
+    if (!compiled.ok || configErrors.length > 0) {
+      const compileErrors = compiled.ok ? [] : compiled.errors;
+      throw compileFailed([...compileErrors, ...notLocatedIn(compileErrors, configErrors), ...handlerErrors]);
+    }
+    const withSubflows = await embedSubflows({
+      plan: compiled.plan,
+      flowId: flow._id,
+      lookup: (target) => this.#latestPlanOf(workspaceId, target),
+    });
+    const subflowErrors = withSubflows.ok ? [] : withSubflows.errors;
+    if (!withSubflows.ok || handlerErrors.length > 0) throw compileFailed([...subflowErrors, ...handlerErrors]);
+    const plan = 'embedded' in handler ? withErrorHandler(withSubflows.plan, handler.embedded) : withSubflows.plan;
+    const triggerErrors = this.#publishHooks?.check(plan) ?? [];
+    if (triggerErrors.length > 0) throw compileFailed(triggerErrors);
+    const record: FlowVersionRecord = {
+      _id: `${flow._id}:${version}`,
+      workspaceId,
+      flowId: flow._id,
+      version,
+      documentJson,
+      planJson: JSON.stringify(plan),
+      hash: plan.hash,
+      createdAt: new Date(),
+    };
+    const inserted = await this.#versions.insert(record);
+    const advanced =
+      inserted &&
+      (await this.#flows.advanceLatestVersion({ workspaceId, id, current: flow.latestVersion, next: version }));
+    if (!advanced) {
+      throw new ApiError(
+        409,
+        'publish_conflict',
+        `Version ${version} of this flow was published by someone else just now; try again`,
+      );
+    }
+    await this.#publishHooks?.afterPublish(workspaceId, id, version);
+    return toVersionSummary(record);
+  }
+
+  /**
+   * The flow-level error handler named by `settings.errorFlowId`: the latest published plan of another flow of this
+   * workspace, embedded so runs need no lookup.  Its own handler is dropped (handlers do not chain).
+   */
+  async #errorHandlerFor(
+    workspaceId: string,
+    flowId: string,
+    document: FlowDocument,
+  ): Promise<{ embedded: ErrorHandler } | { error: HandlerError } | { none: true }> {
+    const handlerId = document.settings?.errorFlowId;
+    if (handlerId === undefined) return { none: true };
+    const refuse = (why: string) => ({
+      error: { code: 'invalid_error_handler', field: 'settings.errorFlowId', message: `Error handler: ${why}` },
+    });
+    if (handlerId === flowId) return refuse('a flow cannot be its own error handler; choose another flow');
+    const handlerFlow = await this.#flows.findById(workspaceId, handlerId);
+    if (!handlerFlow) return refuse(`there is no flow "${handlerId}" in this workspace`);
+    if (handlerFlow.latestVersion === null) {
+      return refuse(`flow "${handlerFlow.name}" has no published version yet; publish it first`);
+    }
+    const version = await this.#versions.find(workspaceId, handlerId, handlerFlow.latestVersion);
+    if (!version) return refuse(`flow "${handlerFlow.name}" has no published version yet; publish it first`);
+    const { errorHandler: _chained, ...plan } = parsePlan(version.planJson);
+    return { embedded: { flowId: handlerId, version: version.version, plan } };
+  }
+
+  /** A draft's plan with its sub-flows embedded (draft runs from the editor call published children too). */
+  async withSubflows(workspaceId: string, flowId: string, plan: ExecutionPlan): Promise<ExecutionPlan> {
+    const embedded = await embedSubflows({ plan, flowId, lookup: (target) => this.#latestPlanOf(workspaceId, target) });
+    if (!embedded.ok) throw compileFailed(embedded.errors);
+    return embedded.plan;
+  }
+
+  /** A flow's latest published plan, for embedding as a sub-flow. */
+  async #latestPlanOf(
+    workspaceId: string,
+    flowId: string,
+  ): Promise<{ name: string; version: number; plan: ExecutionPlan } | { error: string }> {
+    const target = await this.#flows.findById(workspaceId, flowId);
+    if (!target) return { error: `there is no flow "${flowId}" in this workspace` };
+    const version =
+      target.latestVersion === null ? null : await this.#versions.find(workspaceId, flowId, target.latestVersion);
+    if (!version) return { error: `flow "${target.name}" has no published version yet; publish it first` };
+    return { name: target.name, version: version.version, plan: parsePlan(version.planJson) };
+  }
+
+  async listVersions(workspaceId: string, flowId: string): Promise<FlowVersionSummary[]> {
+    await this.getRecord(workspaceId, flowId);
+    const records = await this.#versions.list(workspaceId, flowId);
+    return records.map(toVersionSummary);
+  }
+
+  async getVersion(workspaceId: string, flowId: string, version: number): Promise<FlowVersionDetail> {
+    const record = await this.getVersionRecord(workspaceId, flowId, version);
+    return {
+      ...toVersionSummary(record),
+      document: parseDocument(record.documentJson),
+      plan: JSON.parse(record.planJson),
+    };
+  }
+
+  async getVersionRecord(workspaceId: string, flowId: string, version: number): Promise<FlowVersionRecord> {
+    const record = await this.#versions.find(workspaceId, flowId, version);
+    if (!record) throw notFound('Version', `${flowId}@${version}`);
+    return record;
+  }
+}
+
+type ErrorHandler = NonNullable<ExecutionPlan['errorHandler']>;
+type HandlerError = { code: string; field: string; message: string };
+
+/** The plan with its error handler embedded, re-hashed (the hash covers everything a run executes). */
+function withErrorHandler(plan: ExecutionPlan, errorHandler: ErrorHandler): ExecutionPlan {
+  const unhashed: ExecutionPlan = { ...plan, errorHandler, hash: '' };
+  return { ...unhashed, hash: createHash('sha256').update(canonicalJson(unhashed)).digest('hex') };
+}
+
+/** The errors of `extra` on a node field none of `located` already names (one message per field). */
+function notLocatedIn(located: CompileError[], extra: CompileError[]): CompileError[] {
+  const keyOf = (error: CompileError) => JSON.stringify([error.nodeId ?? null, error.field ?? null]);
+  const seen = new Set(located.map(keyOf));
+  return extra.filter((error) => !seen.has(keyOf(error)));
+}
+
+export function compileFailed(
+  errors: { code: string; message: string; nodeId?: string; edgeId?: string; field?: string }[],
+): ApiError {
+  const count = errors.length;
+  return new ApiError(422, 'compile_failed', `The flow has ${count} ${count === 1 ? 'problem' : 'problems'}`, {
+    compileErrors: errors,
+  });
+}
+
+/** Stored documents were validated on the way in; parsing again keeps the Mongo boundary honest. */
+export function parseDocument(json: string): FlowDocument {
+  return flowDocumentSchema.parse(JSON.parse(json));
+}
+
+function toSummary(record: FlowSummaryRecord): FlowSummary {
+  return {
+    id: record._id,
+    name: record.name,
+    revision: record.revision,
+    latestVersion: record.latestVersion,
+    updatedAt: record.updatedAt.toISOString(),
+    nodeCount: record.nodeCount,
+  };
+}
+
+function toDetail(record: FlowRecord): FlowDetail {
+  return {
+    ...toSummary(record),
+    document: parseDocument(record.documentJson),
+    createdAt: record.createdAt.toISOString(),
+    webhookPath: `/hooks/${record.webhookToken}`,
+    ...(record.webhookSecret === undefined ? {} : { webhookSecretHint: webhookSecretHint(record.webhookSecret) }),
+  };
+}
+
+function toVersionSummary(record: FlowVersionSummaryRecord): FlowVersionSummary {
+  return { version: record.version, hash: record.hash, createdAt: record.createdAt.toISOString() };
+}

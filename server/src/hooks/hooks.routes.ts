@@ -1,0 +1,199 @@
+import express, { type Request, type Response, Router } from 'express';
+import { ApiError, toErrorResponse } from '../errors.ts';
+import { newWebhookRefusalId } from '../ids.ts';
+import { jsonTextDepthCheck } from '../json-limits.ts';
+import { notPublished, type TriggersService, type WebhookRequest, type WebhookTarget } from './triggers.service.ts';
+import type { WebhookRefusalsRepository } from './webhook-refusals.repository.ts';
+
+/** Credentials never enter a run's history. */
+const DROPPED_HEADERS = new Set(['cookie', 'authorization']);
+const DUPLICATE_HEADER = 'x-pipewright-duplicate';
+
+export interface HooksRouterDeps {
+  triggers: TriggersService;
+  refusals: WebhookRefusalsRepository;
+  /** JSON bodies nested deeper are refused (400) before they are parsed. */
+  maxPayloadDepth: number;
+  log: (message: string, error: unknown) => void;
+}
+
+/**
+ * Webhook ingress: `/hooks/:token` starts a run of the flow's latest published version with the request as trigger
+ * output.  Order of refusals: unknown token 404 → never published 404 or a published trigger config that does not
+ * parse 409 → method 405 → content type 415 → body size 413 or a body that does not decode as its Content-Encoding
+ * 400 → signature or timestamp 401 → JSON that does not parse or nests too deep 400; then a repeated delivery id
+ * answers with the first run (header `x-pipewright-duplicate: true`).  Every refusal once the token named a flow is
+ * recorded (`webhook_refusals`).
+ */
+export function createHooksRouter(deps: HooksRouterDeps): Router {
+  const router = Router();
+  router.all('/:token', async (req, res) => {
+    const target = await deps.triggers.findWebhookTarget(req.params.token ?? '');
+    try {
+      await deliver(req, res, target, deps);
+    } catch (error) {
+      await recordRefusal(deps, target, req, error);
+      throw error;
+    }
+  });
+  return router;
+}
+
+async function deliver(req: Request, res: Response, target: WebhookTarget, deps: HooksRouterDeps): Promise<void> {
+  const { plan, config } = target;
+  if (plan === null) {
+    // Still read (and size-check) the body, so an unpublished flow answers like a published one would.
+    await readRawBody(req, res, config.maxBodyBytes);
+    throw notPublished(target.flow, 404);
+  }
+  if (target.configError !== undefined) {
+    await readRawBody(req, res, config.maxBodyBytes);
+    throw new ApiError(
+      409,
+      'trigger_misconfigured',
+      `Flow "${target.flow.name}" has a webhook trigger config that is not valid (${target.configError}); publish a corrected version`,
+    );
+  }
+  if (!target.acceptedMethods.includes(req.method)) {
+    res.set('allow', target.acceptedMethods.join(', '));
+    throw new ApiError(
+      405,
+      'method_not_allowed',
+      `This webhook accepts ${target.acceptedMethods.join(' or ')}, not ${req.method}`,
+    );
+  }
+  checkContentType(req, config.contentTypes);
+  const rawBody = await readRawBody(req, res, config.maxBodyBytes);
+  const headers = forwardedHeaders(req);
+  await deps.triggers.verify(target, headers, rawBody);
+  const request: WebhookRequest = {
+    method: req.method,
+    headers,
+    query: { ...req.query },
+    body: decodeBody(req, rawBody, deps.maxPayloadDepth),
+  };
+  const started = await deps.triggers.startWebhook({ ...target, plan }, request);
+  if (started.duplicate) res.set(DUPLICATE_HEADER, 'true');
+  if (config.responseMode === 'immediate') {
+    res.status(202).json({ runId: started.runId });
+    return;
+  }
+  if (started.queued) {
+    // Temporal cannot be reached: the run is recorded and starts when it is back.
+    res.status(202).json({ runId: started.runId, status: 'queued' });
+    return;
+  }
+  await answerWithRun(res, deps.triggers, { ...target, plan }, started.runId);
+}
+
+/** A 4xx answer to a delivery of a known flow is kept; failing to keep it must not change the answer. */
+async function recordRefusal(deps: HooksRouterDeps, target: WebhookTarget, req: Request, error: unknown) {
+  const { status, body } = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
+  if (status < 400 || status >= 500) return;
+  try {
+    await deps.refusals.append({
+      _id: newWebhookRefusalId(),
+      workspaceId: target.flow.workspaceId,
+      flowId: target.flow._id,
+      at: new Date(),
+      status,
+      reason: body.error.code,
+      message: body.error.message.slice(0, 300),
+      method: req.method,
+    });
+  } catch (recordError) {
+    deps.log(`could not record the refused webhook delivery to flow ${target.flow._id}`, recordError);
+  }
+}
+
+async function answerWithRun(
+  res: Response,
+  triggers: TriggersService,
+  target: Pick<WebhookTarget, 'config'> & { plan: NonNullable<WebhookTarget['plan']> },
+  runId: string,
+): Promise<void> {
+  const outcome = await triggers.awaitWebhookOutcome(target, runId);
+  res.set('x-pipewright-run-id', runId);
+  if (outcome.status === 'succeeded') res.status(200).json(outcome.output);
+  else if (outcome.status === 'failed') {
+    res.status(500).json({ error: { code: 'run_failed', message: outcome.message, runId } });
+  } else res.status(202).json({ runId, status: 'running' });
+}
+
+/** The body as bytes (signatures are over the exact bytes), with the flow's own size limit (413 over it). */
+async function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+  await new Promise<void>((resolve, reject) => {
+    express.raw({ type: () => true, limit })(req, res, (error?: unknown) => {
+      if (error === undefined || error === null) resolve();
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+  const raw: unknown = req.body;
+  return Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+function mediaTypeOf(req: Request): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** 415 unless the media type is listed (`type/*` and `*\/*` entries allowed); a request without a body passes. */
+function checkContentType(req: Request, accepted: string[]): void {
+  if (!hasBody(req)) return;
+  const received = mediaTypeOf(req);
+  const ok = accepted.some((entry) => {
+    const pattern = entry.trim().toLowerCase();
+    if (pattern === '*/*' || pattern === received) return true;
+    return pattern.endsWith('/*') && received.startsWith(pattern.slice(0, -1));
+  });
+  if (ok) return;
+  throw new ApiError(
+    415,
+    'unsupported_media_type',
+    `Content type ${received === '' ? '(none)' : `"${received}"`} is not accepted here; send one of ${accepted.join(', ')}`,
+  );
+}
+
+function forwardedHeaders(req: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    const key = name.toLowerCase();
+    if (value === undefined || DROPPED_HEADERS.has(key)) continue;
+    headers[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function decodeBody(req: Request, raw: Buffer, maxDepth: number): unknown {
+  if (raw.length === 0) return null;
+  const text = raw.toString('utf8');
+  const contentType = mediaTypeOf(req);
+  if (contentType.includes('json')) {
+    jsonTextDepthCheck(text, { maxDepth, what: 'webhook bodies' });
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'parse error';
+      throw new ApiError(400, 'invalid_json', `Request body is not valid JSON: ${reason}`);
+    }
+  }
+  if (contentType === 'application/x-www-form-urlencoded') return formFields(new URLSearchParams(text));
+  return text;
+}
+
+/** Form fields as an object; a repeated field becomes an array (built via a Map so `__proto__` stays a plain key). */
+function formFields(params: URLSearchParams): Record<string, string | string[]> {
+  const fields = new Map<string, string | string[]>();
+  for (const [key, value] of params) {
+    const existing = fields.get(key);
+    if (existing === undefined) fields.set(key, value);
+    // Appended in place: copying the array for each repeat made `n=1&n=1&…` cost the square of its length (a
+    // 800 KB form held the server for minutes).
+    else if (Array.isArray(existing)) existing.push(value);
+    else fields.set(key, [existing, value]);
+  }
+  return Object.fromEntries(fields);
+}

@@ -1,0 +1,400 @@
+import type { RunDetail, RunNodeView, RunStatusValue, RunSummary } from '@pipewright/api-contract';
+import { runTimeoutMessage } from '@pipewright/compiler';
+import type { FlowDocument } from '@pipewright/flow';
+import {
+  type ExecutionPlan,
+  FLOW_RUN_FAILED,
+  type RunFlowInput,
+  type RunKind,
+  runStartOptions,
+  stateQuery,
+} from '@pipewright/run-contract';
+import { asRunState, type ParsedRunState } from '@pipewright/run-contract/schema';
+import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApiError, notFound } from '../errors.ts';
+import type { FlowVersionsRepository } from '../flows/flow-versions.repository.ts';
+import { parseDocument } from '../flows/flows.service.ts';
+import { newRunId } from '../ids.ts';
+import type { ResumeLinks } from './resume-links.ts';
+import { RunStarter } from './run-starter.ts';
+import { toNodeViews } from './run-views.ts';
+import type { QueuedRun, RunRecord, RunsRepository } from './runs.repository.ts';
+import { adoptScheduledRun, recordScheduledRuns } from './scheduled-runs.ts';
+
+/** What the server starts runs for: sub-flow runs are started by their parent run's workflow, never here. */
+export type ServerRunKind = Exclude<RunKind, 'subflow'>;
+
+export interface StartRunInput {
+  workspaceId: string;
+  flow: { id: string; name: string };
+  plan: ExecutionPlan;
+  trigger: unknown;
+  kind: ServerRunKind;
+  /** Draft runs keep the document they compiled, since no version stores it. */
+  draftDocumentJson?: string;
+  /** A step test: started on Temporal but not put in the runs index, so it does not show among the flow's runs. */
+  unlisted?: boolean;
+  /**
+   * A deterministic run id (a webhook delivery's): Temporal refuses a second start with it, open or closed, so a
+   * duplicate delivery — also a concurrent one — gets the first run's id back with `duplicate: true`.
+   */
+  dedupeRunId?: string;
+  /**
+   * Another run id this start is a duplicate of, when that run exists and started at or after `notBefore` (a
+   * duplicate window that began in the previous time bucket, webhook-verify.ts `bodyDeliveryRunIds`).
+   */
+  dedupeEarlier?: { runId: string; notBefore: Date };
+}
+
+export interface StartedRun {
+  runId: string;
+  duplicate?: true;
+  /** Recorded, but Temporal could not be reached to start it yet: the run starter will. */
+  queued?: true;
+}
+
+/**
+ * The most a run may start with (its trigger data and the flow's plan, as JSON): Temporal refuses a start whose
+ * input is over 2 MiB, and a larger one would be accepted (202) and then never run.
+ */
+export const MAX_RUN_START_BYTES = 1.5 * 1024 * 1024;
+
+function checkStartSize(startJson: string): void {
+  const bytes = Buffer.byteLength(startJson);
+  if (bytes <= MAX_RUN_START_BYTES) return;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  throw new ApiError(
+    413,
+    'run_input_too_large',
+    `The run would start with ${mb(bytes)} of trigger data and plan; a run starts with at most ${mb(MAX_RUN_START_BYTES)}: send large data by reference (a URL the flow fetches)`,
+  );
+}
+
+/** What the API needs to render one run repeatedly (the SSE stream reloads only the Temporal part). */
+export interface LoadedRun {
+  record: RunRecord;
+  document: FlowDocument | null;
+}
+
+const QUERY_DEADLINE_MS = 5_000;
+/** A read of Temporal (describe) that takes longer answers 503: the client's own retries would hold it a minute. */
+const READ_DEADLINE_MS = 5_000;
+
+const STATUS_BY_TEMPORAL: Partial<Record<string, RunStatusValue>> = {
+  RUNNING: 'running',
+  COMPLETED: 'succeeded',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+  CONTINUED_AS_NEW: 'running',
+};
+
+interface TemporalView {
+  status: RunStatusValue;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
+/** What `describe()` adds that the API does not show as such: why a run is stuck, its execution timeout. */
+interface Described extends TemporalView {
+  stuckReason?: string;
+  timeoutMs?: number;
+}
+
+/** Workflow task attempts after which an open run counts as stuck: the first retry already means a failure. */
+const STUCK_AFTER_ATTEMPTS = 2;
+/** `WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR` (the server has no proto import). */
+const NON_DETERMINISTIC_CAUSE = 24;
+/** How many of the newest history events are searched for the workflow task failure. */
+const STUCK_HISTORY_EVENTS = 50;
+
+/** Starts runs on Temporal and reads them back: the runs collection is the index, Temporal the source of truth. */
+export class RunsService {
+  /** Drains queued runs into Temporal; the app sweeps with it while it serves. */
+  readonly starter: RunStarter;
+  readonly #runs: RunsRepository;
+  readonly #versions: FlowVersionsRepository;
+  readonly #client: Client;
+  readonly #taskQueue: string;
+
+  readonly #resumeLinks: ResumeLinks | undefined;
+
+  constructor(deps: {
+    runs: RunsRepository;
+    versions: FlowVersionsRepository;
+    temporal: Client;
+    taskQueue: string;
+    resumeLinks?: ResumeLinks;
+    log?: (message: string, error: unknown) => void;
+    /** How long a start may try an unreachable Temporal before the run stays queued (run-starter.ts). */
+    startDeadlineMs?: number;
+  }) {
+    this.#runs = deps.runs;
+    this.#versions = deps.versions;
+    this.#client = deps.temporal;
+    this.#taskQueue = deps.taskQueue;
+    this.#resumeLinks = deps.resumeLinks;
+    this.starter = new RunStarter({
+      runs: deps.runs,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      startOptions: (args) => runStartOptions(args.plan),
+      ...(deps.startDeadlineMs === undefined ? {} : { startDeadlineMs: deps.startDeadlineMs }),
+      log: deps.log ?? ((message, error) => console.error(`[runs] ${message}:`, error)),
+    });
+  }
+
+  /**
+   * Records the run, queued with its start arguments, then has it started (run-starter.ts): the record comes first,
+   * so a run is never on Temporal without being listed.  `queue`: answer once the run is recorded and leave the start
+   * to the starter (a webhook's 202); otherwise the run is started before this returns, unless Temporal cannot be
+   * reached (then it stays queued, `queued: true`, and starts when Temporal is back).
+   */
+  async start(input: StartRunInput, options: { queue?: boolean } = {}): Promise<StartedRun> {
+    const runId = input.dedupeRunId ?? newRunId();
+    const args: RunFlowInput = {
+      plan: input.plan,
+      trigger: input.trigger,
+      run: { id: runId, workspaceId: input.workspaceId, kind: input.kind },
+      localTaskQueue: this.#taskQueue,
+    };
+    const resumeUrls = await this.#resumeLinks?.urlsForRun(runId, input.plan, Date.now());
+    if (resumeUrls && Object.keys(resumeUrls).length > 0) args.run.resumeUrls = resumeUrls;
+    const pendingStartJson = JSON.stringify(args);
+    checkStartSize(pendingStartJson);
+    const record: QueuedRun = {
+      _id: runId,
+      workspaceId: input.workspaceId,
+      flowId: input.flow.id,
+      flowName: input.flow.name,
+      version: input.plan.version,
+      trigger: input.kind,
+      startedAt: new Date(),
+      ...(input.draftDocumentJson === undefined ? {} : { documentJson: input.draftDocumentJson }),
+      queued: true,
+      pendingStartJson,
+    };
+    if (input.unlisted === true) {
+      // A step test: started at once and never listed (nor queued: the builder is waiting for it).
+      await this.starter.startWithoutRecord(record);
+      return { runId };
+    }
+    // A delivery id seen before: its run is queued or indexed already, and is the answer.  The queue is read first:
+    // the starter indexes a run before it leaves the queue, so the run is found in one or the other.
+    const earlier = input.dedupeEarlier;
+    if (earlier !== undefined) {
+      const found = await this.#findKnown(input.workspaceId, earlier.runId);
+      if (found !== null && found.startedAt >= earlier.notBefore) return { runId: earlier.runId, duplicate: true };
+    }
+    if (input.dedupeRunId !== undefined && (await this.#findKnown(input.workspaceId, runId)) !== null) {
+      return { runId, duplicate: true };
+    }
+    if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
+    if (input.dedupeRunId !== undefined && (await this.#runs.findById(input.workspaceId, runId)) !== null) {
+      // The first delivery's run was started, indexed and taken out of the queue between the check above and this
+      // enqueue (it is indexed before it leaves the queue): this delivery is a repeat.  Its queue entry is settled
+      // like any other — its start is refused as a duplicate, then it leaves the queue.
+      this.starter.kick(record);
+      return { runId, duplicate: true };
+    }
+    if (options.queue === true) {
+      // The starter drains the queue a few starts at a time: a burst is accepted at once and started at the engine's
+      // pace, not all together.
+      this.starter.kick(record);
+      return { runId };
+    }
+    return (await this.starter.startNow(record)) === 'queued' ? { runId, queued: true } : { runId };
+  }
+
+  async #findKnown(workspaceId: string, runId: string): Promise<RunRecord | null> {
+    return (await this.#runs.findQueuedById(workspaceId, runId)) ?? (await this.#runs.findById(workspaceId, runId));
+  }
+
+  async list(workspaceId: string, filter: { flowId?: string; limit: number }): Promise<RunSummary[]> {
+    await recordScheduledRuns({ client: this.#client, runs: this.#runs }, { workspaceId, ...filter });
+    // Queued first (read first: a run leaving the queue meanwhile is in the index by then), newest first.
+    const queued = await this.#runs.listQueued(workspaceId, filter);
+    const indexed = await this.#runs.list(workspaceId, filter);
+    const seen = new Set(queued.map((record) => record._id));
+    const records = [...queued, ...indexed.filter((record) => !seen.has(record._id))]
+      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || a._id.localeCompare(b._id))
+      .slice(0, filter.limit);
+    return Promise.all(
+      records.map(async (record) => {
+        const { status, endedAt, durationMs } =
+          notOnTemporal(record) ?? (await this.#describe(this.#client.workflow.getHandle(record._id)));
+        return { ...toSummaryBase(record), status, endedAt, durationMs };
+      }),
+    );
+  }
+
+  async load(workspaceId: string, id: string): Promise<LoadedRun> {
+    const record =
+      (await this.#runs.findQueuedById(workspaceId, id)) ??
+      (await this.#runs.findById(workspaceId, id)) ??
+      (await adoptScheduledRun({ client: this.#client, runs: this.#runs }, workspaceId, id));
+    if (!record) throw notFound('Run', id);
+    if (record.documentJson !== undefined) return { record, document: parseDocument(record.documentJson) };
+    const version = await this.#versions.find(workspaceId, record.flowId, record.version);
+    return { record, document: version ? parseDocument(version.documentJson) : null };
+  }
+
+  async get(workspaceId: string, id: string): Promise<RunDetail> {
+    return this.readDetail(await this.load(workspaceId, id));
+  }
+
+  /** The run as it is now: status from Temporal, node states from the `state` query or the closed run's outcome. */
+  async readDetail(run: LoadedRun): Promise<RunDetail> {
+    // A run seen queued may have been started since (a stream reads the same LoadedRun again and again).
+    if (run.record.queued === true) {
+      const { workspaceId, _id } = run.record;
+      run.record =
+        (await this.#runs.findQueuedById(workspaceId, _id)) ??
+        (await this.#runs.findById(workspaceId, _id)) ??
+        run.record;
+    }
+    const before = notOnTemporal(run.record);
+    if (before) {
+      const error = run.record.startError === undefined ? null : { nodeId: '', message: run.record.startError };
+      return { ...toSummaryBase(run.record), ...before, nodes: {}, error, document: run.document };
+    }
+    const handle = this.#client.workflow.getHandle(run.record._id);
+    const { stuckReason, timeoutMs, ...view } = await this.#describe(handle);
+    const outcome = await this.#readOutcome(handle, view.status);
+    let error = outcome.state?.error ?? outcome.error ?? null;
+    if (stuckReason !== undefined) error = { nodeId: '', message: stuckReason };
+    if (view.status === 'timed_out' && timeoutMs !== undefined) {
+      error = { nodeId: '', message: runTimeoutMessage(timeoutMs) };
+    }
+    return {
+      ...toSummaryBase(run.record),
+      ...view,
+      nodes: outcome.state ? await this.#withResumeUrls(run.record._id, toNodeViews(outcome.state)) : {},
+      error,
+      document: run.document,
+    };
+  }
+
+  /** Each node waiting for an event gets the signed link that resumes it. */
+  async #withResumeUrls(runId: string, views: Record<string, RunNodeView>): Promise<Record<string, RunNodeView>> {
+    const links = this.#resumeLinks;
+    if (!links) return views;
+    for (const [nodeId, view] of Object.entries(views)) {
+      if (view.status === 'waiting' && view.waitingFor !== undefined) {
+        view.resumeUrl = await links.urlForWaitingNode(runId, nodeId, Date.now());
+      }
+    }
+    return views;
+  }
+
+  async #describe(handle: WorkflowHandle): Promise<Described> {
+    try {
+      const description = await this.#client.connection.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
+        handle.describe(),
+      );
+      const status = STATUS_BY_TEMPORAL[description.status.name] ?? 'running';
+      const closed = description.closeTime;
+      const view: Described = {
+        status,
+        endedAt: closed ? closed.toISOString() : null,
+        durationMs: closed ? closed.getTime() - description.startTime.getTime() : null,
+      };
+      const timeout = description.raw.executionConfig?.workflowExecutionTimeout;
+      const timeoutMs = timeout ? Number(timeout.seconds ?? 0) * 1000 + Math.round((timeout.nanos ?? 0) / 1e6) : 0;
+      if (timeoutMs > 0) view.timeoutMs = timeoutMs;
+      const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
+      if (status === 'running' && attempt >= STUCK_AFTER_ATTEMPTS) {
+        view.status = 'stuck';
+        view.stuckReason = await this.#stuckReason(handle.workflowId, attempt);
+      }
+      return view;
+    } catch (error) {
+      // Temporal no longer knows the run (retention expired, or a throwaway dev server was reset).
+      if (error instanceof WorkflowNotFoundError) return { status: 'terminated', endedAt: null, durationMs: null };
+      throw error;
+    }
+  }
+
+  /**
+   * Why a run's workflow task keeps failing: the newest WorkflowTaskFailed (or TimedOut) event of its history.
+   * Temporal records only the first failure of a series; later attempts are counted in `pendingWorkflowTask`.
+   */
+  async #stuckReason(workflowId: string, attempt: number): Promise<string> {
+    const prefix = `The run is stuck: its workflow task has failed ${attempt - 1} time${attempt === 2 ? '' : 's'} and is retried`;
+    try {
+      const { history } = await this.#client.workflowService.getWorkflowExecutionHistoryReverse({
+        namespace: this.#client.options.namespace,
+        execution: { workflowId },
+        maximumPageSize: STUCK_HISTORY_EVENTS,
+      });
+      for (const event of history?.events ?? []) {
+        const failed = event.workflowTaskFailedEventAttributes;
+        if (failed) {
+          const nonDeterministic = Number(failed.cause) === NON_DETERMINISTIC_CAUSE;
+          const message = failed.failure?.message ?? 'no message';
+          return `${prefix}${nonDeterministic ? ' (non-determinism: the worker runs code this run was not started with)' : ''}: ${message}`;
+        }
+        if (event.workflowTaskTimedOutEventAttributes)
+          return `${prefix}: the workflow task timed out (a worker crashed or stalled while running it)`;
+      }
+    } catch {
+      // The reason is a courtesy; the status alone is still right.
+    }
+    return `${prefix}.`;
+  }
+
+  async #readOutcome(
+    handle: WorkflowHandle,
+    status: RunStatusValue,
+  ): Promise<{ state?: ParsedRunState | undefined; error?: { nodeId: string; message: string } }> {
+    if (status === 'running') {
+      try {
+        const state = await this.#client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+          handle.query(stateQuery),
+        );
+        return { state: asRunState(state) };
+      } catch {
+        // No worker has picked the run up yet (or it is between tasks): report it running with no node states.
+        return {};
+      }
+    }
+    if (status === 'succeeded') return { state: asRunState(await handle.result()) };
+    if (status === 'failed') {
+      try {
+        await handle.result();
+      } catch (error) {
+        if (error instanceof WorkflowFailedError) {
+          const cause = error.cause;
+          if (cause instanceof ApplicationFailure && cause.type === FLOW_RUN_FAILED) {
+            const state = asRunState(cause.details?.[0]);
+            if (state) return { state };
+          }
+          return { error: { nodeId: '', message: cause?.message ?? error.message } };
+        }
+        throw error;
+      }
+    }
+    if (status === 'stuck') return {};
+    return { error: { nodeId: '', message: `The run was ${status.replace('_', ' ')}` } };
+  }
+}
+
+/** A run Temporal does not have: still queued, or refused at its start. */
+function notOnTemporal(record: RunRecord): TemporalView | undefined {
+  if (record.queued === true) return { status: 'queued', endedAt: null, durationMs: null };
+  if (record.startError !== undefined) return { status: 'failed', endedAt: null, durationMs: null };
+  return undefined;
+}
+
+function toSummaryBase(record: RunRecord): Omit<RunSummary, keyof TemporalView> {
+  return {
+    id: record._id,
+    flowId: record.flowId,
+    flowName: record.flowName,
+    version: record.version,
+    trigger: record.trigger,
+    startedAt: record.startedAt.toISOString(),
+  };
+}
