@@ -1,7 +1,10 @@
 import { EXPRESSION_ENGINE } from '@pipewright/expression';
 import { type FlowDocument, flowDocumentSchema } from '@pipewright/flow';
-import { type ExecutionPlan, PLAN_FORMAT, type PlanRetryPolicy, RUNTIME_VERSION } from '@pipewright/run-contract';
-import type { StepManifest } from '@pipewright/step-sdk';
+import { type ExecutionPlan, PLAN_FORMAT, RUNTIME_VERSION } from '@pipewright/run-contract';
+
+export type { CatalogLookup, CompileOptions } from './compile-options.ts';
+
+import type { CatalogLookup, CompileOptions } from './compile-options.ts';
 import type { CompileResult } from './compile-result.ts';
 import { checkControlFlow } from './control-flow.ts';
 import { documentErrors } from './document-errors.ts';
@@ -13,22 +16,6 @@ import { planNodes } from './plan-nodes.ts';
 import { resolveManifests } from './resolve-manifests.ts';
 import { runTimeoutOf } from './run-timeout.ts';
 import { checkTopology } from './topology-check.ts';
-
-/**
- * The step catalog as the compiler sees it.  `get(type)` is the current version; `get(type, version)` may answer an
- * older version a node is pinned to (published step packages keep them), or the current one.
- */
-export interface CatalogLookup {
-  get(type: string, version?: number): StepManifest | undefined;
-}
-
-export interface CompileOptions {
-  flowId: string;
-  /** Published version number; 0 for a draft run. */
-  version: number;
-  defaultTaskQueue: string;
-  defaults?: { retry?: Partial<PlanRetryPolicy>; timeoutMs?: number };
-}
 
 /**
  * Compiles a flow document into an execution plan, or returns every error found, each located by node/edge and field.

@@ -3,7 +3,7 @@ import type { FlowDocument } from '@pipewright/flow';
 import type { PlanLoopBody } from '@pipewright/run-contract';
 import type { StepManifest } from '@pipewright/step-sdk';
 import { checkExpressions } from './check-expressions.ts';
-import type { CompileOptions } from './compile.ts';
+import type { CompileOptions } from './compile-options.ts';
 import type { CompileError } from './compile-result.ts';
 import { checkControlFlow } from './control-flow.ts';
 import { checkFlowSteps } from './flow-steps-check.ts';

@@ -2,7 +2,7 @@ import { controlStepFor } from '@pipewright/control-steps';
 import { DEFAULT_PORT, type FlowEdge, type FlowNode } from '@pipewright/flow';
 import { LOOP_ITEM_NODE_ID, type PlanLoopBody, type PlanNode, type PlanRetryPolicy } from '@pipewright/run-contract';
 import type { StepManifest } from '@pipewright/step-sdk';
-import type { CompileOptions } from './compile.ts';
+import type { CompileOptions } from './compile-options.ts';
 import { onErrorOf, portIdsOf } from './control-flow.ts';
 import { type FlowGraph, topologicalOrder } from './graph.ts';
 import type { Scope } from './loop-scopes.ts';

@@ -1,6 +1,6 @@
 import type { FlowDocument } from '@pipewright/flow';
 import type { StepManifest } from '@pipewright/step-sdk';
-import type { CatalogLookup } from './compile.ts';
+import type { CatalogLookup } from './compile-options.ts';
 import type { CompileError } from './compile-result.ts';
 
 /** Manifests by node id, for nodes whose type and version the catalog has; the others are errors. */

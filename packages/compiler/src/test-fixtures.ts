@@ -1,6 +1,6 @@
 import { toManifest } from '@pipewright/step-sdk';
 import { builtinSteps } from '@pipewright/steps-core';
-import type { CatalogLookup, CompileOptions } from './compile.ts';
+import type { CatalogLookup, CompileOptions } from './compile-options.ts';
 
 /** Builders for compiler tests: small documents over the built-in step catalog. */
 const manifests = new Map(builtinSteps.map(toManifest).map((manifest) => [manifest.type, manifest]));

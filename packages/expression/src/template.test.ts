@@ -101,6 +101,15 @@ describe('evaluateDeep', () => {
       nested: [{ v: 36 }, null, 'plain'],
     });
   });
+
+  it('keeps a __proto__ key as data, as JSON.parse does: the result keeps its prototype', async () => {
+    const config = JSON.parse('{"__proto__": {"admin": "{{ trigger.body.name }}"}, "n": 1}');
+    const out = (await evaluateDeep(config, context)) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.equal((out as { admin?: unknown }).admin, undefined);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(out, '__proto__')?.value, { admin: 'Ada' });
+    assert.deepEqual(Object.keys(out), ['__proto__', 'n']);
+  });
 });
 
 describe('checkTemplate', () => {

@@ -158,7 +158,16 @@ export async function evaluateDeep(
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = await evaluateDeep(item, context, limits);
+    for (const [key, item] of Object.entries(value)) {
+      // An own data property whatever the key, as JSON.parse makes it: `out[key] =` with `__proto__` would replace
+      // the result's prototype instead.
+      Object.defineProperty(out, key, {
+        value: await evaluateDeep(item, context, limits),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
     return out;
   }
   return value;

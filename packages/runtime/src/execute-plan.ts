@@ -2,27 +2,13 @@ import { controlStepFor, type MergeJoin } from '@pipewright/control-steps';
 import type { ExecutionPlan, NodeRunState, PlanInput, PlanNode, RunState } from '@pipewright/run-contract';
 import { defineOwn } from '@pipewright/step-sdk/safe-object';
 import type { RunEffects } from './effects.ts';
+import type { ExecutePlanInput } from './execute-plan-input.ts';
 import type { RunBody } from './loop.ts';
 import { buildContext } from './node-context.ts';
 import type { NodeOutcome } from './node-outcome.ts';
 import { runNode } from './run-node.ts';
 
-export interface ExecutePlanInput {
-  plan: ExecutionPlan;
-  /** The trigger node's output (e.g. the webhook request). */
-  trigger: unknown;
-  run: {
-    id: string;
-    workspaceId: string;
-    /** Signed resume links of this run's event Waits, by node id (`run.resumeUrls.<nodeId>` in expressions). */
-    resumeUrls?: Record<string, string> | undefined;
-  };
-  /**
-   * A loop body's surroundings: the loop's context (`trigger`, `steps`, `run`) plus `item` and `index`.  Body nodes
-   * see these, with the body's own outputs added to `steps`.
-   */
-  scope?: Record<string, unknown> | undefined;
-}
+export type { ExecutePlanInput } from './execute-plan-input.ts';
 
 /**
  * The state before anything ran: every node `pending`.

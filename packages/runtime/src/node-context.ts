@@ -1,6 +1,6 @@
 import { controlStepFor } from '@pipewright/control-steps';
 import type { PlanInput, PlanNode } from '@pipewright/run-contract';
-import type { ExecutePlanInput } from './execute-plan.ts';
+import type { ExecutePlanInput } from './execute-plan-input.ts';
 
 /**
  * The expression context a node's config is evaluated against: `{ trigger, steps, input, run }`, or in a loop body

@@ -3,7 +3,7 @@ import { readsBlobRefs } from './blob-reads.ts';
 import { describeNode } from './describe-node.ts';
 import type { RunEffects } from './effects.ts';
 import { ConfigFieldError, evaluateConfig, locatedMessage } from './evaluate-config.ts';
-import type { ExecutePlanInput } from './execute-plan.ts';
+import type { ExecutePlanInput } from './execute-plan-input.ts';
 import { flowStepOf, runFlowStep } from './flow-steps.ts';
 import { runInlineStep } from './inline-steps.ts';
 import type { RunBody } from './loop.ts';

@@ -1,7 +1,7 @@
 import type { StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
 import type { ExecutionPlan } from '@pipewright/run-contract';
 import { asRunState } from '@pipewright/run-contract/schema';
-import { webhookTrigger } from '@pipewright/steps-core';
+import { scheduleTrigger, webhookTrigger } from '@pipewright/steps-core';
 import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import type { CatalogService } from '../catalog/catalog.service.ts';
@@ -43,8 +43,8 @@ export type WebhookOutcome =
   | { status: 'failed'; message: string }
   | { status: 'running' };
 
-const WEBHOOK_TYPE = 'core.webhook';
-const SCHEDULE_TYPE = 'core.schedule';
+const WEBHOOK_TYPE = webhookTrigger.type;
+const SCHEDULE_TYPE = scheduleTrigger.type;
 const DEFAULT_CONFIG: WebhookConfig = webhookTrigger.input.parse({});
 
 /** Turns the ways a run can start (Run button/API, webhook delivery) into a plan + trigger output for RunsService. */

@@ -13,7 +13,7 @@ import {
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
 import { parsePlan } from '@pipewright/run-contract/schema';
-import { checkScheduleConfig, scheduleTrigger } from '@pipewright/steps-core';
+import { checkScheduleConfig, scheduleTrigger, webhookTrigger } from '@pipewright/steps-core';
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -31,8 +31,8 @@ import { deletePollSchedule, upsertPollSchedule } from './poll-schedules.ts';
 type ScheduleConfig = z.output<typeof scheduleTrigger.input>;
 type Overlap = ScheduleConfig['overlap'];
 
-const SCHEDULE_TYPE = 'core.schedule';
-const WEBHOOK_TYPE = 'core.webhook';
+const SCHEDULE_TYPE = scheduleTrigger.type;
+const WEBHOOK_TYPE = webhookTrigger.type;
 const OVERLAP: Record<Overlap, ScheduleOverlapPolicy> = {
   skip: 'SKIP',
   bufferOne: 'BUFFER_ONE',
