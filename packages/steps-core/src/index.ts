@@ -1,5 +1,6 @@
 import { LOOP_MAX_CONCURRENCY } from '@pipewright/control-steps';
 import {
+  controlStepDefinitions,
   ifStep,
   loopStep,
   mergeStep,
@@ -40,12 +41,6 @@ export const builtinSteps: AnyStepDefinition[] = [
   manualTrigger,
   scheduleTrigger,
   httpPollTrigger,
-  transformStep,
-  ifStep,
-  switchStep,
-  mergeStep,
-  loopStep,
-  waitStep,
-  subflowStep,
+  ...controlStepDefinitions,
   httpRequestStep,
 ];
