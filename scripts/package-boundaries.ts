@@ -3,6 +3,7 @@
  *
  * - A relative import stays inside its own package: `../../runtime/src/loop.ts` from another package reaches past
  *   the API the runtime chose to export.
+ * - Every entry a package exports exists.
  * - `@pipewright/<name>/<entry>` must be an entry the package exports (its package.json `exports`), and the importing
  *   package must declare `@pipewright/<name>` among its dependencies — so the dependency graph in the package.json
  *   files is the real one, and pnpm's refusal to link a cycle between packages covers every import.
@@ -26,7 +27,8 @@ interface WorkspacePackage {
   dependencies: Set<string>;
 }
 
-function readPackages(): Map<string, WorkspacePackage> {
+/** The workspace's packages by folder; `stale` collects export entries whose file is gone. */
+function readPackages(stale: string[]): Map<string, WorkspacePackage> {
   const byDir = new Map<string, WorkspacePackage>();
   for (const dir of globSync(PACKAGE_DIRS, { cwd: root })) {
     const file = resolve(root, dir, 'package.json');
@@ -38,6 +40,11 @@ function readPackages(): Map<string, WorkspacePackage> {
       devDependencies?: Record<string, string>;
     };
     const exports = typeof json.exports === 'object' ? Object.keys(json.exports) : ['.'];
+    for (const [entry, target] of Object.entries(typeof json.exports === 'object' ? json.exports : {})) {
+      if (typeof target === 'string' && !existsSync(resolve(root, dir, target))) {
+        stale.push(`${dir}/package.json: exports '${entry}' → ${target}, which does not exist`);
+      }
+    }
     byDir.set(resolve(root, dir), {
       dir: resolve(root, dir),
       name: json.name,
@@ -49,9 +56,9 @@ function readPackages(): Map<string, WorkspacePackage> {
 }
 
 export function crossings(): string[] {
-  const packages = readPackages();
-  const byName = new Map([...packages.values()].map((pkg) => [pkg.name, pkg]));
   const found: string[] = [];
+  const packages = readPackages(found);
+  const byName = new Map([...packages.values()].map((pkg) => [pkg.name, pkg]));
   for (const pkg of packages.values()) {
     const files = globSync('{src,test}/**/*.{ts,tsx}', {
       cwd: pkg.dir,
