@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
+import { createIngressMetrics, type Registry } from '@pipewright/metrics';
 import type { Keyring } from '@pipewright/secrets';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import type { Client } from '@temporalio/client';
@@ -67,6 +68,8 @@ export interface AppDeps {
   sweepQueuedRuns?: boolean;
   /** `PIPEWRIGHT_ENGINE_WAIT_MS` (config.ts): a start's deadline before the run is left queued; default 3 s. */
   engineWaitMs?: number;
+  /** Where the server's metrics go (webhook deliveries, runs queued); main.ts serves it when asked. */
+  metrics?: Registry;
 }
 
 const defaultLog = (message: string, error: unknown): void => {
@@ -165,6 +168,9 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   app.use('/hooks/resume', resume.hooks, unknownApiRoute);
   const hooks = createHooksRouter({
     triggers,
+    ...(deps.metrics
+      ? { metrics: createIngressMetrics(deps.metrics, () => new RunsRepository(deps.db).countQueued()) }
+      : {}),
     refusals: new WebhookRefusalsRepository(deps.db),
     maxPayloadDepth: limits.maxPayloadDepth,
     log,

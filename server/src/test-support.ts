@@ -1,3 +1,4 @@
+import { createMetricsRegistry, type Registry } from '@pipewright/metrics';
 /**
  * Test harness for the server's integration tests: the real app on the shared test stack (FerretDB + Temporal), a
  * fresh database and task queue per test file, optionally an in-process worker, and a local HTTP target for steps.
@@ -32,6 +33,8 @@ export interface Harness {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** The server's metrics registry (what `/metrics` would serve). */
+  metrics: Registry;
   /** The first user (admin of `admin.workspaceId`), signed up through the API, with an API token. */
   admin: SignedInUser;
   /** A supertest agent sending the admin's API token: what most tests call the API with. */
@@ -57,13 +60,15 @@ export async function startHarness(options: { worker: boolean }): Promise<Harnes
     : undefined;
   // A throwaway master key, so credential routes work in every server test.
   const keyring = createKeyring({ keys: [{ id: 'test', key: randomBytes(32) }], primary: 'test' });
-  const app = await createApp({ db, temporal, taskQueue, keyring, log: () => {} });
+  const metrics = createMetricsRegistry('server');
+  const app = await createApp({ db, temporal, taskQueue, keyring, log: () => {}, metrics });
   const admin = await signUpFirstUser(app);
   return {
     app,
     db,
     temporal,
     taskQueue,
+    metrics,
     admin,
     api: () => request.agent(app).set('authorization', `Bearer ${admin.token}`),
     async stop() {

@@ -1,3 +1,4 @@
+import { parseMetricsAddress } from '@pipewright/metrics';
 import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
 import { parseMaxResponseBytes, parseRateLimits } from '@pipewright/step-host';
 import { startWorker } from './start-worker.ts';
@@ -5,7 +6,9 @@ import { startWorker } from './start-worker.ts';
 const keyring = loadKeyring(process.env);
 if (!keyring) console.warn(`[worker] no master keys: steps that use credentials will fail (${MASTER_KEYS_HELP})`);
 
+const metrics = parseMetricsAddress(process.env.PIPEWRIGHT_METRICS_ADDRESS);
 const worker = await startWorker({
+  ...(metrics ? { metrics } : {}),
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
   ...(process.env.TEMPORAL_NAMESPACE ? { namespace: process.env.TEMPORAL_NAMESPACE } : {}),
   ...(process.env.TASK_QUEUE ? { taskQueue: process.env.TASK_QUEUE } : {}),
@@ -34,6 +37,8 @@ const worker = await startWorker({
     : {}),
 });
 console.log(`pipewright worker polling task queue "${worker.taskQueue}"`);
+if (worker.metricsPort !== undefined)
+  console.log(`pipewright worker metrics at http://${metrics?.host}:${worker.metricsPort}/metrics`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

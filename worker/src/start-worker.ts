@@ -1,4 +1,12 @@
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
+import {
+  builtinConnectorLabel,
+  createMetricsRegistry,
+  createRunMetrics,
+  createStepMetrics,
+  type MetricsAddress,
+  serveMetrics,
+} from '@pipewright/metrics';
 import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
 import type { Keyring } from '@pipewright/secrets';
 import {
@@ -11,13 +19,13 @@ import {
   type StepHttpOptions,
 } from '@pipewright/step-host';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type InjectedSinks, NativeConnection, Worker } from '@temporalio/worker';
 import { createPollActivities } from './triggers/poll-activities.ts';
 import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
 import { startTriggerService } from './triggers/trigger-service.ts';
 import { getWorkflowBundle } from './workflow-bundle.ts';
-import { STICKY_QUEUE_TIMEOUT_MS } from './workflows/contract.ts';
+import { type RunMetricsSinks, STICKY_QUEUE_TIMEOUT_MS } from './workflows/contract.ts';
 
 export interface StartWorkerOptions {
   temporalAddress: string;
@@ -52,12 +60,19 @@ export interface StartWorkerOptions {
    * listens, read from the server's database; each message starts a run on this task queue.
    */
   triggers?: { mongoUri: string; dbName: string; syncIntervalMs?: number };
+  /**
+   * Serve Prometheus metrics (runs started and finished per flow, step attempts, retries, durations, rate-limit
+   * waits and 429s per connector) at `GET /metrics` on this address (env PIPEWRIGHT_METRICS_ADDRESS in main.ts).
+   */
+  metrics?: MetricsAddress;
 }
 
 export interface RunningWorker {
   taskQueue: string;
   /** Present when started with `triggers`. */
   triggers?: TriggerRunner;
+  /** The port `/metrics` is served on, when started with `metrics`. */
+  metricsPort?: number;
   /** Stops polling, lets in-flight tasks finish, closes the connection. */
   shutdown(): Promise<void>;
 }
@@ -74,7 +89,24 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }),
   ]);
   const steps = options.steps ?? builtinStepDefinitions;
+  const registry = options.metrics ? createMetricsRegistry('worker') : undefined;
+  const runMetrics = registry ? createRunMetrics(registry) : undefined;
+  // Built-in steps are labelled by connector; any other type (a test's, a package's) is `package`: bounded labels.
+  const stepMetrics = registry
+    ? createStepMetrics(registry, builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type)))
+    : undefined;
+  const sinks: InjectedSinks<RunMetricsSinks> = {
+    runMetrics: {
+      started: { fn: (_info, record) => runMetrics?.runStarted(record), callDuringReplay: false },
+      finished: {
+        fn: (info, record) =>
+          runMetrics?.runFinished({ ...record, durationMs: Date.now() - info.runStartTime.getTime() }),
+        callDuringReplay: false,
+      },
+    },
+  };
   const activities = createStepActivities({
+    ...(stepMetrics ? { metrics: stepMetrics } : {}),
     steps,
     ...(deps.blobs ? { blobs: deps.blobs } : {}),
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
@@ -85,12 +117,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }),
   });
   let worker: Worker;
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   try {
+    metricsServer = registry && options.metrics ? await serveMetrics(registry, options.metrics) : undefined;
     worker = await Worker.create({
       connection,
       namespace: options.namespace ?? 'default',
       taskQueue,
       workflowBundle,
+      sinks,
       // A running step's heartbeat reaches Temporal every STEP_HEARTBEAT_EVERY_MS, well inside the heartbeat timeout.
       maxHeartbeatThrottleInterval: STEP_HEARTBEAT_EVERY_MS,
       // A workflow task scheduled on a dead worker's sticky queue goes to the shared queue after this (default 10 s:
@@ -108,6 +143,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       },
     });
   } catch (error) {
+    await metricsServer?.close();
     await connection.close();
     await deps.close();
     throw error;
@@ -129,6 +165,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     } catch (error) {
       worker.shutdown();
       await running.catch(() => {});
+      await metricsServer?.close();
       await connection.close();
       await deps.close();
       throw error;
@@ -138,6 +175,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   return {
     taskQueue,
     ...(triggers ? { triggers: triggers.runner } : {}),
+    ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
     shutdown() {
       stopped ??= (async () => {
         // Stop taking messages before the worker goes: unacked ones return to their brokers.
@@ -146,6 +184,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         try {
           await running;
         } finally {
+          await metricsServer?.close();
           await connection.close();
           await deps.close();
         }

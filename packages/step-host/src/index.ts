@@ -12,7 +12,9 @@ export {
   formatZodIssues,
   type RunStepFn,
   type StepActivitiesOptions,
+  type StepAttemptReport,
   type StepHttpOptions,
+  type StepMetrics,
 } from './activities/run-step.ts';
 export { connectStepDeps, type StepDeps, type StepDepsOptions } from './activities/step-deps.ts';
 export { type BlobStore, createGridFsBlobStore } from './blobs/blob-store.ts';

@@ -1,3 +1,4 @@
+import type { IngressMetrics, WebhookOutcome } from '@pipewright/metrics';
 import express, { type Request, type Response, Router } from 'express';
 import { ApiError, toErrorResponse } from '../errors.ts';
 import { newWebhookRefusalId } from '../ids.ts';
@@ -15,6 +16,8 @@ export interface HooksRouterDeps {
   /** JSON bodies nested deeper are refused (400) before they are parsed. */
   maxPayloadDepth: number;
   log: (message: string, error: unknown) => void;
+  /** Counts deliveries to known flows by how they were answered. */
+  metrics?: IngressMetrics;
 }
 
 /**
@@ -29,9 +32,13 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
   const router = Router();
   router.all('/:token', async (req, res) => {
     const target = await deps.triggers.findWebhookTarget(req.params.token ?? '');
+    const count = (outcome: WebhookOutcome) =>
+      deps.metrics?.webhookDelivery({ workspaceId: target.flow.workspaceId, flowId: target.flow._id, outcome });
     try {
-      await deliver(req, res, target, deps);
+      count((await deliver(req, res, target, deps)).duplicate ? 'duplicate' : 'accepted');
     } catch (error) {
+      const { status } = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
+      count(status >= 500 ? 'unavailable' : 'refused');
       await recordRefusal(deps, target, req, error);
       throw error;
     }
@@ -39,7 +46,12 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
   return router;
 }
 
-async function deliver(req: Request, res: Response, target: WebhookTarget, deps: HooksRouterDeps): Promise<void> {
+async function deliver(
+  req: Request,
+  res: Response,
+  target: WebhookTarget,
+  deps: HooksRouterDeps,
+): Promise<{ duplicate: boolean }> {
   const { plan, config } = target;
   if (plan === null) {
     // Still read (and size-check) the body, so an unpublished flow answers like a published one would.
@@ -74,16 +86,18 @@ async function deliver(req: Request, res: Response, target: WebhookTarget, deps:
   };
   const started = await deps.triggers.startWebhook({ ...target, plan }, request);
   if (started.duplicate) res.set(DUPLICATE_HEADER, 'true');
+  const duplicate = started.duplicate === true;
   if (config.responseMode === 'immediate') {
     res.status(202).json({ runId: started.runId });
-    return;
+    return { duplicate };
   }
   if (started.queued) {
     // Temporal cannot be reached: the run is recorded and starts when it is back.
     res.status(202).json({ runId: started.runId, status: 'queued' });
-    return;
+    return { duplicate };
   }
   await answerWithRun(res, deps.triggers, { ...target, plan }, started.runId);
+  return { duplicate };
 }
 
 /** A 4xx answer to a delivery of a known flow is kept; failing to keep it must not change the answer. */

@@ -229,6 +229,28 @@ describe('duplicate deliveries', () => {
   });
 });
 
+describe('metrics', () => {
+  test('deliveries are counted per workspace and flow by how they were answered; queued runs are a gauge', async () => {
+    const { flow } = await webhookFlow('counted', {});
+    await api().post(flow.webhookPath).set('idempotency-key', 'counted-1').send({}).expect(202);
+    await api().post(flow.webhookPath).set('idempotency-key', 'counted-1').send({}).expect(202);
+    await api().put(flow.webhookPath).send({}).expect(405);
+    const text = await harness.metrics.metrics();
+    const sample = (outcome: string) => {
+      const labels = [`flow="${flow.id}"`, `outcome="${outcome}"`, `workspace="${harness.admin.workspaceId}"`];
+      const line = text
+        .split('\n')
+        .find((row) => row.startsWith('pipewright_webhook_deliveries_total{') && labels.every((l) => row.includes(l)));
+      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    assert.equal(sample('accepted'), 1);
+    assert.equal(sample('duplicate'), 1);
+    assert.equal(sample('refused'), 1);
+    assert.match(text, /^pipewright_runs_queued(\{[^}]*\})? \d+$/m);
+    assert.match(text, /^pipewright_process_cpu_seconds_total/m);
+  });
+});
+
 describe('deliveries without a delivery id', () => {
   test('with a duplicate window, the same body again is the first run; another body, or no window, a new run', async () => {
     const { flow } = await webhookFlow('body-window', { duplicateWindowSeconds: 600 });

@@ -61,6 +61,11 @@ export class RunsRepository {
     await this.#queue.createIndex({ startedAt: 1 }, { name: 'startedAt' });
   }
 
+  /** Runs accepted and not yet started on Temporal (the metrics' `pipewright_runs_queued`). */
+  countQueued(): Promise<number> {
+    return this.#queue.countDocuments({});
+  }
+
   /** Idempotent: a run is recorded once (a duplicate webhook delivery, a scheduled run seen twice); false if it was. */
   async insert(record: RunRecord): Promise<boolean> {
     try {

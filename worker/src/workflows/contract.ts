@@ -1,3 +1,5 @@
+import type { Sinks } from '@temporalio/workflow';
+
 /**
  * The core worker's own settings shared by its workflows and its startup.  The step activity's contract (shared
  * with package workers) and the run contract between the server and the worker are `@pipewright/run-contract`.
@@ -19,4 +21,16 @@ export const STICKY_QUEUE_TIMEOUT_MS = 3_000;
 export interface LoopChunkExecution {
   /** As RunFlowInput.localTaskQueue. */
   localTaskQueue?: string;
+}
+
+/**
+ * How a run reports itself to the worker's metrics: workflow code cannot touch a registry (it is replayed, in a
+ * sandbox), so it calls these sinks, which the worker runs outside the sandbox and never during replay.  A workflow
+ * task that fails after the call and runs again calls it again: the counts are for dashboards, not billing.
+ */
+export interface RunMetricsSinks extends Sinks {
+  runMetrics: {
+    started(record: { workspaceId: string; flowId: string; trigger: string }): void;
+    finished(record: { workspaceId: string; flowId: string; status: 'succeeded' | 'failed' }): void;
+  };
 }

@@ -21,11 +21,21 @@ import {
   type RunEffects,
   runLoopChunk as runLoopChunkInline,
 } from '@pipewright/runtime';
-import { ApplicationFailure, log, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import type { LoopChunkExecution } from './contract.ts';
+import {
+  ApplicationFailure,
+  log,
+  ParentClosePolicy,
+  proxySinks,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { LoopChunkExecution, RunMetricsSinks } from './contract.ts';
 import { createFlowEffects } from './flow-effects.ts';
 import { withScheduledRun } from './scheduled-run.ts';
 import { evaluateNodeActivity, noLocalAttempts, runStepActivity } from './step-activities.ts';
+
+const { runMetrics } = proxySinks<RunMetricsSinks>();
 
 export { stateQuery } from '@pipewright/run-contract';
 export { pollTrigger } from './poll-trigger.ts';
@@ -57,6 +67,8 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
   setHandler(stateQuery, () => state);
 
   const { id, workspaceId, resumeUrls } = input.run;
+  const counted = { workspaceId, flowId: input.plan.flowId };
+  runMetrics.started({ ...counted, trigger: input.run.kind });
   // The workspace goes with every activity: credentials are resolved (and scoped) by it.
   const execution = { workspaceId, localTaskQueue: input.localTaskQueue, local: noLocalAttempts() };
   const effects: RunEffects = {
@@ -67,6 +79,7 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
   };
   await executePlan({ plan: input.plan, trigger: input.trigger, run: { id, workspaceId, resumeUrls } }, effects, state);
 
+  runMetrics.finished({ ...counted, status: state.status === 'failed' ? 'failed' : 'succeeded' });
   if (state.status === 'failed') {
     await startErrorHandler(input, state);
     const message = state.error ? `node "${state.error.nodeId}" failed: ${state.error.message}` : 'the run failed';

@@ -29,6 +29,24 @@ export interface StepActivitiesOptions {
   http?: StepHttpOptions;
   /** Per-workspace, per-connector token buckets every step execution waits on first; without it, no limit. */
   rateLimiter?: RateLimiter;
+  /** Where each step attempt is reported (the worker passes `createStepMetrics` of `@pipewright/metrics`). */
+  metrics?: StepMetrics;
+}
+
+/** One step attempt as reported to metrics: ids and enums only, never data, messages or secrets. */
+export interface StepAttemptReport {
+  workspaceId: string;
+  stepType: string;
+  attempt: number;
+  outcome: 'succeeded' | 'failed_retryable' | 'failed';
+  durationMs: number;
+  rateLimitWaitMs: number;
+  /** The service the step called answered 429 Too Many Requests (a StepError whose details carry `status: 429`). */
+  tooManyRequests: boolean;
+}
+
+export interface StepMetrics {
+  stepAttempt(report: StepAttemptReport): void;
 }
 
 export interface StepHttpOptions {
@@ -233,11 +251,29 @@ async function executeStep(
     credentials: credentials.port,
   };
 
+  const startedAt = performance.now();
+  const report = (outcome: StepAttemptReport['outcome'], tooManyRequests = false) => {
+    try {
+      options.metrics?.stepAttempt({
+        workspaceId: request.workspaceId ?? '',
+        stepType: step.type,
+        attempt,
+        outcome,
+        durationMs: performance.now() - startedAt,
+        rateLimitWaitMs,
+        tooManyRequests,
+      });
+    } catch (error) {
+      // Counting must never change what the step did.
+      context.log.warn('a step metric could not be recorded', { error: String(error) });
+    }
+  };
   let output: unknown;
   try {
     output = await step.run(parsedInput.data, ctx);
   } catch (error) {
     if (isStepError(error)) {
+      report(error.retryable ? 'failed_retryable' : 'failed', statusOf(error.details) === 429);
       throw ApplicationFailure.create({
         message: scrub(error.message),
         type: 'StepError',
@@ -249,9 +285,11 @@ async function executeStep(
             ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
           } satisfies RunStepFailureDetails,
         ],
-        ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: error.retryAfterMs }),
+        // Retry-After: 0 means "now"; Temporal takes a zero next-retry delay as no retry at all, so at least 1 ms.
+        ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: Math.max(1, error.retryAfterMs) }),
       });
     }
+    report('failed_retryable');
     const message = scrub(error instanceof Error ? error.message : String(error));
     const type = error instanceof Error ? error.name : 'Error';
     throw ApplicationFailure.create({
@@ -263,6 +301,7 @@ async function executeStep(
   }
 
   const parsedOutput = step.output.safeParse(output);
+  report(parsedOutput.success ? 'succeeded' : 'failed');
   if (!parsedOutput.success) {
     throw failure(
       scrub(`step "${step.type}" v${step.version} returned an invalid output: ${formatZodIssues(parsedOutput.error)}`),
@@ -301,6 +340,9 @@ async function networkPolicyOf(
     ...(everyHost ? {} : { allowedHosts: hosts }),
   };
 }
+
+const statusOf = (details: unknown): unknown =>
+  typeof details === 'object' && details !== null ? (details as { status?: unknown }).status : undefined;
 
 function failure(
   message: string,
