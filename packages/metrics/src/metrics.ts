@@ -7,7 +7,7 @@ export type { Registry } from 'prom-client';
  * type's prefix for built-in steps, `package` for a step package's: its names are the package author's) and small
  * enums.  Never a run id, a node id, an error message or anything else a user or a sender chose.
  */
-export function createMetricsRegistry(process: 'server' | 'worker'): Registry {
+export function createMetricsRegistry(process: 'server' | 'worker' | 'package-worker'): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ process });
   collectDefaultMetrics({ register: registry, prefix: 'pipewright_' });

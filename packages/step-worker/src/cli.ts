@@ -56,7 +56,10 @@ async function worker(): Promise<void> {
   // Loaded here only: build and publish need neither Temporal nor the worker's activities.
   const { startPackageWorker } = await import('./package-worker.ts');
   const { parseMaxResponseBytes } = await import('@pipewright/step-host');
+  const { parseMetricsAddress } = await import('@pipewright/metrics');
+  const metrics = parseMetricsAddress(process.env.PIPEWRIGHT_METRICS_ADDRESS);
   const running = await startPackageWorker({
+    ...(metrics ? { metrics } : {}),
     temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     ...(process.env.TEMPORAL_NAMESPACE ? { namespace: process.env.TEMPORAL_NAMESPACE } : {}),
     taskQueue,
@@ -71,6 +74,9 @@ async function worker(): Promise<void> {
     },
   });
   console.log(`${loaded.name}@${loaded.version}: worker polling task queue "${running.taskQueue}"`);
+  if (running.metricsPort !== undefined) {
+    console.log(`${loaded.name}: metrics at http://${metrics?.host}:${running.metricsPort}/metrics`);
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       running.shutdown().then(

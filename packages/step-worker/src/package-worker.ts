@@ -1,3 +1,4 @@
+import { createMetricsRegistry, createStepMetrics, type MetricsAddress, serveMetrics } from '@pipewright/metrics';
 import { STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
 import { connectStepDeps, createStepActivities, type StepHttpOptions } from '@pipewright/step-host';
 import type { StepPackageDefinition } from '@pipewright/step-sdk';
@@ -21,10 +22,18 @@ export interface StartPackageWorkerOptions {
   server?: { url: string; token: string };
   /** The SSRF guard of the package's HTTP calls; default: private networks blocked (see the core worker). */
   http?: StepHttpOptions;
+  /**
+   * Serve Prometheus metrics of the package's step attempts at `GET /metrics` on this address (env
+   * PIPEWRIGHT_METRICS_ADDRESS): the same step metrics as the core worker, with `connector="package"` — the
+   * package's step names are its author's, never labels.
+   */
+  metrics?: MetricsAddress;
 }
 
 export interface RunningPackageWorker {
   taskQueue: string;
+  /** The port `/metrics` is served on, when started with `metrics`. */
+  metricsPort?: number;
   shutdown(): Promise<void>;
 }
 
@@ -39,9 +48,11 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
     connectStepDeps(options.mongo ? { mongo: options.mongo } : {}),
   ]);
   const steps = withPinnedVersions(options.definition.steps);
+  const registry = options.metrics ? createMetricsRegistry('package-worker') : undefined;
   const activities = {
     ...createStepActivities({
       steps,
+      ...(registry ? { metrics: createStepMetrics(registry, () => 'package') } : {}),
       ...(deps.blobs ? { blobs: deps.blobs } : {}),
       ...(options.server ? { credentials: createServerCredentialResolver(options.server) } : {}),
       ...(options.http ? { http: options.http } : {}),
@@ -49,7 +60,9 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
     migrateStep: createMigrateStepActivity(options.definition.steps),
   };
   let worker: Worker;
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   try {
+    metricsServer = registry && options.metrics ? await serveMetrics(registry, options.metrics) : undefined;
     worker = await Worker.create({
       connection,
       namespace: options.namespace ?? 'default',
@@ -59,6 +72,7 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
       activities,
     });
   } catch (error) {
+    await metricsServer?.close();
     await connection.close();
     await deps.close();
     throw error;
@@ -67,12 +81,14 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
   let stopped: Promise<void> | undefined;
   return {
     taskQueue: options.taskQueue,
+    ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
     shutdown() {
       stopped ??= (async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         try {
           await running;
         } finally {
+          await metricsServer?.close();
           await connection.close();
           await deps.close();
         }

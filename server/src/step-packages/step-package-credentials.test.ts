@@ -144,6 +144,7 @@ describe('credentials of a step package’s own type', () => {
       taskQueue,
       definition,
       server: { url: `http://127.0.0.1:${port}`, token: developer.token },
+      metrics: { host: '127.0.0.1', port: 0 },
     });
   });
 
@@ -195,6 +196,16 @@ describe('credentials of a step package’s own type', () => {
       .collection('audit')
       .countDocuments({ action: 'credential.use', 'target.id': credential.id });
     assert.ok(uses >= 1, 'the use is audited');
+
+    // The package worker counts its step attempts like the core worker, never naming the package's step.
+    const metrics = await (await fetch(`http://127.0.0.1:${worker?.metricsPort}/metrics`)).text();
+    assert.match(
+      metrics,
+      new RegExp(
+        `pipewright_step_attempts_total\\{(?=[^}]*workspace="${harness.admin.workspaceId}")(?=[^}]*connector="package")(?=[^}]*outcome="succeeded")[^}]*\\} 1`,
+      ),
+    );
+    assert.ok(!metrics.includes('vaultpkg'), 'no package step name in the labels');
   });
 
   test('the resolve route answers only for package nodes of the caller’s workspace with a set slot', async () => {
