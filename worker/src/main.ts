@@ -1,10 +1,16 @@
 import { parseMetricsAddress } from '@pipewright/metrics';
 import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
 import { parseMaxResponseBytes, parseRateLimits } from '@pipewright/step-host';
+import { Runtime } from '@temporalio/worker';
+import { createJsonLogger, parseLogLevel } from './logging.ts';
 import { startWorker } from './start-worker.ts';
 
+// One JSON object a line on stdout, Temporal's lines and the steps' alike (PIPEWRIGHT_LOG_LEVEL, default info).
+const logger = createJsonLogger(parseLogLevel(process.env.PIPEWRIGHT_LOG_LEVEL));
+Runtime.install({ logger });
+
 const keyring = loadKeyring(process.env);
-if (!keyring) console.warn(`[worker] no master keys: steps that use credentials will fail (${MASTER_KEYS_HELP})`);
+if (!keyring) logger.warn(`no master keys: steps that use credentials will fail (${MASTER_KEYS_HELP})`);
 
 const metrics = parseMetricsAddress(process.env.PIPEWRIGHT_METRICS_ADDRESS);
 const worker = await startWorker({
@@ -36,17 +42,17 @@ const worker = await startWorker({
     ? { triggers: { mongoUri: process.env.MONGODB_URI, dbName: process.env.MONGODB_DB ?? 'pipewright' } }
     : {}),
 });
-console.log(`pipewright worker polling task queue "${worker.taskQueue}"`);
+logger.info(`pipewright worker polling task queue "${worker.taskQueue}"`, { taskQueue: worker.taskQueue });
 if (worker.metricsPort !== undefined)
   console.log(`pipewright worker metrics at http://${metrics?.host}:${worker.metricsPort}/metrics`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    console.log(`${signal}: shutting down the worker`);
+    logger.info(`${signal}: shutting down the worker`);
     worker.shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(error);
+        logger.error('the worker did not shut down cleanly', { error: String(error) });
         process.exit(1);
       },
     );

@@ -20,6 +20,7 @@ import {
 } from '@pipewright/step-host';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { type InjectedSinks, NativeConnection, Worker } from '@temporalio/worker';
+import { runLogAttributes } from './logging.ts';
 import { createPollActivities } from './triggers/poll-activities.ts';
 import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
@@ -126,6 +127,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       taskQueue,
       workflowBundle,
       sinks,
+      interceptors: { activity: [runLogAttributes] },
       // A running step's heartbeat reaches Temporal every STEP_HEARTBEAT_EVERY_MS, well inside the heartbeat timeout.
       maxHeartbeatThrottleInterval: STEP_HEARTBEAT_EVERY_MS,
       // A workflow task scheduled on a dead worker's sticky queue goes to the shared queue after this (default 10 s:

@@ -25,6 +25,8 @@ export interface RunStepInput {
   idempotencyKey: string;
   /** The run's workspace: credentials named in the input (`credentials: { slot: id }`) are looked up in it. */
   workspaceId?: string;
+  /** The run's flow: every log line of the attempt carries it (absent in attempts scheduled before it was sent). */
+  flowId?: string;
   /**
    * Attempts this node already made elsewhere: the first attempt of a step runs as a local activity, its retries as
    * this activity, so attempt n of the activity is the node's attempt n + attemptsBefore.

@@ -70,7 +70,12 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
   const counted = { workspaceId, flowId: input.plan.flowId };
   runMetrics.started({ ...counted, trigger: input.run.kind });
   // The workspace goes with every activity: credentials are resolved (and scoped) by it.
-  const execution = { workspaceId, localTaskQueue: input.localTaskQueue, local: noLocalAttempts() };
+  const execution = {
+    workspaceId,
+    flowId: input.plan.flowId,
+    localTaskQueue: input.localTaskQueue,
+    local: noLocalAttempts(),
+  };
   const effects: RunEffects = {
     now: () => Date.now(),
     executeStep: (step) => runStepActivity(step, execution),

@@ -29,6 +29,8 @@ export const LOCAL_FIRST_ATTEMPT_MAX_MS = 60_000;
  */
 export interface StepExecution {
   workspaceId: string;
+  /** The run's flow, for the step's log lines; absent in loop chunks. */
+  flowId?: string | undefined;
   /** Steps on this task queue may run their first attempt locally; none when absent. */
   localTaskQueue: string | undefined;
   /** The run's local attempts so far (one tracker per run, see `mayRunLocally`). */
@@ -65,6 +67,7 @@ export async function runStepActivity(request: StepActivityRequest, run: StepExe
     input: request.input,
     idempotencyKey: request.idempotencyKey,
     workspaceId,
+    ...(run.flowId === undefined ? {} : { flowId: run.flowId }),
   };
   if (!firstAttemptRunsLocally(request, run)) return runStepRemotely(input, request);
 

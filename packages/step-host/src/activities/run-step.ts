@@ -70,6 +70,7 @@ const runStepInputSchema = z.object({
   input: z.unknown(),
   idempotencyKey: z.string(),
   workspaceId: z.string().optional(),
+  flowId: z.string().optional(),
   attemptsBefore: z.number().int().nonnegative().optional(),
 });
 
