@@ -106,8 +106,9 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const catalog = new CatalogService({ steps, defaultTaskQueue: deps.taskQueue, packages: stepPackages });
   const flows = new FlowsService({ flows: flowRecords, versions, catalog });
   const resumeLinks = new ResumeLinks({ db: deps.db, publicBaseUrl: deps.publicBaseUrl, secret: deps.resumeUrlSecret });
+  const runRecords = new RunsRepository(deps.db);
   const runs = new RunsService({
-    runs: new RunsRepository(deps.db),
+    runs: runRecords,
     versions,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
@@ -168,9 +169,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   app.use('/hooks/resume', resume.hooks, unknownApiRoute);
   const hooks = createHooksRouter({
     triggers,
-    ...(deps.metrics
-      ? { metrics: createIngressMetrics(deps.metrics, () => new RunsRepository(deps.db).countQueued()) }
-      : {}),
+    ...(deps.metrics ? { metrics: createIngressMetrics(deps.metrics, () => runRecords.countQueued()) } : {}),
     refusals: new WebhookRefusalsRepository(deps.db),
     maxPayloadDepth: limits.maxPayloadDepth,
     log,

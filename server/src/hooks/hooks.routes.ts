@@ -37,9 +37,9 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     try {
       count((await deliver(req, res, target, deps)).duplicate ? 'duplicate' : 'accepted');
     } catch (error) {
-      const { status } = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
-      count(status >= 500 ? 'unavailable' : 'refused');
-      await recordRefusal(deps, target, req, error);
+      const answer = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
+      count(answer.status >= 500 ? 'unavailable' : 'refused');
+      await recordRefusal(deps, target, req, answer);
       throw error;
     }
   });
@@ -101,8 +101,12 @@ async function deliver(
 }
 
 /** A 4xx answer to a delivery of a known flow is kept; failing to keep it must not change the answer. */
-async function recordRefusal(deps: HooksRouterDeps, target: WebhookTarget, req: Request, error: unknown) {
-  const { status, body } = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
+async function recordRefusal(
+  deps: HooksRouterDeps,
+  target: WebhookTarget,
+  req: Request,
+  { status, body }: ReturnType<typeof toErrorResponse>,
+) {
   if (status < 400 || status >= 500) return;
   try {
     await deps.refusals.append({

@@ -97,7 +97,7 @@ export class JsonChunkParser {
     if (this.#frames.length > 1) throw new SyntaxError('Unexpected end of JSON input');
     if (this.#afterMember) return root.value;
     const text = this.#takeRun(this.#piecesLength);
-    if (!hasContent(text, 0, text.length)) throw new SyntaxError('Unexpected end of JSON input');
+    if (!hasContent(text)) throw new SyntaxError('Unexpected end of JSON input');
     return this.#parse(text, this.#runStart);
   }
 
@@ -188,7 +188,7 @@ export class JsonChunkParser {
         this.#pieces.push(text.slice(runFrom, at));
         this.#piecesLength += at - runFrom;
         const run = this.#takeRun(this.#piecesLength);
-        if (hasContent(run, 0, run.length)) this.#flush(run);
+        if (hasContent(run)) this.#flush(run);
         else if (this.#needMember) throw unexpected(text, at, base);
         this.#closeFrame();
         runFrom = i;
@@ -315,8 +315,8 @@ function indexOrEnd(text: string, search: string, from: number): number {
   return at === -1 ? text.length : at;
 }
 
-function hasContent(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isWhitespace(text.charCodeAt(i))) return true;
+function hasContent(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isWhitespace(text.charCodeAt(i))) return true;
   return false;
 }
 

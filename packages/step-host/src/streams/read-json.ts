@@ -1,16 +1,12 @@
-import { StringDecoder } from 'node:string_decoder';
-import { JsonChunkParser } from './json-chunks.ts';
+import { JsonChunkParser, parseJsonChunks } from './json-chunks.ts';
+import { utf8Chunks } from './read-utf8.ts';
 
 /**
  * Reads a stream of UTF-8 buffers as one JSON value, decoding and parsing chunk by chunk: a 50 MB body costs its
  * parsed value plus about a megabyte of text, never the whole text too (see json-chunks.ts).
  */
-export async function readJson(body: AsyncIterable<unknown>): Promise<unknown> {
-  const decoder = new StringDecoder('utf8');
-  const parser = new JsonChunkParser();
-  for await (const chunk of body) parser.write(decoder.write(chunk as Buffer));
-  parser.write(decoder.end());
-  return parser.end();
+export function readJson(body: AsyncIterable<unknown>): Promise<unknown> {
+  return parseJsonChunks(utf8Chunks(body));
 }
 
 /** A body that is not JSON is kept as text up to this many characters, so the caller can still show or use it. */
@@ -24,7 +20,6 @@ export type JsonOrText = { json: unknown } | { text: string };
  * does not parse fails with the parser's SyntaxError (as soon as the text cannot be JSON, without reading on).
  */
 export async function readJsonOrText(body: AsyncIterable<unknown>): Promise<JsonOrText> {
-  const decoder = new StringDecoder('utf8');
   const parser = new JsonChunkParser();
   let kept: string[] | undefined = [];
   let keptChars = 0;
@@ -44,8 +39,7 @@ export async function readJsonOrText(body: AsyncIterable<unknown>): Promise<Json
     }
     if (failure !== undefined && kept === undefined) throw failure;
   };
-  for await (const chunk of body) take(decoder.write(chunk as Buffer));
-  take(decoder.end());
+  for await (const text of utf8Chunks(body)) take(text);
   if (keptChars === 0) return { json: null };
   if (failure === undefined) {
     try {

@@ -6,9 +6,14 @@ import { StringDecoder } from 'node:string_decoder';
  * text.  A character split across two chunks is decoded whole.
  */
 export async function readUtf8(body: AsyncIterable<unknown>): Promise<string> {
-  const decoder = new StringDecoder('utf8');
   const parts: string[] = [];
-  for await (const chunk of body) parts.push(decoder.write(chunk as Buffer));
-  parts.push(decoder.end());
+  for await (const text of utf8Chunks(body)) parts.push(text);
   return parts.join('');
+}
+
+/** The stream's UTF-8 buffers as text, one piece per buffer; a character split across two buffers is decoded whole. */
+export async function* utf8Chunks(body: AsyncIterable<unknown>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of body) yield decoder.write(chunk as Buffer);
+  yield decoder.end();
 }
