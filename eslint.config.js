@@ -11,6 +11,8 @@ const pure = [
   'step-sdk',
   'api-contract',
   'control-steps',
+  'operations',
+  'contracts',
 ].map((name) => `packages/${name}/src/**/*.ts`);
 
 const apps = (...names) => names.flatMap((name) => [`@pipewright/${name}`, `@pipewright/${name}/*`]);
@@ -115,10 +117,10 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '^(?!(@pipewright/run-contract|@pipewright/runtime|@temporalio/workflow|@temporalio/common)$|\\./)',
+                '^(?!(@pipewright/run-contract|@pipewright/runtime|@pipewright/operations|@temporalio/workflow|@temporalio/common)$|\\./)',
               allowTypeImports: true,
               message:
-                'workflow code imports values only from the run contract, the runtime, @temporalio/workflow and its own folder',
+                'workflow code imports values only from the run contract, the runtime, the run report (@pipewright/operations), @temporalio/workflow and its own folder',
             },
           ],
         },

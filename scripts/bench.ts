@@ -356,4 +356,5 @@ if (!only || only === 'webhook') await webhookToCompletion();
 if (!only || only === 'large') await largePayload();
 if (!only || only === 'loop') await loopOverItems();
 if (only === 'load') await import('./bench-load.ts'); // minutes long: only when asked for
+if (only === 'dashboard') await import('./bench-dashboard.ts'); // 100k runs into the rollups: only when asked for
 process.exit(0);

@@ -20,15 +20,23 @@ import { cycles } from './import-cycles.ts';
 const root = resolve(import.meta.dirname, '..');
 
 const WEB_SHARED = ['api', 'canvas', 'routing', 'ui'];
-const WEB_FEATURES = ['auth', 'credentials', 'editor', 'flows', 'runs'];
+const WEB_FEATURES = ['alerts', 'auth', 'credentials', 'editor', 'failures', 'flows', 'operations', 'runs'];
 const WEB_MAY_IMPORT: Record<string, readonly string[]> = {
   'main.tsx': ['app', 'api', 'styles.css'],
   app: [...WEB_FEATURES, ...WEB_SHARED],
   auth: WEB_SHARED,
-  credentials: WEB_SHARED,
+  // A rule's channels pick the workspace's credentials (the list the credentials page reads).
+  alerts: ['credentials', ...WEB_SHARED],
+  // Kill switches (pause a flow, a connector type, a credential): placed in the editor's toolbar and credentials page.
+  pauses: WEB_SHARED,
+  credentials: ['pauses', ...WEB_SHARED],
   flows: WEB_SHARED,
   runs: WEB_SHARED,
-  editor: ['runs', 'credentials', ...WEB_SHARED],
+  // The health dashboards (links to a flow's runs by path, not by importing runs/).
+  operations: WEB_SHARED,
+  // The failed-runs queue (links to runs by path, not by importing runs/).
+  failures: WEB_SHARED,
+  editor: ['runs', 'credentials', 'pauses', ...WEB_SHARED],
   api: [],
   canvas: [],
   routing: [],

@@ -7,12 +7,14 @@ import { createKeyring } from '@pipewright/secrets';
 import { createApp } from '@pipewright/server';
 import { type StartWorkerOptions, startWorker } from '@pipewright/worker';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { MongoClient } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
 import type { Page } from 'playwright-core';
 
 export interface Product {
   baseUrl: string;
   temporal: Client;
+  /** The product's MongoDB database (on the suite's FerretDB): for specs that must look underneath the API. */
+  db: Db;
   /** The first user (admin), signed up when the product started. */
   admin: { email: string; password: string };
   /** An admin API token (`pw_…`) for setting things up from the test. */
@@ -81,6 +83,9 @@ export async function startProduct(
     taskQueue,
     keyring,
     webDistDir: resolve(import.meta.dirname, '../../web/dist'),
+    // As a deployed server: alert rules are evaluated (often, so a spec sees an alert within a second or two).
+    evaluateAlerts: true,
+    alertsEveryMs: 500,
   });
   const server: Server = createServer(app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -91,6 +96,7 @@ export async function startProduct(
   return {
     baseUrl,
     temporal,
+    db: mongo.db(dbName),
     admin: ADMIN,
     token,
     api(path, init = {}) {

@@ -128,7 +128,7 @@ export async function startCluster(options: { dataDir: string; env?: Record<stri
 
 /** How many times the app wrote its "ready" line to its log (the log is appended to across restarts). */
 function readyLines(logFile: string, name: 'server' | 'worker'): number {
-  const marker = name === 'server' ? '[server] listening' : 'pipewright worker polling';
+  const marker = name === 'server' ? 'pipewright server listening' : 'pipewright worker polling';
   try {
     return readFileSync(logFile, 'utf8').split(marker).length - 1;
   } catch {

@@ -1,18 +1,26 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
-import { createIngressMetrics, type Registry } from '@pipewright/metrics';
+import { builtinConnectorLabel, createFailedRunsGauge, createIngressMetrics, type Registry } from '@pipewright/metrics';
 import type { Keyring } from '@pipewright/secrets';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
+import type { Tracing } from '@pipewright/tracing';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Db } from 'mongodb';
+import { createAlertsModule, DEFAULT_ALERTS_EVERY_MS, ensureAlertIndexes } from './alerts/alerts.module.ts';
 import { createAuthModule, ensureAuthIndexes } from './auth/auth-module.ts';
 import { createCatalogRouter } from './catalog/catalog.routes.ts';
 import { CatalogService } from './catalog/catalog.service.ts';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits, type TrustProxySetting } from './config.ts';
+import { ContractViolationsRepository } from './contracts/contract-violations.repository.ts';
+import { createContractsRouter } from './contracts/contracts.routes.ts';
+import { ContractsService } from './contracts/contracts.service.ts';
 import { createCredentialsModule } from './credentials/credentials.module.ts';
 import { createErrorHandler, unknownApiRoute } from './errors.ts';
+import { FailuresRepository } from './failures/failures.repository.ts';
+import { createFailuresRouter } from './failures/failures.routes.ts';
+import { FailuresService } from './failures/failures.service.ts';
 import { FlowVersionsRepository } from './flows/flow-versions.repository.ts';
 import { FlowsRepository } from './flows/flows.repository.ts';
 import { createFlowsRouter } from './flows/flows.routes.ts';
@@ -22,10 +30,19 @@ import { createVersionsRouter } from './flows/versions.routes.ts';
 import { VersionsService } from './flows/versions.service.ts';
 import { createHealthRouter } from './health.routes.ts';
 import { createHooksRouter } from './hooks/hooks.routes.ts';
+import { IngressContracts } from './hooks/ingress-contracts.ts';
 import { TriggersService } from './hooks/triggers.service.ts';
 import { WebhookRefusalsRepository } from './hooks/webhook-refusals.repository.ts';
 import { jsonBody, requireJsonBody } from './json-limits.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { OperationsRepository } from './operations/operations.repository.ts';
+import { createOperationsRouter } from './operations/operations.routes.ts';
+import { OperationsService } from './operations/operations.service.ts';
+import { createPausesRouter } from './pauses/pauses.routes.ts';
+import { PausesService } from './pauses/pauses.service.ts';
+import { StepPausesRepository } from './pauses/step-pauses.repository.ts';
+import { traceRequests } from './request-spans.ts';
+import { HeldRunsRepository } from './runs/held-runs.repository.ts';
 import { createResumeRouters } from './runs/resume.routes.ts';
 import { ResumeLinks } from './runs/resume-links.ts';
 import { RunsRepository } from './runs/runs.repository.ts';
@@ -70,6 +87,16 @@ export interface AppDeps {
   engineWaitMs?: number;
   /** Where the server's metrics go (webhook deliveries, runs queued); main.ts serves it when asked. */
   metrics?: Registry;
+  /** OpenTelemetry (`OTEL_EXPORTER_OTLP_ENDPOINT`, main.ts): a span per request, continued by the runs it starts. */
+  tracing?: Tracing;
+  /** `PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS` (config.ts): Retry-After of a paused flow's 503; default 60. */
+  pausedRetryAfterSeconds?: number;
+  /**
+   * Evaluate alert rules every `alertsEveryMs` (`PIPEWRIGHT_ALERTS_EVERY_MS`, default 30 s) and send their alerts:
+   * what a server process does (every server may; a firing is claimed once).  Off in tests that build many apps.
+   */
+  evaluateAlerts?: boolean;
+  alertsEveryMs?: number;
 }
 
 const defaultLog = (message: string, error: unknown): void => {
@@ -83,7 +110,12 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await new RunsRepository(db).ensureIndexes();
   await new StepPackagesRepository(db).ensureIndexes();
   await new WebhookRefusalsRepository(db).ensureIndexes();
+  await new OperationsRepository(db).ensureIndexes();
+  await new FailuresRepository(db).ensureIndexes();
+  await new ContractViolationsRepository(db).ensureIndexes();
+  await new HeldRunsRepository(db).ensureIndexes();
   await ensureAuthIndexes(db);
+  await ensureAlertIndexes(db);
 }
 
 /** Wires repositories → services → routes into an Express app; does not listen and reads no environment. */
@@ -107,8 +139,10 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const flows = new FlowsService({ flows: flowRecords, versions, catalog });
   const resumeLinks = new ResumeLinks({ db: deps.db, publicBaseUrl: deps.publicBaseUrl, secret: deps.resumeUrlSecret });
   const runRecords = new RunsRepository(deps.db);
+  const heldRuns = new HeldRunsRepository(deps.db);
   const runs = new RunsService({
     runs: runRecords,
+    held: heldRuns,
     versions,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
@@ -127,6 +161,8 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const schedules = new SchedulesService({ temporal: deps.temporal, taskQueue: deps.taskQueue, flows });
   flows.setPublishHooks(schedules);
   const versionOps = new VersionsService({ flows, catalog, runs });
+  const failureRecords = new FailuresRepository(deps.db);
+  const failures = new FailuresService({ failures: failureRecords, runs, flows, audit: auth.audit });
   const stepTests = new StepTestService({ flows, catalog, runs, temporal: deps.temporal });
   const credentials = await createCredentialsModule({
     db: deps.db,
@@ -141,12 +177,46 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     packages: stepPackages,
     credentials: credentials.service,
   });
+  const contractViolations = new ContractViolationsRepository(deps.db);
+  const contracts = new ContractsService({
+    runs: {
+      list: (workspaceId, flowId, limit) => runRecords.list(workspaceId, { flowId, limit }),
+      get: (workspaceId, runId) => runs.get(workspaceId, runId),
+    },
+    violations: contractViolations,
+    flowName: async (workspaceId, flowId) => (await flows.getRecord(workspaceId, flowId)).name,
+  });
+  const pauses = new PausesService({
+    flows: flowRecords,
+    runs,
+    held: heldRuns,
+    stepPauses: new StepPausesRepository(deps.db),
+    temporal: deps.temporal,
+    catalog,
+    credentials: credentials.service,
+    audit: auth.audit,
+    log,
+  });
+  // Resumes a server did not finish (it died midway) are finished by whichever server sweeps.
+  if (deps.sweepQueuedRuns === true) pauses.startSweeping();
+  const alerts = createAlertsModule({
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    audit: auth.audit,
+    flowName: async (workspaceId, flowId) => (await flows.getRecord(workspaceId, flowId)).name,
+    credentials: (workspaceId) => credentials.service.list(workspaceId),
+    publicBaseUrl: deps.publicBaseUrl,
+    log,
+  });
+  if (deps.evaluateAlerts === true) alerts.evaluator.start(deps.alertsEveryMs ?? DEFAULT_ALERTS_EVERY_MS);
   const openApi = buildOpenApiDocument({ publicBaseUrl: deps.publicBaseUrl });
 
   const app = express();
   app.disable('x-powered-by');
   // req.ip, req.protocol and req.secure (the session cookie's Secure flag) come from X-Forwarded-* only when set.
   app.set('trust proxy', deps.trustProxy ?? false);
+  if (deps.tracing) app.use(traceRequests(deps.tracing.tracer));
 
   const api = express.Router();
   api.use(auth.authenticate);
@@ -157,21 +227,48 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   api.use(createCatalogRouter({ catalog }));
   api.use(createFlowsRouter({ flows, triggers, audit: auth.audit, maxDocumentDepth: limits.maxDocumentDepth }));
   api.use(createRunsRouter({ runs, log }));
+  api.use(
+    createOperationsRouter({
+      operations: new OperationsService({
+        repository: new OperationsRepository(deps.db),
+        flows: flowRecords,
+        violations: async (workspaceId, flowId, { from, to }) =>
+          (await contractViolations.count({ workspaceId, ...(flowId === undefined ? {} : { flowId }), from, to }))
+            .total,
+        paused: async (workspaceId) => {
+          const view = await pauses.list(workspaceId);
+          return { flows: view.flows.map((flow) => flow.flowId), connectors: view.connectors.map((c) => c.connector) };
+        },
+      }),
+    }),
+  );
+  api.use(createFailuresRouter({ failures }));
   api.use(resume.api);
   api.use(createTriggerRoutes({ schedules, triggers }));
   api.use(createVersionsRouter({ versions: versionOps, stepTests, audit: auth.audit }));
   api.use(credentials.router);
+  api.use(createContractsRouter({ contracts }));
+  api.use(createPausesRouter({ pauses }));
+  api.use(alerts.router);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
   api.use(unknownApiRoute);
   app.use('/api', api);
   app.use('/hooks/resume', resume.hooks, unknownApiRoute);
+  const ingressMetrics = deps.metrics ? createIngressMetrics(deps.metrics, () => runRecords.countQueued()) : undefined;
+  if (deps.metrics) {
+    // Built-in step types are labelled by connector, any other by `package`: bounded labels, as the workers do.
+    const connectorOf = builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type));
+    createFailedRunsGauge(deps.metrics, connectorOf, () => failureRecords.openCounts());
+  }
   const hooks = createHooksRouter({
     triggers,
-    ...(deps.metrics ? { metrics: createIngressMetrics(deps.metrics, () => runRecords.countQueued()) } : {}),
+    ...(ingressMetrics ? { metrics: ingressMetrics } : {}),
+    contracts: new IngressContracts({ violations: contractViolations, metrics: ingressMetrics, log }),
     refusals: new WebhookRefusalsRepository(deps.db),
     maxPayloadDepth: limits.maxPayloadDepth,
+    ...(deps.pausedRetryAfterSeconds === undefined ? {} : { pausedRetryAfterSeconds: deps.pausedRetryAfterSeconds }),
     log,
   });
   app.use('/hooks', hooks, unknownApiRoute);

@@ -44,6 +44,13 @@ export interface ServerConfig {
    * Temporal before the run is left queued for the run starter.
    */
   engineWaitMs: number;
+  /**
+   * PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS: the Retry-After a paused flow's webhook (mode `reject`) answers its 503
+   * with; default 60.
+   */
+  pausedRetryAfterSeconds: number;
+  /** PIPEWRIGHT_ALERTS_EVERY_MS: how often each server evaluates the alert rules; default 30 s (100 ms to 10 min). */
+  alertsEveryMs: number;
 }
 
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -64,7 +71,31 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     limits: readRequestLimits(env),
     dbWaitMs: readMilliseconds(env, 'PIPEWRIGHT_DB_WAIT_MS', 2_000),
     engineWaitMs: readMilliseconds(env, 'PIPEWRIGHT_ENGINE_WAIT_MS', 3_000),
+    pausedRetryAfterSeconds: readPausedRetryAfter(env.PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS),
+    alertsEveryMs: readAlertsEvery(env.PIPEWRIGHT_ALERTS_EVERY_MS),
   };
+}
+
+function readAlertsEvery(value: string | undefined): number {
+  const text = value?.trim() ?? '';
+  if (text === '') return 30_000;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) {
+    throw new Error(
+      `PIPEWRIGHT_ALERTS_EVERY_MS must be a whole number of milliseconds from 100 to 600000, got "${text}"`,
+    );
+  }
+  return ms;
+}
+
+function readPausedRetryAfter(value: string | undefined): number {
+  const text = value?.trim() ?? '';
+  if (text === '') return 60;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
+    throw new Error(`PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS must be a whole number from 1 to 86400, got "${text}"`);
+  }
+  return seconds;
 }
 
 function readMilliseconds(env: Record<string, string | undefined>, name: string, fallback: number): number {

@@ -1,4 +1,5 @@
 import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
+import { tracingClientInterceptors, tracingEnabled } from '@pipewright/tracing';
 import { Client, Connection } from '@temporalio/client';
 import { type Db, MongoClient } from 'mongodb';
 import type { AppDeps } from './app.ts';
@@ -43,10 +44,13 @@ export interface ServerDeps extends AppDeps {
  * const deps = await connectServerDeps(process.env);
  * const app = await createApp(deps);
  */
-export async function connectServerDeps(env: Record<string, string | undefined>): Promise<ServerDeps> {
+export async function connectServerDeps(
+  env: Record<string, string | undefined>,
+  logger: { warn(message: string): void } = { warn: (message) => console.warn(`[server] ${message}`) },
+): Promise<ServerDeps> {
   const config = readServerConfig(env);
   const keyring = loadKeyring(env);
-  if (!keyring) console.warn(`[server] no master keys: credentials cannot be saved or used (${MASTER_KEYS_HELP})`);
+  if (!keyring) logger.warn(`no master keys: credentials cannot be saved or used (${MASTER_KEYS_HELP})`);
   const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: config.dbWaitMs });
   await connectWithin(mongo, STARTUP_WAIT_MS);
   let connection: Connection;
@@ -56,7 +60,12 @@ export async function connectServerDeps(env: Record<string, string | undefined>)
     await mongo.close();
     throw error;
   }
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    // Traced (OTEL_EXPORTER_OTLP_ENDPOINT): a run's start carries the request's trace to the workflow in its headers.
+    ...(tracingEnabled(env) ? { interceptors: tracingClientInterceptors() } : {}),
+  });
   return {
     db: mongo.db(config.mongoDb),
     temporal,
@@ -69,6 +78,8 @@ export async function connectServerDeps(env: Record<string, string | undefined>)
     trustProxy: config.trustProxy,
     limits: config.limits,
     engineWaitMs: config.engineWaitMs,
+    pausedRetryAfterSeconds: config.pausedRetryAfterSeconds,
+    alertsEveryMs: config.alertsEveryMs,
     async close() {
       await Promise.allSettled([mongo.close(), connection.close()]);
     },

@@ -1,7 +1,13 @@
 import { createFlowBody, manualRunBody, resumeRunBody, testStepBody, updateFlowBody } from '@pipewright/api-contract';
 import { z } from 'zod';
+import { alertsApiRoutes } from './alerts/alerts.openapi.ts';
 import { authApiRoutes } from './auth/auth.openapi.ts';
+import { contractsApiRoutes } from './contracts/contracts.openapi.ts';
 import { credentialsApiRoutes } from './credentials/credentials.openapi.ts';
+import { failuresApiRoutes } from './failures/failures.openapi.ts';
+import { operationsApiRoutes } from './operations/operations.openapi.ts';
+import { pausesApiRoutes } from './pauses/pauses.openapi.ts';
+import { runsFilterQuery } from './runs/runs.openapi.ts';
 import { stepPackagesApiRoutes } from './step-packages/step-packages.openapi.ts';
 
 interface Operation {
@@ -142,12 +148,14 @@ const routes: Record<string, Record<string, Operation>> = {
   },
   '/api/runs': {
     get: {
-      summary: 'Runs, newest first: `{ items: RunSummary[] }`',
+      summary:
+        'Runs: `{ items: RunSummary[], nextCursor }`. With no filter but `flowId`: newest first from the runs index. With any other filter: from Temporal visibility (open runs first, then by close time); queued runs lead the first page when the status filter admits them.',
       query: [
         { name: 'flowId', description: 'Only runs of this flow', schema: { type: 'string' } },
         { name: 'limit', description: '1-50, default 20', schema: { type: 'integer', minimum: 1, maximum: 50 } },
+        ...runsFilterQuery,
       ],
-      responses: { 200: 'Runs' },
+      responses: { 200: 'Runs', 400: 'Invalid filter or cursor (names the field)' },
     },
   },
   '/api/runs/{id}': {
@@ -182,7 +190,12 @@ const routes: Record<string, Record<string, Operation>> = {
   },
   ...authApiRoutes,
   ...credentialsApiRoutes,
+  ...contractsApiRoutes,
+  ...pausesApiRoutes,
   ...stepPackagesApiRoutes,
+  ...operationsApiRoutes,
+  ...failuresApiRoutes,
+  ...alertsApiRoutes,
   '/api/openapi.json': { get: { summary: 'This document', responses: { 200: 'OpenAPI 3.1' } } },
   '/hooks/resume/{token}': {
     post: {
@@ -203,14 +216,16 @@ const routes: Record<string, Record<string, Operation>> = {
       params: ['token'],
       responses: {
         200: 'waitForRun: the chosen node’s output as JSON',
-        202: 'StartRunResponse (or `{ runId, status: "running" }` when waitForRun timed out)',
+        202: 'StartRunResponse (or `{ runId, status: "running" }` when waitForRun timed out; `{ runId, status: "held" }` while the flow is paused in mode queue)',
         401: 'Signature missing or wrong (`invalid_signature`), or timestamp outside ±5 minutes (`invalid_timestamp`)',
         404: 'Unknown token or never published',
         405: 'Method not accepted',
         409: 'The flow is started by a schedule, not by webhooks',
         413: 'Body over the trigger’s limit (default 1 MB)',
         415: 'Content type not accepted by the trigger',
+        422: 'The body breaks the trigger’s contract in mode reject (`contract_violation`; the message and `issues` name the field, e.g. `body.order.id: must be string`)',
         500: 'waitForRun: the run failed (`run_failed`, with runId)',
+        503: 'The flow is paused in mode reject (`flow_paused`), with Retry-After',
       },
     },
   },

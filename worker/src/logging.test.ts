@@ -5,7 +5,6 @@ import { after, before, test } from 'node:test';
 import { getTestStack, uniqueName, waitFor, within } from '@pipewright/devstack';
 import { RUN_FLOW_WORKFLOW, type RunFlowInput } from '@pipewright/run-contract';
 import { Client, Connection } from '@temporalio/client';
-import { parseLogLevel } from './logging.ts';
 import { closeLocally, compileTestFlow, finalState, listenLocally } from './test-support.ts';
 
 const api = createServer((_request, response) => {
@@ -99,10 +98,4 @@ test('the worker logs JSON lines; a step’s lines carry workspace, flow, run, n
   } finally {
     await connection.close();
   }
-});
-
-test('PIPEWRIGHT_LOG_LEVEL is one of the five levels, info unless set', () => {
-  assert.equal(parseLogLevel(undefined), 'INFO');
-  assert.equal(parseLogLevel('debug'), 'DEBUG');
-  assert.throws(() => parseLogLevel('loud'), /PIPEWRIGHT_LOG_LEVEL: "loud" is not one of/);
 });

@@ -1,20 +1,24 @@
+import { createJsonLogger, parseLogLevel } from '@pipewright/logging';
 import { parseMetricsAddress } from '@pipewright/metrics';
 import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
 import { parseMaxResponseBytes, parseRateLimits } from '@pipewright/step-host';
+import { startTracing } from '@pipewright/tracing';
 import { Runtime } from '@temporalio/worker';
-import { createJsonLogger, parseLogLevel } from './logging.ts';
 import { startWorker } from './start-worker.ts';
 
 // One JSON object a line on stdout, Temporal's lines and the steps' alike (PIPEWRIGHT_LOG_LEVEL, default info).
-const logger = createJsonLogger(parseLogLevel(process.env.PIPEWRIGHT_LOG_LEVEL));
+const logger = createJsonLogger('worker', parseLogLevel(process.env.PIPEWRIGHT_LOG_LEVEL));
 Runtime.install({ logger });
 
 const keyring = loadKeyring(process.env);
 if (!keyring) logger.warn(`no master keys: steps that use credentials will fail (${MASTER_KEYS_HELP})`);
 
 const metrics = parseMetricsAddress(process.env.PIPEWRIGHT_METRICS_ADDRESS);
+// OpenTelemetry traces, only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT).
+const tracing = startTracing('pipewright-worker', process.env);
 const worker = await startWorker({
   ...(metrics ? { metrics } : {}),
+  ...(tracing ? { tracing } : {}),
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
   ...(process.env.TEMPORAL_NAMESPACE ? { namespace: process.env.TEMPORAL_NAMESPACE } : {}),
   ...(process.env.TASK_QUEUE ? { taskQueue: process.env.TASK_QUEUE } : {}),
@@ -43,16 +47,16 @@ const worker = await startWorker({
     : {}),
 });
 logger.info(`pipewright worker polling task queue "${worker.taskQueue}"`, { taskQueue: worker.taskQueue });
-if (worker.metricsPort !== undefined)
-  console.log(`pipewright worker metrics at http://${metrics?.host}:${worker.metricsPort}/metrics`);
+if (worker.metricsPort !== undefined) logger.info(`metrics at http://${metrics?.host}:${worker.metricsPort}/metrics`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     logger.info(`${signal}: shutting down the worker`);
     worker.shutdown().then(
-      () => process.exit(0),
+      // Spans still buffered are exported before the process goes.
+      () => void Promise.allSettled([tracing?.shutdown()]).then(() => process.exit(0)),
       (error: unknown) => {
-        logger.error('the worker did not shut down cleanly', { error: String(error) });
+        logger.error('the worker did not shut down cleanly', { error });
         process.exit(1);
       },
     );

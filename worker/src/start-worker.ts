@@ -11,16 +11,20 @@ import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-con
 import type { Keyring } from '@pipewright/secrets';
 import {
   connectStepDeps,
+  createMongoStepPauses,
   createRateLimiter,
   createStepActivities,
+  createWaitWhilePaused,
   DEFAULT_RATE_LIMIT,
   evaluateLoopChunk,
   type RateLimit,
   type StepHttpOptions,
 } from '@pipewright/step-host';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
-import { type InjectedSinks, NativeConnection, Worker } from '@temporalio/worker';
+import { type Tracing, tracingActivityInterceptors, tracingWorkflowSinks } from '@pipewright/tracing';
+import { type InjectedSinks, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { runLogAttributes } from './logging.ts';
+import { RunReportWriter } from './run-reports/run-report-writer.ts';
 import { createPollActivities } from './triggers/poll-activities.ts';
 import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
@@ -66,6 +70,16 @@ export interface StartWorkerOptions {
    * waits and 429s per connector) at `GET /metrics` on this address (env PIPEWRIGHT_METRICS_ADDRESS in main.ts).
    */
   metrics?: MetricsAddress;
+  /**
+   * How long this worker keeps a workspace's list of paused connector types and credentials (read from `mongo`'s
+   * `step_pauses`): a pause or resume takes effect within it.  Default 3 s.
+   */
+  pauseCacheMs?: number;
+  /**
+   * OpenTelemetry (main.ts: `OTEL_EXPORTER_OTLP_ENDPOINT`): spans for each run, its steps and its children,
+   * children of the span that started the run (the server's request), exported with this process's tracing.
+   */
+  tracing?: Tracing;
 }
 
 export interface RunningWorker {
@@ -82,7 +96,7 @@ export interface RunningWorker {
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const [workflowBundle, connection, deps] = await Promise.all([
-    getWorkflowBundle(),
+    getWorkflowBundle({ traced: options.tracing !== undefined }),
     NativeConnection.connect({ address: options.temporalAddress }),
     connectStepDeps({
       ...(options.mongo ? { mongo: options.mongo } : {}),
@@ -96,18 +110,33 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const stepMetrics = registry
     ? createStepMetrics(registry, builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type)))
     : undefined;
+  // Run reports roll up into the health dashboards' collections (worker/src/run-reports); without MongoDB, none are.
+  const reportWriter = deps.db
+    ? new RunReportWriter({
+        db: deps.db,
+        connectorOf: builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type)),
+        log: Runtime.instance().logger,
+      })
+    : undefined;
   const sinks: InjectedSinks<RunMetricsSinks> = {
     runMetrics: {
       started: { fn: (_info, record) => runMetrics?.runStarted(record), callDuringReplay: false },
       finished: {
-        fn: (info, record) =>
-          runMetrics?.runFinished({ ...record, durationMs: Date.now() - info.runStartTime.getTime() }),
+        fn: (info, { report, ...record }) => {
+          runMetrics?.runFinished({ ...record, durationMs: Date.now() - info.runStartTime.getTime() });
+          if (report) reportWriter?.add(report);
+        },
         callDuringReplay: false,
       },
     },
   };
+  // Without the database nothing can be paused: steps never wait.
+  const pauses = deps.db
+    ? createMongoStepPauses(deps.db, options.pauseCacheMs === undefined ? {} : { cacheMs: options.pauseCacheMs })
+    : undefined;
   const activities = createStepActivities({
     ...(stepMetrics ? { metrics: stepMetrics } : {}),
+    ...(pauses ? { pauses } : {}),
     steps,
     ...(deps.blobs ? { blobs: deps.blobs } : {}),
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
@@ -126,8 +155,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       namespace: options.namespace ?? 'default',
       taskQueue,
       workflowBundle,
-      sinks,
-      interceptors: { activity: [runLogAttributes] },
+      sinks: { ...sinks, ...(options.tracing ? tracingWorkflowSinks(options.tracing) : {}) },
+      interceptors: {
+        activity: [runLogAttributes, ...(options.tracing ? [tracingActivityInterceptors(options.tracing)] : [])],
+      },
       // A running step's heartbeat reaches Temporal every STEP_HEARTBEAT_EVERY_MS, well inside the heartbeat timeout.
       maxHeartbeatThrottleInterval: STEP_HEARTBEAT_EVERY_MS,
       // A workflow task scheduled on a dead worker's sticky queue goes to the shared queue after this (default 10 s:
@@ -136,6 +167,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       activities: {
         ...activities,
         evaluateLoopChunk,
+        waitWhileStepPaused: createWaitWhilePaused(pauses, {
+          pollMs: Math.max(50, Math.min(1_000, options.pauseCacheMs ?? 1_000)),
+        }),
         ...createPollActivities({
           steps,
           cursors: deps.db ? new PollCursors(deps.db) : undefined,
@@ -147,6 +181,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   } catch (error) {
     await metricsServer?.close();
     await connection.close();
+    await reportWriter?.close();
     await deps.close();
     throw error;
   }
@@ -169,6 +204,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await running.catch(() => {});
       await metricsServer?.close();
       await connection.close();
+      await reportWriter?.close();
       await deps.close();
       throw error;
     }
@@ -188,6 +224,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         } finally {
           await metricsServer?.close();
           await connection.close();
+          await reportWriter?.close();
           await deps.close();
         }
       })();

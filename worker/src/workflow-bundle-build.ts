@@ -1,5 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { TRACING_WORKFLOW_INTERCEPTORS } from '@pipewright/tracing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 /**
@@ -17,8 +18,13 @@ export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', impor
  */
 const PRELOADED = ['@pipewright/runtime'];
 
-export async function buildWorkflowBundle(outputPath: string): Promise<void> {
-  const built = await bundleWorkflowCode({ workflowsPath, preloadModules: PRELOADED, logger: quietBundlerLogger });
+export async function buildWorkflowBundle(outputPath: string, options: { traced?: boolean } = {}): Promise<void> {
+  const built = await bundleWorkflowCode({
+    workflowsPath,
+    preloadModules: PRELOADED,
+    ...(options.traced === true ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}),
+    logger: quietBundlerLogger,
+  });
   await writeBundleFile(outputPath, built.code);
 }
 
@@ -41,6 +47,6 @@ export const quietBundlerLogger = {
 
 if (import.meta.main) {
   const outputPath = process.argv[2];
-  if (!outputPath) throw new Error('usage: node workflow-bundle-build.ts <output file>');
-  await buildWorkflowBundle(outputPath);
+  if (!outputPath) throw new Error('usage: node workflow-bundle-build.ts <output file> [--traced]');
+  await buildWorkflowBundle(outputPath, { traced: process.argv[3] === '--traced' });
 }

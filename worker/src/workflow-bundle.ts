@@ -6,25 +6,33 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { TRACING_INTERCEPTORS_MANIFEST } from '@pipewright/tracing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { workflowsPath } from './workflow-bundle-build.ts';
 
 const require = createRequire(import.meta.url);
 const buildScript = fileURLToPath(new URL('./workflow-bundle-build.ts', import.meta.url));
 
-let bundle: Promise<WorkflowBundle> | undefined;
+const bundles = new Map<boolean, Promise<WorkflowBundle>>();
 
 /**
  * The workflow bundle, built once per process and cached on disk under a hash of everything it is built from, so
- * test files in separate processes (and worker restarts) skip the few seconds webpack takes.
+ * test files in separate processes (and worker restarts) skip the few seconds webpack takes.  `traced`: with
+ * OpenTelemetry's workflow interceptors (a bundle of its own, so an untraced worker carries none of their cost).
  */
-export function getWorkflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= loadOrBuild();
+export function getWorkflowBundle(options: { traced?: boolean } = {}): Promise<WorkflowBundle> {
+  const traced = options.traced === true;
+  let bundle = bundles.get(traced);
+  if (!bundle) {
+    bundle = loadOrBuild(traced);
+    bundles.set(traced, bundle);
+  }
   return bundle;
 }
 
-async function loadOrBuild(): Promise<WorkflowBundle> {
-  const cachePath = join(tmpdir(), `pipewright-workflow-bundle-${await sourceHash()}.js`);
+async function loadOrBuild(traced: boolean): Promise<WorkflowBundle> {
+  const variant = traced ? '-traced' : '';
+  const cachePath = join(tmpdir(), `pipewright-workflow-bundle-${await sourceHash()}${variant}.js`);
   try {
     return { code: await readFile(cachePath, 'utf8') };
   } catch {
@@ -32,7 +40,8 @@ async function loadOrBuild(): Promise<WorkflowBundle> {
   }
   // webpack runs in a process of its own: what it loads and allocates would otherwise stay in the worker for good.
   try {
-    await promisify(execFile)(process.execPath, [buildScript, cachePath], { maxBuffer: 16 * 1024 * 1024 });
+    const args = [buildScript, cachePath, ...(traced ? ['--traced'] : [])];
+    await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim().slice(-2000);
     throw new Error(`building the workflow bundle failed${stderr ? `:\n${stderr}` : ''}`, { cause: error });
@@ -41,7 +50,8 @@ async function loadOrBuild(): Promise<WorkflowBundle> {
 }
 
 /**
- * Workspace packages the workflow code can reach: the ones it imports values from (the run contract and the runtime)
+ * Workspace packages the workflow code can reach: the ones it imports values from (the run contract, the runtime and
+ * the run report's @pipewright/operations)
  * and, through their package.json dependencies, everything those bundle.  Read from the dependency graph, so a package
  * the runtime starts to depend on is hashed without anyone remembering to list it here.
  */
@@ -59,7 +69,9 @@ async function bundledPackageDirs(): Promise<string[]> {
       if (dependency.startsWith('@pipewright/')) await visit(dependency, join(dir, 'package.json'));
     }
   };
-  for (const name of ['@pipewright/run-contract', '@pipewright/runtime']) await visit(name, import.meta.url);
+  for (const name of ['@pipewright/run-contract', '@pipewright/runtime', '@pipewright/operations']) {
+    await visit(name, import.meta.url);
+  }
   return [...dirs.values()].map((dir) => join(dir, 'src')).sort();
 }
 
@@ -81,5 +93,6 @@ async function sourceHash(): Promise<string> {
   for (const manifest of ['@temporalio/workflow/package.json', '@temporalio/worker/package.json']) {
     hash.update(await readFile(require.resolve(manifest)));
   }
+  hash.update(await readFile(TRACING_INTERCEPTORS_MANIFEST));
   return hash.digest('hex').slice(0, 16);
 }

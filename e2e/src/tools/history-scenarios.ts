@@ -4,7 +4,14 @@
  * (worker/src/replay/replay.test.ts) names the files they produce.
  */
 import { threeNodeFlow } from '../flows.ts';
-import { type DocNode, flowDocument, type LocalApi, type NodeStatus, type ProductApi } from './recording-support.ts';
+import {
+  type DocNode,
+  flowDocument,
+  type LocalApi,
+  type NodeStatus,
+  type ProductApi,
+  within,
+} from './recording-support.ts';
 
 export interface ScenarioContext {
   api: ProductApi;
@@ -679,6 +686,48 @@ const workerCrash: Scenario[] = [
   },
 ];
 
+/**
+ * A retry from the failed step (the failed-runs queue): the retried run reuses the succeeded step's output (no
+ * activity for it) and runs the failed one; its flow declares a searchable field, so the run records `RunKeys`.
+ */
+const retries: Scenario[] = [
+  {
+    name: 'retry-from-failed-step',
+    covers:
+      'a retry from the failed step: `fetch` reused from the failed run (no activity), `save` runs; the flow’s ' +
+      'searchable field is recorded (`patched` marker + upsert of `RunKeys`)',
+    expect: { status: 'succeeded', nodes: { fetch: 'succeeded', save: 'succeeded' } },
+    async run({ api, local }) {
+      const document = {
+        ...flowDocument(
+          [
+            webhook,
+            http('fetch', `${local.url}/ok/fetch`),
+            http('save', `${local.url}/flaky/retry-save`, { settings: once }),
+          ],
+          [
+            ['hook', 'fetch'],
+            ['fetch', 'save'],
+          ],
+        ),
+        settings: { searchable: [{ name: 'orderId', expression: '{{ trigger.body.orderId }}' }] },
+      };
+      const flow = await api.createPublished('retried', document);
+      const failed = await api.trigger(flow.webhookPath, { orderId: 'A-1001' });
+      await api.untilRun(failed, 'to fail on save', (run) => run.status === 'failed', 60_000);
+      // The worker's run-report writer puts the failure in the queue a moment after the run closed.
+      return within(`the failure of ${failed} to be queued and retried`, 30_000, async () => {
+        for (;;) {
+          const { results } = await api.post('/api/failures/retry', { runIds: [failed] });
+          const [result] = Array.isArray(results) ? (results as { ok: boolean; newRunId?: string }[]) : [];
+          if (result?.ok && result.newRunId) return result.newRunId;
+          await new Promise((done) => setTimeout(done, 100));
+        }
+      });
+    },
+  },
+];
+
 export const scenarios: Scenario[] = [
   ...linear,
   ...branching,
@@ -688,4 +737,5 @@ export const scenarios: Scenario[] = [
   ...steps,
   ...localFirstAttempt,
   ...workerCrash,
+  ...retries,
 ];

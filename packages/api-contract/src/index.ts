@@ -6,10 +6,15 @@
 import type { FlowDocument } from '@pipewright/flow';
 import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
+import type { FlowPauseView } from './pauses.ts';
 import { nameText } from './text.ts';
 
+export * from './alerts.ts';
 export * from './auth.ts';
+export * from './contracts.ts';
 export * from './credentials.ts';
+export * from './failures.ts';
+export * from './pauses.ts';
 export * from './step-packages.ts';
 export * from './text.ts';
 
@@ -76,6 +81,8 @@ export interface FlowSummary {
   latestVersion: number | null;
   updatedAt: string;
   nodeCount: number;
+  /** Set while the flow is paused (pauses.ts). */
+  paused?: FlowPauseView;
 }
 
 export interface FlowDetail extends FlowSummary {
@@ -146,6 +153,16 @@ export interface RunSummary {
   startedAt: string;
   endedAt: string | null;
   durationMs: number | null;
+  /** A retry from the failed step of this run (the failed-runs queue). */
+  retryOf?: string;
+  /** A re-run, on the current version, of this run's trigger data (the failed-runs queue). */
+  rerunOf?: string;
+}
+
+/** `GET /runs`: a page of runs and the cursor of the next one (null: no more). */
+export interface RunsPage {
+  items: RunSummary[];
+  nextCursor: string | null;
 }
 
 export interface RunNodeView {
@@ -161,6 +178,10 @@ export interface RunNodeView {
   waitingFor?: string;
   /** While waiting for an event: the signed link that resumes this node (`POST` with a JSON payload). */
   resumeUrl?: string;
+  /** `waiting` because an admin paused the step's connector type or credential: it runs when that is resumed. */
+  pausedBy?: { kind: 'connector' | 'credential'; id: string };
+  /** Not run: a retry from the failed step reused this output of the run it retries (`retryOf`). */
+  reused?: true;
   /** A Loop while it runs. */
   progress?: { done: number; total: number };
   /** How long the step waited for its connector's per-workspace rate limit before it ran (ms). */

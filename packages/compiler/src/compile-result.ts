@@ -33,7 +33,9 @@ export interface CompileError {
     /** Sub-flow problems found at publish (unknown, unpublished, itself, or a cycle of flows calling each other). */
     | 'invalid_subflow'
     /** A node id, config key, field name or path segment that names the object prototype (`__proto__`, `constructor`, `prototype`). */
-    | 'reserved_key';
+    | 'reserved_key'
+    /** A searchable field (flow settings) whose expression is invalid or reads more than the trigger. */
+    | 'invalid_searchable_field';
   message: string;
   nodeId?: string;
   edgeId?: string;

@@ -15,6 +15,7 @@ import { checkNodes, type ScopeCheck } from './node-checks.ts';
 import { planNodes } from './plan-nodes.ts';
 import { resolveManifests } from './resolve-manifests.ts';
 import { runTimeoutOf } from './run-timeout.ts';
+import { searchableFieldsOf } from './searchable-fields.ts';
 import { checkTopology } from './topology-check.ts';
 
 /**
@@ -43,6 +44,7 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   const outer: ScopeCheck = { allNodeIds: new Set<string>(doc.nodes.map((node) => node.id)), outerAllowed: new Set() };
   const nodeChecks = checkNodes({ doc: topDoc, graph, edges, manifests, scope: outer });
   const compiled = compileBodies({ scope: top, hasRun: nodeChecks.hasRun, outer, doc, bodies, manifests, options });
+  const searchable = searchableFieldsOf(doc);
   const errors = [
     ...resolved.errors,
     ...scopes.errors,
@@ -51,6 +53,7 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
     ...nodeChecks.errors,
     ...checkFlowSteps(top, false, bodies),
     ...compiled.errors,
+    ...searchable.errors,
   ];
   if (errors.length > 0) return { ok: false, errors };
 
@@ -69,5 +72,6 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   };
   const runTimeoutMs = runTimeoutOf(doc);
   if (runTimeoutMs !== undefined) plan.runTimeoutMs = runTimeoutMs;
+  if (searchable.fields.length > 0) plan.searchable = searchable.fields;
   return { ok: true, plan };
 }

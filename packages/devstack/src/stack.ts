@@ -8,12 +8,15 @@ import { ensureFerretDb, ensureTemporalCli } from './binaries.ts';
 import { freePort } from './ports.ts';
 import { type ManagedProcess, startProcess } from './processes.ts';
 
+/** The Temporal CLI's names of the search attribute types runs use. */
+const CLI_TYPES: Record<string, string> = { INT: 'Int', KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList' };
+
 /**
  * Search attributes every run carries (docs/architecture.md, decision 7; keys in `@pipewright/run-contract`),
  * registered when the dev server starts, as the Temporal CLI names their types.
  */
 export const SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
-  RUN_SEARCH_ATTRIBUTES.map((key) => [key.name, key.type === 'INT' ? 'Int' : 'Keyword']),
+  RUN_SEARCH_ATTRIBUTES.map((key) => [key.name, CLI_TYPES[key.type] ?? 'Keyword']),
 );
 
 /**

@@ -44,10 +44,33 @@ export const MAX_RUN_TIMEOUT_MS = 31 * 86_400_000;
  * Absent: 1 hour, unless the flow has a Wait or Sub-flow node (those may wait for days), which then get no limit
  * (`DEFAULT_RUN_TIMEOUT_MS` in the compiler).
  */
+/** At most this many searchable fields per flow (each is one more item per run in Temporal's visibility store). */
+export const MAX_SEARCHABLE_FIELDS = 5;
+/** A searchable field's name: a letter, then letters, digits or `_`, at most 32 in all. */
+export const SEARCHABLE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+
+/**
+ * A field runs can be searched by (a business key such as an order id): `expression` is a template over the
+ * trigger's output, e.g. `{{ trigger.body.orderId }}`, evaluated as each run starts.
+ */
+export const searchableFieldSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(SEARCHABLE_NAME_PATTERN, 'must start with a letter and contain only letters, digits and _ (max 32)'),
+    expression: z.string().min(1).max(500),
+  })
+  .strict();
+
 export const flowSettingsSchema = z
   .object({
     errorFlowId: z.string().min(1).max(200).optional(),
     runTimeoutMs: z.number().int().min(1_000).max(MAX_RUN_TIMEOUT_MS).nullable().optional(),
+    searchable: z
+      .array(searchableFieldSchema)
+      .max(MAX_SEARCHABLE_FIELDS)
+      .refine((fields) => new Set(fields.map((field) => field.name)).size === fields.length, 'names must be unique')
+      .optional(),
   })
   .strict();
 
@@ -125,6 +148,7 @@ export const flowDocumentSchema = z
 export type RetrySettings = z.infer<typeof retrySettingsSchema>;
 export type NodeSettings = z.infer<typeof nodeSettingsSchema>;
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
+export type SearchableFieldSetting = z.infer<typeof searchableFieldSchema>;
 export type Position = z.infer<typeof positionSchema>;
 export type FlowNode = z.infer<typeof flowNodeSchema>;
 export type FlowEdge = z.infer<typeof flowEdgeSchema>;

@@ -144,6 +144,8 @@ export function createRunMetrics(registry: Registry) {
 }
 
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'refused' | 'unavailable';
+/** What became of a delivery whose body broke its flow's contract: refused with 422, or run and flagged. */
+export type ContractViolationOutcome = 'rejected' | 'flagged';
 
 /** Webhook deliveries per workspace and flow, by what they were answered, and the runs waiting to start. */
 export function createIngressMetrics(registry: Registry, queued?: () => Promise<number>) {
@@ -151,6 +153,12 @@ export function createIngressMetrics(registry: Registry, queued?: () => Promise<
     name: 'pipewright_webhook_deliveries_total',
     help: 'Webhook deliveries to a known flow: accepted, duplicate (a repeated delivery id), refused (4xx), unavailable (5xx)',
     labelNames: ['workspace', 'flow', 'outcome'],
+    registers: [registry],
+  });
+  const violations = new Counter({
+    name: 'pipewright_contract_violations_total',
+    help: 'Webhook deliveries whose body broke the flow’s contract: rejected (422) or flagged (run, marked)',
+    labelNames: ['workspace', 'outcome'],
     registers: [registry],
   });
   if (queued) {
@@ -167,7 +175,39 @@ export function createIngressMetrics(registry: Registry, queued?: () => Promise<
     webhookDelivery(record: { workspaceId: string; flowId: string; outcome: WebhookOutcome }): void {
       deliveries.inc({ workspace: record.workspaceId, flow: record.flowId, outcome: record.outcome });
     },
+    contractViolation(record: { workspaceId: string; outcome: ContractViolationOutcome }): void {
+      violations.inc({ workspace: record.workspaceId, outcome: record.outcome });
+    },
   };
+}
+
+/**
+ * The failed-runs queue's size ("DLQ": failed runs not yet retried, re-run or dismissed) per workspace and connector
+ * (of the failing step), read from the store when Prometheus scrapes.
+ */
+export function createFailedRunsGauge(
+  registry: Registry,
+  connectorOf: ConnectorLabel,
+  read: () => Promise<{ workspaceId: string; nodeType: string; count: number }[]>,
+): void {
+  new Gauge({
+    name: 'pipewright_failed_runs_open',
+    help: 'Failed runs waiting in the failed-runs queue (the DLQ): not yet retried, re-run or dismissed',
+    labelNames: ['workspace', 'connector'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const totals = new Map<string, { workspace: string; connector: string; count: number }>();
+      for (const row of await read()) {
+        const connector = connectorOf(row.nodeType);
+        const key = `${row.workspaceId}\0${connector}`;
+        const total = totals.get(key) ?? { workspace: row.workspaceId, connector, count: 0 };
+        total.count += row.count;
+        totals.set(key, total);
+      }
+      for (const { workspace, connector, count } of totals.values()) this.set({ workspace, connector }, count);
+    },
+  });
 }
 
 export type StepMetrics = ReturnType<typeof createStepMetrics>;

@@ -97,4 +97,15 @@ export interface ExecutionPlan {
    * no limit.  From the flow's `settings.runTimeoutMs`, else `DEFAULT_RUN_TIMEOUT_MS` for flows that never wait.
    */
   runTimeoutMs?: number | undefined;
+  /**
+   * The flow's searchable fields (flow settings → searchable): each run's values become its `RunKeys` search
+   * attribute (`runKeyItem`), so runs can be found by a business key.  Absent: none.
+   */
+  searchable?: SearchableField[] | undefined;
+}
+
+/** A field runs of a flow can be searched by: `name` and a template over the trigger, e.g. `{{ trigger.body.orderId }}`. */
+export interface SearchableField {
+  name: string;
+  expression: string;
 }

@@ -61,6 +61,17 @@ export interface RunFlowInput {
    * activities only.  Carried in the input, not read from the workflow's info, so a replay elsewhere decides alike.
    */
   localTaskQueue?: string;
+  /** A retry from the failed step: what the failed run's succeeded nodes output, reused instead of run again. */
+  seed?: RunSeed;
+}
+
+/**
+ * The nodes a retry does not run again (the failed run's succeeded ones): each node's output and the ports it fired
+ * (absent: `out`, or unknown for a node with other ports — such a node runs again).
+ */
+export interface RunSeed {
+  fromRunId: string;
+  nodes: Record<string, { output: unknown; ports?: string[] }>;
 }
 
 export const RESUME_SIGNAL_NAME = 'resume';

@@ -25,10 +25,16 @@ export interface NodeRunState {
   waitingUntil?: number;
   /** While `waiting` for an event: its name (`*` = any resume). */
   waitingFor?: string;
+  /** While `waiting` because an admin paused the step's connector type or credential (it runs on resume). */
+  pausedBy?: { kind: 'connector' | 'credential'; id: string };
   /** A Loop while it runs: iterations finished and in total. */
   progress?: { done: number; total: number };
   /** How long the step waited for its connector's per-workspace rate limit before running (ms). */
   rateLimitWaitMs?: number;
+  /** The output ports the node fired, when not just `out` (a Branch's `true`, an `error` port): a retry reuses them. */
+  ports?: string[];
+  /** Not run in this run: its output is the one it had in the failed run this run retries (`RunFlowInput.seed`). */
+  reused?: true;
   /** Epoch milliseconds (workflow time). */
   startedAt?: number;
   endedAt?: number;

@@ -54,6 +54,7 @@ export const executionPlanSchema: z.ZodType<ExecutionPlan> = z.object({
     .object({ flowId: z.string(), version: z.number().int(), plan: z.lazy(() => executionPlanSchema) })
     .optional(),
   runTimeoutMs: z.number().int().positive().optional(),
+  searchable: z.array(z.object({ name: z.string(), expression: z.string() })).optional(),
 });
 
 export function parsePlan(json: string): ExecutionPlan {
@@ -70,8 +71,11 @@ const nodeRunStateSchema = z.object({
   continuedOnError: z.literal(true).optional(),
   waitingUntil: z.number().optional(),
   waitingFor: z.string().optional(),
+  pausedBy: z.object({ kind: z.enum(['connector', 'credential']), id: z.string() }).optional(),
   progress: z.object({ done: z.number(), total: z.number() }).optional(),
   rateLimitWaitMs: z.number().optional(),
+  ports: z.array(z.string()).optional(),
+  reused: z.literal(true).optional(),
   startedAt: z.number().optional(),
   endedAt: z.number().optional(),
 });

@@ -48,4 +48,38 @@ export interface RunStepFailureDetails {
   details?: unknown;
   /** The step asked to be retried after this long (a 429's Retry-After): the workflow honours it between attempts. */
   retryAfterMs?: number;
+  /**
+   * The attempt did not run: its connector type or a credential it uses is paused in the workspace (failure type
+   * STEP_PAUSED_FAILURE).  `attempt` is not used up: the workflow waits for the resume and tries it again.
+   */
+  paused?: StepPause;
 }
+
+/** What an admin paused for a whole workspace: a connector type (`http`, `postgres`…) or one credential. */
+export interface StepPause {
+  kind: 'connector' | 'credential';
+  /** The connector type, or the credential id. */
+  id: string;
+}
+
+/**
+ * Where the server keeps an admin's pauses and workers read them: one small document per paused connector type or
+ * credential, `_id` = `stepPauseIdOf(…)` — only what is paused now, so a workspace's pauses are a cheap read.
+ */
+export const STEP_PAUSES_COLLECTION = 'step_pauses';
+
+export const stepPauseIdOf = (workspaceId: string, pause: StepPause): string =>
+  `${pause.kind}:${workspaceId}:${pause.id}`;
+
+/** The ApplicationFailure type of an attempt refused because its connector or credential is paused. */
+export const STEP_PAUSED_FAILURE = 'StepPaused';
+/** The activity that returns once a pause is lifted (or after a while, to be called again). */
+export const WAIT_WHILE_PAUSED_ACTIVITY = 'waitWhileStepPaused';
+
+export interface WaitWhilePausedInput {
+  workspaceId: string;
+  pause: StepPause;
+}
+
+/** `resumed`: the pause is gone; `stillPaused`: the activity's time is up, the workflow calls it again. */
+export type WaitWhilePausedResult = 'resumed' | 'stillPaused';

@@ -1,4 +1,4 @@
-import type { ExecutionPlan } from '@pipewright/run-contract';
+import type { ExecutionPlan, RunSeed } from '@pipewright/run-contract';
 
 /** What a plan runs with: the plan, its trigger's output, the run, and — for a loop body — the loop's scope. */
 export interface ExecutePlanInput {
@@ -16,4 +16,6 @@ export interface ExecutePlanInput {
    * see these, with the body's own outputs added to `steps`.
    */
   scope?: Record<string, unknown> | undefined;
+  /** A retry from the failed step: nodes not run again, their outputs reused (`seededNodes`). */
+  seed?: RunSeed | undefined;
 }

@@ -7,6 +7,7 @@ import type { RunBody } from './loop.ts';
 import { buildContext } from './node-context.ts';
 import type { NodeOutcome } from './node-outcome.ts';
 import { runNode } from './run-node.ts';
+import { isWorthRecording, seededNodes } from './seed.ts';
 
 export type { ExecutePlanInput } from './execute-plan-input.ts';
 
@@ -72,6 +73,15 @@ export async function executePlan(input: ExecutePlanInput, effects: RunEffects, 
   outputs.set(trigger.id, input.trigger);
   fired.set(trigger.id, ['out']);
   arrival.set(trigger.id, 0);
+  // A retry from the failed step: the failed run's succeeded nodes count as done with their outputs (plan order).
+  for (const [id, seeded] of seededNodes(plan, input.seed)) {
+    const entry = nodeState(id);
+    Object.assign(entry, { status: 'succeeded', output: seeded.output, attempts: 0, reused: true });
+    if (isWorthRecording(planNode(plan, id), seeded.ports)) entry.ports = seeded.ports;
+    outputs.set(id, seeded.output);
+    fired.set(id, seeded.ports);
+    arrival.set(id, arrival.size);
+  }
   changed();
   const running = new Map<string, Promise<string>>();
   let failed = false;
@@ -81,11 +91,16 @@ export async function executePlan(input: ExecutePlanInput, effects: RunEffects, 
     entry.endedAt = effects.now();
     if (outcome.ok && outcome.rateLimitWaitMs !== undefined) entry.rateLimitWaitMs = outcome.rateLimitWaitMs;
     arrival.set(node.id, arrival.size);
+    // Recorded where they can differ from `out`, so a retry can reuse the node (seed.ts).
+    const recordPorts = (ports: string[]) => {
+      if (isWorthRecording(node, ports)) entry.ports = ports;
+    };
     if (outcome.ok) {
       entry.status = 'succeeded';
       entry.output = outcome.output;
       outputs.set(node.id, outcome.output);
       fired.set(node.id, outcome.ports ?? ['out']);
+      recordPorts(outcome.ports ?? ['out']);
       return;
     }
     entry.error = outcome.error;
@@ -98,6 +113,7 @@ export async function executePlan(input: ExecutePlanInput, effects: RunEffects, 
       entry.status = onError === 'continue' ? 'succeeded' : 'failed';
       if (onError === 'continue') entry.continuedOnError = true;
       fired.set(node.id, [onError === 'continue' ? 'out' : 'error']);
+      recordPorts([onError === 'continue' ? 'out' : 'error']);
       return;
     }
     entry.status = 'failed';
@@ -184,6 +200,12 @@ export async function executePlan(input: ExecutePlanInput, effects: RunEffects, 
   state.endedAt = effects.now();
   changed();
   return state;
+}
+
+function planNode(plan: ExecutionPlan, id: string): PlanNode {
+  const found = plan.nodes.find((node) => node.id === id);
+  if (!found) throw new Error(`plan has no node "${id}"`);
+  return found;
 }
 
 /** A loop body's iteration, run as a plan of its own by this same scheduler. */

@@ -7,3 +7,5 @@ export { outputOfRun } from './flow-steps.ts';
 export { evaluateNodeOutside } from './inline-steps.ts';
 export { chunkSizeOf, isTransformOnly, TRANSFORM_ACTIVITY_CHUNK } from './loop.ts';
 export { runLoopChunk } from './loop-chunk.ts';
+export { runKeysOf } from './run-keys.ts';
+export { type SeededNode, seededNodes } from './seed.ts';

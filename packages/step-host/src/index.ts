@@ -35,3 +35,5 @@ export {
   type ResolveHost,
 } from './net/guarded-request.ts';
 export { classifyHostName } from './net/host-names.ts';
+export { createMongoStepPauses, type StepPauses } from './pauses/step-pauses.ts';
+export { createWaitWhilePaused, type WaitWhilePausedFn } from './pauses/wait-while-paused.ts';

@@ -3,7 +3,20 @@ export interface FieldUiHint {
   label?: string;
   help?: string;
   placeholder?: string;
-  /** `expression` fields accept `{{ … }}` templates and get a preview. */
-  widget?: 'text' | 'textarea' | 'code' | 'expression' | 'select' | 'keyValue' | 'fieldList' | 'number' | 'toggle';
+  /**
+   * `expression` fields accept `{{ … }}` templates and get a preview; `custom`: the app renders this field with an
+   * editor of its own, and the generated form leaves it out.
+   */
+  widget?:
+    | 'text'
+    | 'textarea'
+    | 'code'
+    | 'expression'
+    | 'select'
+    | 'keyValue'
+    | 'fieldList'
+    | 'number'
+    | 'toggle'
+    | 'custom';
   order?: number;
 }

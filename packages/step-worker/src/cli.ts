@@ -57,9 +57,18 @@ async function worker(): Promise<void> {
   const { startPackageWorker } = await import('./package-worker.ts');
   const { parseMaxResponseBytes } = await import('@pipewright/step-host');
   const { parseMetricsAddress } = await import('@pipewright/metrics');
+  const { createJsonLogger, parseLogLevel } = await import('@pipewright/logging');
+  const { Runtime } = await import('@temporalio/worker');
+  // One JSON object a line, Temporal's lines and the steps' alike, as the core worker writes them.
+  const logger = createJsonLogger(loaded.name, parseLogLevel(process.env.PIPEWRIGHT_LOG_LEVEL));
+  Runtime.install({ logger });
   const metrics = parseMetricsAddress(process.env.PIPEWRIGHT_METRICS_ADDRESS);
+  const { startTracing } = await import('@pipewright/tracing');
+  // OpenTelemetry traces, only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT).
+  const tracing = startTracing(loaded.name, process.env);
   const running = await startPackageWorker({
     ...(metrics ? { metrics } : {}),
+    ...(tracing ? { tracing } : {}),
     temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     ...(process.env.TEMPORAL_NAMESPACE ? { namespace: process.env.TEMPORAL_NAMESPACE } : {}),
     taskQueue,
@@ -73,16 +82,19 @@ async function worker(): Promise<void> {
       maxResponseBytes: parseMaxResponseBytes(process.env.PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES),
     },
   });
-  console.log(`${loaded.name}@${loaded.version}: worker polling task queue "${running.taskQueue}"`);
+  logger.info(`${loaded.name}@${loaded.version}: worker polling task queue ${running.taskQueue}`, {
+    version: loaded.version,
+    taskQueue: running.taskQueue,
+  });
   if (running.metricsPort !== undefined) {
-    console.log(`${loaded.name}: metrics at http://${metrics?.host}:${running.metricsPort}/metrics`);
+    logger.info(`metrics at http://${metrics?.host}:${running.metricsPort}/metrics`);
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       running.shutdown().then(
-        () => process.exit(0),
+        () => void Promise.allSettled([tracing?.shutdown()]).then(() => process.exit(0)),
         (error: unknown) => {
-          console.error(error);
+          logger.error('the worker did not shut down cleanly', { error });
           process.exit(1);
         },
       );

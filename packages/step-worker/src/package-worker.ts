@@ -1,7 +1,13 @@
 import { createMetricsRegistry, createStepMetrics, type MetricsAddress, serveMetrics } from '@pipewright/metrics';
 import { STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
-import { connectStepDeps, createStepActivities, type StepHttpOptions } from '@pipewright/step-host';
+import {
+  connectStepDeps,
+  createMongoStepPauses,
+  createStepActivities,
+  type StepHttpOptions,
+} from '@pipewright/step-host';
 import type { StepPackageDefinition } from '@pipewright/step-sdk';
+import { type Tracing, tracingActivityInterceptors } from '@pipewright/tracing';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createMigrateStepActivity } from './migrate-step.ts';
 import { withPinnedVersions } from './pinned-versions.ts';
@@ -28,6 +34,8 @@ export interface StartPackageWorkerOptions {
    * package's step names are its author's, never labels.
    */
   metrics?: MetricsAddress;
+  /** OpenTelemetry (`OTEL_EXPORTER_OTLP_ENDPOINT`): each step attempt is a span in its run's trace. */
+  tracing?: Tracing;
 }
 
 export interface RunningPackageWorker {
@@ -54,6 +62,8 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
       steps,
       ...(registry ? { metrics: createStepMetrics(registry, () => 'package') } : {}),
       ...(deps.blobs ? { blobs: deps.blobs } : {}),
+      // Admins' pauses of connector types and credentials live in the database: honoured when the worker has it.
+      ...(deps.db ? { pauses: createMongoStepPauses(deps.db) } : {}),
       ...(options.server ? { credentials: createServerCredentialResolver(options.server) } : {}),
       ...(options.http ? { http: options.http } : {}),
     }),
@@ -69,6 +79,7 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
       taskQueue: options.taskQueue,
       // Step activities heartbeat every half second: a package worker that dies is noticed within seconds.
       maxHeartbeatThrottleInterval: STEP_HEARTBEAT_EVERY_MS,
+      ...(options.tracing ? { interceptors: { activity: [tracingActivityInterceptors(options.tracing)] } } : {}),
       activities,
     });
   } catch (error) {

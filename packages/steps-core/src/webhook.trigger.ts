@@ -1,3 +1,4 @@
+import { CONTRACT_MODES, checkContractSchema } from '@pipewright/contracts';
 import { defineStep } from '@pipewright/step-sdk';
 import { z } from 'zod';
 
@@ -5,6 +6,31 @@ export const WEBHOOK_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const WEBHOOK_MAX_RESPONSE_TIMEOUT_MS = 60_000;
 /** The longest duplicate window: a day covers every sender's retry schedule we know of. */
 export const WEBHOOK_MAX_DUPLICATE_WINDOW_SECONDS = 86_400;
+
+/**
+ * A JSON Schema for the body, and what a delivery that breaks it gets: `reject` answers 422 naming the field and
+ * starts no run; `flag` starts the run with `contract: { valid: false, violations }` in the trigger output. The schema
+ * is checked as hostile input (@pipewright/contracts) whenever the config is parsed — so at publish, naming the
+ * schema's field, never first at a delivery.
+ */
+const webhookContract = z
+  .object({
+    mode: z.enum(CONTRACT_MODES).default('off'),
+    // Any JSON: checkContractSchema decides (an object, within the limits, compiling with the shared Ajv).
+    schema: z.unknown().optional(),
+  })
+  .superRefine((contract, ctx) => {
+    if (contract.schema === undefined) {
+      if (contract.mode !== 'off') {
+        ctx.addIssue({ code: 'custom', path: ['schema'], message: 'is needed to reject or flag deliveries' });
+      }
+      return;
+    }
+    const problem = checkContractSchema(contract.schema);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['schema', ...problem.segments], message: problem.message });
+  })
+  .default({ mode: 'off' })
+  .describe('A JSON Schema for the body, and whether a delivery that breaks it is rejected (422) or flagged');
 
 /**
  * Starts a run when its flow's webhook URL receives a request; the request becomes the trigger's output.  The
@@ -65,12 +91,17 @@ export const webhookTrigger = defineStep({
         'Deliveries without a delivery id whose method, query and body match one received this many seconds before ' +
           'are the same delivery sent again (a sender retrying after no answer) and get the first run; 0: off',
       ),
+    contract: webhookContract,
   }),
   output: z.object({
     method: z.string(),
     headers: z.record(z.string(), z.string()),
     query: z.record(z.string(), z.unknown()),
     body: z.unknown(),
+    /** Flag mode only: whether the body kept the contract, and how it broke it (the run went on regardless). */
+    contract: z
+      .object({ valid: z.boolean(), violations: z.array(z.object({ path: z.string(), message: z.string() })) })
+      .optional(),
   }),
   ui: {
     method: { label: 'Accepted method', widget: 'select' },
@@ -82,5 +113,7 @@ export const webhookTrigger = defineStep({
     maxBodyBytes: { label: 'Body size limit (bytes)', widget: 'number' },
     contentTypes: { label: 'Content types' },
     duplicateWindowSeconds: { label: 'Same body again within (s) is a duplicate', widget: 'number' },
+    // The inspector's Contract section edits it (a schema editor, inference from recent deliveries).
+    contract: { label: 'Contract', widget: 'custom' },
   },
 });

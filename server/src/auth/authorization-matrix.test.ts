@@ -77,11 +77,19 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /api/flows/:id/schedule/pause': { min: 'builder', alsoOk: [404] },
   'POST /api/flows/:id/schedule/resume': { min: 'builder', alsoOk: [404] },
   'POST /api/flows/:id/webhook-secret/rotate': { min: 'builder' },
+  'POST /api/flows/:id/contract/infer': { min: 'builder', body: () => ({ samples: [{ id: 'a' }] }) },
+  'GET /api/flows/:id/contract/violations': { min: 'viewer' },
   'POST /api/flows/:id/runs': { min: 'builder', body: () => ({ source: 'published' }) },
   'GET /api/runs': { min: 'viewer' },
   'GET /api/runs/:id': { min: 'viewer' },
   'GET /api/runs/:id/events': { min: 'viewer' },
   'POST /api/runs/:id/rerun': { min: 'builder' },
+  'GET /api/operations/health': { min: 'viewer' },
+  // A run of no failure: the permitted caller gets 200 with the run's error in `results`.
+  'GET /api/failures': { min: 'viewer' },
+  'POST /api/failures/retry': { min: 'builder', body: () => ({ runIds: ['run_none'] }) },
+  'POST /api/failures/rerun': { min: 'builder', body: () => ({ runIds: ['run_none'] }) },
+  'POST /api/failures/dismiss': { min: 'builder', body: () => ({ runIds: ['run_none'] }) },
   'GET /api/workspace/members': { min: 'admin' },
   'POST /api/workspace/members': { min: 'admin', body: () => ({ email: nextEmail(), role: 'viewer' }) },
   'PATCH /api/workspace/members/:userId': { min: 'admin', body: () => ({ role: 'builder' }) },
@@ -104,6 +112,23 @@ const ROUTES: Record<string, RouteRule> = {
   // Without code and state: 400.  The state (not a session) authorizes it; see credentials/oauth2.test.ts.
   'GET /api/oauth2/callback': { min: 'public' },
   'DELETE /api/credentials/:id': { min: 'admin' },
+  'GET /api/alerts': { min: 'viewer' },
+  'POST /api/alerts': { min: 'builder', body: () => ({}) },
+  'GET /api/alerts/events': { min: 'viewer' },
+  'GET /api/alerts/:id': { min: 'viewer' },
+  'PATCH /api/alerts/:id': { min: 'builder', body: () => ({ name: 'Renamed rule' }) },
+  'DELETE /api/alerts/:id': { min: 'builder' },
+  'POST /api/alerts/:id/test': { min: 'builder' },
+  'GET /api/alerts/:id/events': { min: 'viewer' },
+  // Kill switches.  Pausing the fixture flow leaves its manual runs working; the connector is one no fixture uses.
+  'GET /api/pauses': { min: 'viewer' },
+  'GET /api/flows/:id/pause': { min: 'viewer' },
+  'POST /api/flows/:id/pause': { min: 'builder', body: () => ({ mode: 'queue' }) },
+  'DELETE /api/flows/:id/pause': { min: 'builder' },
+  'POST /api/pauses/connectors/:connector': { min: 'admin', body: () => ({}) },
+  'DELETE /api/pauses/connectors/:connector': { min: 'admin' },
+  'POST /api/pauses/credentials/:id': { min: 'admin', body: () => ({}) },
+  'DELETE /api/pauses/credentials/:id': { min: 'admin' },
 };
 
 const RANK: Record<Caller, number> = { anonymous: -1, viewer: 0, builder: 1, developer: 2, admin: 3 };
@@ -116,6 +141,7 @@ interface WorkspaceFixture {
   flowId: string;
   runId: string;
   credentialId: string;
+  alertRuleId: string;
 }
 
 let harness: Harness;
@@ -177,7 +203,24 @@ async function workspaceFixture(admin: SignedInUser): Promise<WorkspaceFixture> 
     source: 'published',
   });
   await awaitRun(harness.temporal, runId);
-  return { admin, flowId, runId, credentialId: await newCredential(admin) };
+  return {
+    admin,
+    flowId,
+    runId,
+    credentialId: await newCredential(admin),
+    alertRuleId: await newAlertRule(admin, flowId),
+  };
+}
+
+/** A rule whose test alert goes nowhere reachable (its delivery fails in the background). */
+async function newAlertRule(admin: SignedInUser, flowId: string): Promise<string> {
+  const body = {
+    flowId,
+    name: 'Matrix rule',
+    condition: { kind: 'run_failed' },
+    channels: [{ type: 'webhook', url: 'http://127.0.0.1:9/alert' }],
+  };
+  return (await asJson<{ id: string }>('POST', '/api/alerts', admin.token, body)).id;
 }
 
 async function newCredential(admin: SignedInUser): Promise<string> {
@@ -205,6 +248,14 @@ async function resolveParams(route: string, ctx: CallContext): Promise<string> {
     } else if (name === 'id' && path.startsWith('/api/runs/')) value = fixture.runId;
     else if (name === 'id' && path.startsWith('/api/credentials/')) {
       value = destructive && ctx.side === 'own' ? await newCredential(fixture.admin) : fixture.credentialId;
+    } else if (name === 'id' && path.startsWith('/api/pauses/credentials/')) value = fixture.credentialId;
+    else if (name === 'connector') {
+      // Connector types are the catalog's, not a workspace's: "another workspace's" is one this one does not have
+      // (another workspace's step package), which answers 404 like any unknown type.
+      value = ctx.side === 'own' ? 'smtp' : 'pkgofanotherworkspace';
+    } else if (name === 'id' && path.startsWith('/api/alerts/')) {
+      value =
+        destructive && ctx.side === 'own' ? await newAlertRule(fixture.admin, fixture.flowId) : fixture.alertRuleId;
     } else if (name === 'version' || name === 'a') value = '1';
     else if (name === 'b') value = '2';
     else if (name === 'nodeId') value = 'call';

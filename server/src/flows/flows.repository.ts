@@ -1,6 +1,15 @@
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { z } from 'zod';
 
+/** A paused flow (server/src/pauses): webhooks answer 503 (`reject`) or hold their runs (`queue`); triggers stop. */
+const flowPauseSchema = z.object({
+  mode: z.enum(['reject', 'queue']),
+  by: z.object({ userId: z.string().nullable(), email: z.string().nullable() }),
+  at: z.date(),
+  reason: z.string().optional(),
+});
+export type FlowPause = z.infer<typeof flowPauseSchema>;
+
 /** A flow's draft as stored: the document is an encoded JSON string, so user keys with dots or `$` stay data. */
 const flowRecordSchema = z.object({
   _id: z.string(),
@@ -13,6 +22,7 @@ const flowRecordSchema = z.object({
   webhookToken: z.string(),
   /** Signs webhook deliveries; flows created before it existed get one lazily (never sent to clients). */
   webhookSecret: z.string().optional(),
+  paused: flowPauseSchema.optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -206,6 +216,23 @@ export class FlowsRepository {
     const result = await this.#flows.updateOne(filter, { $set: { webhookSecret: input.secret } });
     this.#forgetWebhookFlow(input.id);
     return result.matchedCount === 1;
+  }
+
+  /** Pauses (or, with null, resumes) the flow; false when it does not exist in the workspace. */
+  async setPaused(workspaceId: string, id: string, paused: FlowPause | null): Promise<boolean> {
+    const update = paused === null ? { $unset: { paused: '' as const } } : { $set: { paused } };
+    const result = await this.#flows.updateOne({ _id: id, workspaceId }, update);
+    this.#forgetWebhookFlow(id);
+    return result.matchedCount === 1;
+  }
+
+  /** The workspace's paused flows (a rare read: the pauses page and the operations dashboard). */
+  async listPaused(workspaceId: string): Promise<FlowSummaryRecord[]> {
+    const found = await this.#flows
+      .find({ workspaceId, paused: { $exists: true } }, { projection: { documentJson: 0 } })
+      .sort({ _id: 1 })
+      .toArray();
+    return found.map((item) => summarySchema.parse(item));
   }
 
   async delete(workspaceId: string, id: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type {
   CreateFlowBody,
   FlowDetail,
+  FlowPauseView,
   FlowSummary,
   FlowVersionDetail,
   FlowVersionSummary,
@@ -20,7 +21,7 @@ import type {
   FlowVersionSummaryRecord,
   FlowVersionsRepository,
 } from './flow-versions.repository.ts';
-import type { DraftChanges, FlowRecord, FlowSummaryRecord, FlowsRepository } from './flows.repository.ts';
+import type { DraftChanges, FlowPause, FlowRecord, FlowSummaryRecord, FlowsRepository } from './flows.repository.ts';
 import { embedSubflows } from './subflow-embedding.ts';
 
 /**
@@ -273,6 +274,17 @@ function toSummary(record: FlowSummaryRecord): FlowSummary {
     latestVersion: record.latestVersion,
     updatedAt: record.updatedAt.toISOString(),
     nodeCount: record.nodeCount,
+    ...(record.paused ? { paused: toFlowPauseView(record.paused) } : {}),
+  };
+}
+
+/** A stored flow pause as the API shows it. */
+export function toFlowPauseView(paused: FlowPause): FlowPauseView {
+  return {
+    mode: paused.mode,
+    by: paused.by,
+    at: paused.at.toISOString(),
+    ...(paused.reason === undefined ? {} : { reason: paused.reason }),
   };
 }
 

@@ -1,8 +1,10 @@
+import type { ApiErrorBody } from '@pipewright/api-contract';
 import type { IngressMetrics, WebhookOutcome } from '@pipewright/metrics';
 import express, { type Request, type Response, Router } from 'express';
 import { ApiError, toErrorResponse } from '../errors.ts';
 import { newWebhookRefusalId } from '../ids.ts';
 import { jsonTextDepthCheck } from '../json-limits.ts';
+import { contractRejected, type IngressContracts } from './ingress-contracts.ts';
 import { notPublished, type TriggersService, type WebhookRequest, type WebhookTarget } from './triggers.service.ts';
 import type { WebhookRefusalsRepository } from './webhook-refusals.repository.ts';
 
@@ -18,15 +20,20 @@ export interface HooksRouterDeps {
   log: (message: string, error: unknown) => void;
   /** Counts deliveries to known flows by how they were answered. */
   metrics?: IngressMetrics;
+  /** Checks bodies against the flow's contract (422 or a flag on the trigger output), counting violations. */
+  contracts?: IngressContracts;
+  /** The Retry-After (seconds) of a paused flow's 503 (`PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS`); default 60. */
+  pausedRetryAfterSeconds?: number;
 }
 
 /**
  * Webhook ingress: `/hooks/:token` starts a run of the flow's latest published version with the request as trigger
  * output.  Order of refusals: unknown token 404 → never published 404 or a published trigger config that does not
  * parse 409 → method 405 → content type 415 → body size 413 or a body that does not decode as its Content-Encoding
- * 400 → signature or timestamp 401 → JSON that does not parse or nests too deep 400; then a repeated delivery id
- * answers with the first run (header `x-pipewright-duplicate: true`).  Every refusal once the token named a flow is
- * recorded (`webhook_refusals`).
+ * 400 → signature or timestamp 401 → JSON that does not parse or nests too deep 400 → a body that breaks the
+ * trigger's contract in `reject` mode 422 (naming the field); then a repeated delivery id answers with the first run
+ * (header `x-pipewright-duplicate: true`).  Every refusal once the token named a flow is recorded
+ * (`webhook_refusals`).
  */
 export function createHooksRouter(deps: HooksRouterDeps): Router {
   const router = Router();
@@ -35,7 +42,8 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     const count = (outcome: WebhookOutcome) =>
       deps.metrics?.webhookDelivery({ workspaceId: target.flow.workspaceId, flowId: target.flow._id, outcome });
     try {
-      count((await deliver(req, res, target, deps)).duplicate ? 'duplicate' : 'accepted');
+      const delivered = await deliver(req, res, target, deps);
+      count(delivered.paused ? 'unavailable' : delivered.duplicate ? 'duplicate' : 'accepted');
     } catch (error) {
       const answer = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
       count(answer.status >= 500 ? 'unavailable' : 'refused');
@@ -51,7 +59,7 @@ async function deliver(
   res: Response,
   target: WebhookTarget,
   deps: HooksRouterDeps,
-): Promise<{ duplicate: boolean }> {
+): Promise<{ duplicate: boolean; paused?: true }> {
   const { plan, config } = target;
   if (plan === null) {
     // Still read (and size-check) the body, so an unpublished flow answers like a published one would.
@@ -84,9 +92,26 @@ async function deliver(
     query: { ...req.query },
     body: decodeBody(req, rawBody, deps.maxPayloadDepth),
   };
+  const contract = deps.contracts?.check({ ...target, plan }, request.body) ?? { action: 'none' };
+  if (contract.action === 'reject') {
+    await deps.contracts?.count(target, 'rejected');
+    throw contractRejected(contract.violations);
+  }
+  if (contract.action === 'flag') request.contract = contract.contract;
+  // A paused flow refuses only deliveries it would otherwise take: a bad one still gets its 4xx, not a retry.
+  if (answeredPaused(target, res, deps.pausedRetryAfterSeconds ?? 60)) return { duplicate: false, paused: true };
   const started = await deps.triggers.startWebhook({ ...target, plan }, request);
   if (started.duplicate) res.set(DUPLICATE_HEADER, 'true');
   const duplicate = started.duplicate === true;
+  // A repeated delivery is the first one's run: its violation was counted then.
+  if (contract.action === 'flag' && !contract.contract.valid && !duplicate) {
+    await deps.contracts?.count(target, 'flagged');
+  }
+  if (started.held || target.flow.paused?.mode === 'queue') {
+    // Recorded; started when the flow resumes (a repeated delivery id gets the same held run).
+    res.status(202).json({ runId: started.runId, status: 'held' });
+    return { duplicate };
+  }
   if (config.responseMode === 'immediate') {
     res.status(202).json({ runId: started.runId });
     return { duplicate };
@@ -98,6 +123,18 @@ async function deliver(
   }
   await answerWithRun(res, deps.triggers, { ...target, plan }, started.runId);
   return { duplicate };
+}
+
+/**
+ * While the flow is paused in mode `reject`: answers 503 with Retry-After and returns true.  Answered here, not
+ * thrown: a paused flow's refusals are expected, not server errors to log, and not 4xx refusals to record.
+ */
+function answeredPaused(target: WebhookTarget, res: Response, retryAfterSeconds: number): boolean {
+  if (target.flow.paused?.mode !== 'reject') return false;
+  const message = `Flow "${target.flow.name}" is paused and takes no deliveries now; send again after it is resumed`;
+  res.set('retry-after', String(retryAfterSeconds));
+  res.status(503).json({ error: { code: 'flow_paused', message } } satisfies ApiErrorBody);
+  return true;
 }
 
 /** A 4xx answer to a delivery of a known flow is kept; failing to keep it must not change the answer. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FlowDetail, RunDetail, StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
+import { FailuresRepository } from '../failures/failures.repository.ts';
 import { FlowsRepository, WEBHOOK_FLOW_CACHE_MS } from '../flows/flows.repository.ts';
 import {
   awaitRun,
@@ -248,6 +249,44 @@ describe('metrics', () => {
     assert.equal(sample('refused'), 1);
     assert.match(text, /^pipewright_runs_queued(\{[^}]*\})? \d+$/m);
     assert.match(text, /^pipewright_process_cpu_seconds_total/m);
+  });
+});
+
+describe('failed-runs metric', () => {
+  test('the failed-runs queue (DLQ) is a gauge per workspace and connector: open failures only', async () => {
+    const failures = new FailuresRepository(harness.db);
+    const workspaceId = harness.admin.workspaceId;
+    const failure = (id: string, nodeType: string) => ({
+      _id: id,
+      workspaceId,
+      flowId: 'flw_gauge',
+      version: 1,
+      trigger: 'webhook',
+      startedAt: new Date(),
+      failedAt: new Date(),
+      nodeId: 'call',
+      nodeType,
+      nodeTitle: 'Call',
+      errorMessage: 'POST answered 500',
+      errorGroup: 'g500',
+    });
+    await failures.upsert(failure('run_gauge_1', 'http.request'));
+    await failures.upsert(failure('run_gauge_2', 'http.request'));
+    await failures.upsert(failure('run_gauge_3', 'my-steps.greet'));
+    const by = { kind: 'dismissed' as const, by: { userId: null, email: null }, at: new Date() };
+    assert.equal(await failures.claim(workspaceId, 'run_gauge_2', by), true);
+    const text = await harness.metrics.metrics();
+    const gauge = (connector: string) =>
+      text
+        .split('\n')
+        .find(
+          (row) =>
+            row.startsWith('pipewright_failed_runs_open{') &&
+            row.includes(`connector="${connector}"`) &&
+            row.includes(`workspace="${workspaceId}"`),
+        );
+    assert.equal(gauge('http')?.split(' ').pop(), '1', 'one open http failure; the dismissed one is out');
+    assert.equal(gauge('package')?.split(' ').pop(), '1', 'a step type that is not built in is "package"');
   });
 });
 

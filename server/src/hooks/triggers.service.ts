@@ -19,6 +19,8 @@ export interface WebhookRequest {
   headers: Record<string, string>;
   query: Record<string, unknown>;
   body: unknown;
+  /** Contract in `flag` mode: whether the body kept it (ingress-contracts.ts). */
+  contract?: { valid: boolean; violations: { path: string; message: string }[] };
 }
 
 export type WebhookConfig = z.output<typeof webhookTrigger.input>;
@@ -43,6 +45,8 @@ export type WebhookOutcome =
   | { status: 'failed'; message: string }
   | { status: 'running' };
 
+type ParsedWebhookConfig = ReturnType<typeof webhookTrigger.input.safeParse>;
+
 const WEBHOOK_TYPE = webhookTrigger.type;
 const SCHEDULE_TYPE = scheduleTrigger.type;
 const DEFAULT_CONFIG: WebhookConfig = webhookTrigger.input.parse({});
@@ -55,6 +59,7 @@ export class TriggersService {
   readonly #runs: RunsService;
   readonly #temporal: Client;
   readonly #plans: PublishedPlans;
+  readonly #parsedConfigs = new WeakMap<ExecutionPlan, ParsedWebhookConfig>();
 
   constructor(deps: {
     flows: FlowsService;
@@ -116,7 +121,8 @@ export class TriggersService {
       throw new ApiError(409, 'not_a_webhook_flow', `Flow "${flow.name}" is started by its schedule, not by webhooks`);
     }
     // Plans published before a config field existed parse with its default.
-    const parsed = trigger?.type === WEBHOOK_TYPE ? webhookTrigger.input.safeParse(trigger.config) : undefined;
+    const parsed =
+      trigger?.type === WEBHOOK_TYPE && plan !== null ? this.#parseWebhookConfig(plan, trigger) : undefined;
     const config = parsed?.success ? parsed.data : DEFAULT_CONFIG;
     const target: WebhookTarget = {
       flow,
@@ -127,6 +133,18 @@ export class TriggersService {
     const issue = parsed?.success === false ? parsed.error.issues[0] : undefined;
     if (issue !== undefined) target.configError = `${issue.path.map(String).join('.') || 'config'}: ${issue.message}`;
     return target;
+  }
+
+  /**
+   * The trigger's config parsed once per published plan (plans are cached and frozen, published-plans.ts): parsing
+   * checks the body contract's JSON Schema, which is too costly to repeat on every delivery.
+   */
+  #parseWebhookConfig(plan: ExecutionPlan, trigger: { config: unknown }): ParsedWebhookConfig {
+    const known = this.#parsedConfigs.get(plan);
+    if (known) return known;
+    const parsed = webhookTrigger.input.safeParse(trigger.config);
+    this.#parsedConfigs.set(plan, parsed);
+    return parsed;
   }
 
   /** Refuses a delivery whose signature or timestamp does not check out (401, naming the header). */
@@ -158,7 +176,8 @@ export class TriggersService {
       const { current, earlier } = bodyDeliveryRunIds(flow._id, request, config.duplicateWindowSeconds, Date.now());
       dedupe = { dedupeRunId: current, dedupeEarlier: earlier };
     }
-    return this.#runs.start(
+    const hold = flow.paused?.mode === 'queue';
+    const started = await this.#runs.start(
       {
         workspaceId: flow.workspaceId,
         flow: { id: flow._id, name: flow.name },
@@ -167,8 +186,15 @@ export class TriggersService {
         kind: 'webhook',
         ...dedupe,
       },
-      { queue: config.responseMode === 'immediate' },
+      { queue: config.responseMode === 'immediate', hold },
     );
+    if (started.held) {
+      // The flow may have resumed since its record was read (this server's second-long cache, or a resume racing
+      // this delivery): a resume moves only the runs held when it looks, so a run held after that moves itself.
+      const now = await this.#flowRecords.findById(flow.workspaceId, flow._id);
+      if (now?.paused === undefined) await this.#runs.releaseHeld(flow.workspaceId, flow._id);
+    }
+    return started;
   }
 
   /** waitForRun: the chosen node's output (default: the last node in plan order), unless the timeout comes first. */

@@ -6,6 +6,7 @@ import {
   type RunFlowInput,
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
+import { outsideAnyTrace, withTraceParent } from '@pipewright/tracing';
 import { type Client, isGrpcServiceError, ServiceError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { QueuedRun, RunRecord, RunsRepository } from './runs.repository.ts';
@@ -81,7 +82,8 @@ export class RunStarter {
       this.#again = true;
       return;
     }
-    this.#draining = this.#drain().finally(() => {
+    // The drain serves every request's runs: each start continues its own run's trace (withTraceParent below).
+    this.#draining = outsideAnyTrace(() => this.#drain()).finally(() => {
       this.#draining = undefined;
     });
   }
@@ -164,7 +166,7 @@ export class RunStarter {
 
   /** Writes the run's index record (again, after a crash: idempotent), then takes it out of the queue. */
   async #index(queued: QueuedRun, startError?: string): Promise<void> {
-    const { queued: _queued, pendingStartJson: _start, ...record } = queued;
+    const { queued: _queued, pendingStartJson: _start, traceParent: _trace, ...record } = queued;
     const indexed: RunRecord = startError === undefined ? record : { ...record, startError };
     await this.#options.runs.indexAndDequeue(indexed);
   }
@@ -173,21 +175,24 @@ export class RunStarter {
     const { temporal, taskQueue, startOptions, startDeadlineMs } = this.#options;
     try {
       const args = JSON.parse(record.pendingStartJson) as RunFlowInput;
-      await temporal.connection.withDeadline(Date.now() + startDeadlineMs, () =>
-        temporal.workflow.start(RUN_FLOW_WORKFLOW, {
-          taskQueue,
-          workflowId: record._id,
-          // The run id is the run's only identity: a second start of it is a run already started.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          ...startOptions(args),
-          args: [args],
-          typedSearchAttributes: [
-            { key: WORKSPACE_ID, value: record.workspaceId },
-            { key: FLOW_ID, value: record.flowId },
-            { key: FLOW_VERSION, value: record.version },
-            { key: RUN_TRIGGER, value: record.trigger },
-          ],
-        }),
+      // Under the accepting request's span: the trace runs from the webhook through the workflow (when traced).
+      await withTraceParent(record.traceParent, () =>
+        temporal.connection.withDeadline(Date.now() + startDeadlineMs, () =>
+          temporal.workflow.start(RUN_FLOW_WORKFLOW, {
+            taskQueue,
+            workflowId: record._id,
+            // The run id is the run's only identity: a second start of it is a run already started.
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            ...startOptions(args),
+            args: [args],
+            typedSearchAttributes: [
+              { key: WORKSPACE_ID, value: record.workspaceId },
+              { key: FLOW_ID, value: record.flowId },
+              { key: FLOW_VERSION, value: record.version },
+              { key: RUN_TRIGGER, value: record.trigger },
+            ],
+          }),
+        ),
       );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) return { error, permanent: isPermanent(error) };

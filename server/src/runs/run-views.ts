@@ -17,6 +17,8 @@ export function toNodeViews(state: ParsedRunState): Record<string, RunNodeView> 
     }
     if (node.waitingUntil !== undefined) view.waitingUntil = node.waitingUntil;
     if (node.waitingFor !== undefined) view.waitingFor = node.waitingFor;
+    if (node.pausedBy !== undefined) view.pausedBy = node.pausedBy;
+    if (node.reused === true) view.reused = true;
     if (node.progress !== undefined) view.progress = node.progress;
     if (node.rateLimitWaitMs !== undefined) view.rateLimitWaitMs = node.rateLimitWaitMs;
     if (node.startedAt !== undefined) view.startedAt = node.startedAt;

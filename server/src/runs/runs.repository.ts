@@ -1,6 +1,7 @@
 import {
   type Collection,
   type Db,
+  type Filter,
   MongoBulkWriteError,
   MongoServerError,
   type OptionalUnlessRequiredId,
@@ -28,6 +29,12 @@ const runRecordSchema = z.object({
    * become stored field names.
    */
   pendingStartJson: z.string().optional(),
+  /** Only in the queue: the accepting request's W3C `traceparent`, so the start continues its trace (when traced). */
+  traceParent: z.string().max(256).optional(),
+  /** A retry from the failed step of this (failed) run (failures/). */
+  retryOf: z.string().optional(),
+  /** A re-run, on the flow's current version, of this (failed) run's trigger data (failures/). */
+  rerunOf: z.string().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 /** A run accepted and not yet started: its record, and what to start it with (run-starter.ts). */
@@ -103,6 +110,18 @@ export class RunsRepository {
     return indexed.map((outcome) => (outcome.ok ? { ok: true, value: undefined } : outcome));
   }
 
+  /**
+   * Puts runs (back) into the queue as they are, keeping their accept time and so their place (a paused flow's held
+   * runs on resume): idempotent by run id — a run queued already stays once, one started already is refused by
+   * Temporal as a duplicate and leaves the queue again.
+   */
+  async requeue(runs: QueuedRun[]): Promise<void> {
+    if (runs.length === 0) return;
+    const outcomes = await insertEach(this.#queue, runs);
+    const failed = outcomes.find((outcome) => !outcome.ok);
+    if (failed && !failed.ok) throw failed.error;
+  }
+
   /** The oldest queued runs, any workspace: what the run starter drains. */
   async findQueued(limit: number): Promise<QueuedRun[]> {
     const found = await this.#queue.find({}).sort({ startedAt: 1, _id: 1 }).limit(limit).toArray();
@@ -128,7 +147,17 @@ export class RunsRepository {
   }
 }
 
-type ListFilter = { flowId?: string; limit: number };
+export interface ListFilter {
+  flowId?: string | undefined;
+  limit: number;
+  version?: number | undefined;
+  trigger?: RunRecord['trigger'] | undefined;
+  /** Start time bounds, inclusive. */
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Runs listed after this one (newest first: older, or as old with a greater id): the next page. */
+  after?: { startedAt: Date; id: string } | undefined;
+}
 
 /** A workspace's runs in `collection`, newest first, without the documents and start arguments they may carry. */
 async function newestFirst(
@@ -136,7 +165,20 @@ async function newestFirst(
   workspaceId: string,
   filter: ListFilter,
 ): Promise<RunRecord[]> {
-  const query = filter.flowId === undefined ? { workspaceId } : { workspaceId, flowId: filter.flowId };
+  const query: Filter<RunRecord> = { workspaceId };
+  if (filter.flowId !== undefined) query.flowId = filter.flowId;
+  if (filter.version !== undefined) query.version = filter.version;
+  if (filter.trigger !== undefined) query.trigger = filter.trigger;
+  if (filter.from !== undefined || filter.to !== undefined) {
+    query.startedAt = {
+      ...(filter.from === undefined ? {} : { $gte: filter.from }),
+      ...(filter.to === undefined ? {} : { $lte: filter.to }),
+    };
+  }
+  if (filter.after !== undefined) {
+    const { startedAt, id } = filter.after;
+    query.$or = [{ startedAt: { $lt: startedAt } }, { startedAt, _id: { $gt: id } }];
+  }
   const found = await (collection as Collection<RunRecord>)
     .find(query, { projection: { documentJson: 0, pendingStartJson: 0 } })
     .sort({ startedAt: -1, _id: 1 })
@@ -144,6 +186,9 @@ async function newestFirst(
     .toArray();
   return found.map((item) => runRecordSchema.parse(item));
 }
+
+export const parseQueuedRun = (item: unknown): QueuedRun => parseQueued(item);
+export const parseRunRecord = (item: unknown): RunRecord => runRecordSchema.parse(item);
 
 function parseQueued(item: unknown): QueuedRun {
   const record = runRecordSchema.parse(item);
@@ -157,7 +202,7 @@ function parseQueued(item: unknown): QueuedRun {
  * `_id` was there already (or earlier in the same batch: FerretDB does not refuse a repeat inside one insert); any
  * other refusal is that document's error.
  */
-async function insertEach<T extends { _id: string }>(
+export async function insertEach<T extends { _id: string }>(
   collection: Collection<T>,
   docs: T[],
 ): Promise<ItemOutcomes<boolean>> {

@@ -1,15 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isOpenRunStatus, type RunDetail } from '@pipewright/api-contract';
 import { type Request, type Response, Router } from 'express';
-import { z } from 'zod';
 import { getAuth, requireRole } from '../auth/auth-context.ts';
 import { parseRequest } from '../errors.ts';
 import type { RunsService } from './runs.service.ts';
-
-const listRunsQuery = z.object({
-  flowId: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
-});
+import { listRunsQuery } from './runs-query.ts';
 
 const POLL_INTERVAL_MS = 250;
 
@@ -20,8 +15,7 @@ export function createRunsRouter(deps: { runs: RunsService; log: (message: strin
 
   router.get('/runs', requireRole('viewer'), async (req, res) => {
     const query = parseRequest(listRunsQuery, req.query, 'query');
-    const filter = query.flowId === undefined ? { limit: query.limit } : { flowId: query.flowId, limit: query.limit };
-    res.json({ items: await runs.list(workspaceOf(res), filter) });
+    res.json(await runs.list(workspaceOf(res), query));
   });
 
   router.get('/runs/:id', requireRole('viewer'), async (req, res) => {

@@ -1,4 +1,4 @@
-import type { RunDetail, RunNodeView, RunStatusValue, RunSummary } from '@pipewright/api-contract';
+import type { RunDetail, RunNodeView, RunStatusValue, RunsPage } from '@pipewright/api-contract';
 import { runTimeoutMessage } from '@pipewright/compiler';
 import type { FlowDocument } from '@pipewright/flow';
 import {
@@ -6,20 +6,26 @@ import {
   FLOW_RUN_FAILED,
   type RunFlowInput,
   type RunKind,
+  type RunSeed,
   runStartOptions,
   stateQuery,
 } from '@pipewright/run-contract';
 import { asRunState, type ParsedRunState } from '@pipewright/run-contract/schema';
+import { activeTraceParent } from '@pipewright/tracing';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ApiError, notFound } from '../errors.ts';
 import type { FlowVersionsRepository } from '../flows/flow-versions.repository.ts';
 import { parseDocument } from '../flows/flows.service.ts';
 import { newRunId } from '../ids.ts';
+import type { HeldRunsRepository } from './held-runs.repository.ts';
 import type { ResumeLinks } from './resume-links.ts';
 import { RunStarter } from './run-starter.ts';
+import { notOnTemporal, type TemporalView, toSummaryBase } from './run-summary.ts';
 import { toNodeViews } from './run-views.ts';
 import type { QueuedRun, RunRecord, RunsRepository } from './runs.repository.ts';
+import { decodeCursor, encodeCursor, isIndexListing, type ListRunsQuery } from './runs-query.ts';
+import { searchRuns } from './runs-search.ts';
 import { adoptScheduledRun, recordScheduledRuns } from './scheduled-runs.ts';
 
 /** What the server starts runs for: sub-flow runs are started by their parent run's workflow, never here. */
@@ -45,6 +51,10 @@ export interface StartRunInput {
    * duplicate window that began in the previous time bucket, webhook-verify.ts `bodyDeliveryRunIds`).
    */
   dedupeEarlier?: { runId: string; notBefore: Date };
+  /** A retry from the failed step: the failed run's succeeded nodes, not run again. */
+  seed?: RunSeed;
+  /** The failed run this one retries or re-runs (shown on both runs' detail). */
+  link?: { retryOf: string } | { rerunOf: string };
 }
 
 export interface StartedRun {
@@ -52,6 +62,8 @@ export interface StartedRun {
   duplicate?: true;
   /** Recorded, but Temporal could not be reached to start it yet: the run starter will. */
   queued?: true;
+  /** Recorded and held: its flow is paused (mode `queue`); it starts when the flow resumes. */
+  held?: true;
 }
 
 /**
@@ -78,6 +90,8 @@ export interface LoadedRun {
 }
 
 const QUERY_DEADLINE_MS = 5_000;
+/** A cursor "after" this start time lists the index from its newest run. */
+const INDEX_START = '9999-12-31T23:59:59.999Z';
 /** A read of Temporal (describe) that takes longer answers 503: the client's own retries would hold it a minute. */
 const READ_DEADLINE_MS = 5_000;
 
@@ -90,12 +104,6 @@ const STATUS_BY_TEMPORAL: Partial<Record<string, RunStatusValue>> = {
   TIMED_OUT: 'timed_out',
   CONTINUED_AS_NEW: 'running',
 };
-
-interface TemporalView {
-  status: RunStatusValue;
-  endedAt: string | null;
-  durationMs: number | null;
-}
 
 /** What `describe()` adds that the API does not show as such: why a run is stuck, its execution timeout. */
 interface Described extends TemporalView {
@@ -110,6 +118,11 @@ const NON_DETERMINISTIC_CAUSE = 24;
 /** How many of the newest history events are searched for the workflow task failure. */
 const STUCK_HISTORY_EVENTS = 50;
 
+function traceParentField(): { traceParent?: string } {
+  const traceParent = activeTraceParent();
+  return traceParent === undefined ? {} : { traceParent };
+}
+
 /** Starts runs on Temporal and reads them back: the runs collection is the index, Temporal the source of truth. */
 export class RunsService {
   /** Drains queued runs into Temporal; the app sweeps with it while it serves. */
@@ -120,9 +133,12 @@ export class RunsService {
   readonly #taskQueue: string;
 
   readonly #resumeLinks: ResumeLinks | undefined;
+  readonly #held: HeldRunsRepository | undefined;
 
   constructor(deps: {
     runs: RunsRepository;
+    /** Runs of paused flows (mode `queue`), kept out of the queue until their flow resumes. */
+    held?: HeldRunsRepository;
     versions: FlowVersionsRepository;
     temporal: Client;
     taskQueue: string;
@@ -136,6 +152,7 @@ export class RunsService {
     this.#client = deps.temporal;
     this.#taskQueue = deps.taskQueue;
     this.#resumeLinks = deps.resumeLinks;
+    this.#held = deps.held;
     this.starter = new RunStarter({
       runs: deps.runs,
       temporal: deps.temporal,
@@ -152,13 +169,14 @@ export class RunsService {
    * to the starter (a webhook's 202); otherwise the run is started before this returns, unless Temporal cannot be
    * reached (then it stays queued, `queued: true`, and starts when Temporal is back).
    */
-  async start(input: StartRunInput, options: { queue?: boolean } = {}): Promise<StartedRun> {
+  async start(input: StartRunInput, options: { queue?: boolean; hold?: boolean } = {}): Promise<StartedRun> {
     const runId = input.dedupeRunId ?? newRunId();
     const args: RunFlowInput = {
       plan: input.plan,
       trigger: input.trigger,
       run: { id: runId, workspaceId: input.workspaceId, kind: input.kind },
       localTaskQueue: this.#taskQueue,
+      ...(input.seed === undefined ? {} : { seed: input.seed }),
     };
     const resumeUrls = await this.#resumeLinks?.urlsForRun(runId, input.plan, Date.now());
     if (resumeUrls && Object.keys(resumeUrls).length > 0) args.run.resumeUrls = resumeUrls;
@@ -173,8 +191,11 @@ export class RunsService {
       trigger: input.kind,
       startedAt: new Date(),
       ...(input.draftDocumentJson === undefined ? {} : { documentJson: input.draftDocumentJson }),
+      ...input.link,
       queued: true,
       pendingStartJson,
+      // The request's trace, continued by the start whenever the starter gets to it (OpenTelemetry, when on).
+      ...traceParentField(),
     };
     if (input.unlisted === true) {
       // A step test: started at once and never listed (nor queued: the builder is waiting for it).
@@ -190,6 +211,10 @@ export class RunsService {
     }
     if (input.dedupeRunId !== undefined && (await this.#findKnown(input.workspaceId, runId)) !== null) {
       return { runId, duplicate: true };
+    }
+    if (options.hold === true && this.#held) {
+      // The flow is paused: recorded durably, started by its resume (releaseHeld), never ahead of it.
+      return (await this.#held.hold(record)) ? { runId, held: true } : { runId, duplicate: true };
     }
     if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
     if (input.dedupeRunId !== undefined && (await this.#runs.findById(input.workspaceId, runId)) !== null) {
@@ -208,30 +233,92 @@ export class RunsService {
     return (await this.starter.startNow(record)) === 'queued' ? { runId, queued: true } : { runId };
   }
 
+  /** Read in the order a run moves (held → queue → index; written to the next before it leaves one): never missed. */
   async #findKnown(workspaceId: string, runId: string): Promise<RunRecord | null> {
-    return (await this.#runs.findQueuedById(workspaceId, runId)) ?? (await this.#runs.findById(workspaceId, runId));
+    return (
+      (await this.#held?.findById(workspaceId, runId)) ??
+      (await this.#runs.findQueuedById(workspaceId, runId)) ??
+      (await this.#runs.findById(workspaceId, runId))
+    );
   }
 
-  async list(workspaceId: string, filter: { flowId?: string; limit: number }): Promise<RunSummary[]> {
-    await recordScheduledRuns({ client: this.#client, runs: this.#runs }, { workspaceId, ...filter });
-    // Queued first (read first: a run leaving the queue meanwhile is in the index by then), newest first.
+  /**
+   * Moves a flow's held runs into the run queue, oldest first, keeping their accept times (so their order, and their
+   * place before runs accepted since).  Each batch is queued before it leaves the hold: a crash midway leaves a run in
+   * both, and the next release queues it again — one run id, one run (run-starter.ts).  Returns how many moved.
+   */
+  async releaseHeld(workspaceId: string, flowId: string): Promise<number> {
+    const held = this.#held;
+    if (!held) return 0;
+    let moved = 0;
+    for (;;) {
+      const batch = await held.oldest(workspaceId, flowId, 100);
+      if (batch.length === 0) break;
+      await this.#runs.requeue(batch);
+      await held.remove(batch.map((run) => run._id));
+      moved += batch.length;
+    }
+    if (moved > 0) this.starter.kick();
+    return moved;
+  }
+
+  /** Held runs of paused flows (listed as queued: accepted, not started), then queued ones; read in that order. */
+  async #listNotStarted(workspaceId: string, filter: { flowId?: string | undefined; limit: number }) {
+    const held = (await this.#held?.listForRuns(workspaceId, filter)) ?? [];
     const queued = await this.#runs.listQueued(workspaceId, filter);
-    const indexed = await this.#runs.list(workspaceId, filter);
+    const seen = new Set(queued.map((record) => record._id));
+    return [...held.filter((record) => !seen.has(record._id)), ...queued];
+  }
+
+  heldCount(workspaceId: string, flowId: string): Promise<number> {
+    return this.#held?.countForFlow(workspaceId, flowId) ?? Promise.resolve(0);
+  }
+
+  /**
+   * A page of the workspace's runs.  Filtered by no more than the flow: newest first from the runs index, queued runs
+   * among them on the first page.  Filtered by status, version, trigger, time or key: from Temporal's visibility
+   * store (runs-search.ts).  `nextCursor` continues either.
+   */
+  async list(workspaceId: string, query: ListRunsQuery): Promise<RunsPage> {
+    if (!isIndexListing(query)) return searchRuns({ client: this.#client, runs: this.#runs }, workspaceId, query);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'index');
+    const after = cursor?.kind === 'index' ? { startedAt: new Date(cursor.startedAt), id: cursor.id } : undefined;
+    const filter = { flowId: query.flowId, limit: query.limit };
+    if (after === undefined)
+      await recordScheduledRuns({ client: this.#client, runs: this.#runs }, { workspaceId, ...filter });
+    // Queued first (read first: a run leaving the queue meanwhile is in the index by then), newest first; queued
+    // runs only on the first page (they are the newest).
+    const queued = after === undefined ? await this.#listNotStarted(workspaceId, filter) : [];
+    const indexed = await this.#runs.list(workspaceId, { ...filter, after, limit: query.limit + 1 });
     const seen = new Set(queued.map((record) => record._id));
     const records = [...queued, ...indexed.filter((record) => !seen.has(record._id))]
       .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || a._id.localeCompare(b._id))
-      .slice(0, filter.limit);
-    return Promise.all(
+      .slice(0, query.limit);
+    // The next page starts after the last indexed run of this one (queued runs filled it: at the index's start),
+    // if the index holds more.
+    const lastIndexed = records.findLast((record) => record.queued !== true);
+    const listedIndexed = records.length - records.filter((record) => record.queued === true).length;
+    const more = indexed.filter((record) => !seen.has(record._id)).length > listedIndexed;
+    const nextCursor = more
+      ? encodeCursor(
+          lastIndexed
+            ? { kind: 'index', startedAt: lastIndexed.startedAt.toISOString(), id: lastIndexed._id }
+            : { kind: 'index', startedAt: INDEX_START, id: '' },
+        )
+      : null;
+    const items = await Promise.all(
       records.map(async (record) => {
         const { status, endedAt, durationMs } =
           notOnTemporal(record) ?? (await this.#describe(this.#client.workflow.getHandle(record._id)));
         return { ...toSummaryBase(record), status, endedAt, durationMs };
       }),
     );
+    return { items, nextCursor };
   }
 
   async load(workspaceId: string, id: string): Promise<LoadedRun> {
     const record =
+      (await this.#held?.findById(workspaceId, id)) ??
       (await this.#runs.findQueuedById(workspaceId, id)) ??
       (await this.#runs.findById(workspaceId, id)) ??
       (await adoptScheduledRun({ client: this.#client, runs: this.#runs }, workspaceId, id));
@@ -239,6 +326,20 @@ export class RunsService {
     if (record.documentJson !== undefined) return { record, document: parseDocument(record.documentJson) };
     const version = await this.#versions.find(workspaceId, record.flowId, record.version);
     return { record, document: version ? parseDocument(version.documentJson) : null };
+  }
+
+  /**
+   * A failed run's index record and final state (the details of its Temporal failure), for a retry from the failed
+   * step; the state is undefined when the run did not fail on a node (it was refused at start, terminated…).
+   */
+  async readFailed(workspaceId: string, id: string): Promise<{ record: RunRecord; state?: ParsedRunState }> {
+    const { record } = await this.load(workspaceId, id);
+    if (notOnTemporal(record)) return { record };
+    const handle = this.#client.workflow.getHandle(record._id);
+    const { status } = await this.#describe(handle);
+    if (status !== 'failed') return { record };
+    const { state } = await this.#readOutcome(handle, status);
+    return state === undefined ? { record } : { record, state };
   }
 
   async get(workspaceId: string, id: string): Promise<RunDetail> {
@@ -251,6 +352,7 @@ export class RunsService {
     if (run.record.queued === true) {
       const { workspaceId, _id } = run.record;
       run.record =
+        (await this.#held?.findById(workspaceId, _id)) ??
         (await this.#runs.findQueuedById(workspaceId, _id)) ??
         (await this.#runs.findById(workspaceId, _id)) ??
         run.record;
@@ -379,22 +481,4 @@ export class RunsService {
     if (status === 'stuck') return {};
     return { error: { nodeId: '', message: `The run was ${status.replace('_', ' ')}` } };
   }
-}
-
-/** A run Temporal does not have: still queued, or refused at its start. */
-function notOnTemporal(record: RunRecord): TemporalView | undefined {
-  if (record.queued === true) return { status: 'queued', endedAt: null, durationMs: null };
-  if (record.startError !== undefined) return { status: 'failed', endedAt: null, durationMs: null };
-  return undefined;
-}
-
-function toSummaryBase(record: RunRecord): Omit<RunSummary, keyof TemporalView> {
-  return {
-    id: record._id,
-    flowId: record.flowId,
-    flowName: record.flowName,
-    version: record.version,
-    trigger: record.trigger,
-    startedAt: record.startedAt.toISOString(),
-  };
 }

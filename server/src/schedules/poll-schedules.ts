@@ -14,6 +14,7 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
+import { NOTE_PAUSED_WITH_FLOW } from './flow-pause-schedules.ts';
 
 const DEFAULT_INTERVAL_SECONDS = 60;
 
@@ -24,7 +25,15 @@ const DEFAULT_INTERVAL_SECONDS = 60;
  */
 export async function upsertPollSchedule(
   client: Client,
-  input: { flowId: string; flowName: string; workspaceId: string; plan: ExecutionPlan; taskQueue: string },
+  input: {
+    flowId: string;
+    flowName: string;
+    workspaceId: string;
+    plan: ExecutionPlan;
+    taskQueue: string;
+    /** The flow is paused: the schedule is created (or kept) paused, and no first poll happens now. */
+    paused?: boolean;
+  },
 ): Promise<void> {
   const trigger = input.plan.nodes.find((node) => node.id === input.plan.triggerNodeId);
   const configured = trigger?.config.intervalSeconds;
@@ -50,8 +59,8 @@ export async function upsertPollSchedule(
     },
     policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
     typedSearchAttributes: attributes,
-    // The first poll happens now, not one interval after publishing.
-    state: { triggerImmediately: true },
+    // The first poll happens now, not one interval after publishing (unless the flow is paused).
+    state: input.paused === true ? { paused: true, note: NOTE_PAUSED_WITH_FLOW } : { triggerImmediately: true },
   };
   const handle = client.schedule.getHandle(options.scheduleId);
   const update = (previous: ScheduleDescription): ScheduleUpdateOptions => ({
@@ -59,7 +68,8 @@ export async function upsertPollSchedule(
     action: options.action,
     policies: options.policies ?? {},
     typedSearchAttributes: attributes,
-    state: previous.state,
+    state:
+      input.paused === true && !previous.state.paused ? { paused: true, note: NOTE_PAUSED_WITH_FLOW } : previous.state,
   });
   try {
     await handle.update(update);

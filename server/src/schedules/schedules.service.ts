@@ -26,6 +26,7 @@ import type { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import type { FlowRecord } from '../flows/flows.repository.ts';
 import type { FlowsService, PublishHooks } from '../flows/flows.service.ts';
+import { NOTE_PAUSED_WITH_FLOW } from './flow-pause-schedules.ts';
 import { deletePollSchedule, upsertPollSchedule } from './poll-schedules.ts';
 
 type ScheduleConfig = z.output<typeof scheduleTrigger.input>;
@@ -115,6 +116,7 @@ export class SchedulesService implements PublishHooks {
         workspaceId,
         plan,
         taskQueue: this.#taskQueue,
+        paused: flow.paused !== undefined,
       });
       return;
     }
@@ -193,15 +195,13 @@ export class SchedulesService implements PublishHooks {
     // A user's pause survives a publish; the config's own `paused` is applied on every publish.
     const update = (previous: { state: { paused: boolean; note?: string } }): ScheduleUpdateOptions => {
       const keepUserPause = previous.state.paused && previous.state.note === NOTE_PAUSED_BY_USER;
-      const paused = config.paused || keepUserPause;
+      const paused = config.paused || keepUserPause || flow.paused !== undefined;
       return {
         spec: options.spec,
         action: options.action,
         policies: options.policies ?? {},
         ...(options.typedSearchAttributes ? { typedSearchAttributes: options.typedSearchAttributes } : {}),
-        state: paused
-          ? { paused: true, note: config.paused ? NOTE_PAUSED_BY_CONFIG : NOTE_PAUSED_BY_USER }
-          : { paused: false },
+        state: paused ? { paused: true, note: pauseNote(config.paused, keepUserPause) } : { paused: false },
       };
     };
     try {
@@ -250,7 +250,10 @@ export class SchedulesService implements PublishHooks {
       },
       policies: { overlap: OVERLAP[config.overlap], catchupWindow: CATCHUP_WINDOW },
       typedSearchAttributes: [searchAttributes[0], searchAttributes[1]].filter((pair) => pair !== undefined),
-      state: config.paused ? { paused: true, note: NOTE_PAUSED_BY_CONFIG } : { paused: false },
+      state:
+        config.paused || flow.paused !== undefined
+          ? { paused: true, note: pauseNote(config.paused, false) }
+          : { paused: false },
     };
   }
 
@@ -273,6 +276,12 @@ export class SchedulesService implements PublishHooks {
       throw new ApiError(422, 'schedule_rejected', `Temporal refused the schedule (config.cron): ${message}`);
     }
   }
+}
+
+/** Why a schedule is paused, the most lasting reason first: a paused flow's resume lifts only its own note. */
+function pauseNote(byConfig: boolean, byUser: boolean): string {
+  if (byConfig) return NOTE_PAUSED_BY_CONFIG;
+  return byUser ? NOTE_PAUSED_BY_USER : NOTE_PAUSED_WITH_FLOW;
 }
 
 function triggerOf(plan: ExecutionPlan): PlanNode | undefined {

@@ -102,10 +102,13 @@ async function startWorker(command: 'worker' | 'dev' = 'worker'): Promise<string
   });
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
-    pollingLines = [...output.matchAll(/@(\S+): worker polling task queue "([^"]+)"/g)].map((match) => ({
-      version: match[1] ?? '',
-      queue: match[2] ?? '',
-    }));
+    // The worker logs JSON lines: its "polling" line carries the package version and the task queue as fields.
+    pollingLines = output
+      .split('\n')
+      .slice(0, -1) // the last piece may be a line still being written
+      .filter((line) => line.includes('worker polling task queue'))
+      .map((line) => JSON.parse(line) as { version: string; taskQueue: string })
+      .map((line) => ({ version: line.version, queue: line.taskQueue }));
     onPolling?.();
   });
   return within(

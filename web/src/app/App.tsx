@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { AlertsPage } from '../alerts/AlertsPage.tsx';
 import { errorMessage, setUnauthenticatedHandler } from '../api/api.ts';
 import { AuditPage } from '../auth/AuditPage.tsx';
 import { authKeys } from '../auth/auth-api.ts';
@@ -10,11 +11,17 @@ import { TokensPage } from '../auth/TokensPage.tsx';
 import { useAuthStatus, useLogout, useMe } from '../auth/useSession.ts';
 import { CredentialsPage } from '../credentials/CredentialsPage.tsx';
 import { EditorPage } from '../editor/EditorPage.tsx';
+import { FailuresPage } from '../failures/FailuresPage.tsx';
 import { FlowsPage } from '../flows/FlowsPage.tsx';
 import { Link } from '../routing/Link.tsx';
 import { matchRoute, navigate, paths, useLocationPath } from '../routing/router.ts';
 import { RunPage } from '../runs/RunPage.tsx';
 import { RunsPage } from '../runs/RunsPage.tsx';
+
+// Loaded when first opened: the charts library stays out of the editor's bundle.
+const HealthPage = lazy(() =>
+  import('../operations/HealthPage.tsx').then((module) => ({ default: module.HealthPage })),
+);
 
 function Brand() {
   return (
@@ -85,6 +92,15 @@ export function App() {
     <div className="app">
       <nav className="app-nav">
         <Brand />
+        <Link to={paths.runs()} className="nav-link" testId="nav-runs">
+          Runs
+        </Link>
+        <Link to={paths.failures()} className="nav-link" testId="nav-failures">
+          Failures
+        </Link>
+        <Link to={paths.health()} className="nav-link" testId="nav-health">
+          Health
+        </Link>
         <Link to={paths.credentials()} className="nav-link" testId="nav-credentials">
           Credentials
         </Link>
@@ -119,7 +135,17 @@ export function App() {
         {(route.name === 'flows' || onAuthPage) && <FlowsPage />}
         {route.name === 'editor' && <EditorPage key={route.flowId} flowId={route.flowId} />}
         {route.name === 'flowRuns' && <RunsPage key={route.flowId} flowId={route.flowId} />}
+        {route.name === 'flowAlerts' && (
+          <AlertsPage key={route.flowId} flowId={route.flowId} canEdit={role !== 'viewer'} />
+        )}
         {route.name === 'run' && <RunPage key={route.runId} runId={route.runId} />}
+        {route.name === 'runs' && <RunsPage />}
+        {route.name === 'failures' && <FailuresPage />}
+        {route.name === 'health' && (
+          <Suspense fallback={<p className="muted page">Loading…</p>}>
+            <HealthPage />
+          </Suspense>
+        )}
         {route.name === 'credentials' && <CredentialsPage />}
         {route.name === 'members' && (isAdmin ? <MembersPage currentUserId={user.id} /> : <AdminsOnly />)}
         {route.name === 'tokens' && <TokensPage myRole={role} />}

@@ -2,6 +2,7 @@ import type { CredentialSummary, CredentialTestResult, CredentialTypeView } from
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api/api.ts';
+import { StepPausesSection } from '../pauses/StepPausesSection.tsx';
 import { formatDate } from '../ui/format.ts';
 import { CredentialForm } from './CredentialForm.tsx';
 import { credentialKeys, credentialsApi, useCredentials, useCredentialTypes } from './credentials-api.ts';
@@ -83,6 +84,7 @@ export function CredentialsPage() {
           </tbody>
         </table>
       )}
+      {credentials.data && <StepPausesSection credentials={credentials.data} />}
     </div>
   );
 }

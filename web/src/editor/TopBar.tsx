@@ -2,11 +2,13 @@ import type { FlowDetail } from '@pipewright/api-contract';
 import { useState } from 'react';
 import { selectCanRedo, selectCanUndo, selectIsDirty } from '../canvas/editor.selectors.ts';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
+import { FlowPauseControl } from '../pauses/FlowPauseControl.tsx';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { RunDialog } from './RunDialog.tsx';
 import { RunTimeoutSelect } from './RunTimeoutSelect.tsx';
+import { SearchableFields } from './SearchableFields.tsx';
 import type { useFlowCommands } from './useFlowCommands.ts';
 import { VersionsPanel } from './VersionsPanel.tsx';
 
@@ -81,6 +83,9 @@ export function TopBar({ flow, commands }: TopBarProps) {
         <Link to={paths.flowRuns(flow.id)} className="button">
           Runs
         </Link>
+        <Link to={paths.flowAlerts(flow.id)} className="button" testId="alerts-link">
+          Alerts
+        </Link>
         <button
           type="button"
           className={`button ${versionsOpen ? 'active' : ''}`}
@@ -133,6 +138,8 @@ export function TopBar({ flow, commands }: TopBarProps) {
         </button>
         <ErrorHandlerSelect flowId={flow.id} />
         <RunTimeoutSelect />
+        <SearchableFields />
+        <FlowPauseControl flowId={flow.id} />
         <span className="spacer" />
         {message && (
           <span className={`message ${message.tone}`} data-testid="editor-message" role="status">

@@ -96,6 +96,11 @@ export function FlowsPage() {
                   <Link to={paths.editor(flow.id)} testId={`flow-link-${flow.id}`}>
                     {flow.name}
                   </Link>
+                  {flow.paused && (
+                    <span className="badge" data-testid={`flow-paused-${flow.id}`}>
+                      Paused
+                    </span>
+                  )}
                 </td>
                 <td>
                   {flow.latestVersion === null ? (

@@ -8,7 +8,11 @@ export type Route =
   | { name: 'flows' }
   | { name: 'editor'; flowId: string }
   | { name: 'flowRuns'; flowId: string }
+  | { name: 'flowAlerts'; flowId: string }
   | { name: 'run'; runId: string }
+  | { name: 'runs' }
+  | { name: 'failures' }
+  | { name: 'health' }
   | { name: 'credentials' }
   | { name: 'login' }
   | { name: 'signup' }
@@ -23,7 +27,12 @@ export function matchRoute(pathname: string): Route {
   if (parts[0] === 'flows' && parts[1] && parts.length === 2) return { name: 'editor', flowId: parts[1] };
   if (parts[0] === 'flows' && parts[1] && parts[2] === 'runs' && parts.length === 3)
     return { name: 'flowRuns', flowId: parts[1] };
+  if (parts[0] === 'flows' && parts[1] && parts[2] === 'alerts' && parts.length === 3)
+    return { name: 'flowAlerts', flowId: parts[1] };
   if (parts[0] === 'runs' && parts[1] && parts.length === 2) return { name: 'run', runId: parts[1] };
+  if (parts.length === 1 && parts[0] === 'runs') return { name: 'runs' };
+  if (parts.length === 1 && parts[0] === 'failures') return { name: 'failures' };
+  if (parts.length === 1 && parts[0] === 'health') return { name: 'health' };
   if (parts[0] === 'credentials' && parts.length === 1) return { name: 'credentials' };
   if (parts.length === 1 && parts[0] === 'login') return { name: 'login' };
   if (parts.length === 1 && parts[0] === 'signup') return { name: 'signup' };
@@ -37,7 +46,11 @@ export const paths = {
   flows: () => '/',
   editor: (flowId: string) => `/flows/${encodeURIComponent(flowId)}`,
   flowRuns: (flowId: string) => `/flows/${encodeURIComponent(flowId)}/runs`,
+  flowAlerts: (flowId: string) => `/flows/${encodeURIComponent(flowId)}/alerts`,
   run: (runId: string) => `/runs/${encodeURIComponent(runId)}`,
+  runs: () => '/runs',
+  failures: () => '/failures',
+  health: () => '/health',
   login: () => '/login',
   signup: () => '/signup',
   members: () => '/settings/members',

@@ -27,9 +27,20 @@ export function NodeRunDetail({ nodeId }: { nodeId: string }) {
         <dt>Duration</dt>
         <dd data-testid="node-duration">{formatDuration(duration)}</dd>
       </dl>
+      {view.reused && (
+        <p className="muted" data-testid="node-reused">
+          Not run again: this retry reused its output from the failed run.
+        </p>
+      )}
       {rateLimitWait && (
         <p className="muted" data-testid="node-rate-limit-wait">
           {rateLimitWait}
+        </p>
+      )}
+      {view.pausedBy && (
+        <p className="message" data-testid="node-paused-by">
+          Waiting: its {view.pausedBy.kind === 'connector' ? `connector type “${view.pausedBy.id}”` : 'credential'} is
+          paused in this workspace. It runs when an admin resumes it, without using up an attempt.
         </p>
       )}
       {view.error && (

@@ -10,6 +10,7 @@ import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { formatDate, formatDuration } from '../ui/format.ts';
 import { RerunButton } from './RerunButton.tsx';
+import { RunLinks } from './RunLinks.tsx';
 import { RunView } from './RunView.tsx';
 import { useRunSubscription } from './useRunSubscription.ts';
 
@@ -53,6 +54,7 @@ function RunScreen({ initial, catalog }: { initial: RunDetail; catalog: Catalog 
                   {initial.version === 0 ? 'draft' : `v${initial.version}`} · {initial.trigger} · started{' '}
                   {formatDate(initial.startedAt)} · {formatDuration(initial.durationMs)}
                 </span>
+                <RunLinks run={initial} />
                 <span className="spacer" />
                 <RerunButton runId={initial.id} />
                 <Link to={paths.editor(initial.flowId)} className="button">

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { formatDuration } from '../ui/format.ts';
+import { ContractViolations } from './ContractViolations.tsx';
 import { NodeRunDetail } from './NodeRunDetail.tsx';
 
 /**
@@ -35,6 +36,7 @@ export function RunView({ actions }: { actions?: ReactNode }) {
         <span className="spacer" />
         {actions}
       </header>
+      <ContractViolations />
       <div className="run-view-body">
         <ul className="run-node-list">
           {nodes.map((node) => {

@@ -1,30 +1,53 @@
+import { useState } from 'react';
 import { errorMessage } from '../api/api.ts';
-import { useFlow, useRuns } from '../api/queries.ts';
+import { useFlow, useFlows } from '../api/queries.ts';
 import { Link } from '../routing/Link.tsx';
 import { navigate, paths } from '../routing/router.ts';
 import { formatDate, formatDuration } from '../ui/format.ts';
+import { RunsFilterBar } from './RunsFilterBar.tsx';
+import { useRunsPages } from './runs-api.ts';
+import { emptyRunsFilter, isUnfiltered, type RunsFilter } from './runs-filter.ts';
 
-/** A flow's runs, newest first; a row opens the run view. */
-export function RunsPage({ flowId }: { flowId: string }) {
-  const flow = useFlow(flowId);
-  const runs = useRuns(flowId);
+/**
+ * Runs, filtered and paged ("load more" follows the server's cursor): a flow's runs (`flowId`), or the workspace's
+ * with a flow picker.  A row opens the run view.
+ */
+export function RunsPage({ flowId }: { flowId?: string }) {
+  const flows = useFlows();
+  const [filter, setFilter] = useState<RunsFilter>(() => emptyRunsFilter(flowId));
+  const runs = useRunsPages(filter);
+  const items = runs.data?.pages.flatMap((page) => page.items) ?? [];
+  const flowNames = new Map((flows.data ?? []).map((item) => [item.id, item.name]));
   return (
     <div className="page">
       <header className="page-header">
         <div>
-          <Link to={paths.editor(flowId)} className="back-link">
-            ← {flow.data?.name ?? 'Flow'}
-          </Link>
+          {flowId ? (
+            <FlowBackLink flowId={flowId} />
+          ) : (
+            <Link to={paths.failures()} className="back-link">
+              Failed-runs queue →
+            </Link>
+          )}
           <h1>Runs</h1>
         </div>
       </header>
-      {runs.error && <p className="field-error">{errorMessage(runs.error)}</p>}
+      <RunsFilterBar value={filter} onApply={setFilter} {...(flowId ? {} : { flows: flows.data ?? [] })} />
+      {!isUnfiltered(filter) && (
+        <p className="muted small">Filtered lists show open runs first, then by when they ended.</p>
+      )}
+      {runs.error && (
+        <p className="field-error" data-testid="runs-error">
+          {errorMessage(runs.error)}
+        </p>
+      )}
       {runs.isPending && <p className="muted">Loading…</p>}
       {runs.data && (
         <table className="table clickable" data-testid="runs-list">
           <thead>
             <tr>
               <th>Status</th>
+              {!flowId && <th>Flow</th>}
               <th>Version</th>
               <th>Trigger</th>
               <th>Started</th>
@@ -32,14 +55,14 @@ export function RunsPage({ flowId }: { flowId: string }) {
             </tr>
           </thead>
           <tbody>
-            {runs.data.length === 0 && (
+            {items.length === 0 && (
               <tr>
-                <td colSpan={5} className="muted">
-                  No runs yet.
+                <td colSpan={flowId ? 5 : 6} className="muted">
+                  {isUnfiltered(filter) ? 'No runs yet.' : 'No runs match these filters.'}
                 </td>
               </tr>
             )}
-            {runs.data.map((run) => (
+            {items.map((run) => (
               <tr
                 key={run.id}
                 data-testid={`run-row-${run.id}`}
@@ -48,7 +71,10 @@ export function RunsPage({ flowId }: { flowId: string }) {
               >
                 <td>
                   <span className={`badge status-${run.status}`}>{run.status}</span>
+                  {run.retryOf && <span className="muted small"> retry</span>}
+                  {run.rerunOf && <span className="muted small"> re-run</span>}
                 </td>
+                {!flowId && <td>{flowNames.get(run.flowId) ?? run.flowName}</td>}
                 <td>{run.version === 0 ? 'draft' : `v${run.version}`}</td>
                 <td>{run.trigger}</td>
                 <td>{formatDate(run.startedAt)}</td>
@@ -58,6 +84,26 @@ export function RunsPage({ flowId }: { flowId: string }) {
           </tbody>
         </table>
       )}
+      {runs.hasNextPage && (
+        <button
+          type="button"
+          className="button"
+          data-testid="runs-load-more"
+          disabled={runs.isFetchingNextPage}
+          onClick={() => void runs.fetchNextPage()}
+        >
+          {runs.isFetchingNextPage ? 'Loading…' : 'Load more'}
+        </button>
+      )}
     </div>
+  );
+}
+
+function FlowBackLink({ flowId }: { flowId: string }) {
+  const flow = useFlow(flowId);
+  return (
+    <Link to={paths.editor(flowId)} className="back-link">
+      ← {flow.data?.name ?? 'Flow'}
+    </Link>
   );
 }

@@ -39,6 +39,7 @@ const EXPECTED = [
   'local-step-succeeded',
   'merge-first-arrival',
   'parallel-branches-merge-all',
+  'retry-from-failed-step',
   'step-worker-died-tried-again',
   'subflow-child-failed',
   'subflow-child-failed.call',

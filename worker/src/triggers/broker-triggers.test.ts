@@ -191,6 +191,32 @@ describe('rabbitmq.trigger', () => {
     await stopAll();
   });
 
+  test('a paused flow stops consuming: its messages wait in the broker and start their runs once it resumes', async () => {
+    const queue = uniqueName('pw-trigger');
+    const flowId = await publishFlow({
+      type: 'rabbitmq.trigger',
+      config: { queue, credentials: { broker: 'rabbit' } },
+    });
+    const triggerRunner = await runner();
+    assert.deepEqual(triggerRunner.listening(), [flowId]);
+    // What the server's pause writes on the flow (server/src/pauses).
+    const pause = { mode: 'queue', by: { userId: null, email: null }, at: new Date() };
+    await db.collection('flows').updateOne({ _id: flowId as never }, { $set: { paused: pause } });
+    await triggerRunner.sync();
+    assert.deepEqual(triggerRunner.listening(), [], 'the subscription of a paused flow is closed');
+    await send(queue, { n: 1 }, 'while-paused');
+    assert.equal((await channel.checkQueue(queue)).messageCount, 1, 'the message waits in the broker');
+
+    await db.collection('flows').updateOne({ _id: flowId as never }, { $unset: { paused: '' } });
+    await triggerRunner.sync();
+    const triggers = (await awaitRuns(flowId, 1)) as Array<{ body: { n: number } }>;
+    assert.deepEqual(
+      triggers.map((trigger) => trigger.body.n),
+      [1],
+    );
+    await stopAll();
+  });
+
   test('a message whose run could not be started is not acked: it is redelivered and then starts one run', async () => {
     const queue = uniqueName('pw-trigger');
     const flowId = await publishFlow({

@@ -145,7 +145,11 @@ export async function startTriggerRunner(options: TriggerRunnerOptions): Promise
   const syncOnce = async () => {
     const flows = await options.db
       .collection<{ _id: string; workspaceId: string; name: string; latestVersion: number | null }>('flows')
-      .find({ latestVersion: { $ne: null } }, { projection: { _id: 1, workspaceId: 1, name: 1, latestVersion: 1 } })
+      // A paused flow (server/src/pauses) is not wanted: its subscription closes and its messages wait in the broker.
+      .find(
+        { latestVersion: { $ne: null }, paused: { $exists: false } },
+        { projection: { _id: 1, workspaceId: 1, name: 1, latestVersion: 1 } },
+      )
       .toArray();
     const wanted = new Set<string>();
     for (const flow of flows) {

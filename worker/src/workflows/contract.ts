@@ -1,3 +1,4 @@
+import type { RunReport } from '@pipewright/operations';
 import type { Sinks } from '@temporalio/workflow';
 
 /**
@@ -31,6 +32,10 @@ export interface LoopChunkExecution {
 export interface RunMetricsSinks extends Sinks {
   runMetrics: {
     started(record: { workspaceId: string; flowId: string; trigger: string }): void;
-    finished(record: { workspaceId: string; flowId: string; status: 'succeeded' | 'failed' }): void;
+    /**
+     * `report`: the run's health report (@pipewright/operations), built here in workflow code from the final state
+     * and carried by this same call — one sink call per run end, whatever reads it.
+     */
+    finished(record: { workspaceId: string; flowId: string; status: 'succeeded' | 'failed'; report?: RunReport }): void;
   };
 }

@@ -1,4 +1,5 @@
 // The workflow bundle entry: deterministic code only (no Node imports; types from activities are erased).
+import { buildRunReport } from '@pipewright/operations';
 import {
   type ErrorHandlerTrigger,
   errorHandlerWorkflowId,
@@ -6,10 +7,12 @@ import {
   FLOW_RUN_FAILED,
   FLOW_VERSION,
   RUN_FLOW_WORKFLOW,
+  RUN_KEYS,
   RUN_TRIGGER,
   type RunFlowInput,
   type RunState,
   runStartOptions,
+  type StepPause,
   stateQuery,
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
@@ -19,15 +22,18 @@ import {
   type LoopChunkRequest,
   type LoopChunkResult,
   type RunEffects,
+  runKeysOf,
   runLoopChunk as runLoopChunkInline,
 } from '@pipewright/runtime';
 import {
   ApplicationFailure,
   log,
   ParentClosePolicy,
+  patched,
   proxySinks,
   setHandler,
   startChild,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoopChunkExecution, RunMetricsSinks } from './contract.ts';
@@ -38,6 +44,7 @@ import { evaluateNodeActivity, noLocalAttempts, runStepActivity } from './step-a
 const { runMetrics } = proxySinks<RunMetricsSinks>();
 
 export { stateQuery } from '@pipewright/run-contract';
+export { deliverAlert } from './deliver-alert.ts';
 export { pollTrigger } from './poll-trigger.ts';
 
 /**
@@ -65,6 +72,7 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
   // Date.now() is workflow time here: deterministic on replay.
   const state = createInitialState(input.plan, Date.now());
   setHandler(stateQuery, () => state);
+  await recordRunKeys(input);
 
   const { id, workspaceId, resumeUrls } = input.run;
   const counted = { workspaceId, flowId: input.plan.flowId };
@@ -75,22 +83,55 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
     flowId: input.plan.flowId,
     localTaskQueue: input.localTaskQueue,
     local: noLocalAttempts(),
+    onPause: (nodeId: string, pause: StepPause | undefined) => showPause(state, nodeId, pause),
   };
   const effects: RunEffects = {
     now: () => Date.now(),
     executeStep: (step) => runStepActivity(step, execution),
-    evaluateRemotely: (node) => evaluateNodeActivity(node, workspaceId),
+    evaluateRemotely: (node) => evaluateNodeActivity(node, workspaceId, execution),
     ...createFlowEffects({ acceptResumes: true }),
   };
-  await executePlan({ plan: input.plan, trigger: input.trigger, run: { id, workspaceId, resumeUrls } }, effects, state);
+  await executePlan(
+    { plan: input.plan, trigger: input.trigger, run: { id, workspaceId, resumeUrls }, seed: input.seed },
+    effects,
+    state,
+  );
 
-  runMetrics.finished({ ...counted, status: state.status === 'failed' ? 'failed' : 'succeeded' });
+  runMetrics.finished({
+    ...counted,
+    status: state.status === 'failed' ? 'failed' : 'succeeded',
+    report: buildRunReport({ plan: input.plan, state, run: input.run, now: Date.now() }),
+  });
   if (state.status === 'failed') {
     await startErrorHandler(input, state);
     const message = state.error ? `node "${state.error.nodeId}" failed: ${state.error.message}` : 'the run failed';
     throw ApplicationFailure.nonRetryable(message, FLOW_RUN_FAILED, state);
   }
   return state;
+}
+
+/**
+ * Puts the values of the flow's searchable fields on the run (`RunKeys`), so every way a run starts carries them.
+ * Plans without searchable fields issue no command, so their histories replay as before; `patched` keeps a run
+ * recorded by a worker without this from replaying with it.
+ */
+async function recordRunKeys(input: RunFlowInput): Promise<void> {
+  if (!input.plan.searchable?.length || !patched('run-keys')) return;
+  const keys = await runKeysOf(input.plan, input.trigger);
+  if (keys.length > 0) upsertSearchAttributes([{ key: RUN_KEYS, value: keys }]);
+}
+
+/** A node held back by a paused connector or credential shows as `waiting` with the pause, then `running` again. */
+function showPause(state: RunState, nodeId: string, pause: StepPause | undefined): void {
+  const node = state.nodes[nodeId];
+  if (!node) return;
+  if (pause) {
+    node.status = 'waiting';
+    node.pausedBy = pause;
+  } else if (node.pausedBy) {
+    node.status = 'running';
+    delete node.pausedBy;
+  }
 }
 
 /**

@@ -1,7 +1,13 @@
 // Workflow code (deterministic): how a node's I/O step becomes activity calls.
-import { type RunStepInput, type RunStepResult, STEP_HEARTBEAT_TIMEOUT_MS } from '@pipewright/run-contract';
+import {
+  type RunStepInput,
+  type RunStepResult,
+  STEP_HEARTBEAT_TIMEOUT_MS,
+  STEP_PAUSED_FAILURE,
+  type StepPause,
+} from '@pipewright/run-contract';
 import type { RemoteNodeRequest, RemoteNodeResult, StepActivityRequest, StepFailure } from '@pipewright/runtime';
-import type { EvaluateNodeFn, RunStepFn } from '@pipewright/step-host';
+import type { EvaluateNodeFn, RunStepFn, WaitWhilePausedFn } from '@pipewright/step-host';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -35,6 +41,8 @@ export interface StepExecution {
   localTaskQueue: string | undefined;
   /** The run's local attempts so far (one tracker per run, see `mayRunLocally`). */
   local: LocalAttempts;
+  /** A node starts (pause) or stops (undefined) waiting for a paused connector or credential: for the run view. */
+  onPause?: (nodeId: string, pause: StepPause | undefined) => void;
 }
 
 /**
@@ -58,7 +66,65 @@ function mayRunLocally(local: LocalAttempts): boolean {
   );
 }
 
+/**
+ * Waits while an admin's pause holds a step back.  Only issued when an attempt was refused for a pause, so runs that
+ * meet no pause — and every history recorded before pauses existed — issue the same commands as before.
+ */
+const { waitWhileStepPaused } = proxyActivities<{ waitWhileStepPaused: WaitWhilePausedFn }>({
+  startToCloseTimeout: '35 minutes',
+  heartbeatTimeout: '30 seconds',
+  // No attempt limit: a worker that dies while the step waits is replaced, and the wait goes on.
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/** An attempt the activity refused because the step's connector type or credential is paused. */
+class PausedAttempt {
+  readonly pause: StepPause;
+  /** The node's attempt number that was refused: it is tried again, not used up. */
+  readonly attempt: number;
+  constructor(pause: StepPause, attempt: number) {
+    this.pause = pause;
+    this.attempt = attempt;
+  }
+}
+
+/**
+ * Runs a node's step with its retry policy; an attempt refused for a pause waits for the resume and is tried again
+ * with the same number, so a pause never uses up attempts.
+ */
 export async function runStepActivity(request: StepActivityRequest, run: StepExecution): Promise<RunStepResult> {
+  let attemptsBefore = 0;
+  for (;;) {
+    try {
+      return await runStepAttempts(request, run, attemptsBefore);
+    } catch (error) {
+      if (!(error instanceof PausedAttempt)) throw error;
+      attemptsBefore = error.attempt - 1;
+      await waitForResume(request.nodeId, run, error.pause);
+    }
+  }
+}
+
+async function waitForResume(
+  nodeId: string,
+  run: Pick<StepExecution, 'workspaceId' | 'onPause'>,
+  pause: StepPause,
+): Promise<void> {
+  run.onPause?.(nodeId, pause);
+  try {
+    while ((await waitWhileStepPaused({ workspaceId: run.workspaceId, pause })) !== 'resumed') {
+      // The activity's time ran out with the pause still on: ask again.
+    }
+  } finally {
+    run.onPause?.(nodeId, undefined);
+  }
+}
+
+async function runStepAttempts(
+  request: StepActivityRequest,
+  run: StepExecution,
+  attemptsBefore: number,
+): Promise<RunStepResult> {
   const { workspaceId } = run;
   const input: RunStepInput = {
     nodeId: request.nodeId,
@@ -69,6 +135,13 @@ export async function runStepActivity(request: StepActivityRequest, run: StepExe
     workspaceId,
     ...(run.flowId === undefined ? {} : { flowId: run.flowId }),
   };
+  if (attemptsBefore > 0) {
+    // Back from a pause that refused a retry: the remaining attempts, regular activities as retries always are.
+    return runStepRemotely({ ...input, attemptsBefore }, request, {
+      maxAttempts: request.retry.maxAttempts - attemptsBefore,
+      initialIntervalMs: request.retry.initialIntervalMs,
+    });
+  }
   if (!firstAttemptRunsLocally(request, run)) return runStepRemotely(input, request);
 
   const { runStep } = proxyLocalActivities<{ runStep: RunStepFn }>({
@@ -85,6 +158,8 @@ export async function runStepActivity(request: StepActivityRequest, run: StepExe
     run.local.inFlight--;
     run.local.lastSettledAt = workflowInfo().historyLength;
   }
+  const paused = pausedAttemptOf(firstError);
+  if (paused) throw paused;
   const once = { ...request, retry: { ...request.retry, maxAttempts: 1 } };
   if (request.retry.maxAttempts <= 1 || !isRetryable(firstError)) throw toStepFailure(firstError, once);
   // The node's retry schedule goes on where the first attempt left it: the first interval (or the step's
@@ -129,6 +204,8 @@ async function runStepRemotely(
   try {
     return await runStep(input);
   } catch (error) {
+    const paused = pausedAttemptOf(error);
+    if (paused) throw paused;
     if (diedWithItsWorker(error) && crashesForgiven < WORKER_CRASHES_FORGIVEN) {
       // The last attempt died with its worker, not of the step: one more, numbered as the attempt it replaces.
       const attemptsBefore = (input.attemptsBefore ?? 0) + remaining.maxAttempts - 1;
@@ -152,7 +229,23 @@ function diedWithItsWorker(error: unknown): boolean {
 }
 
 /** A node whose expressions read large values kept by reference: evaluated (and run) in an activity. */
-export async function evaluateNodeActivity(request: RemoteNodeRequest, workspaceId: string): Promise<RemoteNodeResult> {
+export async function evaluateNodeActivity(
+  request: RemoteNodeRequest,
+  workspaceId: string,
+  run?: Pick<StepExecution, 'workspaceId' | 'onPause'>,
+): Promise<RemoteNodeResult> {
+  for (;;) {
+    try {
+      return await evaluateNodeOnce(request, workspaceId);
+    } catch (error) {
+      if (!(error instanceof PausedAttempt)) throw error;
+      // The activity's own attempt count starts again after the wait (it has no `attemptsBefore`).
+      await waitForResume(request.node.id, run ?? { workspaceId }, error.pause);
+    }
+  }
+}
+
+async function evaluateNodeOnce(request: RemoteNodeRequest, workspaceId: string): Promise<RemoteNodeResult> {
   const { node } = request;
   const { evaluateNode } = proxyActivities<{ evaluateNode: EvaluateNodeFn }>({
     taskQueue: node.taskQueue,
@@ -169,6 +262,8 @@ export async function evaluateNodeActivity(request: RemoteNodeRequest, workspace
   try {
     return await evaluateNode({ ...request, workspaceId });
   } catch (error) {
+    const paused = pausedAttemptOf(error);
+    if (paused) throw paused;
     throw toStepFailure(error, { retry: node.retry, timeoutMs: node.timeoutMs });
   }
 }
@@ -193,6 +288,19 @@ function failureDetails(error: unknown): Record<string, unknown> | undefined {
   const cause = causeOf(error);
   const first: unknown = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
   return typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
+}
+
+/** The pause that refused this attempt (an ApplicationFailure of type STEP_PAUSED_FAILURE), if that is what it was. */
+function pausedAttemptOf(error: unknown): PausedAttempt | undefined {
+  const cause = causeOf(error);
+  if (!(cause instanceof ApplicationFailure) || cause.type !== STEP_PAUSED_FAILURE) return undefined;
+  const details = failureDetails(error);
+  const paused = details?.paused;
+  const attempt = details?.attempt;
+  if (typeof paused !== 'object' || paused === null || typeof attempt !== 'number') return undefined;
+  const { kind, id } = paused as { kind?: unknown; id?: unknown };
+  if ((kind !== 'connector' && kind !== 'credential') || typeof id !== 'string') return undefined;
+  return new PausedAttempt({ kind, id }, attempt);
 }
 
 function retryAfterMs(error: unknown): number | undefined {

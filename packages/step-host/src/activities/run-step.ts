@@ -3,6 +3,7 @@ import {
   type RunStepInput,
   type RunStepResult,
   STEP_HEARTBEAT_EVERY_MS,
+  STEP_PAUSED_FAILURE,
 } from '@pipewright/run-contract';
 import { evaluateNodeOutside, type RemoteNodeRequest, type RemoteNodeResult } from '@pipewright/runtime';
 import { type AnyStepDefinition, isStepError, type StepContext, scrubSecrets } from '@pipewright/step-sdk';
@@ -15,6 +16,7 @@ import { createStepCredentials, takeCredentialRefs } from '../credentials/step-c
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import { connectorOf } from '../limits/rate-limiter.ts';
 import type { RequestNetworkPolicy, ResolveHost } from '../net/guarded-request.ts';
+import type { StepPauses } from '../pauses/step-pauses.ts';
 import { createGuardedHttpPort } from './http-port.ts';
 
 export type RunStepFn = (input: RunStepInput) => Promise<RunStepResult>;
@@ -31,6 +33,11 @@ export interface StepActivitiesOptions {
   rateLimiter?: RateLimiter;
   /** Where each step attempt is reported (the worker passes `createStepMetrics` of `@pipewright/metrics`). */
   metrics?: StepMetrics;
+  /**
+   * Connector types and credentials an admin paused: a step that uses one does no I/O and fails with
+   * STEP_PAUSED_FAILURE, which the workflow answers by waiting for the resume (not counted as an attempt).
+   */
+  pauses?: StepPauses;
 }
 
 /** One step attempt as reported to metrics: ids and enums only, never data, messages or secrets. */
@@ -219,6 +226,24 @@ async function executeStep(
     throw failure(formatZodIssues(parsedInput.error), 'InvalidStepInput', false, {
       attempt,
       details: { issues: parsedInput.error.issues },
+    });
+  }
+  const workspaceId = request.workspaceId;
+  const pause =
+    options.pauses && workspaceId !== undefined
+      ? await options.pauses.pauseOf({
+          workspaceId,
+          connector: connectorOf(step.type),
+          credentialIds: Object.values(split.refs),
+        })
+      : undefined;
+  if (pause) {
+    throw ApplicationFailure.create({
+      message: `the step's ${pause.kind === 'connector' ? 'connector type' : 'credential'} "${pause.id}" is paused in this workspace: it runs when resumed`,
+      type: STEP_PAUSED_FAILURE,
+      // Never retried by Temporal: the workflow waits for the resume and tries the same attempt again.
+      nonRetryable: true,
+      details: [{ attempt, paused: pause } satisfies RunStepFailureDetails],
     });
   }
   const rateLimitWaitMs = options.rateLimiter

@@ -36,6 +36,16 @@ const transformManifest = {
 };
 
 describe('inspector form fields from JSON Schema + ui hints', () => {
+  it('leaves out a field whose hint says the app edits it itself (widget: custom)', () => {
+    const manifest = {
+      inputSchema: { type: 'object', properties: { method: { type: 'string' }, contract: { type: 'object' } } },
+      ui: { contract: { label: 'Contract', widget: 'custom' as const } },
+    };
+    assert.deepEqual(
+      describeFields(manifest).map((field) => field.name),
+      ['method'],
+    );
+  });
   it('gives Switch cases (flat text objects) an objectList with one column per property', () => {
     const fields = describeFields({
       inputSchema: {

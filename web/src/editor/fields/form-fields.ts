@@ -94,6 +94,8 @@ function kindFromHint(widget: FieldUiHint['widget'], schema: JsonSchema, inferre
     case 'number':
     case 'toggle':
       return widget;
+    case 'custom':
+      return inferred;
   }
 }
 
@@ -107,7 +109,9 @@ export function describeFields(manifest: Pick<StepManifest, 'inputSchema' | 'ui'
   const required = new Set(
     Array.isArray(manifest.inputSchema.required) ? manifest.inputSchema.required.map(String) : [],
   );
+  // A field with an editor of its own (the webhook's Contract section) is not a generated form field.
   return Object.entries(properties)
+    .filter(([name]) => manifest.ui[name]?.widget !== 'custom')
     .map(([name, raw], index) => {
       const schema = isObject(raw) ? raw : {};
       const hint: FieldUiHint = manifest.ui[name] ?? {};

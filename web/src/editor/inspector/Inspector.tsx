@@ -3,6 +3,7 @@ import { compileErrorsForNode, selectSelectedNode } from '../../canvas/editor.se
 import { useCatalogEntry, useEditor } from '../../canvas/editor-context.ts';
 import { DataMappingContext, useNodeDataMapping } from '../data-mapping/useDataMapping.ts';
 import { ConfigForm } from './ConfigForm.tsx';
+import { ContractSection } from './ContractSection.tsx';
 import { CredentialPicker } from './CredentialPicker.tsx';
 import { InputDataSection } from './InputDataSection.tsx';
 import { LoopBodySelect } from './LoopBodySelect.tsx';
@@ -74,6 +75,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         {manifest?.kind === 'action' && !readOnly && <TestStepButton nodeId={nodeId} />}
         {node.type === 'core.schedule' && <ScheduleNextRuns />}
         {node.type === 'core.webhook' && <WebhookSecret />}
+        {node.type === 'core.webhook' && <ContractSection node={node} errors={errors} disabled={readOnly} />}
         {manifest?.kind !== 'trigger' && <LoopBodySelect node={node} disabled={readOnly} />}
         <SettingsSection node={node} manifest={manifest} disabled={readOnly} />
       </aside>

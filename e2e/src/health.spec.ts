@@ -1,0 +1,101 @@
+/**
+ * Issue 12's health dashboard in Chromium: a flow whose HTTP step fails for some runs shows its failure rate, and
+ * the failing step as its constraint; drilling into the flow lists its steps.  A screenshot goes to e2e/artifacts.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { waitFor } from '@pipewright/devstack';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser } from './browser.ts';
+import { type Product, runResult, signIn, startProduct } from './harness.ts';
+
+const artifacts = resolve(import.meta.dirname, '../artifacts');
+let product: Product;
+let browser: Browser;
+let page: Page;
+/** The ERP: `/ok` answers 200, `/down` 500. */
+let erp: Server;
+let erpUrl = '';
+
+before(async () => {
+  erp = createServer((req, res) => {
+    req.resume();
+    const down = req.url === '/down';
+    res.writeHead(down ? 500 : 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(down ? { error: 'database down' } : { ok: true }));
+  });
+  await new Promise<void>((done) => erp.listen(0, '127.0.0.1', done));
+  erpUrl = `http://127.0.0.1:${(erp.address() as AddressInfo).port}`;
+  product = await startProduct();
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+  await product?.stop();
+  erp?.closeAllConnections();
+  await new Promise((done) => erp?.close(done));
+});
+
+const retry = { maxAttempts: 2, initialIntervalMs: 50, backoffCoefficient: 1, maxIntervalMs: 50 };
+
+test('the health page shows a flow’s failure rate and names its failing step as the constraint', async () => {
+  const document = {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'start', type: 'core.manual', typeVersion: 1, position: { x: 0, y: 0 }, config: {} },
+      {
+        id: 'push',
+        type: 'http.request',
+        typeVersion: 1,
+        position: { x: 260, y: 0 },
+        config: { method: 'POST', url: `${erpUrl}/{{ trigger.body.path }}` },
+        settings: { retry },
+      },
+    ],
+    edges: [{ id: 'e1', source: 'start', target: 'push' }],
+  };
+  const created = await product.api('/api/flows', {
+    method: 'POST',
+    body: JSON.stringify({ name: 'Orders to ERP', document }),
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+  const { id } = (await created.json()) as { id: string };
+  assert.equal((await product.api(`/api/flows/${id}/publish`, { method: 'POST' })).status, 201);
+  for (const path of ['ok', 'ok', 'ok', 'down']) {
+    const started = await product.api(`/api/flows/${id}/runs`, {
+      method: 'POST',
+      body: JSON.stringify({ source: 'published', payload: { path } }),
+    });
+    assert.equal(started.status, 202, await started.clone().text());
+    const { runId } = (await started.json()) as { runId: string };
+    await runResult(product.temporal, runId).catch(() => {});
+  }
+  // The worker flushes run reports about once a second.
+  await waitFor('the rollup to count four runs', async () => {
+    const health = (await (await product.api('/api/operations/health?window=1h')).json()) as {
+      totals: { runs: number };
+    };
+    return health.totals.runs === 4 ? true : undefined;
+  });
+
+  await signIn(page, product);
+  await page.getByTestId('nav-health').click();
+  await page.getByTestId('health-page').waitFor();
+  await page.getByTestId('health-window-1h').click();
+  // 3 of 4 runs succeeded.
+  await page.getByTestId('health-stat-success-rate').filter({ hasText: '75 %' }).waitFor();
+  const constraint = page.getByTestId(`health-constraint-${id}`);
+  assert.match((await constraint.textContent()) ?? '', /1 failure\b/);
+  await page.getByTestId('health-runs-chart').locator('canvas').waitFor();
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: resolve(artifacts, 'health-dashboard.png'), fullPage: true });
+
+  await page.getByTestId(`health-flow-${id}`).click();
+  await page.getByTestId('health-steps').waitFor();
+  assert.match((await page.getByTestId('health-steps').textContent()) ?? '', /http/);
+});

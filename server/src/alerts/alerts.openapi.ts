@@ -1,0 +1,82 @@
+import { ALERT_LIMITS, createAlertRuleBody, updateAlertRuleBody } from '@pipewright/api-contract';
+import type { z } from 'zod';
+
+interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  params?: string[];
+  query?: { name: string; description: string; schema: Record<string, unknown> }[];
+  responses: Record<string, string>;
+}
+
+const id = ['id'];
+const flowIdQuery = { name: 'flowId', description: 'Only this flow’s', schema: { type: 'string' } };
+const limitQuery = { name: 'limit', description: 'At most this many, 1–200 (default 50)', schema: { type: 'integer' } };
+const limits =
+  `Limits: ${ALERT_LIMITS.maxRulesPerWorkspace} rules per workspace, ${ALERT_LIMITS.maxChannels} channels per rule, ` +
+  `${ALERT_LIMITS.maxRecipients} recipients per e-mail channel; failure_rate window ${ALERT_LIMITS.windowMinutes.min}–` +
+  `${ALERT_LIMITS.windowMinutes.max} min, no_run idle time ${ALERT_LIMITS.idleMinutes.min}–${ALERT_LIMITS.idleMinutes.max} min, ` +
+  `cool-down ${ALERT_LIMITS.cooldownMinutes.min}–${ALERT_LIMITS.cooldownMinutes.max} min (default ${ALERT_LIMITS.cooldownMinutes.default}).`;
+
+/** The OpenAPI entries of the alert routes (merged into openapi.ts). */
+export const alertsApiRoutes: Record<string, Record<string, Operation>> = {
+  '/api/alerts': {
+    get: {
+      summary: 'Viewer+: alert rules, oldest first: `{ items: AlertRuleView[] }` (with status ok/firing, lastFiredAt)',
+      query: [flowIdQuery],
+      responses: { 200: 'Rules', 400: 'Malformed flowId' },
+    },
+    post: {
+      summary:
+        'Builder+: create a rule on a flow — condition failure_rate | run_failed | dlq_size | no_run; channels email ' +
+        '(SMTP credential id), chat (chat webhook credential id), webhook (URL, optional bearer credential id; the ' +
+        'worker’s SSRF guard applies).  One incident sends one alert: a rule that fired sends again only after it ' +
+        `recovered or its cool-down passed.  Audited.  ${limits}`,
+      body: createAlertRuleBody,
+      responses: {
+        201: 'AlertRuleView',
+        400: 'Invalid body, or a credential that is not in the workspace or of the wrong type (message names the field)',
+        404: 'Unknown flow',
+        409: 'The workspace has the most rules it may have',
+      },
+    },
+  },
+  '/api/alerts/events': {
+    get: {
+      summary: 'Viewer+: alerts sent and tests, newest first: `{ items: AlertEventView[] }` with delivery outcomes',
+      query: [flowIdQuery, limitQuery],
+      responses: { 200: 'Events', 400: 'Malformed query' },
+    },
+  },
+  '/api/alerts/{id}': {
+    get: { summary: 'Viewer+: one rule', params: id, responses: { 200: 'AlertRuleView', 404: 'Unknown rule' } },
+    patch: {
+      summary: 'Builder+: change a rule; a new condition (or switching it on) starts it afresh.  Audited',
+      params: id,
+      body: updateAlertRuleBody,
+      responses: { 200: 'AlertRuleView', 400: 'Invalid body (names the field)', 404: 'Unknown rule' },
+    },
+    delete: {
+      summary: 'Builder+: delete a rule.  Audited',
+      params: id,
+      responses: { 204: 'Deleted', 404: 'Unknown rule' },
+    },
+  },
+  '/api/alerts/{id}/test': {
+    post: {
+      summary:
+        'Builder+: send a test alert through the rule’s channels now: AlertEventView with deliveries `pending`; ' +
+        'their outcomes show in GET /api/alerts/{id}/events.  Audited',
+      params: id,
+      responses: { 202: 'AlertEventView', 404: 'Unknown rule' },
+    },
+  },
+  '/api/alerts/{id}/events': {
+    get: {
+      summary: 'Viewer+: the rule’s alerts and tests, newest first: `{ items: AlertEventView[] }`',
+      params: id,
+      query: [limitQuery],
+      responses: { 200: 'Events', 404: 'Unknown rule' },
+    },
+  },
+};

@@ -1,0 +1,29 @@
+interface Operation {
+  summary: string;
+  query?: { name: string; description: string; schema: Record<string, unknown> }[];
+  responses: Record<string, string>;
+}
+
+/** The OpenAPI entries of the operations routes (merged into openapi.ts). */
+export const operationsApiRoutes: Record<string, Record<string, Operation>> = {
+  '/api/operations/health': {
+    get: {
+      summary:
+        'Viewer+: the workspace’s health over a window (`HealthResponse`): totals, a series, per flow (success rate, p50/p95 run latency, runs per minute, retries, 429s, rate-limit waits, DLQ backlog, freshness, the constraint step) and per connector type. Read from the rollups the workers keep, never from runs.',
+      query: [
+        {
+          name: 'window',
+          description: '1h, 24h (default) or 7d',
+          schema: { type: 'string', enum: ['1h', '24h', '7d'] },
+        },
+        { name: 'flowId', description: 'Only this flow', schema: { type: 'string' } },
+        {
+          name: 'connector',
+          description: 'Only flows using this connector type (e.g. http)',
+          schema: { type: 'string' },
+        },
+      ],
+      responses: { 200: 'HealthResponse', 400: 'Invalid query (the message names the field)' },
+    },
+  },
+};
