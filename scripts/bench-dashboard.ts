@@ -87,6 +87,7 @@ function reportsOf(input: { workspaceId: string; flowIds: string[]; now: number 
       trigger: 'webhook',
       status: failing ? 'failed' : 'succeeded',
       startedAt,
+      triggeredAt: startedAt,
       endedAt: at + 5,
       lastStepEndedAt: at,
       steps,

@@ -172,6 +172,18 @@ describe('run reports', () => {
     assert.equal(report.failure?.errorMessage.length, 500);
     assert.equal(runFailureOf(report)?.errorGroup, errorGroupOf('flow_1', 'post', report.failure?.errorMessage ?? ''));
   });
+  test('freshness counts from the accept: a wait in the run queue is part of it', () => {
+    const state: RunState = { status: 'succeeded', flowId: 'flow_1', version: 4, startedAt: 900, nodes: {} };
+    const accepted = buildRunReport({
+      plan,
+      state,
+      run: { id: 'r', workspaceId: 'w', kind: 'webhook', acceptedAt: 400 },
+      now: 950,
+    });
+    assert.equal(accepted.triggeredAt, 400, 'accepted at 400, started by Temporal at 900: 500 ms in the queue');
+    const started = buildRunReport({ plan, state, run: { id: 's', workspaceId: 'w', kind: 'schedule' }, now: 950 });
+    assert.equal(started.triggeredAt, 900, 'a run without an accept counts from its start');
+  });
   test('a succeeded run has no failure and no failure document', () => {
     const state: RunState = { status: 'succeeded', flowId: 'flow_1', version: 4, startedAt: 10, nodes: {} };
     const report = buildRunReport({ plan, state, run: { id: 'r', workspaceId: 'w', kind: 'manual' }, now: 50 });
@@ -191,6 +203,7 @@ describe('rollups', () => {
     trigger: 'webhook',
     status,
     startedAt: endedAt - durationMs,
+    triggeredAt: endedAt - durationMs,
     endedAt,
     lastStepEndedAt: endedAt - 1,
     steps: [

@@ -112,7 +112,7 @@ export function rollupUpdates(
         sum(report.steps, (step) => (step.rateLimitWaitMs > 0 ? 1 : 0)),
       );
       if (report.lastStepEndedAt !== undefined) {
-        add(ended, 'fs', Math.max(0, report.lastStepEndedAt - report.startedAt));
+        add(ended, 'fs', Math.max(0, report.lastStepEndedAt - report.triggeredAt));
         add(ended, 'fc', 1);
       }
       for (const step of report.steps) {

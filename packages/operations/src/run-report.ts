@@ -18,10 +18,12 @@ export interface RunReport {
   startedAt: number;
   endedAt: number;
   /**
-   * When the run's last I/O step ended (absent: it ran none).  Freshness is measured from `startedAt`: the run input
-   * carries no time of the trigger event (a webhook's accept time is not in RunFlowInput), so the workflow's start
-   * stands in for it.
+   * When the run's trigger event was taken in: the server's accept (a webhook's 202), so a wait in the run queue
+   * counts; for runs a workflow starts itself (schedules, sub-flows), the workflow's start.  Freshness is measured
+   * from here to `lastStepEndedAt`.
    */
+  triggeredAt: number;
+  /** When the run's last I/O step ended (absent: it ran none). */
   lastStepEndedAt?: number;
   /** Every I/O step (`runsIn: activity`) of the plan's top level that ran, in plan order. */
   steps: StepReport[];
@@ -65,7 +67,7 @@ export const MAX_ERROR_MESSAGE = 500;
 export interface RunReportInput {
   plan: Pick<ExecutionPlan, 'flowId' | 'version' | 'nodes'>;
   state: RunState;
-  run: { id: string; workspaceId: string; kind: string };
+  run: { id: string; workspaceId: string; kind: string; acceptedAt?: number };
   /** Workflow time when the run ended, used when the state has no `endedAt`. */
   now: number;
 }
@@ -108,6 +110,7 @@ export function buildRunReport({ plan, state, run, now }: RunReportInput): RunRe
     trigger: run.kind,
     status: state.status === 'failed' ? 'failed' : 'succeeded',
     startedAt: state.startedAt,
+    triggeredAt: Math.min(run.acceptedAt ?? state.startedAt, state.startedAt),
     endedAt: Math.max(endedAt, state.startedAt),
     steps,
   };

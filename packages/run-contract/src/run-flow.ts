@@ -54,6 +54,12 @@ export interface RunFlowInput {
     workspaceId: string;
     kind: RunKind;
     resumeUrls?: Record<string, string>;
+    /**
+     * When the server accepted the run (epoch ms: a webhook's 202, an API start), before any wait in its queue:
+     * where the dashboards' freshness counts from.  Absent for runs a workflow starts (sub-flows, error handlers,
+     * schedules), whose start is their trigger's moment.
+     */
+    acceptedAt?: number;
   };
   /**
    * The task queue the run was started on: short steps on it make their first attempt as a local activity

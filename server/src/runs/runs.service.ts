@@ -171,10 +171,11 @@ export class RunsService {
    */
   async start(input: StartRunInput, options: { queue?: boolean; hold?: boolean } = {}): Promise<StartedRun> {
     const runId = input.dedupeRunId ?? newRunId();
+    const acceptedAt = new Date();
     const args: RunFlowInput = {
       plan: input.plan,
       trigger: input.trigger,
-      run: { id: runId, workspaceId: input.workspaceId, kind: input.kind },
+      run: { id: runId, workspaceId: input.workspaceId, kind: input.kind, acceptedAt: acceptedAt.getTime() },
       localTaskQueue: this.#taskQueue,
       ...(input.seed === undefined ? {} : { seed: input.seed }),
     };
@@ -189,7 +190,7 @@ export class RunsService {
       flowName: input.flow.name,
       version: input.plan.version,
       trigger: input.kind,
-      startedAt: new Date(),
+      startedAt: acceptedAt,
       ...(input.draftDocumentJson === undefined ? {} : { documentJson: input.draftDocumentJson }),
       ...input.link,
       queued: true,

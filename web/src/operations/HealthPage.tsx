@@ -128,7 +128,7 @@ function StatCards({ stats, contractViolations }: { stats: HealthStats; contract
     ['429s', '429s', String(stats.tooManyRequests)],
     ['rate-limit', 'Rate-limit waits', `${stats.rateLimitWaits} (${formatDuration(stats.rateLimitWaitMs)})`],
     ['dlq', 'Failed, unresolved', String(stats.dlqBacklog)],
-    ['freshness', 'Freshness (start → last step)', formatDuration(stats.freshnessMs)],
+    ['freshness', 'Freshness (trigger → last step)', formatDuration(stats.freshnessMs)],
     ['violations', 'Schema violations', String(contractViolations)],
   ];
   return (

@@ -41,6 +41,7 @@ const report = (runId: string, status: 'succeeded' | 'failed'): RunReport => ({
   trigger: 'webhook',
   status,
   startedAt: endedAt - 100,
+  triggeredAt: endedAt - 100,
   endedAt,
   steps: [
     {
