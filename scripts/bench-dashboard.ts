@@ -22,6 +22,7 @@ import {
   type RunReport,
   rollupDocId,
   type StepReport,
+  type Throttled,
   windowPlan,
 } from '../packages/operations/src/index.ts';
 import { OperationsRepository } from '../server/src/operations/operations.repository.ts';
@@ -47,9 +48,14 @@ function random(seed: number): () => number {
   };
 }
 
-function reportsOf(input: { workspaceId: string; flowIds: string[]; now: number }): RunReport[] {
+/** Each run's report, with its step attempts answered 429 (the worker reports those beside the run's report). */
+function reportsOf(input: {
+  workspaceId: string;
+  flowIds: string[];
+  now: number;
+}): { report: RunReport; throttled: Throttled[] }[] {
   const next = random(12);
-  const reports: RunReport[] = [];
+  const runs: { report: RunReport; throttled: Throttled[] }[] = [];
   for (let i = 0; i < RUNS; i++) {
     const flowIndex = Math.floor(next() * input.flowIds.length);
     const flowId = input.flowIds[flowIndex] ?? '';
@@ -58,6 +64,8 @@ function reportsOf(input: { workspaceId: string; flowIds: string[]; now: number 
     const failing = next() < 0.06;
     const failAt = failing ? Math.floor(next() * stepCount) : -1;
     const steps: StepReport[] = [];
+    const throttled: Throttled[] = [];
+    let failedOn429 = false;
     let at = startedAt;
     for (let s = 0; s < stepCount && (failAt === -1 || s <= failAt); s++) {
       const slow = s === flowIndex % stepCount ? 8 : 1;
@@ -74,12 +82,16 @@ function reportsOf(input: { workspaceId: string; flowIds: string[]; now: number 
         retries: attempts - 1,
         failed,
         rateLimitWaitMs: next() < 0.02 ? 150 : 0,
-        got429,
       });
+      if (got429) {
+        failedOn429 = true;
+        for (let a = 0; a < attempts; a++)
+          throttled.push({ workspaceId: input.workspaceId, flowId, nodeId: `step_${s}`, at });
+      }
       at += durationMs;
     }
     const last = steps.at(-1);
-    reports.push({
+    const report: RunReport = {
       runId: `run_${i}`,
       workspaceId: input.workspaceId,
       flowId,
@@ -97,14 +109,15 @@ function reportsOf(input: { workspaceId: string; flowIds: string[]; now: number 
               nodeId: last.nodeId,
               nodeType: last.stepType,
               nodeTitle: last.title,
-              errorCode: last.got429 ? 'HTTP 429' : 'HTTP 500',
-              errorMessage: `POST https://api.example.com/orders/${i} answered ${last.got429 ? 429 : 500}`,
+              errorCode: failedOn429 ? 'HTTP 429' : 'HTTP 500',
+              errorMessage: `POST https://api.example.com/orders/${i} answered ${failedOn429 ? 429 : 500}`,
             },
           }
         : {}),
-    });
+    };
+    runs.push({ report, throttled });
   }
-  return reports;
+  return runs;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -134,13 +147,21 @@ try {
     flowIds.push(String(flow.id));
   }
   const now = Date.now();
-  const reports = reportsOf({ workspaceId, flowIds, now });
+  const runs = reportsOf({ workspaceId, flowIds, now });
+  const reports = runs.map((run) => run.report);
   const store = new RunRollupStore(product.db);
   await store.ensureIndexes();
   const connectorOf = builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type));
   const writeStarted = performance.now();
   for (let i = 0; i < reports.length; i += BATCH) {
-    await writeReports(store, reports.slice(i, i + BATCH), { connectorOf, now });
+    const batch = runs.slice(i, i + BATCH);
+    const throttled = batch.flatMap((run) => run.throttled);
+    await writeReports(
+      store,
+      batch.map((run) => run.report),
+      { connectorOf, now },
+      throttled,
+    );
     if ((i / BATCH) % 10 === 9) {
       console.log(`  … ${i + BATCH} runs written (${((performance.now() - writeStarted) / 1000).toFixed(0)} s)`);
     }

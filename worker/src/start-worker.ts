@@ -19,6 +19,7 @@ import {
   evaluateLoopChunk,
   type RateLimit,
   type StepHttpOptions,
+  type StepMetrics,
 } from '@pipewright/step-host';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { type Tracing, tracingActivityInterceptors, tracingWorkflowSinks } from '@pipewright/tracing';
@@ -134,8 +135,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const pauses = deps.db
     ? createMongoStepPauses(deps.db, options.pauseCacheMs === undefined ? {} : { cacheMs: options.pauseCacheMs })
     : undefined;
+  // Each attempt goes to Prometheus (when on) and, when answered 429, to the health rollups: a workflow sees only a
+  // step's last attempt, so the 429s of retried attempts are counted here.
+  const attemptMetrics: StepMetrics | undefined =
+    stepMetrics || reportWriter
+      ? {
+          stepAttempt(report) {
+            stepMetrics?.stepAttempt(report);
+            if (report.tooManyRequests && report.flowId !== undefined) {
+              const { workspaceId, flowId, nodeId } = report;
+              reportWriter?.addThrottled({ workspaceId, flowId, nodeId, at: Date.now() });
+            }
+          },
+        }
+      : undefined;
   const activities = createStepActivities({
-    ...(stepMetrics ? { metrics: stepMetrics } : {}),
+    ...(attemptMetrics ? { metrics: attemptMetrics } : {}),
     ...(pauses ? { pauses } : {}),
     steps,
     ...(deps.blobs ? { blobs: deps.blobs } : {}),

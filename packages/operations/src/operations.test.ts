@@ -159,10 +159,10 @@ describe('run reports', () => {
       now: 9999,
     });
     assert.deepEqual(
-      report.steps.map((s) => [s.nodeId, s.durationMs, s.attempts, s.retries, s.failed, s.rateLimitWaitMs, s.got429]),
+      report.steps.map((s) => [s.nodeId, s.durationMs, s.attempts, s.retries, s.failed, s.rateLimitWaitMs]),
       [
-        ['fetch', 300, 2, 1, false, 30, false],
-        ['post', 3400, 3, 2, true, 0, true],
+        ['fetch', 300, 2, 1, false, 30],
+        ['post', 3400, 3, 2, true, 0],
       ],
     );
     assert.equal(report.lastStepEndedAt, 4900);
@@ -216,7 +216,6 @@ describe('rollups', () => {
         retries: status === 'failed' ? 2 : 0,
         failed: status === 'failed',
         rateLimitWaitMs: 0,
-        got429: false,
       },
     ],
   });
@@ -227,7 +226,18 @@ describe('rollups', () => {
     report('old', 'succeeded', now - 3 * 24 * 3_600_000, 40),
   ];
   const positions = { flow: () => 0, step: () => 0 };
-  const updates = rollupUpdates(reports, { positions, connectorOf: (type) => type.split('.')[0] ?? '', now });
+  // Run c's step was answered 429 three times (each attempt, as its worker reports them); one more 3 days ago.
+  const throttled = [now - 7_000, now - 6_000, now - 5_000, now - 3 * 24 * 3_600_000].map((at) => ({
+    workspaceId: 'ws.$1',
+    flowId: 'flow_1',
+    nodeId: 'call',
+    at,
+  }));
+  const updates = rollupUpdates(
+    reports,
+    { positions, connectorOf: (type) => type.split('.')[0] ?? '', now },
+    throttled,
+  );
 
   /** Applies the upserts the way MongoDB would ($setOnInsert, dotted $inc and $set). */
   function apply(list: typeof updates.runs): RollupDocument[] {
@@ -272,6 +282,7 @@ describe('rollups', () => {
     const stats = runStatsOf(total, 60);
     assert.deepEqual([stats.runs, stats.succeeded, stats.failed], [3, 2, 1]);
     assert.equal(stats.retries, 2);
+    assert.equal(stats.tooManyRequests, 3, "every attempt answered 429 counts, not only a step's last");
     assert.ok(stats.p50Ms !== null && stats.p50Ms > 25 && stats.p50Ms <= 50, String(stats.p50Ms));
     assert.ok(stats.p95Ms !== null && stats.p95Ms > 500 && stats.p95Ms <= 1000, String(stats.p95Ms));
     assert.equal(
@@ -290,6 +301,8 @@ describe('rollups', () => {
     const plan24 = windowPlan('24h', now);
     const step = readStepWindow(docs, 0, plan24);
     assert.deepEqual([step.executions, step.attempts, step.retries, step.failures], [3, 5, 2, 1]);
+    assert.equal(step.tooManyRequests, 3);
+    assert.equal(readStepWindow(docs, 0, windowPlan('7d', now)).tooManyRequests, 4);
     assert.deepEqual(stepDescriptionOf(docs, 0), {
       flowId: 'flow_1',
       nodeId: 'call',

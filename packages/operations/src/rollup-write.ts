@@ -11,11 +11,11 @@ import {
   stepField,
   stepSlotField,
 } from './rollup-layout.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport, Throttled } from './run-report.ts';
 
 /**
  * Counter names inside a slot.  Runs: `st` started, `ok` succeeded, `ko` failed, `ls` latency sum (ms), `l00…l19`
- * latency histogram, `r` step retries, `q` steps answered 429, `w` rate-limit wait (ms), `wc` steps that waited,
+ * latency histogram, `r` step retries, `q` step attempts answered 429 (from the worker's attempts, not the reports), `w` rate-limit wait (ms), `wc` steps that waited,
  * `fs`/`fc` freshness sum (ms) and count.  Steps: `x` executions, `a` attempts, `r` retries, `f` failures, `ds`
  * duration sum (ms), `d00…d19` duration histogram, `q`, `w`, `wc` as for runs.
  */
@@ -36,21 +36,35 @@ export interface RollupPositions {
   step(workspaceId: string, flowId: string, nodeId: string): number | undefined;
 }
 
-/** The flows and (flow, node) pairs the reports name, per workspace: what must have positions before writing. */
-export function positionKeysOf(reports: readonly RunReport[]): Map<string, { flows: string[]; steps: StepKey[] }> {
+/**
+ * The flows and (flow, node) pairs the reports and throttled attempts name, per workspace: what must have positions
+ * before writing.
+ */
+export function positionKeysOf(
+  reports: readonly RunReport[],
+  throttled: readonly Throttled[] = [],
+): Map<string, { flows: string[]; steps: StepKey[] }> {
   const byWorkspace = new Map<string, { flows: string[]; steps: StepKey[] }>();
-  for (const report of reports) {
-    let keys = byWorkspace.get(report.workspaceId);
+  const note = (workspaceId: string, flowId: string, nodeIds: readonly string[]) => {
+    let keys = byWorkspace.get(workspaceId);
     if (!keys) {
       keys = { flows: [], steps: [] };
-      byWorkspace.set(report.workspaceId, keys);
+      byWorkspace.set(workspaceId, keys);
     }
-    if (!keys.flows.includes(report.flowId)) keys.flows.push(report.flowId);
-    for (const step of report.steps) {
-      const known = keys.steps.some((key) => key.flowId === report.flowId && key.nodeId === step.nodeId);
-      if (!known) keys.steps.push({ flowId: report.flowId, nodeId: step.nodeId });
+    if (!keys.flows.includes(flowId)) keys.flows.push(flowId);
+    for (const nodeId of nodeIds) {
+      const known = keys.steps.some((key) => key.flowId === flowId && key.nodeId === nodeId);
+      if (!known) keys.steps.push({ flowId, nodeId });
     }
+  };
+  for (const report of reports) {
+    note(
+      report.workspaceId,
+      report.flowId,
+      report.steps.map((step) => step.nodeId),
+    );
   }
+  for (const attempt of throttled) note(attempt.workspaceId, attempt.flowId, [attempt.nodeId]);
   return byWorkspace;
 }
 
@@ -65,16 +79,34 @@ export interface RollupUpdates {
 }
 
 /**
- * The upserts that add `reports` to both grains of `run_rollup` and `run_step_rollup`, merged per document (one
- * update per document however many reports it counts).  Reports older than a grain's retention skip that grain;
- * reports whose flow or step has no position are skipped (the writer assigns positions first).
+ * The upserts that add `reports` (and `throttled` attempts: the 429s, `q`) to both grains of `run_rollup` and
+ * `run_step_rollup`, merged per document (one update per document however many reports it counts).  Reports older
+ * than a grain's retention skip that grain; reports whose flow or step has no position are skipped (the writer
+ * assigns positions first).
  */
 export function rollupUpdates(
   reports: readonly RunReport[],
   options: { positions: RollupPositions; connectorOf: (stepType: string) => string; now: number },
+  throttled: readonly Throttled[] = [],
 ): RollupUpdates {
   const runs = new Map<string, RollupUpdate>();
   const steps = new Map<string, RollupUpdate>();
+  for (const attempt of throttled) {
+    const flow = options.positions.flow(attempt.workspaceId, attempt.flowId);
+    const step = options.positions.step(attempt.workspaceId, attempt.flowId, attempt.nodeId);
+    for (const grain of grainsFor(attempt.at, options.now)) {
+      if (flow !== undefined) {
+        const update = updateFor(runs, grain, attempt.workspaceId, attempt.at);
+        const path = `${flowField(flow)}.${slotField(grain, attempt.at)}.q`;
+        update.inc[path] = (update.inc[path] ?? 0) + 1;
+      }
+      if (step !== undefined) {
+        const update = updateFor(steps, grain, attempt.workspaceId, attempt.at);
+        const path = `${stepField(step)}.${stepSlotField(grain, attempt.at)}.q`;
+        update.inc[path] = (update.inc[path] ?? 0) + 1;
+      }
+    }
+  }
   for (const report of reports) {
     const flow = options.positions.flow(report.workspaceId, report.flowId);
     if (flow === undefined) continue;
@@ -95,11 +127,6 @@ export function rollupUpdates(
         ended,
         'r',
         sum(report.steps, (step) => step.retries),
-      );
-      add(
-        ended,
-        'q',
-        sum(report.steps, (step) => (step.got429 ? 1 : 0)),
       );
       add(
         ended,
@@ -127,7 +154,6 @@ export function rollupUpdates(
           ['f', step.failed ? 1 : 0],
           ['ds', step.durationMs],
           [bucketField('d', bucketOf(step.durationMs)), 1],
-          ['q', step.got429 ? 1 : 0],
           ['w', step.rateLimitWaitMs],
           ['wc', step.rateLimitWaitMs > 0 ? 1 : 0],
         ];

@@ -44,12 +44,18 @@ export interface StepReport {
   retries: number;
   failed: boolean;
   rateLimitWaitMs: number;
-  /**
-   * The step's last failed attempt was answered 429 (its error details carry `status: 429`).  Earlier attempts that
-   * were retried are not visible to the workflow, so this undercounts; Prometheus' `pipewright_step_429_total`
-   * counts every attempt.
-   */
-  got429: boolean;
+}
+
+/**
+ * One step attempt the called service answered 429 Too Many Requests, reported by the worker that ran it (the step
+ * host's metrics port): a workflow sees only a step's last attempt, so 429s of retried attempts are counted here.
+ */
+export interface Throttled {
+  workspaceId: string;
+  flowId: string;
+  nodeId: string;
+  /** Epoch ms. */
+  at: number;
 }
 
 export interface RunFailureReport {
@@ -99,7 +105,6 @@ export function buildRunReport({ plan, state, run, now }: RunReportInput): RunRe
       retries: Math.max(0, nodeState.attempts - 1),
       failed: nodeState.status === 'failed' || nodeState.continuedOnError === true,
       rateLimitWaitMs: Math.max(0, nodeState.rateLimitWaitMs ?? 0),
-      got429: statusOf(nodeState.error?.details) === 429,
     });
   }
   const report: RunReport = {

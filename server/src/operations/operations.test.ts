@@ -67,7 +67,7 @@ test('the health view counts runs, rates, retries, 429s and names the failing st
   assert.deepEqual([view.totals.succeeded, view.totals.failed], [3, 3]);
   assert.equal(view.totals.successRate, 0.5);
   assert.equal(view.totals.retries, 3 * 2, 'each failed run tried its step three times');
-  assert.equal(view.totals.tooManyRequests, 1, 'the run that failed on 429s');
+  assert.equal(view.totals.tooManyRequests, 3, 'each of the three attempts the service answered 429');
   assert.equal(view.totals.dlqBacklog, 3);
   assert.ok(view.totals.p50Ms !== null && view.totals.p95Ms !== null && view.totals.p95Ms >= view.totals.p50Ms);
   assert.ok(view.totals.freshnessMs !== null);

@@ -53,7 +53,6 @@ const report = (runId: string, status: 'succeeded' | 'failed'): RunReport => ({
       retries: 0,
       failed: status === 'failed',
       rateLimitWaitMs: 0,
-      got429: false,
     },
   ],
   ...(status === 'failed'

@@ -1,4 +1,4 @@
-import { positionKeysOf, type RunReport, rollupUpdates, runFailureOf } from '@pipewright/operations';
+import { positionKeysOf, type RunReport, rollupUpdates, runFailureOf, type Throttled } from '@pipewright/operations';
 import type { Db } from 'mongodb';
 import { RunRollupStore } from './run-rollup-store.ts';
 
@@ -31,6 +31,8 @@ export class RunReportWriter {
   readonly #options: Required<Omit<RunReportWriterOptions, 'db'>>;
   readonly #store: RunRollupStore;
   #buffer: RunReport[] = [];
+  /** Step attempts answered 429 since the last flush (the step host reports each attempt; a workflow sees the last). */
+  #throttled: Throttled[] = [];
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout;
   #lastPurge = 0;
@@ -63,16 +65,25 @@ export class RunReportWriter {
     if (this.#buffer.length >= this.#options.batchSize && !this.#flushing) void this.flush();
   }
 
+  /** A step attempt the called service answered 429: counted with the next flush. */
+  addThrottled(attempt: Throttled): void {
+    if (this.#throttled.length < this.#options.maxBuffered) this.#throttled.push(attempt);
+    else this.#dropped++;
+  }
+
   /** Writes what is buffered (one flush at a time; a call during a flush waits for it and flushes the rest). */
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
-    if (this.#buffer.length === 0) return;
+    if (this.#buffer.length === 0 && this.#throttled.length === 0) return;
     const batch = this.#buffer;
+    const throttled = this.#throttled;
     this.#buffer = [];
-    this.#flushing = this.#write(batch)
+    this.#throttled = [];
+    this.#flushing = this.#write(batch, throttled)
       .catch((error: unknown) => {
         // Kept for the next flush, ahead of newer reports; the cap in `add` bounds the buffer while this repeats.
         this.#buffer = [...batch, ...this.#buffer].slice(-this.#options.maxBuffered);
+        this.#throttled = [...throttled, ...this.#throttled].slice(-this.#options.maxBuffered);
         this.#options.log.warn('run reports could not be written to the rollups; trying again', {
           error: String(error),
           buffered: this.#buffer.length,
@@ -90,9 +101,9 @@ export class RunReportWriter {
     await this.flush();
   }
 
-  async #write(batch: RunReport[]): Promise<void> {
+  async #write(batch: RunReport[], throttled: Throttled[]): Promise<void> {
     const now = this.#options.now();
-    await writeReports(this.#store, batch, { connectorOf: this.#options.connectorOf, now });
+    await writeReports(this.#store, batch, { connectorOf: this.#options.connectorOf, now }, throttled);
     if (this.#dropped > 0) {
       this.#options.log.warn('run reports were dropped while the rollups could not be written', {
         dropped: this.#dropped,
@@ -106,15 +117,19 @@ export class RunReportWriter {
   }
 }
 
-/** Adds a batch of reports to the rollups and the failed-runs collection (also what `./pw bench dashboard` feeds). */
+/**
+ * Adds a batch of reports and throttled attempts to the rollups and the failed-runs collection (also what
+ * `./pw bench dashboard` feeds).
+ */
 export async function writeReports(
   store: RunRollupStore,
   batch: readonly RunReport[],
   options: { connectorOf: (stepType: string) => string; now: number },
+  throttled: readonly Throttled[] = [],
 ): Promise<void> {
   // Failures first: once a run is counted, its failure document is there (the backlog never lags the counts).
   await store.insertFailures(batch.flatMap((report) => runFailureOf(report) ?? []));
-  await store.assignPositions(positionKeysOf(batch));
-  const updates = rollupUpdates(batch, { positions: store.positions, ...options });
+  await store.assignPositions(positionKeysOf(batch, throttled));
+  const updates = rollupUpdates(batch, { positions: store.positions, ...options }, throttled);
   await store.apply(updates.runs, updates.steps);
 }

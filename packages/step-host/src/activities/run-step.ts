@@ -43,6 +43,9 @@ export interface StepActivitiesOptions {
 /** One step attempt as reported to metrics: ids and enums only, never data, messages or secrets. */
 export interface StepAttemptReport {
   workspaceId: string;
+  /** The run's flow and node (ids), when the activity's input names them: the health rollups count 429s per step. */
+  flowId?: string;
+  nodeId: string;
   stepType: string;
   attempt: number;
   outcome: 'succeeded' | 'failed_retryable' | 'failed';
@@ -196,6 +199,7 @@ async function executeStep(
     nodeId: string;
     idempotencyKey: string;
     workspaceId?: string | undefined;
+    flowId?: string | undefined;
     attemptsBefore?: number | undefined;
   },
   options: StepActivitiesOptions,
@@ -282,6 +286,8 @@ async function executeStep(
     try {
       options.metrics?.stepAttempt({
         workspaceId: request.workspaceId ?? '',
+        ...(request.flowId === undefined ? {} : { flowId: request.flowId }),
+        nodeId: request.nodeId,
         stepType: step.type,
         attempt,
         outcome,
