@@ -9,7 +9,6 @@ import type {
   MigrateNodeBody,
   MigrateNodeResponse,
   RunDetail,
-  RunSummary,
   StartRunResponse,
   StepTestResult,
   TestStepBody,
@@ -110,8 +109,6 @@ export const api = {
   rerunRun: (runId: string) => request<StartRunResponse>('POST', `/runs/${encodeURIComponent(runId)}/rerun`),
   startRun: (id: string, body: ManualRunBody) =>
     request<StartRunResponse>('POST', `/flows/${encodeURIComponent(id)}/runs`, body),
-  listRuns: (flowId?: string) =>
-    request<ListBody<RunSummary>>('GET', `/runs${flowId ? `?flowId=${encodeURIComponent(flowId)}` : ''}`).then(items),
   getRun: (id: string) => request<RunDetail>('GET', `/runs/${encodeURIComponent(id)}`),
   runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events`,
 };

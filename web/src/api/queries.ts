@@ -9,7 +9,6 @@ export const queryKeys = {
   flow: (id: string) => ['flows', id] as const,
   versions: (id: string) => ['flows', id, 'versions'] as const,
   versionDiff: (id: string, from: number, to: number) => ['flows', id, 'versions', 'diff', from, to] as const,
-  runs: (flowId?: string) => ['runs', 'list', flowId ?? 'all'] as const,
   run: (id: string) => ['runs', 'detail', id] as const,
 };
 
@@ -42,9 +41,6 @@ export const useFlow = (id: string) =>
 
 export const useVersions = (id: string) =>
   useQuery({ queryKey: queryKeys.versions(id), queryFn: () => api.listVersions(id) });
-
-export const useRuns = (flowId?: string) =>
-  useQuery({ queryKey: queryKeys.runs(flowId), queryFn: () => api.listRuns(flowId), refetchInterval: 3000 });
 
 export const useRun = (id: string) => useQuery({ queryKey: queryKeys.run(id), queryFn: () => api.getRun(id) });
 
