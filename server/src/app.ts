@@ -186,11 +186,12 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     violations: contractViolations,
     flowName: async (workspaceId, flowId) => (await flows.getRecord(workspaceId, flowId)).name,
   });
+  const stepPauses = new StepPausesRepository(deps.db);
   const pauses = new PausesService({
     flows: flowRecords,
     runs,
     held: heldRuns,
-    stepPauses: new StepPausesRepository(deps.db),
+    stepPauses,
     temporal: deps.temporal,
     catalog,
     credentials: credentials.service,
@@ -235,10 +236,10 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
         violations: async (workspaceId, flowId, { from, to }) =>
           (await contractViolations.count({ workspaceId, ...(flowId === undefined ? {} : { flowId }), from, to }))
             .total,
-        paused: async (workspaceId) => {
-          const view = await pauses.list(workspaceId);
-          return { flows: view.flows.map((flow) => flow.flowId), connectors: view.connectors.map((c) => c.connector) };
-        },
+        pausedConnectors: async (workspaceId) =>
+          (await stepPauses.list(workspaceId))
+            .filter((pause) => pause.kind === 'connector')
+            .map((pause) => pause.target),
       }),
     }),
   );

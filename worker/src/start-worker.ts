@@ -108,14 +108,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const registry = options.metrics ? createMetricsRegistry('worker') : undefined;
   const runMetrics = registry ? createRunMetrics(registry) : undefined;
   // Built-in steps are labelled by connector; any other type (a test's, a package's) is `package`: bounded labels.
-  const stepMetrics = registry
-    ? createStepMetrics(registry, builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type)))
-    : undefined;
+  const connectorOf = builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type));
+  const stepMetrics = registry ? createStepMetrics(registry, connectorOf) : undefined;
   // Run reports roll up into the health dashboards' collections (worker/src/run-reports); without MongoDB, none are.
   const reportWriter = deps.db
     ? new RunReportWriter({
         db: deps.db,
-        connectorOf: builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type)),
+        connectorOf,
         log: Runtime.instance().logger,
       })
     : undefined;

@@ -16,8 +16,8 @@ export type ViolationsRead = (
   flowId: string | undefined,
   window: { from: Date; to: Date },
 ) => Promise<number>;
-/** The ids of the flows and the connector types paused in a workspace now. */
-export type PausedRead = (workspaceId: string) => Promise<{ flows: string[]; connectors: string[] }>;
+/** The connector types paused in a workspace now (paused flows are read with the flows themselves). */
+export type PausedConnectorsRead = (workspaceId: string) => Promise<string[]>;
 
 export interface HealthQuery {
   window: HealthWindow;
@@ -42,20 +42,20 @@ export class OperationsService {
   readonly #closedSteps = new ClosedRollups();
 
   readonly #violations: ViolationsRead | undefined;
-  readonly #paused: PausedRead | undefined;
+  readonly #pausedConnectors: PausedConnectorsRead | undefined;
 
   constructor(deps: {
     repository: OperationsRepository;
     flows: FlowsRepository;
     /** Contract violations in the window (server/src/contracts): counted on the dashboard. */
     violations?: ViolationsRead;
-    /** What is paused now (server/src/pauses): shown on the dashboard. */
-    paused?: PausedRead;
+    /** Connector types paused now (server/src/pauses): shown on the dashboard. */
+    pausedConnectors?: PausedConnectorsRead;
   }) {
     this.#repository = deps.repository;
     this.#flows = deps.flows;
     this.#violations = deps.violations;
-    this.#paused = deps.paused;
+    this.#pausedConnectors = deps.pausedConnectors;
   }
 
   /** Open failures per flow: read once, then served while fresh, and refreshed in the background once stale. */
@@ -84,14 +84,14 @@ export class OperationsService {
       endsAt: start + GRAIN[plan.grain].docMs,
     }));
     const window = { from: new Date(plan.from), to: new Date(plan.to) };
-    const [index, runDocs, stepDocs, flows, openFailures, violations, paused] = await Promise.all([
+    const [index, runDocs, stepDocs, flows, openFailures, violations, pausedConnectors] = await Promise.all([
       this.#repository.index(workspaceId),
       this.#closedRuns.read(reads, now, (ids) => this.#repository.runDocs(ids)),
       this.#closedSteps.read(reads, now, (ids) => this.#repository.stepDocs(ids)),
       this.#flows.list(workspaceId),
       this.#openFailures(workspaceId, now),
       this.#violations?.(workspaceId, query.flowId, window) ?? 0,
-      this.#paused?.(workspaceId) ?? { flows: [], connectors: [] },
+      this.#pausedConnectors?.(workspaceId) ?? [],
     ]);
     const health = buildHealth({
       plan,
@@ -102,6 +102,7 @@ export class OperationsService {
       openFailures,
       filter: { flowId: query.flowId, connector: query.connector },
     });
-    return { ...health, contractViolations: violations, paused };
+    const pausedFlows = flows.filter((flow) => flow.paused !== undefined).map((flow) => flow._id);
+    return { ...health, contractViolations: violations, paused: { flows: pausedFlows, connectors: pausedConnectors } };
   }
 }
