@@ -35,6 +35,7 @@ import { TriggersService } from './hooks/triggers.service.ts';
 import { WebhookRefusalsRepository } from './hooks/webhook-refusals.repository.ts';
 import { jsonBody, requireJsonBody } from './json-limits.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { inProgressReader } from './operations/in-progress.ts';
 import { OperationsRepository } from './operations/operations.repository.ts';
 import { createOperationsRouter } from './operations/operations.routes.ts';
 import { OperationsService } from './operations/operations.service.ts';
@@ -162,6 +163,9 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   flows.setPublishHooks(schedules);
   const versionOps = new VersionsService({ flows, catalog, runs });
   const failureRecords = new FailuresRepository(deps.db);
+  failureRecords.counts.backfillOnce().catch((error: unknown) => {
+    log('the failed-runs counters could not be built from the stored failures', error);
+  });
   const failures = new FailuresService({ failures: failureRecords, runs, flows, audit: auth.audit });
   const stepTests = new StepTestService({ flows, catalog, runs, temporal: deps.temporal });
   const credentials = await createCredentialsModule({
@@ -233,6 +237,8 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
       operations: new OperationsService({
         repository: new OperationsRepository(deps.db),
         flows: flowRecords,
+        openFailures: (workspaceId) => failureRecords.counts.perFlow(workspaceId),
+        inProgress: inProgressReader({ temporal: deps.temporal, runs: runRecords }),
         violations: async (workspaceId, flowId, { from, to }) =>
           (await contractViolations.count({ workspaceId, ...(flowId === undefined ? {} : { flowId }), from, to }))
             .total,
@@ -261,7 +267,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   if (deps.metrics) {
     // Built-in step types are labelled by connector, any other by `package`: bounded labels, as the workers do.
     const connectorOf = builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type));
-    createFailedRunsGauge(deps.metrics, connectorOf, () => failureRecords.openCounts());
+    createFailedRunsGauge(deps.metrics, connectorOf, () => failureRecords.counts.perType());
   }
   const hooks = createHooksRouter({
     triggers,

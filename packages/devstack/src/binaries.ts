@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The dev stack's two Go programs, pinned.  Built once with the local Go toolchain (from the Go module proxy) and
@@ -36,8 +38,22 @@ export function ensureTemporalCli(log: Log = console.error): string {
   });
 }
 
+/**
+ * Patches applied to FerretDB's source before it is built (patches/README.md says why each exists).  Their hash is
+ * part of the cache folder's name, so a changed patch builds again and an older build is never picked up.
+ */
+const FERRETDB_PATCHES = [
+  join(dirname(fileURLToPath(import.meta.url)), '../../../patches/ferretdb-v1.24.2-sqlite-id-index.patch'),
+];
+
+const patchesTag = (patches: readonly string[]): string => {
+  const hash = createHash('sha256');
+  for (const patch of patches) hash.update(readFileSync(patch));
+  return hash.digest('hex').slice(0, 8);
+};
+
 export function ensureFerretDb(log: Log = console.error): string {
-  const dir = join(cacheRoot(), 'go', `ferretdb-${FERRETDB_VERSION}`);
+  const dir = join(cacheRoot(), 'go', `ferretdb-${FERRETDB_VERSION}-p${patchesTag(FERRETDB_PATCHES)}`);
   const binary = join(dir, 'ferretdb');
   if (existsSync(binary)) return binary;
   return withInstallLock(dir, binary, () => {
@@ -46,7 +62,8 @@ export function ensureFerretDb(log: Log = console.error): string {
       buildFerretDbFromModuleProxy(binary);
     } else {
       const url = `https://github.com/FerretDB/FerretDB/releases/download/${FERRETDB_VERSION}/ferretdb-${goOs()}-${goArch()}`;
-      log(`[devstack] Go not found; downloading FerretDB from ${url}`);
+      // The release binary has not got the patches: it works, and every lookup by _id scans its collection.
+      log(`[devstack] Go not found; downloading FerretDB from ${url} (unpatched: slower lookups by _id)`);
       run('curl', ['-fsSL', '-o', binary, url], {});
       chmodSync(binary, 0o755);
     }
@@ -69,7 +86,8 @@ export function ensureComposeCli(log: Log = console.error): string {
  * `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` does not work from the module proxy, for two
  * reasons: the proxy answers 403 to the module's version list (which `go install` reads to check deprecation), and
  * the module zip lacks build/version/version.txt, which FerretDB embeds and panics without.  So: a throwaway module
- * requires the pinned version, replaces it with a copy of the module-cache source plus version.txt, and builds.
+ * requires the pinned version, replaces it with a copy of the module-cache source plus version.txt and our patches
+ * (`git apply`, which works outside a repository), and builds.
  */
 function buildFerretDbFromModuleProxy(binary: string): void {
   const work = join(tmpdir(), `pipewright-ferretdb-build-${process.pid}`);
@@ -91,6 +109,7 @@ function buildFerretDbFromModuleProxy(binary: string): void {
   cpSync(source, copy, { recursive: true });
   run('chmod', ['-R', 'u+w', copy], {});
   writeFileSync(join(copy, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  for (const patch of FERRETDB_PATCHES) run('git', ['apply', '--verbose', patch], {}, copy);
   writeFileSync(
     join(work, 'go.mod'),
     `module pipewright.local/ferretdb\n\ngo 1.24\n\nrequire ${module} ${FERRETDB_VERSION}\n\nreplace ${module} => ./src\n`,

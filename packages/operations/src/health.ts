@@ -36,6 +36,11 @@ export interface HealthResponse {
   contractViolations: number;
   /** Paused flows and connector types: filled by the kill switches (item 6 of issue 12; none until then). */
   paused: { flows: string[]; connectors: string[] };
+  /**
+   * Runs of the scope not finished now (the rollups count a run when it ends): running on Temporal (null when it
+   * could not be asked) and waiting in the run queue.
+   */
+  inProgress: { running: number | null; queued: number };
 }
 
 export interface HealthStats extends RunStats {
@@ -142,6 +147,7 @@ export function buildHealth(input: HealthInput): HealthResponse {
       .sort((a, b) => b.attempts - a.attempts || a.connector.localeCompare(b.connector)),
     contractViolations: 0,
     paused: { flows: [], connectors: [] },
+    inProgress: { running: null, queued: 0 },
   };
 }
 

@@ -1,5 +1,6 @@
 export * from './constraint.ts';
 export * from './error-group.ts';
+export * from './failure-counts.ts';
 export * from './health.ts';
 export * from './histogram.ts';
 export * from './rollup-layout.ts';

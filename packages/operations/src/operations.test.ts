@@ -5,8 +5,12 @@ import {
   bucketOf,
   buildRunReport,
   constraintOf,
+  countKey,
   DURATION_BOUNDS_MS,
   errorGroupOf,
+  failureCountChanges,
+  failureCountsOf,
+  fromCountKey,
   positionKeysOf,
   quantileFromBuckets,
   type RollupDocument,
@@ -327,5 +331,30 @@ describe('rollups', () => {
   test('position keys: each flow and step once per workspace', () => {
     const keys = positionKeysOf(reports).get('ws.$1');
     assert.deepEqual(keys, { flows: ['flow_1'], steps: [{ flowId: 'flow_1', nodeId: 'call' }] });
+  });
+});
+
+describe('open-failure counters', () => {
+  test('a flow id or step type never becomes a path or an operator, and reads back as it was', () => {
+    for (const value of ['flw_1', 'a.b', '$where', '@acme/steps.ping', 'x%2Ey']) {
+      const key = countKey(value);
+      assert.doesNotMatch(key, /[.$]/);
+      assert.equal(fromCountKey(key), value);
+    }
+  });
+
+  test('changes add per workspace, flow and step type, and the counts read back without what fell to zero', () => {
+    const changes = failureCountChanges(
+      [
+        { workspaceId: 'w1', flowId: 'f1', nodeType: 'http.request' },
+        { workspaceId: 'w1', flowId: 'f1', nodeType: 'smtp.send' },
+        { workspaceId: 'w2', flowId: 'f9', nodeType: 'http.request' },
+      ],
+      -1,
+    );
+    assert.deepEqual(changes.get('w1'), { v: 2, 'flows.f1': -2, 'types.http%2Erequest': -1, 'types.smtp%2Esend': -1 });
+    const counts = failureCountsOf({ _id: 'w1', flows: { f1: 2, f2: 0 }, types: { 'http%2Erequest': 2 } });
+    assert.deepEqual([...counts.flows], [['f1', 2]]);
+    assert.deepEqual([...counts.types], [['http.request', 2]]);
   });
 });

@@ -2,6 +2,7 @@ import { finalStateOfFailure, RUN_FLOW_WORKFLOW } from '@pipewright/run-contract
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
+import { OpenFailureCounts } from '../failures/open-failure-counts.ts';
 
 /** Ids we put in visibility queries are generated ([A-Za-z0-9_-]); anything else matches nothing. */
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
@@ -22,17 +23,19 @@ const failureDocSchema = z.object({ nodeTitle: z.string(), nodeId: z.string(), e
 /**
  * What the alert conditions read about a flow's runs.  Counts and closed runs come from Temporal's visibility store
  * (the runs list reads it too): every run of a published version (`FlowVersion > 0`: drafts and step tests are a
- * builder trying things), counted by Temporal itself.  The DLQ backlog is the failed-runs queue: unresolved
- * `run_failures` of the flow.  A rollup (server/src/operations) can serve the counts instead once it exists: this
+ * builder trying things), counted by Temporal itself.  The DLQ backlog is the failed-runs queue's counters
+ * (server/src/failures/open-failure-counts.ts).  A rollup (server/src/operations) can serve the counts instead once it exists: this
  * class is the one place to change.
  */
 export class RunActivity {
   readonly #temporal: Client;
   readonly #db: Db;
+  readonly #openFailures: OpenFailureCounts;
 
   constructor(deps: { temporal: Client; db: Db }) {
     this.#temporal = deps.temporal;
     this.#db = deps.db;
+    this.#openFailures = new OpenFailureCounts(deps.db);
   }
 
   /** The failed-runs queue's collection (server/src/failures), read only here. */
@@ -80,9 +83,9 @@ export class RunActivity {
     return runs.sort((a, b) => a.closedAt.getTime() - b.closedAt.getTime());
   }
 
-  /** The flow's failed runs nobody retried, re-ran or dismissed yet (the failed-runs queue, `run_failures`). */
-  unresolvedFailures(workspaceId: string, flowId: string): Promise<number> {
-    return this.#failures().countDocuments({ workspaceId, flowId, resolution: { $exists: false } });
+  /** The flow's failed runs nobody retried, re-ran or dismissed yet (the failed-runs queue's counters). */
+  async unresolvedFailures(workspaceId: string, flowId: string): Promise<number> {
+    return (await this.#openFailures.perFlow(workspaceId)).get(flowId) ?? 0;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { type Collection, type Db, type Filter, MongoServerError } from 'mongodb';
 import { z } from 'zod';
+import { OpenFailureCounts } from './open-failure-counts.ts';
 
 const resolutionSchema = z.object({
   kind: z.enum(['retried', 'rerun', 'dismissed']),
@@ -50,10 +51,13 @@ export class FailuresRepository {
   readonly #failures: Collection<FailureRecord>;
   /** One document per failure an action has taken (claim): its `_id` is the failed run's id. */
   readonly #claims: Collection<{ _id: string; workspaceId: string; at: Date }>;
+  /** The queue's size per workspace, flow and step type, kept as the queue changes (a scan costs too much). */
+  readonly counts: OpenFailureCounts;
 
   constructor(db: Db) {
     this.#failures = db.collection<FailureRecord>('run_failures');
     this.#claims = db.collection('run_failure_claims');
+    this.counts = new OpenFailureCounts(db);
   }
 
   /** The worker's writer may create its own indexes on the collection: one already there is fine. */
@@ -68,10 +72,14 @@ export class FailuresRepository {
     }
   }
 
-  /** Writes a failure as the worker's writer does (tests, and failures recorded by hand); idempotent by run id. */
+  /**
+   * Writes a failure as the worker's writer does (tests, and failures recorded by hand); idempotent by run id, and
+   * counted in the queue's size when new and open.
+   */
   async upsert(record: FailureRecord): Promise<void> {
     const { _id, ...fields } = record;
-    await this.#failures.updateOne({ _id }, { $set: fields }, { upsert: true });
+    const result = await this.#failures.updateOne({ _id }, { $set: fields }, { upsert: true });
+    if (result.upsertedCount === 1 && record.resolution === undefined) await this.counts.change(record, 1);
   }
 
   /**
@@ -79,23 +87,6 @@ export class FailuresRepository {
    * groups with `$sum` only (no `$min`, `$max`, `$first`), so each group's newest and oldest failure are read by the
    * index on (workspace, group, failedAt): two short reads per group, and causes are few.
    */
-  /**
-   * The failed-runs queue's size ("DLQ") of every workspace, per step type of the failing node: the metrics' gauge,
-   * read when Prometheus scrapes.
-   */
-  async openCounts(): Promise<{ workspaceId: string; nodeType: string; count: number }[]> {
-    const counted = await this.#failures
-      .aggregate([
-        { $match: UNRESOLVED },
-        { $group: { _id: { workspaceId: '$workspaceId', nodeType: '$nodeType' }, count: { $sum: 1 } } },
-      ])
-      .toArray();
-    return counted.map((item) => {
-      const row = openCountSchema.parse(item);
-      return { ...row._id, count: row.count };
-    });
-  }
-
   async groups(workspaceId: string, flowId: string | undefined): Promise<FailureGroupRow[]> {
     const match: Filter<FailureRecord> = { workspaceId, ...UNRESOLVED, ...(flowId === undefined ? {} : { flowId }) };
     const counted = await this.#failures
@@ -185,6 +176,7 @@ export class FailuresRepository {
       throw error;
     }
     await this.#failures.updateOne({ _id: runId, workspaceId }, { $set: { resolution } });
+    await this.counts.change(failure, -1);
     return true;
   }
 
@@ -195,15 +187,12 @@ export class FailuresRepository {
 
   /** The claimed action failed: the failure is back in the queue (its claim last, so no second action slips in). */
   async release(workspaceId: string, runId: string): Promise<void> {
+    const failure = await this.findById(workspaceId, runId);
     await this.#failures.updateOne({ _id: runId, workspaceId }, { $unset: { resolution: '' } });
+    if (failure?.resolution !== undefined) await this.counts.change(failure, 1);
     await this.#claims.deleteOne({ _id: runId, workspaceId });
   }
 }
-
-const openCountSchema = z.object({
-  _id: z.object({ workspaceId: z.string(), nodeType: z.string() }),
-  count: z.number(),
-});
 
 const groupCountSchema = z.object({
   _id: z.object({ errorGroup: z.string(), flowId: z.string() }),

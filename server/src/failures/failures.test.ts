@@ -205,6 +205,14 @@ describe('failed-runs queue', () => {
     // The queue is empty; the audit log says who did what to which run.
     const after = (await api().get('/api/failures?groupBy=error').expect(200)).body as { groups: FailureGroupView[] };
     assert.deepEqual(after.groups, []);
+    const health = (await api().get(`/api/operations/health?window=1h&flowId=${flow.id}`).expect(200)).body as {
+      totals: { dlqBacklog: number };
+    };
+    assert.equal(
+      health.totals.dlqBacklog,
+      0,
+      `the dashboard’s backlog follows the queue: ${JSON.stringify(await harness.db.collection('run_failure_counts').find({}).toArray())}`,
+    );
     const resolved = await new FailuresRepository(harness.db).findById(harness.admin.workspaceId, r1);
     assert.equal(resolved?.resolution?.kind, 'retried');
     assert.equal(resolved?.resolution?.runId, newRunIds[0]);

@@ -45,23 +45,6 @@ export class OperationsRepository {
     return this.#byIds(RUN_STEP_ROLLUP_COLLECTION, ids);
   }
 
-  /**
-   * Failed runs not yet dealt with (no `resolution`), per flow.  A scan of the workspace's failures on FerretDB
-   * (MongoDB uses the `{ workspaceId, failedAt }` index); only the flow id is kept of each.
-   */
-  async openFailuresPerFlow(workspaceId: string): Promise<Map<string, number>> {
-    const filter = { workspaceId, resolution: { $exists: false } };
-    const found = await this.#db
-      .collection(RUN_FAILURES_COLLECTION)
-      .find(filter, { projection: { _id: 0, flowId: 1 } })
-      .toArray();
-    const counts = new Map<string, number>();
-    for (const doc of found) {
-      if (typeof doc.flowId === 'string') counts.set(doc.flowId, (counts.get(doc.flowId) ?? 0) + 1);
-    }
-    return counts;
-  }
-
   /** One `findOne({ _id })` each, side by side: what FerretDB answers fast (an `$in` is a full scan there). */
   async #byIds(name: string, ids: string[]): Promise<RollupDocument[]> {
     const collection = this.#db.collection<RollupDocument>(name);

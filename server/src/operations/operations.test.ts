@@ -148,3 +148,38 @@ test('a bad query is refused naming the field; the view needs a signed-in caller
   const { default: request } = await import('supertest');
   await request(harness.app).get('/api/operations/health').expect(401);
 });
+
+test('runs not finished yet are shown as in progress: running on Temporal', async () => {
+  const document = webhookToHttpDocument(`${target.baseUrl}/none`, 'core.manual');
+  const [hook] = document.nodes;
+  assert.ok(hook);
+  document.nodes = [
+    hook,
+    {
+      id: 'approve',
+      type: 'core.wait',
+      typeVersion: 1,
+      position: { x: 200, y: 0 },
+      config: { mode: 'event', eventName: 'approval', timeoutSeconds: 3600 },
+    },
+  ];
+  document.edges = [{ id: 'e1', source: 'hook', target: 'approve' }];
+  const flow = (await harness.api().post('/api/flows').send({ name: 'Waits', document }).expect(201))
+    .body as FlowDetail;
+  await harness.api().post(`/api/flows/${flow.id}/publish`).expect(201);
+  assert.deepEqual((await health(`?window=1h&flowId=${flow.id}`)).inProgress, { running: 0, queued: 0 });
+  const { runId } = (
+    await harness.api().post(`/api/flows/${flow.id}/runs`).send({ source: 'published', payload: {} }).expect(202)
+  ).body as StartRunResponse;
+  try {
+    // Temporal's visibility store lists a started run within moments.
+    const view = await waitFor('the waiting run to count as running', async () => {
+      const body = await health(`?window=1h&flowId=${flow.id}`);
+      return body.inProgress.running === 1 ? body : undefined;
+    });
+    assert.equal(view.inProgress.queued, 0);
+    assert.equal(view.totals.runs, 0, 'the rollups count it once it ends');
+  } finally {
+    await harness.temporal.workflow.getHandle(runId).terminate('test over');
+  }
+});

@@ -73,6 +73,11 @@ export class RunsRepository {
     return this.#queue.countDocuments({});
   }
 
+  /** A workspace's (or one flow's) runs waiting in the queue: a small collection, drained as runs start. */
+  countQueuedOf(workspaceId: string, flowId: string | undefined): Promise<number> {
+    return this.#queue.countDocuments({ workspaceId, ...(flowId === undefined ? {} : { flowId }) });
+  }
+
   /** Idempotent: a run is recorded once (a duplicate webhook delivery, a scheduled run seen twice); false if it was. */
   async insert(record: RunRecord): Promise<boolean> {
     try {

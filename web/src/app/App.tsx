@@ -13,15 +13,27 @@ import { CredentialsPage } from '../credentials/CredentialsPage.tsx';
 import { EditorPage } from '../editor/EditorPage.tsx';
 import { FailuresPage } from '../failures/FailuresPage.tsx';
 import { FlowsPage } from '../flows/FlowsPage.tsx';
+import { usePrefetchHealth } from '../operations/operations-api.ts';
 import { Link } from '../routing/Link.tsx';
 import { matchRoute, navigate, paths, useLocationPath } from '../routing/router.ts';
 import { RunPage } from '../runs/RunPage.tsx';
 import { RunsPage } from '../runs/RunsPage.tsx';
 
-// Loaded when first opened: the charts library stays out of the editor's bundle.
-const HealthPage = lazy(() =>
-  import('../operations/HealthPage.tsx').then((module) => ({ default: module.HealthPage })),
-);
+// Loaded when first opened: the charts library stays out of the editor's bundle.  Opened directly (a bookmark, a
+// reload), its code loads while the session is checked.
+const loadHealthPage = () => import('../operations/HealthPage.tsx');
+const HealthPage = lazy(() => loadHealthPage().then((module) => ({ default: module.HealthPage })));
+if (matchRoute(window.location.pathname).name === 'health') void loadHealthPage();
+
+/** The health page's first view, asked for beside its code (see usePrefetchHealth). */
+function HealthRoute() {
+  usePrefetchHealth();
+  return (
+    <Suspense fallback={<p className="muted page">Loading…</p>}>
+      <HealthPage />
+    </Suspense>
+  );
+}
 
 function Brand() {
   return (
@@ -141,11 +153,7 @@ export function App() {
         {route.name === 'run' && <RunPage key={route.runId} runId={route.runId} />}
         {route.name === 'runs' && <RunsPage />}
         {route.name === 'failures' && <FailuresPage />}
-        {route.name === 'health' && (
-          <Suspense fallback={<p className="muted page">Loading…</p>}>
-            <HealthPage />
-          </Suspense>
-        )}
+        {route.name === 'health' && <HealthRoute />}
         {route.name === 'credentials' && <CredentialsPage />}
         {route.name === 'members' && (isAdmin ? <MembersPage currentUserId={user.id} /> : <AdminsOnly />)}
         {route.name === 'tokens' && <TokensPage myRole={role} />}

@@ -1,10 +1,10 @@
-import type { FlowHealth, HealthStats, HealthWindow } from '@pipewright/operations';
+import type { FlowHealth, HealthResponse, HealthStats, HealthWindow } from '@pipewright/operations';
 import { useState } from 'react';
 import { errorMessage } from '../api/api.ts';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { formatDuration } from '../ui/format.ts';
-import { type HealthScope, useHealth } from './operations-api.ts';
+import { DEFAULT_HEALTH_SCOPE, type HealthScope, useHealth } from './operations-api.ts';
 import { RunsChart } from './RunsChart.tsx';
 
 const WINDOWS: { value: HealthWindow; label: string }[] = [
@@ -18,7 +18,7 @@ const perMinute = (value: number) => (value >= 10 ? value.toFixed(0) : value.toF
 
 /** The workspace's health over 1 h, 24 h or 7 d, with drill-down to one flow or one connector type. */
 export function HealthPage() {
-  const [scope, setScope] = useState<HealthScope>({ window: '24h' });
+  const [scope, setScope] = useState<HealthScope>(DEFAULT_HEALTH_SCOPE);
   const health = useHealth(scope);
   const data = health.data;
   const drilled = scope.flowId !== undefined || scope.connector !== undefined;
@@ -59,7 +59,7 @@ export function HealthPage() {
       {data && (
         <>
           <PausedNotice paused={data.paused} flows={data.flows} />
-          <StatCards stats={data.totals} contractViolations={data.contractViolations} />
+          <StatCards stats={data.totals} contractViolations={data.contractViolations} inProgress={data.inProgress} />
           <section className="health-section">
             <h2>Runs</h2>
             <RunsChart series={data.series} slotMs={data.slotMs} testId="health-runs-chart" />
@@ -119,9 +119,22 @@ export function HealthPage() {
   );
 }
 
-function StatCards({ stats, contractViolations }: { stats: HealthStats; contractViolations: number }) {
+function StatCards({
+  stats,
+  contractViolations,
+  inProgress,
+}: {
+  stats: HealthStats;
+  contractViolations: number;
+  inProgress: HealthResponse['inProgress'];
+}) {
   const cards: [string, string, string][] = [
     ['success-rate', 'Success rate', percent(stats.successRate)],
+    [
+      'in-progress',
+      'In progress now (running / queued)',
+      `${inProgress.running === null ? '—' : String(inProgress.running)} / ${inProgress.queued}`,
+    ],
     ['runs', 'Runs', `${stats.runs} (${perMinute(stats.runsPerMinute)}/min)`],
     ['latency', 'Run latency p50 / p95', `${formatDuration(stats.p50Ms)} / ${formatDuration(stats.p95Ms)}`],
     ['retries', 'Retries', String(stats.retries)],

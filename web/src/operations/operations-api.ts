@@ -1,5 +1,5 @@
 import type { HealthResponse, HealthWindow } from '@pipewright/operations';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, usePrefetchQuery, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../api/api.ts';
 
 export interface HealthScope {
@@ -19,12 +19,24 @@ function healthPath(scope: HealthScope): string {
   return `/operations/health?${query.toString()}`;
 }
 
-/** The health view, refreshed every 15 s (the rollups move about once a second; a dashboard need not). */
-export function useHealth(scope: HealthScope) {
-  return useQuery({
+/** What the page shows first: the whole workspace over 24 h. */
+export const DEFAULT_HEALTH_SCOPE: HealthScope = { window: '24h' };
+
+const healthQuery = (scope: HealthScope) =>
+  queryOptions({
     queryKey: healthKeys.scope(scope),
     queryFn: () => apiRequest<HealthResponse>('GET', healthPath(scope)),
-    refetchInterval: 15_000,
-    placeholderData: keepPreviousData,
   });
+
+/** The health view, refreshed every 15 s (the rollups move about once a second; a dashboard need not). */
+export function useHealth(scope: HealthScope) {
+  return useQuery({ ...healthQuery(scope), refetchInterval: 15_000, placeholderData: keepPreviousData });
+}
+
+/**
+ * Asks for the first view while the page's code (charts included) is still loading, instead of after it: the
+ * request and the chunk travel side by side.
+ */
+export function usePrefetchHealth(): void {
+  usePrefetchQuery(healthQuery(DEFAULT_HEALTH_SCOPE));
 }

@@ -8,7 +8,13 @@ import {
   uniqueName,
   waitFor,
 } from '@pipewright/devstack';
-import { RUN_FAILURES_COLLECTION, RUN_ROLLUP_COLLECTION, type RunReport } from '@pipewright/operations';
+import {
+  failureCountsOf,
+  RUN_FAILURE_COUNTS_COLLECTION,
+  RUN_FAILURES_COLLECTION,
+  RUN_ROLLUP_COLLECTION,
+  type RunReport,
+} from '@pipewright/operations';
 import { type Db, MongoClient } from 'mongodb';
 import { RunReportWriter } from './run-report-writer.ts';
 
@@ -92,6 +98,8 @@ test('a flush that fails while the database is down keeps its reports, logs, and
       ['run_b'],
       'one failure document per failed run',
     );
+    const counts = await seen.collection<{ _id: string }>(RUN_FAILURE_COUNTS_COLLECTION).findOne({ _id: 'ws_writer' });
+    assert.deepEqual(failureCountsOf(counts).flows, new Map([['flow_1', 1]]), 'the failed-runs queue counts it once');
     const rollups = await seen.collection(RUN_ROLLUP_COLLECTION).find({ grain: 'minute' }).toArray();
     const counters = JSON.stringify(rollups);
     assert.match(counters, /"ok":1/, 'the run that succeeded is counted once');

@@ -1,9 +1,11 @@
 import {
+  failureCountChanges,
   HOUR_RETENTION_MS,
   indexDocId,
   MINUTE_RETENTION_MS,
   type RollupPositions,
   type RollupUpdate,
+  RUN_FAILURE_COUNTS_COLLECTION,
   RUN_FAILURES_COLLECTION,
   RUN_ROLLUP_COLLECTION,
   RUN_STEP_ROLLUP_COLLECTION,
@@ -83,17 +85,36 @@ export class RunRollupStore {
     await bulkUpsert(this.#db, RUN_ROLLUP_COLLECTION, runs);
   }
 
-  /** Inserts each failed run once: a report repeated (a workflow task run again) changes nothing. */
+  /**
+   * Inserts each failed run once, and counts the ones inserted in the workspace's open-failure counters: a report
+   * repeated (a workflow task run again) changes nothing.
+   */
   async insertFailures(failures: RunFailureDocument[]): Promise<void> {
     if (failures.length === 0) return;
+    let inserted = failures;
     try {
       await this.#db.collection<RunFailureDocument>(RUN_FAILURES_COLLECTION).insertMany(failures, { ordered: false });
     } catch (error) {
-      const duplicatesOnly =
-        error instanceof MongoBulkWriteError &&
-        (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).every((e) => e.code === 11000);
-      if (!duplicatesOnly) throw error;
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (!errors.every((e) => e.code === 11000)) throw error;
+      const duplicates = new Set(errors.map((e) => e.index));
+      inserted = failures.filter((_, index) => !duplicates.has(index));
     }
+    const changes = failureCountChanges(inserted, 1);
+    if (changes.size === 0) return;
+    await this.#db.collection<KeyedDoc>(RUN_FAILURE_COUNTS_COLLECTION).bulkWrite(
+      [...changes].map(([workspaceId, inc]) => ({
+        // A document created here counts from its first failure: nothing to recount (failures stored before
+        // counters existed are counted by the server's backfill).
+        updateOne: {
+          filter: { _id: workspaceId },
+          update: { $inc: inc, $setOnInsert: { reconciledAt: new Date() } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
   }
 
   /** Deletes documents past their grain's retention (a scan, but of small collections, once an hour). */
