@@ -25,11 +25,10 @@ import {
   type Throttled,
   windowPlan,
 } from '../packages/operations/src/index.ts';
+import { RunRollupStore, writeReports } from '../packages/run-reports/src/index.ts';
 import { OpenFailureCounts } from '../server/src/failures/open-failure-counts.ts';
 import { OperationsRepository } from '../server/src/operations/operations.repository.ts';
 import { webhookToHttpDocument } from '../server/src/test-support.ts';
-import { writeReports } from '../worker/src/run-reports/run-report-writer.ts';
-import { RunRollupStore } from '../worker/src/run-reports/run-rollup-store.ts';
 
 const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 100_000);
 const FLOWS = Number(process.env.BENCH_DASHBOARD_FLOWS ?? 20);

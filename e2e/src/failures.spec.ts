@@ -58,7 +58,7 @@ async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** The worker's run-report writer (worker/src/run-reports/) records each failed run in the queue. */
+/** The worker's run-report writer (@pipewright/run-reports) records each failed run in the queue. */
 async function failuresRecorded(runIds: string[]): Promise<void> {
   const failures = product.db.collection<{ _id: string }>('run_failures');
   for (const runId of runIds) {

@@ -8,6 +8,7 @@ import {
   serveMetrics,
 } from '@pipewright/metrics';
 import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
+import { RunReportWriter, withThrottledAttempts } from '@pipewright/run-reports';
 import type { Keyring } from '@pipewright/secrets';
 import {
   connectStepDeps,
@@ -18,6 +19,7 @@ import {
   DEFAULT_RATE_LIMIT,
   evaluateLoopChunk,
   type RateLimit,
+  type StepAttemptReport,
   type StepHttpOptions,
   type StepMetrics,
 } from '@pipewright/step-host';
@@ -25,7 +27,6 @@ import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { type Tracing, tracingActivityInterceptors, tracingWorkflowSinks } from '@pipewright/tracing';
 import { type InjectedSinks, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { runLogAttributes } from './logging.ts';
-import { RunReportWriter } from './run-reports/run-report-writer.ts';
 import { createPollActivities } from './triggers/poll-activities.ts';
 import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
@@ -110,7 +111,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   // Built-in steps are labelled by connector; any other type (a test's, a package's) is `package`: bounded labels.
   const connectorOf = builtinConnectorLabel(builtinStepDefinitions.map((step) => step.type));
   const stepMetrics = registry ? createStepMetrics(registry, connectorOf) : undefined;
-  // Run reports roll up into the health dashboards' collections (worker/src/run-reports); without MongoDB, none are.
+  // Run reports roll up into the health dashboards' collections (@pipewright/run-reports); without MongoDB, none are.
   const reportWriter = deps.db
     ? new RunReportWriter({
         db: deps.db,
@@ -134,20 +135,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const pauses = deps.db
     ? createMongoStepPauses(deps.db, options.pauseCacheMs === undefined ? {} : { cacheMs: options.pauseCacheMs })
     : undefined;
-  // Each attempt goes to Prometheus (when on) and, when answered 429, to the health rollups: a workflow sees only a
-  // step's last attempt, so the 429s of retried attempts are counted here.
-  const attemptMetrics: StepMetrics | undefined =
-    stepMetrics || reportWriter
-      ? {
-          stepAttempt(report) {
-            stepMetrics?.stepAttempt(report);
-            if (report.tooManyRequests && report.flowId !== undefined) {
-              const { workspaceId, flowId, nodeId } = report;
-              reportWriter?.addThrottled({ workspaceId, flowId, nodeId, at: Date.now() });
-            }
-          },
-        }
-      : undefined;
+  // Each attempt goes to Prometheus (when on) and, when answered 429, to the health rollups.
+  const attemptMetrics: StepMetrics | undefined = withThrottledAttempts<StepAttemptReport>(stepMetrics, reportWriter);
   const activities = createStepActivities({
     ...(attemptMetrics ? { metrics: attemptMetrics } : {}),
     ...(pauses ? { pauses } : {}),

@@ -1,14 +1,16 @@
 import { createMetricsRegistry, createStepMetrics, type MetricsAddress, serveMetrics } from '@pipewright/metrics';
 import { STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
+import { RunReportWriter, withThrottledAttempts } from '@pipewright/run-reports';
 import {
   connectStepDeps,
   createMongoStepPauses,
   createStepActivities,
+  type StepAttemptReport,
   type StepHttpOptions,
 } from '@pipewright/step-host';
 import type { StepPackageDefinition } from '@pipewright/step-sdk';
 import { type Tracing, tracingActivityInterceptors } from '@pipewright/tracing';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createMigrateStepActivity } from './migrate-step.ts';
 import { withPinnedVersions } from './pinned-versions.ts';
 import { createServerCredentialResolver } from './server-credentials.ts';
@@ -57,10 +59,19 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
   ]);
   const steps = withPinnedVersions(options.definition.steps);
   const registry = options.metrics ? createMetricsRegistry('package-worker') : undefined;
+  // The package's 429s count on the health dashboards like the core worker's (`connector="package"`): written to
+  // the rollups when the worker has the database.
+  const throttled = deps.db
+    ? new RunReportWriter({ db: deps.db, connectorOf: () => 'package', log: Runtime.instance().logger })
+    : undefined;
+  const attempts = withThrottledAttempts<StepAttemptReport>(
+    registry ? createStepMetrics(registry, () => 'package') : undefined,
+    throttled,
+  );
   const activities = {
     ...createStepActivities({
       steps,
-      ...(registry ? { metrics: createStepMetrics(registry, () => 'package') } : {}),
+      ...(attempts ? { metrics: attempts } : {}),
       ...(deps.blobs ? { blobs: deps.blobs } : {}),
       // Admins' pauses of connector types and credentials live in the database: honoured when the worker has it.
       ...(deps.db ? { pauses: createMongoStepPauses(deps.db) } : {}),
@@ -84,6 +95,7 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
     });
   } catch (error) {
     await metricsServer?.close();
+    await throttled?.close();
     await connection.close();
     await deps.close();
     throw error;
@@ -100,6 +112,7 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
           await running;
         } finally {
           await metricsServer?.close();
+          await throttled?.close(); // its last counts, before the database goes
           await connection.close();
           await deps.close();
         }

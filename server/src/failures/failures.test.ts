@@ -67,7 +67,7 @@ const calls = (path: string) => target.requests.filter((request) => request.path
 const orderIdsSentTo = (path: string) =>
   calls(path).map((request) => (JSON.parse(request.body) as { orderId: string }).orderId);
 
-/** The worker's run-report writer (worker/src/run-reports/) records a failed run in the queue once it closed. */
+/** The worker's run-report writer (@pipewright/run-reports) records a failed run in the queue once it closed. */
 async function failureRecorded(runId: string): Promise<void> {
   const failures = new FailuresRepository(harness.db);
   await waitFor(`the worker to record the failure of ${runId}`, async () =>

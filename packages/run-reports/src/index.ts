@@ -1,0 +1,3 @@
+export * from './run-report-writer.ts';
+export * from './run-rollup-store.ts';
+export * from './throttled-attempts.ts';
