@@ -13,10 +13,12 @@ import {
   RUN_FAILURE_COUNTS_COLLECTION,
   RUN_FAILURES_COLLECTION,
   RUN_ROLLUP_COLLECTION,
+  RUN_STEP_ROLLUP_COLLECTION,
   type RunReport,
 } from '@pipewright/operations';
 import { type Db, MongoClient } from 'mongodb';
 import { RunReportWriter } from './run-report-writer.ts';
+import { type RollupWrite, RunRollupStore } from './run-rollup-store.ts';
 
 let proxy: OutageProxy;
 let direct: MongoClient;
@@ -106,5 +108,52 @@ test('a flush that fails while the database is down keeps its reports, logs, and
     assert.match(counters, /"ko":2/, 'counts are for dashboards: a repeated report counts again');
   } finally {
     await writer.close();
+  }
+});
+
+test('a flush that fails half way applies only the rest when tried again: nothing is counted twice', async () => {
+  const seen = direct.db(uniqueName('reports-half'));
+  /** Its second upsert fails once, after the first was applied. */
+  class FailingOnce extends RunRollupStore {
+    applied = 0;
+    failed = false;
+    override async applyOne(write: RollupWrite): Promise<void> {
+      if (this.applied === 1 && !this.failed) {
+        this.failed = true;
+        throw new Error('connection reset');
+      }
+      await super.applyOne(write);
+      this.applied++;
+    }
+  }
+  const store = new FailingOnce(seen);
+  const warnings: string[] = [];
+  const writer = new RunReportWriter({
+    db: seen,
+    store,
+    connectorOf: () => 'http',
+    log: { warn: (message) => warnings.push(message) },
+    flushEveryMs: 60_000,
+  });
+  try {
+    writer.add(report('run_h1', 'succeeded'));
+    writer.add(report('run_h2', 'failed'));
+    await writer.flush();
+    assert.equal(store.failed, true, 'the second upsert failed');
+    assert.ok(warnings.some((message) => /trying again/.test(message)));
+    await writer.flush();
+    // Four upserts (two grains × runs and steps), each applied once.
+    assert.equal(store.applied, 4);
+    const minute = JSON.stringify(await seen.collection(RUN_ROLLUP_COLLECTION).find({ grain: 'minute' }).toArray());
+    assert.match(minute, /"ok":1/);
+    assert.match(minute, /"ko":1/);
+    const stepDocs = await seen.collection(RUN_STEP_ROLLUP_COLLECTION).find({}).toArray();
+    assert.equal(stepDocs.length, 2, 'a minute and an hour document');
+    for (const doc of stepDocs) {
+      assert.match(JSON.stringify(doc), /"x":2\b/, `both runs’ step executions, once, in ${String(doc._id)}`);
+    }
+  } finally {
+    await writer.close();
+    await seen.dropDatabase();
   }
 });

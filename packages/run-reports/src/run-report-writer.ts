@@ -1,9 +1,11 @@
 import { positionKeysOf, type RunReport, rollupUpdates, runFailureOf, type Throttled } from '@pipewright/operations';
 import type { Db } from 'mongodb';
-import { RunRollupStore } from './run-rollup-store.ts';
+import { type RollupWrite, RunRollupStore, rollupWrites } from './run-rollup-store.ts';
 
 export interface RunReportWriterOptions {
   db: Db;
+  /** The store over `db` (tests pass one whose writes fail). */
+  store?: RunRollupStore;
   /** Built-in step types → their connector, any other → `package` (as the Prometheus labels). */
   connectorOf: (stepType: string) => string;
   log: { warn(message: string, meta?: Record<string, unknown>): void };
@@ -20,19 +22,24 @@ const HOUR = 3_600_000;
 
 /**
  * Writes run reports into the rollups in batches: `add` only buffers (a workflow's sink call never waits on the
- * database), a flush runs every second or once `batchSize` reports wait.  A flush that fails is tried again with
- * the next one, its reports kept (at most `maxBuffered`), and logged; it never throws into the worker.
+ * database), a flush runs every second or once `batchSize` reports wait.  A flush turns its reports into upserts of
+ * a few rollup documents and applies them one at a time; what fails is tried again with the next flush — the
+ * reports when they could not be turned into upserts, else only the upserts not applied yet — and logged; it never
+ * throws into the worker.
  *
- * Counts are for dashboards, not billing: a worker that crashes between a run's end and the next flush loses that
- * run's counts (the run itself stays in Temporal); a flush that fails half way and is tried again may count part
- * of a batch twice; a workflow task that runs again reports again (its failure document is inserted once).
+ * Counts are for dashboards, not billing: a worker killed between a run's end and the next flush (≤ 1 s) loses that
+ * run's counts (the run itself stays in Temporal; a worker that is stopped flushes first); an upsert whose answer
+ * was lost (the connection dropped after the database applied it) is applied again; a workflow task that runs
+ * again reports again (its failure document is inserted once, and counted in the failed-runs queue once).
  */
 export class RunReportWriter {
-  readonly #options: Required<Omit<RunReportWriterOptions, 'db'>>;
+  readonly #options: Required<Omit<RunReportWriterOptions, 'db' | 'store'>>;
   readonly #store: RunRollupStore;
   #buffer: RunReport[] = [];
   /** Step attempts answered 429 since the last flush (the step host reports each attempt; a workflow sees the last). */
   #throttled: Throttled[] = [];
+  /** Upserts of reports already taken in, not applied yet (in order). */
+  #unapplied: RollupWrite[] = [];
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout;
   #lastPurge = 0;
@@ -47,7 +54,7 @@ export class RunReportWriter {
       maxBuffered: options.maxBuffered ?? 20_000,
       now: options.now ?? Date.now,
     };
-    this.#store = new RunRollupStore(options.db);
+    this.#store = options.store ?? new RunRollupStore(options.db);
     this.#store.ensureIndexes().catch((error: unknown) => {
       this.#options.log.warn('run_failures indexes could not be created', { error: String(error) });
     });
@@ -74,25 +81,19 @@ export class RunReportWriter {
   /** Writes what is buffered (one flush at a time; a call during a flush waits for it and flushes the rest). */
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
-    if (this.#buffer.length === 0 && this.#throttled.length === 0) return;
-    const batch = this.#buffer;
-    const throttled = this.#throttled;
-    this.#buffer = [];
-    this.#throttled = [];
-    this.#flushing = this.#write(batch, throttled)
-      .catch((error: unknown) => {
-        // Kept for the next flush, ahead of newer reports; the cap in `add` bounds the buffer while this repeats.
-        this.#buffer = [...batch, ...this.#buffer].slice(-this.#options.maxBuffered);
-        this.#throttled = [...throttled, ...this.#throttled].slice(-this.#options.maxBuffered);
-        this.#options.log.warn('run reports could not be written to the rollups; trying again', {
-          error: String(error),
-          buffered: this.#buffer.length,
-        });
-      })
-      .finally(() => {
-        this.#flushing = undefined;
-      });
+    if (this.#buffer.length === 0 && this.#throttled.length === 0 && this.#unapplied.length === 0) return;
+    this.#flushing = this.#write().finally(() => {
+      this.#flushing = undefined;
+    });
     await this.#flushing;
+  }
+
+  #retryLater(error: unknown): void {
+    this.#options.log.warn('run reports could not be written to the rollups; trying again', {
+      error: String(error),
+      buffered: this.#buffer.length,
+      unapplied: this.#unapplied.length,
+    });
   }
 
   /** Stops the timer and writes what is left (best effort). */
@@ -101,35 +102,75 @@ export class RunReportWriter {
     await this.flush();
   }
 
-  async #write(batch: RunReport[], throttled: Throttled[]): Promise<void> {
+  async #write(): Promise<void> {
     const now = this.#options.now();
-    await writeReports(this.#store, batch, { connectorOf: this.#options.connectorOf, now }, throttled);
+    const batch = this.#buffer;
+    const throttled = this.#throttled;
+    this.#buffer = [];
+    this.#throttled = [];
+    try {
+      if (batch.length > 0 || throttled.length > 0) {
+        const options = { connectorOf: this.#options.connectorOf, now };
+        this.#unapplied.push(...(await prepareReports(this.#store, batch, options, throttled)));
+        const overflow = this.#unapplied.length - this.#options.maxBuffered;
+        if (overflow > 0) this.#dropped += this.#unapplied.splice(0, overflow).length;
+      }
+    } catch (error) {
+      // Kept for the next flush, ahead of newer reports; the cap in `add` bounds the buffer while this repeats.
+      this.#buffer = [...batch, ...this.#buffer].slice(-this.#options.maxBuffered);
+      this.#throttled = [...throttled, ...this.#throttled].slice(-this.#options.maxBuffered);
+      this.#retryLater(error);
+      return;
+    }
+    try {
+      for (let write = this.#unapplied[0]; write !== undefined; write = this.#unapplied[0]) {
+        await this.#store.applyOne(write);
+        this.#unapplied.shift();
+      }
+    } catch (error) {
+      this.#retryLater(error);
+      return;
+    }
     if (this.#dropped > 0) {
-      this.#options.log.warn('run reports were dropped while the rollups could not be written', {
+      this.#options.log.warn('run reports or their counts were dropped while the rollups could not be written', {
         dropped: this.#dropped,
       });
       this.#dropped = 0;
     }
     if (now - this.#lastPurge >= HOUR) {
       this.#lastPurge = now;
-      await this.#store.purge(now);
+      await this.#store.purge(now).catch((error: unknown) => {
+        this.#options.log.warn('old rollup documents could not be purged; trying again in an hour', {
+          error: String(error),
+        });
+      });
     }
   }
 }
 
 /**
- * Adds a batch of reports and throttled attempts to the rollups and the failed-runs collection (also what
- * `./pw bench dashboard` feeds).
+ * Takes a batch of reports and throttled attempts in: inserts the failed runs into the failed-runs queue (once each)
+ * and assigns positions, and returns the rollup upserts that count them, in the order to apply them.
  */
+export async function prepareReports(
+  store: RunRollupStore,
+  batch: readonly RunReport[],
+  options: { connectorOf: (stepType: string) => string; now: number },
+  throttled: readonly Throttled[] = [],
+): Promise<RollupWrite[]> {
+  // Failures first: once a run is counted, its failure document is there (the backlog never lags the counts).
+  await store.insertFailures(batch.flatMap((report) => runFailureOf(report) ?? []));
+  await store.assignPositions(positionKeysOf(batch, throttled));
+  const updates = rollupUpdates(batch, { positions: store.positions, ...options }, throttled);
+  return rollupWrites(updates.runs, updates.steps);
+}
+
+/** Adds a batch to the rollups and the failed-runs queue at once (what `./pw bench dashboard` feeds). */
 export async function writeReports(
   store: RunRollupStore,
   batch: readonly RunReport[],
   options: { connectorOf: (stepType: string) => string; now: number },
   throttled: readonly Throttled[] = [],
 ): Promise<void> {
-  // Failures first: once a run is counted, its failure document is there (the backlog never lags the counts).
-  await store.insertFailures(batch.flatMap((report) => runFailureOf(report) ?? []));
-  await store.assignPositions(positionKeysOf(batch, throttled));
-  const updates = rollupUpdates(batch, { positions: store.positions, ...options }, throttled);
-  await store.apply(updates.runs, updates.steps);
+  for (const write of await prepareReports(store, batch, options, throttled)) await store.applyOne(write);
 }

@@ -13,7 +13,7 @@ import {
   type StepKey,
   splitUpdate,
 } from '@pipewright/operations';
-import { type AnyBulkWriteOperation, type Db, type Document, MongoBulkWriteError } from 'mongodb';
+import { type Db, type Document, MongoBulkWriteError } from 'mongodb';
 
 type RollupDoc = { _id: string } & Record<string, unknown>;
 /** A document keyed by a string `_id` whose other fields the driver does not type (dotted counter paths). */
@@ -81,8 +81,21 @@ export class RunRollupStore {
 
   /** Steps first: once the runs are counted, their steps are too (a view never shows runs without their steps). */
   async apply(runs: RollupUpdate[], steps: RollupUpdate[]): Promise<void> {
-    await bulkUpsert(this.#db, RUN_STEP_ROLLUP_COLLECTION, steps);
-    await bulkUpsert(this.#db, RUN_ROLLUP_COLLECTION, runs);
+    for (const write of rollupWrites(runs, steps)) await this.applyOne(write);
+  }
+
+  /** One upsert of one rollup document (a writer retries the ones not applied yet, never the batch). */
+  async applyOne(write: RollupWrite): Promise<void> {
+    const { update } = write;
+    await this.#db.collection<KeyedDoc>(write.collection).updateOne(
+      { _id: update.id },
+      {
+        $setOnInsert: update.setOnInsert,
+        $inc: update.inc,
+        ...(Object.keys(update.set).length > 0 ? { $set: update.set } : {}),
+      },
+      { upsert: true },
+    );
   }
 
   /**
@@ -129,21 +142,18 @@ export class RunRollupStore {
 
 const stepKey = (step: StepKey) => JSON.stringify([step.flowId, step.nodeId]);
 
-async function bulkUpsert(db: Db, name: string, updates: RollupUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
-  const operations: AnyBulkWriteOperation<KeyedDoc>[] = updates
-    .flatMap((update) => splitUpdate(update))
-    .map((update) => ({
-      updateOne: {
-        filter: { _id: update.id },
-        update: {
-          $setOnInsert: update.setOnInsert,
-          $inc: update.inc,
-          ...(Object.keys(update.set).length > 0 ? { $set: update.set } : {}),
-        },
-        upsert: true,
-      },
-    }));
-  // In order: the parts of a split update upsert one document, and must not race to insert it.
-  await db.collection<KeyedDoc>(name).bulkWrite(operations, { ordered: true });
+/** One upsert of a rollup document: a part of a split update (see `splitUpdate`). */
+export interface RollupWrite {
+  collection: typeof RUN_ROLLUP_COLLECTION | typeof RUN_STEP_ROLLUP_COLLECTION;
+  update: RollupUpdate;
+}
+
+/**
+ * The upserts that apply `runs` and `steps`, in the order to apply them: steps first, and the parts of a split
+ * update in order (they upsert one document, and must not race to insert it).
+ */
+export function rollupWrites(runs: readonly RollupUpdate[], steps: readonly RollupUpdate[]): RollupWrite[] {
+  const writes = (collection: RollupWrite['collection'], updates: readonly RollupUpdate[]) =>
+    updates.flatMap((update) => splitUpdate(update)).map((update) => ({ collection, update }));
+  return [...writes(RUN_STEP_ROLLUP_COLLECTION, steps), ...writes(RUN_ROLLUP_COLLECTION, runs)];
 }
