@@ -30,6 +30,9 @@ export class OpenFailureCounts {
   readonly #counts: Collection<FailureCountsDocument>;
   readonly #failures: Collection<CountedFailure & { _id: string }>;
   readonly #recounting = new Map<string, Promise<void>>();
+  /** When this process last started a recount of a workspace: at most one per RECOUNT_EVERY_MS, even when one
+   *  found the counters moving (a busy workspace) and wrote nothing. */
+  readonly #recountStarted = new Map<string, number>();
   readonly #now: () => number;
 
   constructor(db: Db, now: () => number = Date.now) {
@@ -85,13 +88,8 @@ export class OpenFailureCounts {
     for (const workspaceId of workspaces) {
       if (typeof workspaceId === 'string') await this.recount(workspaceId);
     }
-    await this.#counts.updateOne(
-      { _id: BACKFILLED_ID },
-      { $set: { reconciledAt: new Date(this.#now()) } },
-      {
-        upsert: true,
-      },
-    );
+    const marker = { $set: { reconciledAt: new Date(this.#now()) } };
+    await this.#counts.updateOne({ _id: BACKFILLED_ID }, marker, { upsert: true });
   }
 
   /**
@@ -117,8 +115,10 @@ export class OpenFailureCounts {
 
   #recountIfDue(workspaceId: string, doc: FailureCountsDocument | null): void {
     if (doc === null) return; // nothing failed here since counting began (the backfill covers what came before)
-    const reconciledAt = doc.reconciledAt?.getTime() ?? 0;
-    if (this.#now() - reconciledAt < RECOUNT_EVERY_MS || this.#recounting.has(workspaceId)) return;
+    const now = this.#now();
+    const last = Math.max(doc.reconciledAt?.getTime() ?? 0, this.#recountStarted.get(workspaceId) ?? 0);
+    if (now - last < RECOUNT_EVERY_MS || this.#recounting.has(workspaceId)) return;
+    this.#recountStarted.set(workspaceId, now);
     const recount = this.recount(workspaceId)
       .catch(() => {}) // tried again with a later read
       .finally(() => this.#recounting.delete(workspaceId));
