@@ -13,6 +13,7 @@ const pure = [
   'control-steps',
   'operations',
   'contracts',
+  'n8n-import',
 ].map((name) => `packages/${name}/src/**/*.ts`);
 
 const apps = (...names) => names.flatMap((name) => [`@pipewright/${name}`, `@pipewright/${name}/*`]);

@@ -25,6 +25,7 @@ import { FlowVersionsRepository } from './flows/flow-versions.repository.ts';
 import { FlowsRepository } from './flows/flows.repository.ts';
 import { createFlowsRouter } from './flows/flows.routes.ts';
 import { FlowsService } from './flows/flows.service.ts';
+import { createN8nImportRouter } from './flows/n8n-import.routes.ts';
 import { StepTestService } from './flows/step-test.service.ts';
 import { createVersionsRouter } from './flows/versions.routes.ts';
 import { VersionsService } from './flows/versions.service.ts';
@@ -231,6 +232,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   api.use(createStepPackagesRouter({ packages: stepPackages, credentials: packageCredentials, audit: auth.audit }));
   api.use(createCatalogRouter({ catalog }));
   api.use(createFlowsRouter({ flows, triggers, audit: auth.audit, maxDocumentDepth: limits.maxDocumentDepth }));
+  api.use(createN8nImportRouter({ flows, maxDocumentDepth: limits.maxDocumentDepth }));
   api.use(createRunsRouter({ runs, log }));
   api.use(
     createOperationsRouter({

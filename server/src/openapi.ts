@@ -5,6 +5,7 @@ import { authApiRoutes } from './auth/auth.openapi.ts';
 import { contractsApiRoutes } from './contracts/contracts.openapi.ts';
 import { credentialsApiRoutes } from './credentials/credentials.openapi.ts';
 import { failuresApiRoutes } from './failures/failures.openapi.ts';
+import { n8nImportApiRoutes } from './flows/n8n-import.openapi.ts';
 import { operationsApiRoutes } from './operations/operations.openapi.ts';
 import { pausesApiRoutes } from './pauses/pauses.openapi.ts';
 import { runsFilterQuery } from './runs/runs.openapi.ts';
@@ -30,6 +31,14 @@ const routes: Record<string, Record<string, Operation>> = {
       summary:
         'Step catalog of the caller’s workspace: `{ steps: StepManifest[] }` — built-in steps, then the current steps of published packages (with `taskQueue` and `package { name, version, live }`)',
       responses: { 200: 'The catalog' },
+    },
+  },
+  '/api/catalog/steps/{type}/versions/{version}': {
+    get: {
+      summary:
+        'One version of a step type: `{ step: StepManifest }` — the built-in step, or that version from a published package (nodes pinned to an older version show its form)',
+      params: ['type', 'version'],
+      responses: { 200: 'The step version', 400: 'version is not a whole number ≥ 1', 404: 'No such version here' },
     },
   },
   '/api/flows': {
@@ -196,6 +205,7 @@ const routes: Record<string, Record<string, Operation>> = {
   ...operationsApiRoutes,
   ...failuresApiRoutes,
   ...alertsApiRoutes,
+  ...n8nImportApiRoutes,
   '/api/openapi.json': { get: { summary: 'This document', responses: { 200: 'OpenAPI 3.1' } } },
   '/hooks/resume/{token}': {
     post: {

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { uniqueName } from '@pipewright/devstack';
 import {
   type ExecutionPlan,
+  MAX_RECORDED_ITERATIONS,
   RUN_FLOW_WORKFLOW,
   type RunFlowInput,
   type RunState,
@@ -261,6 +262,14 @@ describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
     // The most requests the API ever had open: ten at once, never more (the calls are local activities, which the
     // run's history does not show one by one).
     assert.equal(maxInFlight, LANES, 'the API had ten requests open at once, never more');
+    // The run view's per-iteration detail: the first MAX_RECORDED_ITERATIONS iterations, each body node's state.
+    const iterations = state.nodes.each?.iterations ?? [];
+    assert.deepEqual(
+      iterations.map((iteration) => iteration.index),
+      Array.from({ length: MAX_RECORDED_ITERATIONS }, (_, i) => i),
+    );
+    assert.deepEqual(iterations[5]?.nodes.pick?.output, { n: 6 });
+    assert.equal(iterations[5]?.nodes.fetch?.status, 'succeeded');
   });
 
   test('a 10,000-item transform-only loop completes (slices evaluated by activities)', async () => {
@@ -284,6 +293,10 @@ describe('Wait, Loop and Sub-flow on the Temporal dev server', () => {
     const output = state.nodes.each?.output as { v: number }[];
     assert.equal(output.length, 10_000);
     assert.deepEqual(output[9_999], { v: 19_998 });
+    // Iterations evaluated by activities are recorded there and come back with the slice (the first ones only).
+    const iterations = state.nodes.each?.iterations ?? [];
+    assert.equal(iterations.length, MAX_RECORDED_ITERATIONS);
+    assert.deepEqual(iterations[19]?.nodes.double?.output, { v: 38 });
     const history = await handle.fetchHistory();
     assert.ok(
       (history.events?.length ?? 0) < 200,

@@ -6,6 +6,7 @@
 import type { FlowDocument } from '@pipewright/flow';
 import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
+import type { N8nImportProblem } from './n8n-import.ts';
 import type { FlowPauseView } from './pauses.ts';
 import { nameText } from './text.ts';
 
@@ -14,6 +15,7 @@ export * from './auth.ts';
 export * from './contracts.ts';
 export * from './credentials.ts';
 export * from './failures.ts';
+export * from './n8n-import.ts';
 export * from './pauses.ts';
 export * from './step-packages.ts';
 export * from './text.ts';
@@ -184,10 +186,22 @@ export interface RunNodeView {
   reused?: true;
   /** A Loop while it runs. */
   progress?: { done: number; total: number };
+  /**
+   * A Loop: its first iterations (at most `MAX_RECORDED_ITERATIONS` of the run contract, 20, and 256 KB of JSON
+   * together), in item order, each with the state of every body node for that item.  Later ones are not kept.
+   */
+  iterations?: RunIterationView[];
   /** How long the step waited for its connector's per-workspace rate limit before it ran (ms). */
   rateLimitWaitMs?: number;
   startedAt?: number;
   endedAt?: number;
+}
+
+/** One iteration of a Loop in a run: which item (`index`, 0-based), how it ended, and its body nodes. */
+export interface RunIterationView {
+  index: number;
+  status: 'running' | 'succeeded' | 'failed';
+  nodes: Record<string, Omit<RunNodeView, 'iterations'>>;
 }
 
 export interface RunDetail extends RunSummary {
@@ -229,4 +243,10 @@ export interface HealthResponse {
   ok: boolean;
   temporal: { ok: boolean; error?: string };
   mongo: { ok: boolean; error?: string };
+}
+
+/** `POST /api/flows/import/n8n` (201): the new draft and what the import could not translate. */
+export interface N8nImportResponse {
+  flow: FlowDetail;
+  report: N8nImportProblem[];
 }

@@ -111,6 +111,25 @@ const roundTrips: { name: string; command: FlowCommand; check?: (doc: FlowDocume
     check: (doc) => assert.equal(doc.nodes[2]?.parentId, 'a'),
   },
   {
+    name: 'updateNode resizes a loop group',
+    command: { kind: 'updateNode', nodeId: asNodeId('a'), patch: { size: { width: 500, height: 320 } } },
+    check: (doc) => assert.deepEqual(doc.nodes[1]?.size, { width: 500, height: 320 }),
+  },
+  {
+    name: 'a batch moves a node into a loop body at a position relative to the loop',
+    command: {
+      kind: 'batch',
+      commands: [
+        { kind: 'updateNode', nodeId: asNodeId('b'), patch: { parentId: asNodeId('a') } },
+        { kind: 'moveNodes', moves: [{ nodeId: asNodeId('b'), position: { x: 20, y: 48 } }] },
+      ],
+    },
+    check: (doc) => {
+      assert.equal(doc.nodes[2]?.parentId, 'a');
+      assert.deepEqual(doc.nodes[2]?.position, { x: 20, y: 48 });
+    },
+  },
+  {
     name: 'updateNode sets onError',
     command: { kind: 'updateNode', nodeId: asNodeId('a'), patch: { settings: { onError: 'errorOutput' } } },
     check: (doc) => assert.equal(doc.nodes[1]?.settings?.onError, 'errorOutput'),
@@ -137,6 +156,21 @@ const roundTrips: { name: string; command: FlowCommand; check?: (doc: FlowDocume
         doc.edges.map((e) => e.id),
         ['hook_c', 'c_b'],
       ),
+  },
+  {
+    name: 'addSubgraph (a pasted pair, one inside a loop copied with it, and their edge)',
+    command: {
+      kind: 'addSubgraph',
+      nodes: [node('loop_2', { type: 'core.loop' }), node('d', { parentId: asNodeId('loop_2') })],
+      edges: [edge('loop_2', 'd')],
+    },
+    check: (doc) => {
+      assert.deepEqual(
+        doc.nodes.map((n) => n.id),
+        ['hook', 'a', 'b', 'c', 'loop_2', 'd'],
+      );
+      assert.equal(doc.edges.at(-1)?.id, 'loop_2_d');
+    },
   },
   {
     name: 'batch of mixed commands',
@@ -206,6 +240,17 @@ describe('applyCommand round trips', () => {
     });
   }
 
+  it('returns a resized loop group to its default size, and undo gives the size back', () => {
+    const sized = applyCommand(sampleDoc(), {
+      kind: 'updateNode',
+      nodeId: asNodeId('a'),
+      patch: { size: { width: 500, height: 320 } },
+    }).doc;
+    const reset = applyCommand(sized, { kind: 'updateNode', nodeId: asNodeId('a'), patch: { size: undefined } });
+    assert.equal('size' in (reset.doc.nodes[1] ?? {}), false);
+    assert.deepEqual(applyCommand(reset.doc, reset.inverse).doc.nodes[1]?.size, { width: 500, height: 320 });
+  });
+
   it('undo of removeNodes puts nodes and their edges back at their original indexes', () => {
     const original = sampleDoc();
     const removed = applyCommand(original, { kind: 'removeNodes', nodeIds: [asNodeId('a'), asNodeId('c')] });
@@ -250,6 +295,37 @@ describe('applyCommand round trips', () => {
         { kind: 'removeNodes', nodeIds: ['d'] },
       ],
     });
+  });
+});
+
+describe('addSubgraph: a paste is one undo step', () => {
+  it('its inverse removes exactly the added edges, then the added nodes', () => {
+    const { inverse } = applyCommand(sampleDoc(), {
+      kind: 'addSubgraph',
+      nodes: [node('d'), node('e')],
+      edges: [edge('d', 'e'), edge('a', 'd')],
+    });
+    assert.deepEqual(inverse, {
+      kind: 'batch',
+      commands: [
+        { kind: 'removeEdges', edgeIds: ['d_e', 'a_d'] },
+        { kind: 'removeNodes', nodeIds: ['d', 'e'] },
+      ],
+    });
+  });
+
+  it('adds nothing when one edge or parent is wrong', () => {
+    const original = sampleDoc();
+    assert.throws(
+      () => applyCommand(original, { kind: 'addSubgraph', nodes: [node('d')], edges: [edge('d', 'zz')] }),
+      /target node "zz" does not exist/,
+    );
+    assert.throws(
+      () =>
+        applyCommand(original, { kind: 'addSubgraph', nodes: [node('d', { parentId: asNodeId('gone') })], edges: [] }),
+      /node "d": parent node "gone" does not exist/,
+    );
+    assert.deepEqual(original, sampleDoc());
   });
 });
 
@@ -306,6 +382,16 @@ describe('applyCommand errors', () => {
       message: /does not exist/,
     },
     {
+      name: 'a subgraph whose node id exists',
+      command: { kind: 'addSubgraph', nodes: [node('d'), node('a')], edges: [] },
+      message: /node "a" already exists/,
+    },
+    {
+      name: 'a subgraph whose edge id exists',
+      command: { kind: 'addSubgraph', nodes: [node('d')], edges: [edge('a', 'd', 'a_b')] },
+      message: /edge "a_b" already exists/,
+    },
+    {
       name: 'a batch with one bad command',
       command: {
         kind: 'batch',
@@ -347,6 +433,15 @@ describe('applyCommand property: random edit sequences undo to the original', ()
       const nodes = Array.from({ length: count }, () =>
         node(`n${counter.next++}`, random() < 0.5 ? { title: 'T' } : {}),
       );
+      // Roll 10 pastes instead: the new nodes, chained, plus an edge from an existing node when there is one.
+      if (roll === 10 && target) {
+        const [first, second] = nodes;
+        const edges = [
+          ...(first ? [edge(target.id, first.id, `e${counter.next++}`)] : []),
+          ...(first && second ? [edge(first.id, second.id, `e${counter.next++}`)] : []),
+        ];
+        return { kind: 'addSubgraph', nodes, edges };
+      }
       return { kind: 'addNodes', nodes };
     }
     if (roll === 9) {

@@ -1,4 +1,4 @@
-import type { FlowDocument, FlowEdge, FlowNode, FlowSettings, NodeSettings, Position } from './document.ts';
+import type { FlowDocument, FlowEdge, FlowNode, FlowSettings, NodeSettings, NodeSize, Position } from './document.ts';
 import type { EdgeId, NodeId } from './ids.ts';
 
 /**
@@ -12,6 +12,11 @@ export type FlowCommand =
   | { kind: 'updateNode'; nodeId: NodeId; patch: NodePatch }
   | { kind: 'addEdges'; edges: FlowEdge[] }
   | { kind: 'removeEdges'; edgeIds: EdgeId[] }
+  /**
+   * Adds nodes and the edges between them as one step (a paste, a duplicate): every id is checked before anything
+   * changes, and the inverse removes exactly what was added.
+   */
+  | { kind: 'addSubgraph'; nodes: FlowNode[]; edges: FlowEdge[] }
   /** Replaces the flow-wide settings (absent = none). */
   | { kind: 'updateFlowSettings'; settings: FlowSettings | undefined }
   | { kind: 'batch'; commands: FlowCommand[] }
@@ -24,6 +29,8 @@ export interface NodePatch {
   settings?: NodeSettings | undefined;
   /** Moves the node into a Loop's body (its id) or out of it (undefined). */
   parentId?: NodeId | undefined;
+  /** Resizes a container node's box (a Loop group), or returns it to its default size (undefined). */
+  size?: NodeSize | undefined;
   /** Upgrades (or, as an inverse, downgrades) the step version the node is pinned to; sent with the migrated config. */
   typeVersion?: number;
 }
@@ -56,6 +63,8 @@ export function applyCommand(doc: FlowDocument, command: FlowCommand): CommandRe
       return addEdges(doc, command.edges);
     case 'removeEdges':
       return removeEdges(doc, command.edgeIds);
+    case 'addSubgraph':
+      return addSubgraph(doc, command.nodes, command.edges);
     case 'updateFlowSettings':
       return updateFlowSettings(doc, command.settings);
     case 'batch':
@@ -135,6 +144,10 @@ function updateNode(doc: FlowDocument, nodeId: NodeId, patch: NodePatch): Comman
     before.parentId = node.parentId;
     next = withOptional(next, 'parentId', patch.parentId);
   }
+  if ('size' in patch) {
+    before.size = node.size;
+    next = withOptional(next, 'size', patch.size);
+  }
   if (patch.typeVersion !== undefined) {
     before.typeVersion = node.typeVersion;
     next = { ...next, typeVersion: patch.typeVersion };
@@ -145,7 +158,7 @@ function updateNode(doc: FlowDocument, nodeId: NodeId, patch: NodePatch): Comman
 }
 
 /** Sets or deletes an optional property (exactOptionalPropertyTypes: absent, never `undefined`). */
-function withOptional<K extends 'title' | 'settings' | 'parentId'>(
+function withOptional<K extends 'title' | 'settings' | 'parentId' | 'size'>(
   node: FlowNode,
   key: K,
   value: FlowNode[K] | undefined,
@@ -184,6 +197,18 @@ function removeEdges(doc: FlowDocument, edgeIds: EdgeId[]): CommandResult {
     doc: { ...doc, edges: doc.edges.filter((edge) => !doomed.has(edge.id)) },
     inverse: { kind: 'restore', nodes: [], edges: removed },
   };
+}
+
+function addSubgraph(doc: FlowDocument, nodes: FlowNode[], edges: FlowEdge[]): CommandResult {
+  const added = addNodes(doc, nodes);
+  const connected = addEdges(added.doc, edges);
+  const nodeIds = new Set<string>(added.doc.nodes.map((node) => node.id));
+  for (const node of nodes) {
+    if (node.parentId !== undefined && !nodeIds.has(node.parentId)) {
+      throw new FlowCommandError(`node "${node.id}": parent node "${node.parentId}" does not exist`);
+    }
+  }
+  return { doc: connected.doc, inverse: { kind: 'batch', commands: [connected.inverse, added.inverse] } };
 }
 
 function updateFlowSettings(doc: FlowDocument, settings: FlowSettings | undefined): CommandResult {

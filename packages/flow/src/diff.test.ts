@@ -110,6 +110,12 @@ describe('diffFlows', () => {
     assert.equal(isEmptyDiff(diff), false);
   });
 
+  it('leaves a resized loop group out of the changes (layout, like a move)', () => {
+    const after = base();
+    after.nodes[1] = node('call', { size: { width: 400, height: 300 } });
+    assert.equal(isEmptyDiff(diffFlows(base(), after)), true);
+  });
+
   const moves: { name: string; position: { x: number; y: number } }[] = [
     { name: 'sideways', position: { x: 300, y: 0 } },
     { name: 'up', position: { x: 0, y: -40 } },

@@ -54,8 +54,9 @@ export function diffFlows(before: FlowDocument, after: FlowDocument): FlowDiff {
       diff.nodes.removed.push(node);
       continue;
     }
-    const { position: beforePosition, ...beforeRest } = node;
-    const { position: afterPosition, ...afterRest } = next;
+    // A container's drawn size is layout, like its position: not a behaviour change.
+    const { position: beforePosition, size: _beforeSize, ...beforeRest } = node;
+    const { position: afterPosition, size: _afterSize, ...afterRest } = next;
     const fields: FieldChange[] = [];
     diffValues(beforeRest, afterRest, '', fields);
     if (fields.length > 0) diff.nodes.changed.push({ id: node.id, fields });

@@ -76,6 +76,19 @@ export const flowSettingsSchema = z
 
 export const positionSchema = z.object({ x: z.number().finite(), y: z.number().finite() }).strict();
 
+/** The smallest and largest side of a container node drawn on the canvas (px at zoom 1). */
+export const MIN_NODE_SIDE = 80;
+export const MAX_NODE_SIDE = 20_000;
+
+const sideSchema = z
+  .number()
+  .finite()
+  .min(MIN_NODE_SIDE, `must be at least ${MIN_NODE_SIDE} px`)
+  .max(MAX_NODE_SIDE, `must be at most ${MAX_NODE_SIDE} px`);
+
+/** The drawn size of a container node (a Loop's group box).  Layout only: it never changes what a run does. */
+export const nodeSizeSchema = z.object({ width: sideSchema, height: sideSchema }).strict();
+
 export const flowNodeSchema = z
   .object({
     id: z
@@ -86,6 +99,8 @@ export const flowNodeSchema = z
     typeVersion: z.number().int().min(1),
     title: z.string().max(200).optional(),
     position: positionSchema,
+    /** A Loop's group box as the builder resized it; absent: sized to fit its body (the editor's default). */
+    size: nodeSizeSchema.optional(),
     config: z.record(z.string(), z.unknown()),
     settings: nodeSettingsSchema.optional(),
     /**
@@ -150,6 +165,7 @@ export type NodeSettings = z.infer<typeof nodeSettingsSchema>;
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 export type SearchableFieldSetting = z.infer<typeof searchableFieldSchema>;
 export type Position = z.infer<typeof positionSchema>;
+export type NodeSize = z.infer<typeof nodeSizeSchema>;
 export type FlowNode = z.infer<typeof flowNodeSchema>;
 export type FlowEdge = z.infer<typeof flowEdgeSchema>;
 export type FlowDocument = z.infer<typeof flowDocumentSchema>;

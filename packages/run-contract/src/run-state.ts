@@ -29,6 +29,8 @@ export interface NodeRunState {
   pausedBy?: { kind: 'connector' | 'credential'; id: string };
   /** A Loop while it runs: iterations finished and in total. */
   progress?: { done: number; total: number };
+  /** A Loop: its first `MAX_RECORDED_ITERATIONS` iterations, each with its body nodes' states, in item order. */
+  iterations?: LoopIterationState[];
   /** How long the step waited for its connector's per-workspace rate limit before running (ms). */
   rateLimitWaitMs?: number;
   /** The output ports the node fired, when not just `out` (a Branch's `true`, an `error` port): a retry reuses them. */
@@ -49,4 +51,28 @@ export interface RunState {
   nodes: Record<string, NodeRunState>;
   /** Set when the run failed: which node and why. */
   error?: { nodeId: string; message: string };
+}
+
+/**
+ * How many iterations of a Loop the run state keeps (the first ones): enough to see what each step did per item,
+ * while a 10,000-item loop's state (served by a query, returned as the workflow result) stays small.
+ */
+export const MAX_RECORDED_ITERATIONS = 20;
+
+/**
+ * The most JSON characters a Loop's recorded iterations may take together: body nodes may each carry inputs and
+ * outputs up to the blob inline limit, and the run state must stay well inside Temporal's 2 MB payload limit.  The
+ * iterations that would pass it are not recorded.
+ */
+export const MAX_RECORDED_ITERATION_CHARS = 256 * 1024;
+
+/**
+ * One iteration of a Loop: the body's node states for that item (not the synthetic item node).  A nested Loop inside
+ * a recorded iteration keeps its progress and output but not iterations of its own, so the state stays bounded.
+ */
+export interface LoopIterationState {
+  /** The item's index (0-based, as `index` in expressions). */
+  index: number;
+  status: RunStatus;
+  nodes: Record<string, Omit<NodeRunState, 'iterations'>>;
 }

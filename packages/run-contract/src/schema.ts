@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type ExecutionPlan, PLAN_FORMAT, type PlanNode } from './plan.ts';
-import type { NodeRunState, RunState } from './run-state.ts';
+import type { LoopIterationState, NodeRunState, RunState } from './run-state.ts';
 
 /** Guards plans read back from Mongo before they are handed to a run (the compiler's type, checked). */
 const planNodeSchema: z.ZodType<PlanNode> = z.object({
@@ -62,7 +62,7 @@ export function parsePlan(json: string): ExecutionPlan {
 }
 
 /** Guards the RunState the worker returns (query, result, failure details) before the API serves it. */
-const nodeRunStateSchema = z.object({
+const bodyNodeRunStateSchema = z.object({
   status: z.enum(['pending', 'running', 'waiting', 'succeeded', 'failed', 'skipped']),
   input: z.unknown().optional(),
   output: z.unknown().optional(),
@@ -78,6 +78,16 @@ const nodeRunStateSchema = z.object({
   reused: z.literal(true).optional(),
   startedAt: z.number().optional(),
   endedAt: z.number().optional(),
+});
+
+const loopIterationSchema = z.object({
+  index: z.number(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  nodes: z.record(z.string(), bodyNodeRunStateSchema),
+});
+
+const nodeRunStateSchema = bodyNodeRunStateSchema.extend({
+  iterations: z.array(loopIterationSchema).optional(),
 });
 
 export const runStateSchema = z.object({
@@ -96,8 +106,10 @@ export type ParsedRunState = z.infer<typeof runStateSchema>;
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 const runStateFieldsMatch: SameKeys<RunState, ParsedRunState> = true;
 const nodeFieldsMatch: SameKeys<NodeRunState, z.infer<typeof nodeRunStateSchema>> = true;
+const iterationFieldsMatch: SameKeys<LoopIterationState, z.infer<typeof loopIterationSchema>> = true;
 void runStateFieldsMatch;
 void nodeFieldsMatch;
+void iterationFieldsMatch;
 
 /** A RunState, or undefined when the value is not one (e.g. an older worker's shape). */
 export function asRunState(value: unknown): ParsedRunState | undefined {

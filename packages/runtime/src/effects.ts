@@ -1,4 +1,11 @@
-import type { ExecutionPlan, PlanLoopBody, PlanNode, PlanRetryPolicy, RunState } from '@pipewright/run-contract';
+import type {
+  ExecutionPlan,
+  LoopIterationState,
+  PlanLoopBody,
+  PlanNode,
+  PlanRetryPolicy,
+  RunState,
+} from '@pipewright/run-contract';
 
 /**
  * Everything the interpreter needs from the outside world.  The worker implements it with Temporal activities and
@@ -82,6 +89,11 @@ export interface LoopChunkResult {
   stopped: boolean;
   /** The first failed iteration: which item and why. */
   error?: { index: number; nodeId: string; message: string } | undefined;
+  /**
+   * The recorded iterations of this slice (index < `MAX_RECORDED_ITERATIONS`), in item order: what the run view shows
+   * per iteration.  Absent from results of workers older than this field.
+   */
+  iterations?: LoopIterationState[] | undefined;
 }
 
 export interface RemoteNodeRequest {

@@ -419,6 +419,42 @@ describe('Loop', () => {
     assert.equal(state.nodes.after?.status, 'skipped');
   });
 
+  test("keeps each iteration's body node states on the Loop's run state, the failed one too", async () => {
+    const effects = baseEffects({
+      async executeStep(request) {
+        if (String(request.idempotencyKey).includes('[2]')) throw { message: 'answered 500', attempts: 2 };
+        return { output: { got: request.input }, attempts: 1 };
+      },
+    });
+    const nodes = [
+      trigger,
+      loop(
+        'each',
+        [from('hook')],
+        { items: '{{ [10, 20, 30] }}' },
+        body([value('double', [ITEM], '{{ item * 2 }}'), http('call', [from('double')], { n: '{{ input.v }}' })]),
+      ),
+    ];
+    const state = await run(nodes, {}, effects);
+    const iterations = state.nodes.each?.iterations ?? [];
+    assert.deepEqual(
+      iterations.map((it) => [
+        it.index,
+        it.status,
+        it.nodes.double?.output,
+        it.nodes.call?.input,
+        it.nodes.call?.status,
+      ]),
+      [
+        [0, 'succeeded', { v: 20 }, { n: 20 }, 'succeeded'],
+        [1, 'succeeded', { v: 40 }, { n: 40 }, 'succeeded'],
+        [2, 'failed', { v: 60 }, { n: 60 }, 'failed'],
+      ],
+    );
+    assert.equal(iterations[2]?.nodes.call?.error?.message, 'answered 500');
+    assert.equal(Object.hasOwn(iterations[0]?.nodes ?? {}, '$item'), false, 'the synthetic item node is left out');
+  });
+
   const notLists: [string, string][] = [
     ['{{ trigger.body.nope }}', 'null'],
     ['{{ "abc" }}', 'string'],

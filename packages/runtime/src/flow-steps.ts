@@ -9,6 +9,7 @@ import type { ExecutionPlan, NodeError, NodeRunState, PlanNode, RunState } from 
 import type { RunEffects } from './effects.ts';
 import {
   chunkSizeOf,
+  createIterationRecorder,
   isTransformOnly,
   type RunBody,
   runInChunks,
@@ -145,6 +146,9 @@ async function runLoop(step: FlowStepRun<LoopControlStep>, config: Record<string
     concurrency,
     context,
   };
+  const record = createIterationRecorder((iterations) => {
+    entry.iterations = iterations;
+  });
   // Small loops run inline; long ones in chunks: transform-only bodies in activities, others in child workflows.
   const inlineLimit = chunkSizeOf(body);
   const offload =
@@ -159,6 +163,7 @@ async function runLoop(step: FlowStepRun<LoopControlStep>, config: Record<string
           const result = offload.run({ ...chunk, chunkId: `${step.run.id}-${node.id}-${chunk.offset}` });
           return result.then((done) => {
             progress.done += done.results.length;
+            if (done.iterations?.length) record(done.iterations);
             step.changed();
             return done;
           });
@@ -167,11 +172,14 @@ async function runLoop(step: FlowStepRun<LoopControlStep>, config: Record<string
           { ...request, chunkId: `${step.run.id}-${node.id}-0`, items, offset: 0 },
           quiet(effects),
           step.runBody,
-          () => {
+          (iteration) => {
             progress.done++;
+            // Recorded iterations show up as they end (in item order), so a run view can follow a slow loop.
+            if (iteration) record([iteration]);
             step.changed();
           },
         );
+  if (outcome.iterations?.length) entry.iterations = outcome.iterations;
   if (outcome.error) {
     const { index, nodeId, message } = outcome.error;
     return {

@@ -1,9 +1,23 @@
 /// <reference types="node" />
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PlanLoopBody, PlanNode, RunState } from '@pipewright/run-contract';
+import {
+  MAX_RECORDED_ITERATION_CHARS,
+  MAX_RECORDED_ITERATIONS,
+  type PlanLoopBody,
+  type PlanNode,
+  type RunState,
+} from '@pipewright/run-contract';
 import type { LoopChunkRequest, LoopChunkResult, RunEffects } from './effects.ts';
-import { bodyPlanOf, chunkSizeOf, isTransformOnly, type RunBody, runInChunks, runLoopIterations } from './loop.ts';
+import {
+  bodyPlanOf,
+  chunkSizeOf,
+  createIterationRecorder,
+  isTransformOnly,
+  type RunBody,
+  runInChunks,
+  runLoopIterations,
+} from './loop.ts';
 
 const RETRY = { maxAttempts: 1, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 30_000 };
 const bodyNode = (id: string, overrides: Partial<PlanNode> = {}): PlanNode => ({
@@ -40,6 +54,8 @@ const request = (items: unknown[], loopBody: PlanLoopBody, concurrency = 1): Loo
   context: { trigger: {}, steps: { limit: { v: 3 } } },
 });
 const effects: RunEffects = { now: () => 0, executeStep: async () => assert.fail('no activities here') };
+/** The outcome without its recorded iterations (tested on their own below). */
+const withoutIterations = ({ iterations: _recorded, ...rest }: LoopChunkResult) => rest;
 
 describe('isTransformOnly / chunkSizeOf', () => {
   const nested = bodyNode('inner', { type: 'core.loop', body: body(transforms(1)) });
@@ -194,7 +210,7 @@ describe('runLoopIterations', () => {
   test('runs every item and returns the result node outputs in item order', async () => {
     const runs = bodyRuns(() => ({}));
     const outcome = await runLoopIterations(request(['a', 'b'], body(transforms(1))), effects, runs.runBody);
-    assert.deepEqual(outcome, { results: [{ v: 'a' }, { v: 'b' }], stopped: false });
+    assert.deepEqual(withoutIterations(outcome), { results: [{ v: 'a' }, { v: 'b' }], stopped: false });
     assert.equal(Object.hasOwn(outcome, 'error'), false);
   });
 
@@ -202,7 +218,7 @@ describe('runLoopIterations', () => {
     const runs = bodyRuns((item) => (item === 'b' ? failed('answered 500') : {}));
     const outcome = await runLoopIterations(request(['a', 'b', 'c'], body(transforms(1))), effects, runs.runBody);
     assert.deepEqual(runs.started, ['a', 'b']);
-    assert.deepEqual(outcome, {
+    assert.deepEqual(withoutIterations(outcome), {
       results: [{ v: 'a' }, null],
       stopped: false,
       error: { index: 1, nodeId: 't0', message: 'answered 500' },
@@ -212,7 +228,7 @@ describe('runLoopIterations', () => {
   test('a failure without a reason still fails the item', async () => {
     const runs = bodyRuns(() => failed());
     const outcome = await runLoopIterations(request(['a'], body(transforms(1))), effects, runs.runBody);
-    assert.deepEqual(outcome, {
+    assert.deepEqual(withoutIterations(outcome), {
       results: [null],
       stopped: false,
       error: { index: 0, nodeId: '', message: 'the iteration failed' },
@@ -230,7 +246,7 @@ describe('runLoopIterations', () => {
     const runs = bodyRuns(() => ({}));
     const loopBody = body(transforms(1), { stopWhen: '{{ steps.t0.v >= steps.limit.v }}' });
     const outcome = await runLoopIterations(request([1, 2, 3, 4, 5], loopBody), effects, runs.runBody);
-    assert.deepEqual(outcome, { results: [{ v: 1 }, { v: 2 }, { v: 3 }], stopped: true });
+    assert.deepEqual(withoutIterations(outcome), { results: [{ v: 1 }, { v: 2 }, { v: 3 }], stopped: true });
   });
 
   test('a stopWhen that cannot be evaluated fails the loop at that item', async () => {
@@ -241,5 +257,142 @@ describe('runLoopIterations', () => {
     assert.equal(outcome.error?.nodeId, 'each');
     assert.match(outcome.error?.message ?? '', /^stopWhen: /);
     assert.deepEqual(runs.started, [1]);
+  });
+
+  test("records each iteration's body nodes (not the item node), in item order though they end out of order", async () => {
+    const runs = bodyRuns(
+      (item) => ({
+        nodes: {
+          $item: { status: 'succeeded', attempts: 1, output: item },
+          t0: { status: 'succeeded', attempts: 1, input: { n: item }, output: { v: item } },
+        },
+      }),
+      [2, 0, 1],
+    );
+    const ended: (number | undefined)[] = [];
+    const done = runLoopIterations(request(['a', 'b', 'c'], body(transforms(1)), 3), effects, runs.runBody, (it) =>
+      ended.push(it?.index),
+    );
+    await runs.release();
+    const outcome = await done;
+    assert.deepEqual(ended, [2, 0, 1], 'each iteration is handed over as it ends');
+    assert.deepEqual(
+      outcome.iterations,
+      ['a', 'b', 'c'].map((item, index) => ({
+        index,
+        status: 'succeeded',
+        nodes: { t0: { status: 'succeeded', attempts: 1, input: { n: item }, output: { v: item } } },
+      })),
+    );
+  });
+
+  test('records a failed iteration with its error, and keeps no iterations of a nested loop', async () => {
+    const runs = bodyRuns(() => ({
+      ...failed('answered 500'),
+      nodes: {
+        inner: {
+          status: 'succeeded',
+          attempts: 1,
+          output: [1],
+          iterations: [{ index: 0, status: 'succeeded', nodes: {} }],
+        },
+        t0: { status: 'failed', attempts: 3, error: { message: 'answered 500' } },
+      },
+    }));
+    const outcome = await runLoopIterations(request(['a'], body(transforms(1))), effects, runs.runBody);
+    assert.deepEqual(outcome.iterations, [
+      {
+        index: 0,
+        status: 'failed',
+        nodes: {
+          inner: { status: 'succeeded', attempts: 1, output: [1] },
+          t0: { status: 'failed', attempts: 3, error: { message: 'answered 500' } },
+        },
+      },
+    ]);
+  });
+
+  test(`records only the first ${MAX_RECORDED_ITERATIONS} iterations of a long loop, in any chunk`, async () => {
+    const items = Array.from({ length: 30 }, (_, i) => i);
+    const first = await runLoopIterations(request(items, body(transforms(1))), effects, bodyRuns(() => ({})).runBody);
+    assert.deepEqual(
+      first.iterations?.map((it) => it.index),
+      items.slice(0, MAX_RECORDED_ITERATIONS),
+    );
+    const later = { ...request(items.slice(15, 25), body(transforms(1))), offset: 15 };
+    const chunk = await runLoopIterations(later, effects, bodyRuns(() => ({})).runBody);
+    assert.deepEqual(
+      chunk.iterations?.map((it) => it.index),
+      [15, 16, 17, 18, 19],
+    );
+  });
+});
+
+describe('runInChunks: recorded iterations', () => {
+  test("concatenates the chunks' recorded iterations in item order", async () => {
+    const items = Array.from({ length: 12 }, (_, i) => i);
+    const outcome = await runInChunks(request(items, body(transforms(1))), 5, async (chunk) => ({
+      results: chunk.items,
+      stopped: false,
+      iterations: chunk.items.map((_, position) => ({
+        index: chunk.offset + position,
+        status: 'succeeded',
+        nodes: {},
+      })),
+    }));
+    assert.deepEqual(
+      outcome.iterations?.map((it) => it.index),
+      items,
+    );
+  });
+});
+
+describe('recorded iterations stay within a size budget', () => {
+  /** A body whose node outputs `chars` characters per iteration. */
+  const bulky =
+    (chars: number): RunBody =>
+    async (input) => ({
+      status: 'succeeded',
+      flowId: 'flow-1',
+      version: 2,
+      startedAt: 0,
+      nodes: { t0: { status: 'succeeded', attempts: 1, output: 'x'.repeat(chars), input: input.trigger } },
+    });
+
+  test('keeps the first iterations that fit, in item order, and none past the budget', async () => {
+    const perIteration = Math.floor(MAX_RECORDED_ITERATION_CHARS / 4.5);
+    const outcome = await runLoopIterations(
+      request([0, 1, 2, 3, 4, 5], body(transforms(1))),
+      effects,
+      bulky(perIteration),
+    );
+    assert.deepEqual(
+      outcome.iterations?.map((it) => it.index),
+      [0, 1, 2, 3],
+    );
+    assert.equal(outcome.results.length, 6, 'the results are all there; only the run view record is cut');
+  });
+
+  test('records nothing when one iteration alone is over the budget', async () => {
+    const outcome = await runLoopIterations(
+      request([0], body(transforms(1))),
+      effects,
+      bulky(MAX_RECORDED_ITERATION_CHARS),
+    );
+    assert.equal(outcome.iterations, undefined);
+  });
+
+  test('the live recorder skips an iteration that does not fit and keeps item order', () => {
+    const seen: number[][] = [];
+    const record = createIterationRecorder((iterations) => seen.push(iterations.map((it) => it.index)));
+    const small = (index: number) => ({ index, status: 'succeeded' as const, nodes: {} });
+    const huge = {
+      index: 1,
+      status: 'succeeded' as const,
+      nodes: { t0: { status: 'succeeded' as const, attempts: 1, output: 'x'.repeat(MAX_RECORDED_ITERATION_CHARS) } },
+    };
+    record([small(2)]);
+    record([huge, small(0)]);
+    assert.deepEqual(seen, [[2], [0, 2]]);
   });
 });

@@ -1,7 +1,14 @@
 import { controlStepFor, isTruthy, LOOP_ITEM_TYPE } from '@pipewright/control-steps';
 import { evaluateTemplate } from '@pipewright/expression';
-import type { RunState } from '@pipewright/run-contract';
-import { type ExecutionPlan, LOOP_ITEM_NODE_ID, type PlanLoopBody, type PlanNode } from '@pipewright/run-contract';
+import type { LoopIterationState, RunState } from '@pipewright/run-contract';
+import {
+  type ExecutionPlan,
+  LOOP_ITEM_NODE_ID,
+  MAX_RECORDED_ITERATION_CHARS,
+  MAX_RECORDED_ITERATIONS,
+  type PlanLoopBody,
+  type PlanNode,
+} from '@pipewright/run-contract';
 import { defineOwn } from '@pipewright/step-sdk/safe-object';
 import type { LoopChunkRequest, LoopChunkResult, RunEffects } from './effects.ts';
 
@@ -75,18 +82,61 @@ export async function runInChunks(
   };
   await Promise.all(Array.from({ length: Math.min(parallel, offsets.length) }, lane));
   const results: unknown[] = [];
+  const iterations: LoopIterationState[] = [];
   let error: LoopChunkResult['error'];
   let stopped = false;
   for (const outcome of outcomes) {
     if (!outcome) break;
     results.push(...outcome.results);
+    iterations.push(...(outcome.iterations ?? []));
     if (outcome.error && (error === undefined || outcome.error.index < error.index)) error = outcome.error;
     if (outcome.stopped) {
       stopped = true;
       break;
     }
   }
-  return { results, stopped, ...(error === undefined ? {} : { error }) };
+  return {
+    results,
+    stopped,
+    ...(error === undefined ? {} : { error }),
+    ...(iterations.length ? { iterations: keepWithinBudget(iterations) } : {}),
+  };
+}
+
+/**
+ * The recorded iterations in item order, cut before the first one that would take them past
+ * `MAX_RECORDED_ITERATION_CHARS` of JSON (deterministic: the same data measures the same on replay).
+ */
+export function keepWithinBudget(iterations: readonly LoopIterationState[]): LoopIterationState[] {
+  const kept: LoopIterationState[] = [];
+  let chars = 0;
+  for (const iteration of [...iterations].sort((a, b) => a.index - b.index)) {
+    chars += JSON.stringify(iteration).length;
+    if (chars > MAX_RECORDED_ITERATION_CHARS) break;
+    kept.push(iteration);
+  }
+  return kept;
+}
+
+/**
+ * Collects iterations as they end, for the live run view, within the same character budget (each measured once);
+ * the loop's final list (`keepWithinBudget` of the outcome) replaces it at the end.
+ */
+export function createIterationRecorder(
+  onChange: (iterations: LoopIterationState[]) => void,
+): (ended: readonly LoopIterationState[]) => void {
+  const kept: LoopIterationState[] = [];
+  let chars = 0;
+  return (ended) => {
+    for (const iteration of ended) {
+      const size = JSON.stringify(iteration).length;
+      if (chars + size > MAX_RECORDED_ITERATION_CHARS) continue;
+      chars += size;
+      kept.push(iteration);
+    }
+    kept.sort((a, b) => a.index - b.index);
+    onChange([...kept]);
+  };
 }
 
 /** The body as a plan whose trigger is the synthetic item node (its output: the current item). */
@@ -119,22 +169,25 @@ export function bodyPlanOf(request: Pick<LoopChunkRequest, 'body' | 'plan' | 'no
 /**
  * Runs the iterations of one slice with at most `concurrency` at a time, in item order; after each, `stopWhen` (if
  * any) decides whether to start more.  The first failing iteration stops new starts (running ones finish).  Results
- * are the iterations' result-node outputs (null when that node was skipped), for every iteration started.
+ * are the iterations' result-node outputs (null when that node was skipped), for every iteration started.  The
+ * first `MAX_RECORDED_ITERATIONS` iterations are also recorded (each body node's state), and handed to
+ * `onIterationDone` as each ends, so a run view can show them while the loop runs.
  */
 export async function runLoopIterations(
   request: LoopChunkRequest,
   effects: RunEffects,
   runBody: RunBody,
-  onIterationDone?: () => void,
+  onIterationDone?: (iteration: LoopIterationState | undefined) => void,
 ): Promise<LoopChunkResult> {
   const plan = bodyPlanOf(request);
   const { items, offset, body } = request;
   const results: unknown[] = [];
+  const recorded: LoopIterationState[] = [];
   let next = 0;
   let stopped = false;
   let error: LoopChunkResult['error'];
 
-  const iterate = async (position: number) => {
+  const iterate = async (position: number): Promise<LoopIterationState | undefined> => {
     const index = offset + position;
     const item = items[position];
     const scope: Record<string, unknown> = { ...request.context, item, index };
@@ -147,10 +200,12 @@ export async function runLoopIterations(
       },
       effects,
     );
+    const iteration = index < MAX_RECORDED_ITERATIONS ? iterationOf(index, state) : undefined;
+    if (iteration) recorded.push(iteration);
     if (state.status === 'failed') {
       const failure = state.error ?? { nodeId: '', message: 'the iteration failed' };
       if (error === undefined || index < error.index) error = { index, ...failure };
-      return;
+      return iteration;
     }
     const resultState = state.nodes[body.resultNodeId];
     const result = resultState?.status === 'succeeded' ? (resultState.output ?? null) : null;
@@ -164,23 +219,37 @@ export async function runLoopIterations(
         error ??= { index, nodeId: request.nodeId, message: `stopWhen: ${message}` };
       }
     }
+    return iteration;
   };
 
   const lane = async () => {
     while (!stopped && error === undefined && next < items.length) {
       const position = next++;
-      await iterate(position);
-      onIterationDone?.();
+      const iteration = await iterate(position);
+      onIterationDone?.(iteration);
     }
   };
   const lanes = Math.max(1, Math.min(request.concurrency, items.length));
   await Promise.all(Array.from({ length: lanes }, lane));
   const started = next;
+  const iterations = keepWithinBudget(recorded);
   return {
     results: Array.from({ length: started }, (_, position) => results[position] ?? null),
     stopped,
     ...(error === undefined ? {} : { error }),
+    ...(iterations.length ? { iterations } : {}),
   };
+}
+
+/** One iteration as the run view shows it: the body's node states, without the item node or nested iterations. */
+function iterationOf(index: number, state: RunState): LoopIterationState {
+  const nodes: LoopIterationState['nodes'] = {};
+  for (const [id, node] of Object.entries(state.nodes)) {
+    if (id === LOOP_ITEM_NODE_ID) continue;
+    const { iterations: _nested, ...rest } = node;
+    defineOwn(nodes, id, rest);
+  }
+  return { index, status: state.status, nodes };
 }
 
 function outputsOf(state: RunState): Record<string, unknown> {

@@ -55,11 +55,13 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/auth/me': { min: 'viewer' },
   'GET /api/catalog': { min: 'viewer' },
   'POST /api/catalog/migrate': { min: 'builder', body: () => ({}) },
+  'GET /api/catalog/steps/:type/versions/:version': { min: 'viewer' },
   'GET /api/step-packages': { min: 'viewer' },
   'POST /api/step-packages': { min: 'developer', body: () => ({}) },
   'POST /api/step-packages/credentials/resolve': { min: 'developer', body: () => ({}) },
   'GET /api/flows': { min: 'viewer' },
   'POST /api/flows': { min: 'builder', body: () => ({ name: 'Matrix' }) },
+  'POST /api/flows/import/n8n': { min: 'builder', body: () => ({}) },
   'GET /api/flows/:id': { min: 'viewer' },
   'PUT /api/flows/:id': { min: 'builder', body: () => ({ revision: 0 }) },
   'DELETE /api/flows/:id': { min: 'builder' },
@@ -256,6 +258,9 @@ async function resolveParams(route: string, ctx: CallContext): Promise<string> {
     } else if (name === 'id' && path.startsWith('/api/alerts/')) {
       value =
         destructive && ctx.side === 'own' ? await newAlertRule(fixture.admin, fixture.flowId) : fixture.alertRuleId;
+    } else if (name === 'type') {
+      // A step type of the catalog; "another workspace's" is a package step this workspace has not got (404).
+      value = ctx.side === 'own' ? 'http.request' : 'pkgofanotherworkspace.step';
     } else if (name === 'version' || name === 'a') value = '1';
     else if (name === 'b') value = '2';
     else if (name === 'nodeId') value = 'call';

@@ -41,6 +41,18 @@ export class CatalogService {
     return [...this.manifests, ...(packages?.current ?? [])];
   }
 
+  /**
+   * One version of a step type, as a node pinned to it needs it (the inspector draws that version's form): the
+   * built-in step when its version matches, else that version from the workspace's published packages (newest
+   * package version holding it first).  Undefined when no such version is registered here.
+   */
+  async stepVersion(workspaceId: string, type: string, version: number): Promise<StepManifest | undefined> {
+    const builtin = this.#builtins.get(type);
+    if (builtin) return builtin.version === version ? builtin : undefined;
+    const packages = await this.#packages?.catalog(workspaceId, { live: false });
+    return packages?.all.find((entry) => entry.type === type && entry.version === version);
+  }
+
   /** Looks a type up for the compiler: built-ins, then the node's pinned package version, then the current one. */
   async lookupFor(workspaceId: string): Promise<CatalogLookup> {
     const packages = await this.#packages?.catalog(workspaceId, { live: false });

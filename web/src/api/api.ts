@@ -8,6 +8,7 @@ import type {
   ManualRunBody,
   MigrateNodeBody,
   MigrateNodeResponse,
+  N8nImportResponse,
   RunDetail,
   StartRunResponse,
   StepTestResult,
@@ -88,10 +89,17 @@ const items = <T>(body: ListBody<T>): T[] => body.items;
 
 export const api = {
   catalog: () => request<{ steps: StepManifest[] }>('GET', '/catalog').then((body) => body.steps),
+  /** One version of a step type (a node pinned to an older version shows that version's form). */
+  stepVersion: (type: string, version: number) =>
+    request<{ step: StepManifest }>('GET', `/catalog/steps/${encodeURIComponent(type)}/versions/${version}`).then(
+      (body) => body.step,
+    ),
   migrateNode: (body: MigrateNodeBody) => request<MigrateNodeResponse>('POST', '/catalog/migrate', body),
   listFlows: () => request<ListBody<FlowSummary>>('GET', '/flows').then(items),
   getFlow: (id: string) => request<FlowDetail>('GET', `/flows/${encodeURIComponent(id)}`),
   createFlow: (body: CreateFlowBody) => request<FlowDetail>('POST', '/flows', body),
+  /** An n8n workflow export (parsed JSON) → a new draft and the import report. */
+  importN8nWorkflow: (workflow: unknown) => request<N8nImportResponse>('POST', '/flows/import/n8n', workflow),
   updateFlow: (id: string, body: UpdateFlowBody) =>
     request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, body),
   deleteFlow: (id: string) => request<null>('DELETE', `/flows/${encodeURIComponent(id)}`),

@@ -5,6 +5,7 @@ import { api } from './api.ts';
 /** Server data lives in TanStack Query; these keys are the only place that names it. */
 export const queryKeys = {
   catalog: ['catalog'] as const,
+  stepVersion: (type: string, version: number) => ['catalog', 'steps', type, version] as const,
   flows: ['flows'] as const,
   flow: (id: string) => ['flows', id] as const,
   versions: (id: string) => ['flows', id, 'versions'] as const,

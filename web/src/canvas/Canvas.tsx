@@ -11,15 +11,15 @@ import {
 } from '@xyflow/react';
 import { type DragEvent, useCallback, useContext, useMemo, useState } from 'react';
 import { applyEdgeChanges, applyNodeChanges, connectNodes } from './canvas-changes.ts';
+import { labelEdges, useIsZoomedOut } from './canvas-detail.ts';
 import { createFlowEdgesSelector, createFlowNodesSelector, type StepFlowNode } from './editor.selectors.ts';
 import { CatalogContext, useEditor, useEditorStore } from './editor-context.ts';
+import { LoopGroupNode } from './LoopGroupNode.tsx';
 import { canConnect } from './node-factory.ts';
-import { edgeLabel } from './node-ports.ts';
 import { StepNode } from './StepNode.tsx';
 import { STEP_DRAG_TYPE, useAddStep } from './useAddStep.ts';
 
-const nodeTypes: NodeTypes = { step: StepNode };
-const errorEdgeStyle = { stroke: 'var(--danger)', strokeDasharray: '4 3' };
+const nodeTypes: NodeTypes = { step: StepNode, loop: LoopGroupNode };
 const LARGE_FLOW = 300;
 
 /** The controlled React Flow canvas: nodes and edges come from the document, changes go back as commands. */
@@ -31,15 +31,9 @@ export function Canvas() {
   const selectEdges = useMemo(createFlowEdgesSelector, []);
   const nodes = useEditor(selectNodes);
   const plainEdges = useEditor(selectEdges);
-  // Edges leaving a named port (If: true/false, Switch cases, error) say which one.
-  const edges = useMemo(
-    () =>
-      plainEdges.map((edge) => {
-        const label = edgeLabel(edge.sourceHandle);
-        return label === undefined ? edge : { ...edge, label, ...(label === 'error' ? { style: errorEdgeStyle } : {}) };
-      }),
-    [plainEdges],
-  );
+  // A big flow zoomed out draws less (canvas-detail.ts); smaller flows always draw everything.
+  const isZoomedOut = useIsZoomedOut() && nodes.length > LARGE_FLOW;
+  const edges = useMemo(() => labelEdges(plainEdges, !isZoomedOut), [plainEdges, isZoomedOut]);
   // Fit the view to a flow that opens with nodes; an empty canvas keeps its viewport, or React Flow would fit (and
   // move) the view when the first node is dropped, and that node would land away from where it was dropped.
   const [fitOnOpen] = useState(() => nodes.length > 0);
@@ -80,7 +74,12 @@ export function Canvas() {
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: drop target for palette drags; click-to-add is the keyboard path
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className={isZoomedOut ? 'canvas zoomed-out' : 'canvas'}
+      data-testid="canvas"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
       <ReactFlow<StepFlowNode>
         nodes={nodes}
         edges={edges}
@@ -94,12 +93,14 @@ export function Canvas() {
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         deleteKeyCode={null}
-        onlyRenderVisibleElements={nodes.length > LARGE_FLOW}
+        // Zoomed out, most of a big flow is on screen anyway, and virtualizing would mount and unmount the nodes at
+        // the pane's edges on every pan frame; zoomed in, only what is visible is rendered.
+        onlyRenderVisibleElements={nodes.length > LARGE_FLOW && !isZoomedOut}
         fitView={fitOnOpen}
         fitViewOptions={{ maxZoom: 1.2, padding: 0.3 }}
         minZoom={0.1}
       >
-        <Background gap={20} size={1} />
+        {!isZoomedOut && <Background gap={20} size={1} />}
         <Controls showInteractive={false} />
         {nodes.length <= LARGE_FLOW && <MiniMap pannable zoomable className="minimap" />}
       </ReactFlow>

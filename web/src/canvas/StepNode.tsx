@@ -1,12 +1,6 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useMemo } from 'react';
-import {
-  compileErrorsForNode,
-  type StepFlowNode,
-  selectNodeById,
-  selectNodeStatus,
-  selectNodeTitle,
-} from './editor.selectors.ts';
+import { compileErrorsForNode, type StepFlowNode, selectNodeById, selectNodeStatus } from './editor.selectors.ts';
 import { useCatalogEntry, useEditor } from './editor-context.ts';
 import { outputHandles } from './node-ports.ts';
 import { stepIcon } from './step-icons.ts';
@@ -22,12 +16,13 @@ const handleLabelStyle = {
   whiteSpace: 'nowrap',
 } as const;
 
-/** One canvas node.  Memoized, and subscribed only to its own title, run status and compile errors. */
+/** One canvas node.  Memoized, and subscribed only to its own document node, run status and compile errors. */
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const manifest = useCatalogEntry(data.stepType);
-  const title = useEditor(useMemo(() => selectNodeTitle(id), [id]));
-  // The document node changes only when this node is edited, so this does not re-render on other nodes' edits.
+  // The document node changes only when this node is edited, so this does not re-render on other nodes' edits; its
+  // title comes with it (one subscription fewer per node: every store update runs each node's selectors).
   const node = useEditor(useMemo(() => selectNodeById(id), [id]));
+  const title = node?.title;
   const handles = useMemo(() => outputHandles(manifest, node), [manifest, node]);
   const status = useEditor(useMemo(() => selectNodeStatus(id), [id]));
   const allErrors = useEditor((state) => state.session.compileErrors);
@@ -85,7 +80,11 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
               style={{ top, ...(port.id === 'error' ? { borderColor: 'var(--danger)' } : {}) }}
               data-testid={`handle-${id}-${port.id}`}
             />
-            {handles.length > 1 && <span style={{ ...handleLabelStyle, top }}>{port.label || port.id}</span>}
+            {handles.length > 1 && (
+              <span className="step-node-port-label" style={{ ...handleLabelStyle, top }}>
+                {port.label || port.id}
+              </span>
+            )}
           </div>
         );
       })}

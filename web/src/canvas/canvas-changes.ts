@@ -14,16 +14,26 @@ export function applyNodeChanges(store: EditorStore, changes: NodeChange[]): voi
   const sizes: Record<string, { width: number; height: number }> = {};
   const removed: NodeId[] = [];
   let selection: Set<string> | null = null;
+  // A Loop group being resized (NodeResizer): its size and the positions it moves stay transient until the end.
+  const resizing: Record<string, { width: number; height: number }> = {};
+  let resized: { nodeId: NodeId; size: { width: number; height: number } } | null = null;
+  const isResizing = changes.some((change) => change.type === 'dimensions' && change.resizing === true);
 
   for (const change of changes) {
     switch (change.type) {
       case 'position':
         if (change.position && !session.readOnly) {
-          (change.dragging ? dragging : dropped).push({ nodeId: asNodeId(change.id), position: change.position });
+          (change.dragging || isResizing ? dragging : dropped).push({
+            nodeId: asNodeId(change.id),
+            position: change.position,
+          });
         }
         break;
       case 'dimensions':
-        if (change.dimensions) sizes[change.id] = change.dimensions;
+        if (change.dimensions && change.resizing === true) resizing[change.id] = change.dimensions;
+        else if (change.dimensions && change.resizing === false && !session.readOnly) {
+          resized = { nodeId: asNodeId(change.id), size: change.dimensions };
+        } else if (change.dimensions) sizes[change.id] = change.dimensions;
         break;
       case 'select':
         selection ??= new Set(session.selectedNodeIds);
@@ -42,6 +52,8 @@ export function applyNodeChanges(store: EditorStore, changes: NodeChange[]): voi
   if (selection) actions.select({ nodeIds: [...selection].map(asNodeId) });
   if (dragging.length) actions.dragNodes(dragging);
   if (dropped.length) actions.dropNodes(dropped);
+  if (Object.keys(resizing).length) actions.resizeNodes(resizing);
+  if (resized) actions.commitResize(resized.nodeId, resized.size);
   if (removed.length && !session.readOnly) actions.dispatch({ kind: 'removeNodes', nodeIds: removed });
 }
 

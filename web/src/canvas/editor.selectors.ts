@@ -2,13 +2,15 @@ import type { RunNodeView } from '@pipewright/api-contract';
 import type { FlowEdge, FlowNode } from '@pipewright/flow';
 import type { Edge, Node } from '@xyflow/react';
 import type { CompileErrorView, EditorState } from './editor.store.ts';
+import { groupFieldsOf, orderParentsFirst } from './loop-membership.ts';
 
 /** Plain functions over the editor state; React components pass them to `useStore`, tests call them directly. */
 
 export interface StepNodeData extends Record<string, unknown> {
   stepType: string;
 }
-export type StepFlowNode = Node<StepNodeData, 'step'>;
+/** `loop`: a Loop drawn as a resizable group holding its body nodes (LoopGroupNode). */
+export type StepFlowNode = Node<StepNodeData, 'step' | 'loop'>;
 export type StepFlowEdge = Edge;
 
 export const selectDoc = (state: EditorState) => state.document.doc;
@@ -47,27 +49,33 @@ export function createFlowNodesSelector(): (state: EditorState) => StepFlowNode[
   let lastResult: StepFlowNode[] = [];
   return (state) => {
     const { doc } = state.document;
-    const { dragPositions, measured, selectedNodeIds } = state.session;
-    const key = [doc.nodes, dragPositions, measured, selectedNodeIds];
+    const { dragPositions, measured, selectedNodeIds, resizeSizes } = state.session;
+    const key = [doc.nodes, dragPositions, measured, selectedNodeIds, resizeSizes];
     if (key.every((part, index) => part === lastKey[index])) return lastResult;
     const selected = new Set<string>(selectedNodeIds);
-    lastResult = doc.nodes.map((node) => {
+    const byId = indexNodes(doc.nodes);
+    // Parents before children (React Flow's rule for sub-flows).
+    lastResult = orderParentsFirst(doc.nodes).map((node) => {
       const position = dragPositions[node.id] ?? node.position;
       const size = measured[node.id];
       const isSelected = selected.has(node.id);
+      const group = groupFieldsOf(node, doc.nodes, byId, resizeSizes);
       const previous = cache.get(node);
       if (
         previous &&
         previous.position === position &&
         previous.selected === isSelected &&
         previous.measured?.width === size?.width &&
-        previous.measured?.height === size?.height
+        previous.measured?.height === size?.height &&
+        previous.width === group.width &&
+        previous.height === group.height &&
+        previous.parentId === group.parentId
       ) {
         return previous;
       }
       const derived: StepFlowNode = {
         id: node.id,
-        type: 'step',
+        ...group,
         position,
         data: previous?.data ?? { stepType: node.type },
         selected: isSelected,

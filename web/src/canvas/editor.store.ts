@@ -5,9 +5,11 @@ import {
   type FlowCommand,
   type FlowDocument,
   type NodeId,
+  type NodeSize,
   type Position,
 } from '@pipewright/flow';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { dropIntoLoops, resizeCommand, withBodies } from './loop-membership.ts';
 
 /**
  * One store per open flow, in three slices (docs/architecture.md, web):
@@ -54,6 +56,8 @@ export interface SessionSlice {
   dragPositions: Record<string, Position>;
   /** Sizes React Flow measured; a controlled flow must hand them back or nodes stay invisible. */
   measured: Record<string, { width: number; height: number }>;
+  /** Sizes of Loop groups being resized: shown on the canvas, committed with the positions as one command. */
+  resizeSizes: Record<string, NodeSize>;
   compileErrors: CompileErrorView[];
   readOnly: boolean;
   /** Sample outputs the user pinned per node (e.g. from "Test this step"); editor-only, never saved. */
@@ -84,7 +88,12 @@ export interface EditorActions {
   select(selection: { nodeIds?: NodeId[]; edgeIds?: EdgeId[] }): void;
   deleteSelection(): void;
   dragNodes(moves: { nodeId: NodeId; position: Position }[]): void;
+  /** Commits a drag: the moves, and Loop membership by where the nodes landed, as one undoable command. */
   dropNodes(moves: { nodeId: NodeId; position: Position }[]): void;
+  /** A Loop group being resized (transient, like a drag). */
+  resizeNodes(sizes: Record<string, NodeSize>): void;
+  /** Ends a resize: the group's size and the positions moved meanwhile become one command. */
+  commitResize(nodeId: NodeId, size: NodeSize): void;
   setMeasured(sizes: Record<string, { width: number; height: number }>): void;
   setViewport(viewport: Viewport): void;
   setPanel(panel: PanelName): void;
@@ -126,6 +135,7 @@ const initialSession = (readOnly: boolean): SessionSlice => ({
   viewport: null,
   dragPositions: {},
   measured: {},
+  resizeSizes: {},
   compileErrors: [],
   readOnly,
   pinnedSamples: {},
@@ -210,14 +220,15 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
       deleteSelection() {
         const { session, document } = get();
         if (session.readOnly) return;
-        const nodeIds = new Set<string>(session.selectedNodeIds);
+        // A Loop goes with the steps inside it (as a group box does), in one undo step.
+        const nodeIds = withBodies(document.doc.nodes, session.selectedNodeIds);
         const edgeIds = document.doc.edges
           .filter((edge) => session.selectedEdgeIds.includes(edge.id))
           .filter((edge) => !nodeIds.has(edge.source) && !nodeIds.has(edge.target))
           .map((edge) => edge.id);
         const commands: FlowCommand[] = [];
         if (edgeIds.length) commands.push({ kind: 'removeEdges', edgeIds });
-        if (nodeIds.size) commands.push({ kind: 'removeNodes', nodeIds: [...session.selectedNodeIds] });
+        if (nodeIds.size) commands.push({ kind: 'removeNodes', nodeIds: [...nodeIds] });
         if (commands.length === 0) return;
         actions.dispatch(commands.length === 1 && commands[0] ? commands[0] : { kind: 'batch', commands });
       },
@@ -232,12 +243,32 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
         const dragPositions = { ...session.dragPositions };
         for (const move of moves) delete dragPositions[move.nodeId];
         set({ session: { ...session, dragPositions } });
+        const regrouped = dropIntoLoops(document.doc, moves, session.measured);
         const byId = new Map(document.doc.nodes.map((node) => [node.id as string, node.position]));
-        const changed = moves.filter((move) => {
+        const changed = regrouped.moves.filter((move) => {
           const before = byId.get(move.nodeId);
           return before !== undefined && (before.x !== move.position.x || before.y !== move.position.y);
         });
-        if (changed.length) actions.dispatch({ kind: 'moveNodes', moves: changed });
+        const commands: FlowCommand[] = [...regrouped.reparent];
+        if (changed.length) commands.push({ kind: 'moveNodes', moves: changed });
+        if (commands.length === 1 && commands[0]) actions.dispatch(commands[0]);
+        else if (commands.length > 1) actions.dispatch({ kind: 'batch', commands });
+      },
+      resizeNodes(sizes) {
+        const { session } = get();
+        set({ session: { ...session, resizeSizes: { ...session.resizeSizes, ...sizes } } });
+      },
+      commitResize(nodeId, size) {
+        const { session, document } = get();
+        const command = resizeCommand(document.doc, { nodeId, size, positions: session.dragPositions });
+        const dragPositions = { ...session.dragPositions };
+        for (const node of document.doc.nodes) {
+          if (node.id === nodeId || node.parentId === nodeId) delete dragPositions[node.id];
+        }
+        const resizeSizes = { ...session.resizeSizes };
+        delete resizeSizes[nodeId];
+        set({ session: { ...session, dragPositions, resizeSizes } });
+        if (command && !session.readOnly) actions.dispatch(command);
       },
       setMeasured(sizes) {
         const { session } = get();

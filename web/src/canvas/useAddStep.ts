@@ -3,6 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback, useContext } from 'react';
 import { indexNodes } from './editor.selectors.ts';
 import { CatalogContext, useEditorStore } from './editor-context.ts';
+import { placeInLoop } from './loop-membership.ts';
 import { canConnect, createEdge, createNode } from './node-factory.ts';
 
 export const STEP_DRAG_TYPE = 'application/pipewright-step';
@@ -36,7 +37,13 @@ export function useAddStep() {
         const point = screenToFlowPosition(centre);
         position = { x: point.x - 100 + offset, y: point.y - 30 + offset };
       }
-      const node = createNode({ doc: document.doc, type, position, ...(manifest ? { manifest } : {}) });
+      const created = createNode({ doc: document.doc, type, position, ...(manifest ? { manifest } : {}) });
+      // Dropped into a Loop's box: it joins the body.  Added after a body node: it continues that body.
+      const node = options.screenPoint
+        ? placeInLoop(document.doc.nodes, created)
+        : from?.parentId !== undefined
+          ? { ...created, parentId: from.parentId }
+          : created;
       const isTrigger = (candidate: string) => catalog.get(candidate)?.kind === 'trigger';
       const withNode = { ...document.doc, nodes: [...document.doc.nodes, node] };
       if (from && canConnect(withNode, from.id, node.id, isTrigger)) {

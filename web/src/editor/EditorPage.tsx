@@ -16,6 +16,7 @@ import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { RunView } from '../runs/RunView.tsx';
 import { useRunSubscription } from '../runs/useRunSubscription.ts';
+import { GesturesProvider } from './gestures/GesturesProvider.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -47,7 +48,9 @@ function EditorScreen({ flow, catalog }: { flow: FlowDetail; catalog: Catalog })
     <EditorStoreContext.Provider value={store}>
       <CatalogContext.Provider value={catalog}>
         <ReactFlowProvider>
-          <EditorLayout flow={flow} />
+          <GesturesProvider>
+            <EditorLayout flow={flow} />
+          </GesturesProvider>
         </ReactFlowProvider>
       </CatalogContext.Provider>
     </EditorStoreContext.Provider>

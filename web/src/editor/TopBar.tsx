@@ -6,6 +6,7 @@ import { FlowPauseControl } from '../pauses/FlowPauseControl.tsx';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
+import { GestureToolbar } from './gestures/GestureToolbar.tsx';
 import { RunDialog } from './RunDialog.tsx';
 import { RunTimeoutSelect } from './RunTimeoutSelect.tsx';
 import { SearchableFields } from './SearchableFields.tsx';
@@ -80,6 +81,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
             ↷ Redo
           </button>
         </div>
+        <GestureToolbar />
         <Link to={paths.flowRuns(flow.id)} className="button">
           Runs
         </Link>

@@ -5,13 +5,15 @@ import { queryKeys, useFlows } from '../api/queries.ts';
 import { Link } from '../routing/Link.tsx';
 import { navigate, paths } from '../routing/router.ts';
 import { formatDate } from '../ui/format.ts';
+import { ImportN8nDialog } from './ImportN8nDialog.tsx';
 
-/** The flows list, and "New flow" (asks for a name inline, creates, opens the editor). */
+/** The flows list, "New flow" (asks for a name inline, creates, opens the editor) and "Import from n8n". */
 export function FlowsPage() {
   const flows = useFlows();
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
+  const [importing, setImporting] = useState(false);
   const create = useMutation({
     mutationFn: (flowName: string) => api.createFlow({ name: flowName }),
     onSuccess: (flow) => {
@@ -31,6 +33,9 @@ export function FlowsPage() {
       <header className="page-header">
         <h1>Flows</h1>
         <span className="spacer" />
+        <button type="button" className="button" data-testid="import-n8n-button" onClick={() => setImporting(true)}>
+          Import from n8n
+        </button>
         {!creating && (
           <button
             type="button"
@@ -42,6 +47,7 @@ export function FlowsPage() {
           </button>
         )}
       </header>
+      {importing && <ImportN8nDialog onClose={() => setImporting(false)} />}
       {creating && (
         <form className="new-flow-form card" onSubmit={submit}>
           <label htmlFor="new-flow-name">Name of the new flow</label>

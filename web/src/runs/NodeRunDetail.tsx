@@ -1,16 +1,33 @@
+import type { RunNodeView } from '@pipewright/api-contract';
 import { useEditor } from '../canvas/editor-context.ts';
 import { formatDuration, formatJson } from '../ui/format.ts';
 import { describeRateLimitWait } from './rate-limit-wait.ts';
 
-/** One node's part of a run: status, attempts, duration, input, output and error. */
-export function NodeRunDetail({ nodeId }: { nodeId: string }) {
-  const view = useEditor((state) => state.run.nodes[nodeId]);
+/**
+ * One node's part of a run: status, attempts, duration, input, output and error.  `view` overrides the run's own
+ * view of the node (a Loop body node: its view in the picked `iteration`, 0-based).
+ */
+export function NodeRunDetail({
+  nodeId,
+  view: shownView,
+  iteration,
+}: {
+  nodeId: string;
+  view?: RunNodeView | undefined;
+  iteration?: number | undefined;
+}) {
+  const runView = useEditor((state) => state.run.nodes[nodeId]);
+  const view = shownView ?? (iteration === undefined ? runView : undefined);
   const stepType = useEditor((state) => state.document.doc.nodes.find((node) => node.id === nodeId)?.type);
   if (!view) {
     return (
       <div className="node-run-detail" data-testid="node-run-detail">
         <h3>{nodeId}</h3>
-        <p className="muted">This step has not run (yet).</p>
+        <p className="muted">
+          {iteration === undefined
+            ? 'This step has not run (yet).'
+            : `This step did not run in iteration ${iteration + 1} (or that iteration was not kept).`}
+        </p>
       </div>
     );
   }
@@ -20,6 +37,12 @@ export function NodeRunDetail({ nodeId }: { nodeId: string }) {
     <div className="node-run-detail" data-testid="node-run-detail">
       <h3>
         {nodeId} <span className={`badge status-${view.status}`}>{view.status}</span>
+        {iteration !== undefined && (
+          <span className="muted small" data-testid="node-iteration">
+            {' '}
+            iteration {iteration + 1} (item {iteration})
+          </span>
+        )}
       </h3>
       <dl className="facts">
         <dt>Attempts</dt>

@@ -1,12 +1,15 @@
-import type { ReactNode } from 'react';
+import type { FlowNode } from '@pipewright/flow';
+import { type ReactNode, useMemo, useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { formatDuration } from '../ui/format.ts';
 import { ContractViolations } from './ContractViolations.tsx';
+import { IterationPicker } from './IterationPicker.tsx';
+import { type IterationPicks, shownIteration, viewsForIterations } from './loop-iterations.ts';
 import { NodeRunDetail } from './NodeRunDetail.tsx';
 
 /**
  * The watched run: every node with its live status, and the selected node's detail.  Used in the editor's
- * bottom panel and on the run page.
+ * bottom panel and on the run page.  A Loop offers an iteration picker; its body nodes show that iteration.
  */
 export function RunView({ actions }: { actions?: ReactNode }) {
   const store = useEditorStore();
@@ -15,6 +18,8 @@ export function RunView({ actions }: { actions?: ReactNode }) {
   const runError = useEditor((state) => state.run.error);
   const nodes = useEditor((state) => state.document.doc.nodes);
   const runNodes = useEditor((state) => state.run.nodes);
+  const [picks, setPicks] = useState<IterationPicks>({});
+  const views = useMemo(() => viewsForIterations(nodes, runNodes, picks), [nodes, runNodes, picks]);
   const selectedId = useEditor((state) => state.session.selectedNodeIds[0]);
   const failedId = Object.entries(runNodes).find(([, view]) => view.status === 'failed')?.[0];
   const shownId = selectedId ?? failedId ?? nodes[0]?.id;
@@ -40,7 +45,8 @@ export function RunView({ actions }: { actions?: ReactNode }) {
       <div className="run-view-body">
         <ul className="run-node-list">
           {nodes.map((node) => {
-            const view = runNodes[node.id];
+            const view = views[node.id];
+            const loopView = runNodes[node.id];
             const duration =
               view?.startedAt !== undefined && view.endedAt !== undefined ? view.endedAt - view.startedAt : null;
             return (
@@ -56,12 +62,37 @@ export function RunView({ actions }: { actions?: ReactNode }) {
                   <span className="run-node-name">{node.title || node.id}</span>
                   <span className="muted small">{view ? formatDuration(duration) : ''}</span>
                 </button>
+                {loopView?.iterations && (
+                  <IterationPicker
+                    loopId={node.id}
+                    view={loopView}
+                    shown={shownIteration(runNodes, node.id, picks)?.index}
+                    onPick={(index) => setPicks((current) => ({ ...current, [node.id]: index }))}
+                  />
+                )}
               </li>
             );
           })}
         </ul>
-        {shownId && <NodeRunDetail nodeId={shownId} />}
+        {shownId && (
+          <NodeRunDetail
+            nodeId={shownId}
+            view={views[shownId]}
+            iteration={iterationOfBodyNode(nodes, runNodes, picks, shownId)}
+          />
+        )}
       </div>
     </section>
   );
+}
+
+/** The iteration a body node's detail shows (undefined for nodes outside loops). */
+function iterationOfBodyNode(
+  nodes: readonly FlowNode[],
+  runNodes: Parameters<typeof shownIteration>[0],
+  picks: IterationPicks,
+  nodeId: string,
+): number | undefined {
+  const parentId = nodes.find((node) => node.id === nodeId)?.parentId;
+  return parentId === undefined ? undefined : shownIteration(runNodes, parentId, picks)?.index;
 }

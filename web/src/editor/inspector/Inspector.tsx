@@ -12,6 +12,7 @@ import { SettingsSection } from './SettingsSection.tsx';
 import { TestStepButton } from './TestStepButton.tsx';
 import { UpgradeNodeButton } from './UpgradeNodeButton.tsx';
 import { useNodeEditing } from './useNodeEditing.ts';
+import { usePinnedManifest } from './usePinnedManifest.ts';
 import { WebhookSecret } from './WebhookSecret.tsx';
 
 /** Right-hand panel: the selected node's title, id, generated config form and engine settings. */
@@ -30,7 +31,10 @@ export function Inspector() {
 
 function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useEditor(selectSelectedNode);
-  const manifest = useCatalogEntry(node?.type ?? '');
+  const current = useCatalogEntry(node?.type ?? '');
+  // The form follows the version the node is pinned to, not the catalog's newest (issue 13).
+  const pinned = usePinnedManifest(node, current);
+  const manifest = pinned.manifest;
   const readOnly = useEditor((state) => state.session.readOnly);
   const allErrors = useEditor((state) => state.session.compileErrors);
   const errors = useMemo(() => compileErrorsForNode(allErrors, nodeId), [allErrors, nodeId]);
@@ -59,7 +63,14 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           </div>
           {manifest?.description && <p className="help">{manifest.description}</p>}
         </header>
-        {manifest && !readOnly && <UpgradeNodeButton node={node} manifest={manifest} />}
+        {pinned.isPinnedOlder && (
+          <p className="muted small" data-testid="pinned-version-note">
+            {pinned.error
+              ? `v${node.typeVersion} of this step is no longer registered here: showing the form of v${current?.version}.`
+              : `Pinned to v${node.typeVersion}: this form is v${node.typeVersion}'s.`}
+          </p>
+        )}
+        {current && !readOnly && <UpgradeNodeButton node={node} manifest={current} />}
         <InputDataSection nodeId={nodeId} />
         {unlocated.map((error) => (
           <p className="field-error" key={error.message}>
@@ -68,6 +79,8 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         ))}
         {manifest ? (
           <ConfigForm node={node} manifest={manifest} errors={errors} disabled={readOnly} />
+        ) : pinned.loading ? (
+          <p className="muted">Loading the form of v{node.typeVersion}…</p>
         ) : (
           <p className="field-error">Step type “{node.type}” is not in the catalog.</p>
         )}

@@ -8,6 +8,8 @@ import { useNodeEditing } from './useNodeEditing.ts';
 /**
  * "Runs inside loop": puts a node into a Loop's body (its `parentId`) or takes it out.  Body nodes connect only to
  * each other; each iteration starts them with the item as `input` (and `item` / `index` in expressions).
+ * On the canvas a Loop is a group box and a drag in or out does the same (LoopGroupNode); this select stays as the
+ * keyboard and screen-reader path, since a drag needs a pointer.  Joining places the node inside the box.
  */
 export function LoopBodySelect({ node, disabled }: { node: FlowNode; disabled: boolean }) {
   const doc = useEditor(selectDoc);
@@ -37,7 +39,10 @@ export function LoopBodySelect({ node, disabled }: { node: FlowNode; disabled: b
               </option>
             ))}
           </select>
-          <p className="help">Steps inside a loop run once per item and connect only to each other.</p>
+          <p className="help">
+            Steps inside a loop run once per item and connect only to each other. On the canvas, drag a step into or out
+            of the loop's box.
+          </p>
         </div>
       </div>
     </section>

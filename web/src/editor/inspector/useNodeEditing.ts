@@ -2,6 +2,7 @@ import { asNodeId, type NodeSettings } from '@pipewright/flow';
 import { useMemo } from 'react';
 import { indexNodes } from '../../canvas/editor.selectors.ts';
 import { useEditorStore } from '../../canvas/editor-context.ts';
+import { reparentCommand } from '../../canvas/loop-membership.ts';
 
 /**
  * Inspector edits for one node.  Each reads the node's latest state at call time (no stale closures) and
@@ -39,11 +40,11 @@ export function useNodeEditing(nodeId: string) {
         );
       },
       setParent(parentId: string | undefined) {
-        actions.dispatch({
-          kind: 'updateNode',
+        const command = reparentCommand(store.getState().document.doc, {
           nodeId: id,
-          patch: { parentId: parentId === undefined ? undefined : asNodeId(parentId) },
+          parentId: parentId === undefined ? undefined : asNodeId(parentId),
         });
+        if (command) actions.dispatch(command);
       },
       seal() {
         actions.sealHistory();

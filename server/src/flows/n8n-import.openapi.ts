@@ -1,0 +1,27 @@
+import { n8nImportEnvelope } from '@pipewright/api-contract';
+import type { z } from 'zod';
+
+interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  responses: Record<string, string>;
+}
+
+/** The OpenAPI entry of the n8n import route (merged into openapi.ts). */
+export const n8nImportApiRoutes: Record<string, Record<string, Operation>> = {
+  '/api/flows/import/n8n': {
+    post: {
+      summary:
+        'Builder+: import an n8n 1.x workflow export as a new draft flow. Body: the export as is, or ' +
+        '`{ workflow, name? }`. Answers `{ flow: FlowDetail, report: { node, field?, problem }[] }`: every node, ' +
+        'connection or expression not translated is in the report; credentials are never imported. Limits: ' +
+        '2,000,000 characters, 500 nodes',
+      body: n8nImportEnvelope,
+      responses: {
+        201: 'N8nImportResponse',
+        400: 'Not an n8n workflow, over the limits, duplicate node names or connections naming unknown nodes (issues name the field)',
+        403: 'Not a builder',
+      },
+    },
+  },
+};
