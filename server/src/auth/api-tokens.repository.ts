@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
+import { findOwned } from '../owned.ts';
 
 const apiTokenSchema = z.object({
   _id: z.string(),
@@ -41,7 +42,7 @@ export class ApiTokensRepository {
   }
 
   async find(workspaceId: string, id: string): Promise<ApiTokenRecord | null> {
-    const found = await this.#tokens.findOne({ _id: id, workspaceId });
+    const found = await findOwned(this.#tokens, id, workspaceId);
     return found === null ? null : apiTokenSchema.parse(found);
   }
 

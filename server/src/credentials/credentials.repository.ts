@@ -1,6 +1,7 @@
 import { sealedCredentialSchema } from '@pipewright/secrets';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { z } from 'zod';
+import { findOwned } from '../owned.ts';
 
 /**
  * One stored credential.  Only the name and type are readable at rest; every value (secret or not) is inside
@@ -60,7 +61,7 @@ export class CredentialsRepository {
   }
 
   async findById(workspaceId: string, id: string): Promise<CredentialRecord | null> {
-    const found = await this.#credentials.findOne({ _id: id, workspaceId });
+    const found = await findOwned(this.#credentials, id, workspaceId);
     return found === null ? null : credentialRecordSchema.parse(found);
   }
 

@@ -1,5 +1,6 @@
 import { type Collection, type Db, type Filter, MongoServerError } from 'mongodb';
 import { z } from 'zod';
+import { findOwned } from '../owned.ts';
 import { OpenFailureCounts } from './open-failure-counts.ts';
 
 const resolutionSchema = z.object({
@@ -156,7 +157,7 @@ export class FailuresRepository {
   }
 
   async findById(workspaceId: string, runId: string): Promise<FailureRecord | null> {
-    const found = await this.#failures.findOne({ _id: runId, workspaceId });
+    const found = await findOwned(this.#failures, runId, workspaceId);
     return found === null ? null : failureSchema.parse(found);
   }
 

@@ -1,5 +1,6 @@
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { z } from 'zod';
+import { findOwned } from '../owned.ts';
 
 /** A paused flow (server/src/pauses): webhooks answer 503 (`reject`) or hold their runs (`queue`); triggers stop. */
 const flowPauseSchema = z.object({
@@ -88,7 +89,7 @@ export class FlowsRepository {
   }
 
   async findById(workspaceId: string, id: string): Promise<FlowRecord | null> {
-    const found = await this.#flows.findOne({ _id: id, workspaceId });
+    const found = await findOwned(this.#flows, id, workspaceId);
     return found === null ? null : flowRecordSchema.parse(found);
   }
 

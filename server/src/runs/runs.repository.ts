@@ -7,6 +7,7 @@ import {
   type OptionalUnlessRequiredId,
 } from 'mongodb';
 import { z } from 'zod';
+import { findOwned } from '../owned.ts';
 import { GroupCommit, type ItemOutcomes } from './group-commit.ts';
 
 /** The runs index: what Temporal does not know about a run (its flow's name, the draft it ran). */
@@ -134,7 +135,7 @@ export class RunsRepository {
   }
 
   async findQueuedById(workspaceId: string, id: string): Promise<QueuedRun | null> {
-    const found = await this.#queue.findOne({ _id: id, workspaceId });
+    const found = await findOwned(this.#queue, id, workspaceId);
     return found === null ? null : parseQueued(found);
   }
 
@@ -143,7 +144,7 @@ export class RunsRepository {
   }
 
   async findById(workspaceId: string, id: string): Promise<RunRecord | null> {
-    const found = await this.#runs.findOne({ _id: id, workspaceId });
+    const found = await findOwned(this.#runs, id, workspaceId);
     return found === null ? null : runRecordSchema.parse(found);
   }
 

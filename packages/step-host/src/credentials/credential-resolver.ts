@@ -85,7 +85,10 @@ export function createMongoCredentialResolver(deps: {
       };
     },
     async resolve(request) {
-      const found = await credentials.findOne({ _id: request.credentialId, workspaceId: request.workspaceId });
+      // By `_id` alone, the workspace checked after: FerretDB answers only `{ _id }` from its index (any other
+      // filter decodes the whole collection); another workspace's credential is as absent as a deleted one.
+      const byId = await credentials.findOne({ _id: request.credentialId });
+      const found = byId !== null && byId.workspaceId === request.workspaceId ? byId : null;
       if (found === null) {
         throw new StepError(
           `credential "${request.credentialId}" chosen for "${request.slot}" does not exist (deleted?): pick another one in node "${request.nodeId}"`,
