@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
 import { createKeyring } from '@pipewright/secrets';
-import { createApp } from '@pipewright/server';
+import { createApp, stopBackgroundJobs } from '@pipewright/server';
 import { type StartWorkerOptions, startWorker } from '@pipewright/worker';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { type Db, MongoClient } from 'mongodb';
@@ -108,6 +108,7 @@ export async function startProduct(
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
+      await stopBackgroundJobs(app);
       await worker.shutdown();
       await connection.close();
       await mongo.close();

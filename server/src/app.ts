@@ -120,6 +120,17 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await ensureAlertIndexes(db);
 }
 
+/** How each app's background jobs stop (see stopBackgroundJobs). */
+const backgroundJobs = new WeakMap<express.Express, () => Promise<void>>();
+
+/**
+ * Stops the app's background jobs — queue and resume sweeps, alert evaluation — and waits for a round in flight:
+ * call it before closing the database, or a round that starts after would fail on a closed client.
+ */
+export async function stopBackgroundJobs(app: express.Express): Promise<void> {
+  await backgroundJobs.get(app)?.();
+}
+
 /** Wires repositories → services → routes into an Express app; does not listen and reads no environment. */
 export async function createApp(deps: AppDeps): Promise<express.Express> {
   const log = deps.log ?? defaultLog;
@@ -292,5 +303,10 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   }
 
   app.use(createErrorHandler(log));
+  backgroundJobs.set(app, async () => {
+    runs.starter.stopSweeping();
+    pauses.stopSweeping();
+    await alerts.evaluator.stop();
+  });
   return app;
 }

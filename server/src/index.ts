@@ -5,7 +5,7 @@ import { type Db, MongoClient } from 'mongodb';
 import type { AppDeps } from './app.ts';
 import { readServerConfig, type ServerConfig } from './config.ts';
 
-export { type AppDeps, createApp, ensureIndexes } from './app.ts';
+export { type AppDeps, createApp, ensureIndexes, stopBackgroundJobs } from './app.ts';
 export { readServerConfig, type ServerConfig } from './config.ts';
 
 /** How long a starting server waits for the database (it may be starting too) before it gives up. */

@@ -1,7 +1,7 @@
 import { createJsonLogger, parseLogLevel } from '@pipewright/logging';
 import { createMetricsRegistry, parseMetricsAddress, serveMetrics } from '@pipewright/metrics';
 import { startTracing } from '@pipewright/tracing';
-import { createApp } from './app.ts';
+import { createApp, stopBackgroundJobs } from './app.ts';
 import { connectServerDeps } from './index.ts';
 
 // One JSON object a line on stdout (PIPEWRIGHT_LOG_LEVEL, default info), like the worker's.
@@ -34,7 +34,9 @@ function shutdown(signal: string): void {
   logger.info(`${signal}: shutting down`);
   void metricsServer?.close();
   server.close(() => {
-    void Promise.allSettled([deps.close(), tracing?.shutdown()]).then(() => process.exit(0));
+    void stopBackgroundJobs(app)
+      .then(() => Promise.allSettled([deps.close(), tracing?.shutdown()]))
+      .then(() => process.exit(0));
   });
   // Open SSE streams would keep close() waiting; give them a moment, then cut them.
   setTimeout(() => server.closeAllConnections(), 2_000).unref();
