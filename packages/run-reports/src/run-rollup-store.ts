@@ -79,11 +79,6 @@ export class RunRollupStore {
     step: (workspaceId, flowId, nodeId) => this.#positions.get(workspaceId)?.steps.get(stepKey({ flowId, nodeId })),
   };
 
-  /** Steps first: once the runs are counted, their steps are too (a view never shows runs without their steps). */
-  async apply(runs: RollupUpdate[], steps: RollupUpdate[]): Promise<void> {
-    for (const write of rollupWrites(runs, steps)) await this.applyOne(write);
-  }
-
   /** One upsert of one rollup document (a writer retries the ones not applied yet, never the batch). */
   async applyOne(write: RollupWrite): Promise<void> {
     const { update } = write;
@@ -149,7 +144,8 @@ export interface RollupWrite {
 }
 
 /**
- * The upserts that apply `runs` and `steps`, in the order to apply them: steps first, and the parts of a split
+ * The upserts that apply `runs` and `steps`, in the order to apply them: steps first (once runs are counted, their
+ * steps are: a view never shows runs without their steps), and the parts of a split
  * update in order (they upsert one document, and must not race to insert it).
  */
 export function rollupWrites(runs: readonly RollupUpdate[], steps: readonly RollupUpdate[]): RollupWrite[] {

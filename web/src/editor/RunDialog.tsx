@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ModalDialog } from '../ui/ModalDialog.tsx';
 
 interface RunDialogProps {
   busy: boolean;
@@ -28,54 +29,38 @@ export function RunDialog({ busy, onRun, onClose }: RunDialogProps) {
   };
 
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: clicking the backdrop closes; Escape and Cancel do too
-    <div
-      className="dialog-backdrop"
-      role="presentation"
-      onMouseDown={(event) => event.target === event.currentTarget && onClose()}
-    >
-      <div
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="run-dialog-title"
-        data-testid="run-dialog"
-      >
-        <h2 id="run-dialog-title">Run the draft</h2>
-        <p className="muted small">
-          The trigger outputs this JSON payload (a webhook trigger receives it as its body).
-        </p>
-        <textarea
-          className="input mono"
-          data-testid="run-payload"
-          rows={10}
-          value={text}
-          spellCheck={false}
-          onChange={(event) => {
-            setText(event.target.value);
-            setError(null);
-          }}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void confirm();
-            if (event.key === 'Escape') onClose();
-          }}
-        />
-        {error && <p className="field-error">{error}</p>}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button primary"
-            data-testid="run-confirm"
-            disabled={busy}
-            onClick={() => void confirm()}
-          >
-            {busy ? 'Starting…' : 'Run'}
-          </button>
-        </div>
+    <ModalDialog title="Run the draft" titleId="run-dialog-title" testId="run-dialog" onClose={onClose}>
+      <p className="muted small">The trigger outputs this JSON payload (a webhook trigger receives it as its body).</p>
+      <textarea
+        className="input mono"
+        data-testid="run-payload"
+        rows={10}
+        value={text}
+        spellCheck={false}
+        onChange={(event) => {
+          setText(event.target.value);
+          setError(null);
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void confirm();
+          if (event.key === 'Escape') onClose();
+        }}
+      />
+      {error && <p className="field-error">{error}</p>}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          data-testid="run-confirm"
+          disabled={busy}
+          onClick={() => void confirm()}
+        >
+          {busy ? 'Starting…' : 'Run'}
+        </button>
       </div>
-    </div>
+    </ModalDialog>
   );
 }

@@ -4,6 +4,7 @@ import { type ChangeEvent, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api/api.ts';
 import { queryKeys } from '../api/queries.ts';
 import { navigate, paths } from '../routing/router.ts';
+import { ModalDialog } from '../ui/ModalDialog.tsx';
 
 /**
  * "Import from n8n": an n8n workflow export (a .json file or pasted text) becomes a new draft.  The import report —
@@ -44,68 +45,60 @@ export function ImportN8nDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: clicking the backdrop closes; Cancel does too
-    <div
-      className="dialog-backdrop"
-      role="presentation"
-      onMouseDown={(event) => event.target === event.currentTarget && onClose()}
+    <ModalDialog
+      title="Import from n8n"
+      titleId="import-n8n-title"
+      testId="import-n8n-dialog"
+      className="import-n8n-dialog"
+      onClose={onClose}
     >
-      <div
-        className="dialog import-n8n-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="import-n8n-title"
-        data-testid="import-n8n-dialog"
-      >
-        <h2 id="import-n8n-title">Import from n8n</h2>
-        {result ? (
-          <ImportReport result={result} onClose={onClose} />
-        ) : (
-          <>
-            <p className="muted small">
-              Choose an n8n workflow export (Download in n8n’s workflow menu) or paste its JSON. It becomes a new draft;
-              credentials are not imported.
-            </p>
-            <input
-              type="file"
-              accept=".json,application/json"
-              data-testid="import-n8n-file"
-              aria-label="n8n workflow file"
-              onChange={readFile}
-            />
-            <textarea
-              className="input mono"
-              data-testid="import-n8n-text"
-              aria-label="n8n workflow JSON"
-              rows={10}
-              value={text}
-              placeholder='{ "name": "…", "nodes": […], "connections": {…} }'
-              spellCheck={false}
-              onChange={(event) => {
-                setText(event.target.value);
-                setParseError(null);
-              }}
-            />
-            {parseError && <p className="field-error">{parseError}</p>}
-            {importWorkflow.error && <ImportError error={importWorkflow.error} />}
-            <div className="dialog-actions">
-              <button type="button" className="button" onClick={onClose}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="button primary"
-                data-testid="import-n8n-confirm"
-                disabled={text.trim() === '' || importWorkflow.isPending}
-                onClick={submit}
-              >
-                {importWorkflow.isPending ? 'Importing…' : 'Import'}
-              </button>
-            </div>
-          </>
-        )}
-      </div>
-    </div>
+      {result ? (
+        <ImportReport result={result} onClose={onClose} />
+      ) : (
+        <>
+          <p className="muted small">
+            Choose an n8n workflow export (Download in n8n’s workflow menu) or paste its JSON. It becomes a new draft;
+            credentials are not imported.
+          </p>
+          <input
+            type="file"
+            accept=".json,application/json"
+            data-testid="import-n8n-file"
+            aria-label="n8n workflow file"
+            onChange={readFile}
+          />
+          <textarea
+            className="input mono"
+            data-testid="import-n8n-text"
+            aria-label="n8n workflow JSON"
+            rows={10}
+            value={text}
+            placeholder='{ "name": "…", "nodes": […], "connections": {…} }'
+            spellCheck={false}
+            onChange={(event) => {
+              setText(event.target.value);
+              setParseError(null);
+            }}
+          />
+          {parseError && <p className="field-error">{parseError}</p>}
+          {importWorkflow.error && <ImportError error={importWorkflow.error} />}
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button primary"
+              data-testid="import-n8n-confirm"
+              disabled={text.trim() === '' || importWorkflow.isPending}
+              onClick={submit}
+            >
+              {importWorkflow.isPending ? 'Importing…' : 'Import'}
+            </button>
+          </div>
+        </>
+      )}
+    </ModalDialog>
   );
 }
 

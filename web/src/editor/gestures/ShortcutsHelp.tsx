@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { ModalDialog } from '../../ui/ModalDialog.tsx';
 import { isMacPlatform, shortcutGroups } from './shortcuts.ts';
 
 /**
@@ -26,49 +27,41 @@ export function ShortcutsHelp({ onClose }: { onClose(): void }) {
   };
 
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: clicking the backdrop closes; Escape and Close do too
-    <div
-      className="dialog-backdrop"
-      role="presentation"
-      onMouseDown={(event) => event.target === event.currentTarget && onClose()}
+    <ModalDialog
+      title="Keyboard shortcuts"
+      titleId="shortcuts-help-title"
+      testId="shortcuts-help"
+      className="shortcuts-help"
+      onClose={onClose}
+      onKeyDown={onKeyDown}
     >
-      <div
-        className="dialog shortcuts-help"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="shortcuts-help-title"
-        data-testid="shortcuts-help"
-        onKeyDown={onKeyDown}
-      >
-        <h2 id="shortcuts-help-title">Keyboard shortcuts</h2>
-        <div className="shortcuts-groups">
-          {shortcutGroups(mod).map((group) => (
-            <section key={group.title} aria-label={group.title}>
-              <h3>{group.title}</h3>
-              <dl>
-                {group.entries.map((entry) => (
-                  <div key={entry.action} className="shortcut-row">
-                    <dt>
-                      {entry.keys.map((key, index) => (
-                        <span key={key}>
-                          {index > 0 && <span aria-hidden> + </span>}
-                          <kbd>{key}</kbd>
-                        </span>
-                      ))}
-                    </dt>
-                    <dd>{entry.action}</dd>
-                  </div>
-                ))}
-              </dl>
-            </section>
-          ))}
-        </div>
-        <div className="dialog-actions">
-          <button type="button" className="button" ref={closeRef} data-testid="shortcuts-help-close" onClick={onClose}>
-            Close
-          </button>
-        </div>
+      <div className="shortcuts-groups">
+        {shortcutGroups(mod).map((group) => (
+          <section key={group.title} aria-label={group.title}>
+            <h3>{group.title}</h3>
+            <dl>
+              {group.entries.map((entry) => (
+                <div key={entry.action} className="shortcut-row">
+                  <dt>
+                    {entry.keys.map((key, index) => (
+                      <span key={key}>
+                        {index > 0 && <span aria-hidden> + </span>}
+                        <kbd>{key}</kbd>
+                      </span>
+                    ))}
+                  </dt>
+                  <dd>{entry.action}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        ))}
       </div>
-    </div>
+      <div className="dialog-actions">
+        <button type="button" className="button" ref={closeRef} data-testid="shortcuts-help-close" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </ModalDialog>
   );
 }
