@@ -99,12 +99,14 @@ export class AlertDelivery {
             workflowId,
             taskQueue: this.#taskQueue,
             args: [args],
+            // A delivery that already ran to its end is not sent again (the default would start a new run).
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
           });
         } catch (error) {
           // Handed over before (a retry after a crash, or another server): that start is the delivery.
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         }
-        this.#watch(event._id, key, workflowId);
+        this.#watch(event._id, workflowId);
       }),
     );
     await this.#events.markHandedOver(event._id);
@@ -115,26 +117,29 @@ export class AlertDelivery {
     for (const event of await this.#events.listNotHandedOver(100)) await this.handOver(event);
   }
 
-  /** Watches deliveries still pending that no watch of this process follows (left by a restart or another server). */
+  /**
+   * Watches deliveries still pending that no watch of this process follows (left by a restart or another server).
+   * Only events handed over: the workflows of one being handed over right now may not exist yet.
+   */
   async watchPending(): Promise<void> {
     for (const event of await this.#events.listPending(100)) {
-      for (const [key, delivery] of Object.entries(event.deliveries)) {
-        if (delivery.status === 'pending') this.#watch(event._id, key, delivery.workflowId);
+      for (const delivery of Object.values(event.deliveries)) {
+        if (delivery.status === 'pending') this.#watch(event._id, delivery.workflowId);
       }
     }
   }
 
-  #watch(eventId: string, key: string, workflowId: string): void {
+  #watch(eventId: string, workflowId: string): void {
     if (this.#watching.has(workflowId)) return;
     const watch = this.#temporal.workflow
       .getHandle(workflowId)
       .result()
       .then(
-        () => this.#events.settle(eventId, key, { status: 'sent' }),
+        () => this.#events.settle(eventId, workflowId, { status: 'sent' }),
         (error: unknown) => {
           // Only the delivery's own end is an outcome; Temporal out of reach leaves it pending for the next round.
           if (!(error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError)) throw error;
-          return this.#events.settle(eventId, key, { status: 'failed', error: deliveryError(error) });
+          return this.#events.settle(eventId, workflowId, { status: 'failed', error: deliveryError(error) });
         },
       )
       .catch((error: unknown) =>

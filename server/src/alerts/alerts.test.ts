@@ -423,6 +423,58 @@ describe('alerts through the real stack', () => {
     assert.equal(hookPosts('/crash-hook').length, 1);
     assert.deepEqual(await events.listNotHandedOver(10), []);
   });
+
+  test('a second server never records as lost a delivery the first is still handing over', async () => {
+    const flowId = await publishedFlow('Handover', '/handover');
+    const hook = target.script('/handover-hook', [{ status: 200, body: {} }]);
+    const rule = await createRule({
+      flowId,
+      name: 'Handover',
+      condition: { kind: 'dlq_size', threshold: 1_000 },
+      channels: [{ type: 'webhook', url: hook }],
+    });
+    const delivery = () =>
+      new AlertDelivery({
+        temporal: harness.temporal,
+        taskQueue: harness.taskQueue,
+        events: new AlertEventsRepository(harness.db),
+        log: () => {},
+      });
+    const first = delivery();
+    const claimed = first.newEvent({
+      eventId: `${rule.id}.1`,
+      kind: 'fired',
+      channels: rule.channels,
+      message: {
+        workspaceId: harness.admin.workspaceId,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        kind: 'dlq_size',
+        flowId,
+        flowName: 'Handover',
+        summary: 'claimed, workflows not started yet',
+        at: new Date(),
+        test: false,
+      },
+    });
+    assert.ok(await first.record(claimed));
+    // The second server's round looks at deliveries in flight between the first's claim and its workflow start:
+    // Temporal knows no such workflow yet, which is no outcome.
+    await delivery().watchPending();
+    await first.handOver(claimed);
+    const [event] = await settledEvents(flowId, 1);
+    assert.deepEqual(event?.deliveries, [{ channel: 'webhook', status: 'sent' }]);
+    assert.equal(hookPosts('/handover-hook').length, 1);
+
+    // Handed over again (a lost `handedOver` flag, a retry): the delivery that ran is not started a second time.
+    const workflow = harness.temporal.workflow.getHandle(`alert-${rule.id}.1.c0`);
+    const ran = await workflow.describe();
+    await delivery().handOver(claimed);
+    const after = await workflow.describe();
+    assert.equal(after.runId, ran.runId, 'no new delivery run');
+    assert.equal(after.status.name, 'COMPLETED');
+    assert.equal(hookPosts('/handover-hook').length, 1);
+  });
 });
 
 describe('alert rules API', () => {
