@@ -14,7 +14,11 @@
  * BENCH_ACCEPT_PAUSE (e.g. "worker,temporal": those processes are paused with SIGSTOP during each accept burst and
  * resumed after it, to measure the ingress alone, without the drain competing for the cores),
  * BENCH_EXTRA_TRANSFORMS (default 0: transform steps with two expressions each, chained before the HTTP step — run
- * with 0 and with N and divide the difference by N for what one transform step costs).
+ * with 0 and with N and divide the difference by N for what one transform step costs), BENCH_OBSERVE ("echo",
+ * default: a run's end is awaited with one `result()` call once the echo service has its POST, so Temporal is
+ * asked about each run once, as the floor's client does; "poll": `result()` from the 202 on, asked again every
+ * 10 ms while Temporal answers "not found" — each such answer costs Temporal and the client CPU a real sender
+ * never spends).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -40,6 +44,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const ACCEPT = Number(process.env.BENCH_ACCEPT ?? 500);
 const ACCEPT_PAUSE = (process.env.BENCH_ACCEPT_PAUSE ?? '').split(/[\s,]+/).filter(Boolean);
 const EXTRA_TRANSFORMS = Number(process.env.BENCH_EXTRA_TRANSFORMS ?? 0);
+const OBSERVE = process.env.BENCH_OBSERVE === 'poll' ? 'poll' : 'echo';
 const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(/[\s,]+/).filter(Boolean));
 const PROFILE_DIR = resolve(process.env.BENCH_PROFILE_DIR ?? join(root, 'reports', 'profiles'));
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -77,17 +82,37 @@ async function waitForHttp(url: string, processes: ManagedProcess[]): Promise<vo
   throw new Error(`${url} did not answer within 120 s`);
 }
 
-async function startEcho(): Promise<{ url: string; close(): void }> {
+interface Echo {
+  url: string;
+  /** Resolves once a POST of the run has arrived (the HTTP step's `idempotency-key` is `<run id>/<node id>`). */
+  received(runId: string): Promise<void>;
+  close(): void;
+}
+
+async function startEcho(): Promise<Echo> {
+  const arrived = new Set<string>();
+  const waiting = new Map<string, () => void>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ received: Buffer.concat(chunks).length, greeting: 'hello from the echo service' }));
+      const runId = String(req.headers['idempotency-key'] ?? '').split('/')[0] ?? '';
+      const wake = waiting.get(runId);
+      if (wake) {
+        waiting.delete(runId);
+        wake();
+      } else arrived.add(runId);
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received: (runId) =>
+      arrived.delete(runId) ? Promise.resolve() : new Promise<void>((wake) => waiting.set(runId, wake)),
+    close: () => server.close(),
+  };
 }
 
 /** A body of about 670 bytes, like the issue's measurements. */
@@ -164,7 +189,9 @@ async function main(): Promise<void> {
       notYetStarted++;
     };
     const finish = async (runId: string) => {
-      const result = runResult(temporal, runId, { onNotYetStarted: countNotYetStarted });
+      const result = (OBSERVE === 'echo' ? echo.received(runId) : Promise.resolve()).then(() =>
+        runResult(temporal, runId, { onNotYetStarted: countNotYetStarted }),
+      );
       const state = (await withDeadline(result, RUN_DEADLINE_MS, `run ${runId} to finish`)) as {
         status?: string;
       };
@@ -201,7 +228,7 @@ async function main(): Promise<void> {
         `closed loop, ${conns} conn${conns === 1 ? '' : 's'}: ${(RUNS / seconds).toFixed(1)} runs/s, ` +
           `POST → finished p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; ` +
           `CPU ms a run ${total.toFixed(1)} (${format(perRun, (v) => v.toFixed(1))}; bench client ${((clientCpu.user + clientCpu.system) / 1000 / RUNS).toFixed(1)}); ` +
-          `result() asked before the run was on Temporal ${(notYetStarted / RUNS).toFixed(2)} times a run`,
+          `result() asked before the run was on Temporal ${(notYetStarted / RUNS).toFixed(2)} times a run (BENCH_OBSERVE=${OBSERVE})`,
       );
     }
 
