@@ -13,10 +13,15 @@
  * Each figure is the median over the runs.
  *
  *   BENCH_EDITOR_SIZES=100,800,1000 BENCH_EDITOR_RUNS=3 ./pw bench editor
+ *
+ * To compare builds in one sitting (the machine is shared and noisy), build each into its own folder
+ * (`vite build --outDir /tmp/before`) and name them: `BENCH_EDITOR_DISTS=before=/tmp/before,after=/tmp/after`.  Runs
+ * then alternate between the builds (before, after, before, …), each served in place of web/dist by answering the
+ * page's requests for the app from that folder, and web/dist is not built.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { openBrowser } from '../e2e/src/browser.ts';
 import { signIn, startProduct } from '../e2e/src/harness.ts';
 import { builtinStepDefinitions } from '../packages/builtin-steps/src/index.ts';
@@ -34,6 +39,17 @@ const NODE_DRAG_MS = 3_000;
 const SCREENSHOTS = process.env.BENCH_EDITOR_SCREENSHOTS;
 /** A folder for CPU profiles of the pan and the node drag (the build is then left unminified, for readable names). */
 const PROFILES = process.env.BENCH_EDITOR_PROFILE;
+/** Named built web folders to alternate between (see the header); none: web/dist as the server serves it. */
+const DISTS = (process.env.BENCH_EDITOR_DISTS ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((entry) => {
+    const [name = '', folder = ''] = entry.split('=');
+    if (!name || !folder || !existsSync(resolve(folder, 'index.html'))) {
+      throw new Error(`BENCH_EDITOR_DISTS: "${entry}" is not name=folder with a built index.html`);
+    }
+    return { name, folder: resolve(folder) };
+  });
 const COLUMN = 280;
 const ROW = 100;
 
@@ -264,6 +280,31 @@ async function dragFor(
   return deltas.slice(1);
 }
 
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+};
+
+/** Answers the page's requests for the app (everything but the API) from a built folder, as the server would. */
+async function serveDist(page: Page, folder: string): Promise<void> {
+  const isApi = (url: URL) => url.pathname.startsWith('/api/') || url.pathname.startsWith('/hooks/');
+  await page.route(
+    (url) => !isApi(url),
+    (route) => {
+      const path = resolve(folder, `.${new URL(route.request().url()).pathname}`);
+      const file =
+        path.startsWith(folder) && existsSync(path) && statSync(path).isFile() ? path : `${folder}/index.html`;
+      return route.fulfill({
+        body: readFileSync(file),
+        contentType: contentTypes[extname(file)] ?? 'application/octet-stream',
+      });
+    },
+  );
+}
+
 async function measure(page: Page, url: string): Promise<Figures> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -325,16 +366,20 @@ const buildArgs = [
   'warn',
   ...(PROFILES ? ['--minify', 'false'] : []),
 ];
-const built = spawnSync(process.execPath, buildArgs, {
-  cwd: resolve(import.meta.dirname, '../web'),
-  stdio: 'inherit',
-});
-if (built.status !== 0) throw new Error('web build failed');
+if (DISTS.length === 0) {
+  const built = spawnSync(process.execPath, buildArgs, {
+    cwd: resolve(import.meta.dirname, '../web'),
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) throw new Error('web build failed');
+}
+const builds = DISTS.length > 0 ? DISTS : [{ name: '', folder: '' }];
 
 const manifests = new Map(builtinStepDefinitions.map(toManifest).map((m) => [m.type, m]));
 const product = await startProduct();
 const { browser, page: first } = await openBrowser();
 try {
+  if (builds[0]?.folder) await serveDist(first, builds[0].folder);
   await signIn(first, product);
   const signedIn = await first.context().storageState();
   const rows: string[] = [];
@@ -353,32 +398,39 @@ try {
     if (!response.ok) throw new Error(`creating the ${size}-node flow: ${response.status} ${await response.text()}`);
     const flow = (await response.json()) as { id: string };
     const positions = JSON.stringify(document.nodes.map((node) => [node.id, node.position.x, node.position.y]));
-    const runs: Figures[] = [];
+    const runs = new Map<string, Figures[]>(builds.map((build) => [build.name, []]));
     for (let run = 0; run < RUNS; run++) {
-      // A new context per run: nothing cached, the session cookie carried over.
-      const context = await browser.newContext({ viewport: first.viewportSize(), storageState: signedIn });
-      const page = await context.newPage();
-      page.setDefaultTimeout(60_000);
-      await page.addInitScript(`${PAGE_HELPERS}\nwindow.__bench.nodes = ${positions};`);
-      const figures = await measure(page, `${product.baseUrl}/flows/${flow.id}`);
-      await context.close();
-      runs.push(figures);
-      const pan = frames(figures.pan);
-      const drag = frames(figures.drag);
-      console.log(
-        `  ${size} nodes, run ${run + 1}: load ${figures.load.toFixed(0)} ms (${figures.drawn} drawn), pan p50/p95/max ` +
-          `${pan.p50.toFixed(1)}/${pan.p95.toFixed(1)}/${pan.max.toFixed(1)} ms (${figures.pan.length} frames), drag ` +
-          `${drag.p50.toFixed(1)}/${drag.p95.toFixed(1)}/${drag.max.toFixed(1)} ms, fit ${figures.fit.toFixed(0)} ms, ` +
-          `heap ${figures.heap.toFixed(0)} MB (${figures.heapAfterGc.toFixed(0)} after GC)`,
+      for (const build of builds) {
+        // A new context per run: nothing cached, the session cookie carried over.
+        const context = await browser.newContext({ viewport: first.viewportSize(), storageState: signedIn });
+        const page = await context.newPage();
+        page.setDefaultTimeout(60_000);
+        if (build.folder) await serveDist(page, build.folder);
+        await page.addInitScript(`${PAGE_HELPERS}\nwindow.__bench.nodes = ${positions};`);
+        const figures = await measure(page, `${product.baseUrl}/flows/${flow.id}`);
+        await context.close();
+        runs.get(build.name)?.push(figures);
+        const pan = frames(figures.pan);
+        const drag = frames(figures.drag);
+        console.log(
+          `  ${size} nodes${build.name ? ` (${build.name})` : ''}, run ${run + 1}: load ${figures.load.toFixed(0)} ms ` +
+            `(${figures.drawn} drawn), pan p50/p95/max ${pan.p50.toFixed(1)}/${pan.p95.toFixed(1)}/` +
+            `${pan.max.toFixed(1)} ms (${figures.pan.length} frames), drag ${drag.p50.toFixed(1)}/` +
+            `${drag.p95.toFixed(1)}/${drag.max.toFixed(1)} ms, fit ${figures.fit.toFixed(0)} ms, heap ` +
+            `${figures.heap.toFixed(0)} MB (${figures.heapAfterGc.toFixed(0)} after GC)`,
+        );
+      }
+    }
+    for (const [name, figures] of runs) {
+      const of = (pick: (figures: Figures) => number) => median(figures.map(pick)).toFixed(1);
+      rows.push(
+        `| ${name ? `${name} ` : ''}${String(size).padStart(5)} | ${String(document.edges.length).padStart(5)} | ` +
+          `${of((f) => f.load).padStart(8)} | ` +
+          `${of((f) => frames(f.pan).p50)} / ${of((f) => frames(f.pan).p95)} / ${of((f) => frames(f.pan).max)} | ` +
+          `${of((f) => frames(f.drag).p50)} / ${of((f) => frames(f.drag).p95)} / ${of((f) => frames(f.drag).max)} | ` +
+          `${of((f) => f.fit).padStart(6)} | ${of((f) => f.heap)} (${of((f) => f.heapAfterGc)}) |`,
       );
     }
-    const of = (pick: (figures: Figures) => number) => median(runs.map(pick)).toFixed(1);
-    rows.push(
-      `| ${String(size).padStart(5)} | ${String(document.edges.length).padStart(5)} | ${of((f) => f.load).padStart(8)} | ` +
-        `${of((f) => frames(f.pan).p50)} / ${of((f) => frames(f.pan).p95)} / ${of((f) => frames(f.pan).max)} | ` +
-        `${of((f) => frames(f.drag).p50)} / ${of((f) => frames(f.drag).p95)} / ${of((f) => frames(f.drag).max)} | ` +
-        `${of((f) => f.fit).padStart(6)} | ${of((f) => f.heap)} (${of((f) => f.heapAfterGc)}) |`,
-    );
   }
   console.log(`\nEditor in Chromium, median of ${RUNS} runs (ms; heap in MB, after a forced GC in brackets):`);
   console.log(

@@ -9,18 +9,28 @@ import {
   ReactFlow,
   type Viewport,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useContext, useMemo, useState } from 'react';
+import { type DragEvent, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { OverviewEdges, OverviewNodesWhilePanning } from './CanvasOverview.tsx';
 import { applyEdgeChanges, applyNodeChanges, connectNodes } from './canvas-changes.ts';
-import { labelEdges, useIsZoomedOut } from './canvas-detail.ts';
-import { createFlowEdgesSelector, createFlowNodesSelector, type StepFlowNode } from './editor.selectors.ts';
+import { labelEdges, openingViewport, useIsZoomedOut } from './canvas-detail.ts';
+import {
+  createFlowEdgesSelector,
+  createFlowNodesSelector,
+  type StepFlowEdge,
+  type StepFlowNode,
+} from './editor.selectors.ts';
 import { CatalogContext, useEditor, useEditorStore } from './editor-context.ts';
 import { LoopGroupNode } from './LoopGroupNode.tsx';
 import { canConnect } from './node-factory.ts';
 import { StepNode } from './StepNode.tsx';
 import { STEP_DRAG_TYPE, useAddStep } from './useAddStep.ts';
+import './canvas-overview.css';
 
 const nodeTypes: NodeTypes = { step: StepNode, loop: LoopGroupNode };
 const LARGE_FLOW = 300;
+const noEdges: StepFlowEdge[] = [];
+const MIN_ZOOM = 0.1;
+const fitViewOptions = { maxZoom: 1.2, padding: 0.3 };
 
 /** The controlled React Flow canvas: nodes and edges come from the document, changes go back as commands. */
 export function Canvas() {
@@ -37,6 +47,17 @@ export function Canvas() {
   // Fit the view to a flow that opens with nodes; an empty canvas keeps its viewport, or React Flow would fit (and
   // move) the view when the first node is dropped, and that node would land away from where it was dropped.
   const [fitOnOpen] = useState(() => nodes.length > 0);
+  // A big flow opens where the fit will put it (canvas-detail.ts): the pane is measured before React Flow mounts.
+  const paneRef = useRef<HTMLDivElement>(null);
+  const [opening, setOpening] = useState<{ viewport?: Viewport } | null>(() =>
+    fitOnOpen && nodes.length > LARGE_FLOW ? null : {},
+  );
+  useLayoutEffect(() => {
+    if (opening || !paneRef.current) return;
+    const pane = { width: paneRef.current.clientWidth, height: paneRef.current.clientHeight };
+    const viewport = openingViewport(nodes, pane, { ...fitViewOptions, minZoom: MIN_ZOOM });
+    setOpening(viewport ? { viewport } : {});
+  }, [opening, nodes]);
   const addStep = useAddStep();
   const isTrigger = useCallback((type: string) => catalog.get(type)?.kind === 'trigger', [catalog]);
 
@@ -77,33 +98,40 @@ export function Canvas() {
     <div
       className={isZoomedOut ? 'canvas zoomed-out' : 'canvas'}
       data-testid="canvas"
+      ref={paneRef}
       onDragOver={onDragOver}
       onDrop={onDrop}
     >
-      <ReactFlow<StepFlowNode>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        isValidConnection={isValidConnection}
-        onMoveEnd={onMoveEnd}
-        onPaneClick={onPaneClick}
-        nodesDraggable={!readOnly}
-        nodesConnectable={!readOnly}
-        deleteKeyCode={null}
-        // Zoomed out, most of a big flow is on screen anyway, and virtualizing would mount and unmount the nodes at
-        // the pane's edges on every pan frame; zoomed in, only what is visible is rendered.
-        onlyRenderVisibleElements={nodes.length > LARGE_FLOW && !isZoomedOut}
-        fitView={fitOnOpen}
-        fitViewOptions={{ maxZoom: 1.2, padding: 0.3 }}
-        minZoom={0.1}
-      >
-        {!isZoomedOut && <Background gap={20} size={1} />}
-        <Controls showInteractive={false} />
-        {nodes.length <= LARGE_FLOW && <MiniMap pannable zoomable className="minimap" />}
-      </ReactFlow>
+      {opening && (
+        <ReactFlow<StepFlowNode>
+          nodes={nodes}
+          // Zoomed out, a big flow's edges are drawn by OverviewEdges (a few paths), not one React Flow edge each.
+          edges={isZoomedOut ? noEdges : edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          isValidConnection={isValidConnection}
+          onMoveEnd={onMoveEnd}
+          onPaneClick={onPaneClick}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          deleteKeyCode={null}
+          // Zoomed out, most of a big flow is on screen anyway, and virtualizing would mount and unmount the nodes at
+          // the pane's edges on every pan frame; zoomed in, only what is visible is rendered.
+          onlyRenderVisibleElements={nodes.length > LARGE_FLOW && !isZoomedOut}
+          fitView={fitOnOpen}
+          {...(opening?.viewport ? { defaultViewport: opening.viewport } : {})}
+          fitViewOptions={fitViewOptions}
+          minZoom={MIN_ZOOM}
+        >
+          {!isZoomedOut && <Background gap={20} size={1} />}
+          {isZoomedOut && <OverviewEdges edges={plainEdges} />}
+          {isZoomedOut && <OverviewNodesWhilePanning />}
+          <Controls showInteractive={false} />
+          {nodes.length <= LARGE_FLOW && <MiniMap pannable zoomable className="minimap" />}
+        </ReactFlow>
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import { type ReactFlowState, useStore } from '@xyflow/react';
-import type { StepFlowEdge } from './editor.selectors.ts';
+import { getViewportForBounds, type ReactFlowState, useStore, type Viewport } from '@xyflow/react';
+import type { StepFlowEdge, StepFlowNode } from './editor.selectors.ts';
 import { edgeLabel } from './node-ports.ts';
 
 /**
@@ -31,4 +31,37 @@ export function labelEdges(edges: StepFlowEdge[], withLabels: boolean): StepFlow
     if (!withLabels) return label === 'error' ? { ...edge, ...style } : edge;
     return { ...edge, label, ...style };
   });
+}
+
+/** A step node's box before the browser measured it (.step-node: 220 px wide, ~56 px tall with its icon). */
+const UNMEASURED = { width: 220, height: 60 };
+
+/**
+ * The viewport React Flow's fitView will land on, from the document's positions alone, so that a big flow's first
+ * render is already zoomed out: otherwise it mounts at zoom 1 with every edge and edge label (each label measures
+ * its text, forcing a layout), only to unmount them when the fit, after the nodes are measured, zooms out.
+ * Undefined for a pane without size or a flow without nodes.
+ */
+export function openingViewport(
+  nodes: readonly StepFlowNode[],
+  pane: { width: number; height: number },
+  fit: { minZoom: number; maxZoom: number; padding: number },
+): Viewport | undefined {
+  let left = Number.POSITIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (const node of nodes) {
+    // A loop's body nodes sit inside their loop's box, which is counted.
+    if (node.parentId !== undefined) continue;
+    const width = node.width ?? node.measured?.width ?? UNMEASURED.width;
+    const height = node.height ?? node.measured?.height ?? UNMEASURED.height;
+    left = Math.min(left, node.position.x);
+    top = Math.min(top, node.position.y);
+    right = Math.max(right, node.position.x + width);
+    bottom = Math.max(bottom, node.position.y + height);
+  }
+  if (!(right > left) || pane.width <= 0 || pane.height <= 0) return undefined;
+  const bounds = { x: left, y: top, width: right - left, height: bottom - top };
+  return getViewportForBounds(bounds, pane.width, pane.height, fit.minZoom, fit.maxZoom, fit.padding);
 }
