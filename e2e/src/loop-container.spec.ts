@@ -180,6 +180,11 @@ test('the run view picks iteration 2 of a loop over three items and shows that i
       { name: 'doubled', value: 40 },
     ]);
     assert.equal(await page.getByTestId('run-node-double').getAttribute('data-status'), 'succeeded');
+    assert.equal(
+      await page.getByTestId('node-double').getAttribute('data-status'),
+      'succeeded',
+      'the canvas shows the body node as it ran in the picked iteration',
+    );
     await page.screenshot({ path: resolve(artifacts, 'loop-container-iterations.png') });
 
     await picker.selectOption({ label: '3 (item 2)' });
@@ -187,7 +192,10 @@ test('the run view picks iteration 2 of a loop over three items and shows that i
     assert.deepEqual(JSON.parse((await page.getByTestId('node-output').textContent()) ?? ''), { n: 30, doubled: 60 });
   }));
 
-/** A package action whose input fields differ between versions (v1: fullName; v2: firstName and lastName). */
+/**
+ * A package action whose input fields differ between versions (v1: fullName; v2: firstName and lastName), and its
+ * ports too (v1: one; v2: `created` and `exists`).
+ */
 const contactStep = (version: number, fields: string[]) => ({
   type: 'acme-crm.createContact',
   version,
@@ -205,10 +213,18 @@ const contactStep = (version: number, fields: string[]) => ({
   ui: {},
   retry: {},
   timeoutMs: null,
+  ...(version === 2
+    ? {
+        outputs: [
+          { id: 'created', label: 'Created' },
+          { id: 'exists', label: 'Already there' },
+        ],
+      }
+    : {}),
   runsIn: 'activity',
 });
 
-test('a node pinned to an older step version shows that version’s form, the newest one shows its own', () =>
+test('a node pinned to an older step version shows that version’s form and ports, the newest one its own', () =>
   withScreenshot('pinned-version', async () => {
     for (const [version, fields] of [
       ['0.1.0', ['fullName']],
@@ -242,6 +258,9 @@ test('a node pinned to an older step version shows that version’s form, the ne
     });
     await page.goto(`${product.baseUrl}/flows/${flow.id}`);
     await page.getByTestId('node-old_contact').waitFor();
+    await page.getByTestId('handle-new_contact-exists').waitFor();
+    await page.getByTestId('handle-old_contact-out').waitFor();
+    assert.equal(await page.getByTestId('handle-old_contact-exists').count(), 0, 'v1 has no `exists` port');
 
     await selectNode(page, 'old_contact');
     await page.getByTestId('field-fullName').waitFor();

@@ -1,5 +1,6 @@
 import type { StepManifest } from '@pipewright/step-sdk';
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { api } from './api.ts';
 
 /** Server data lives in TanStack Query; these keys are the only place that names it. */
@@ -23,6 +24,38 @@ export function useCatalog() {
     staleTime: 10_000,
     refetchInterval: 15_000,
     select: toCatalogMap,
+  });
+}
+
+/** Loaded manifests only (a stable function, so the combined array keeps its identity while nothing changed). */
+const loadedManifests = (results: { data?: StepManifest | undefined }[]): StepManifest[] =>
+  results.flatMap((result) => (result.data === undefined ? [] : [result.data]));
+
+/**
+ * The manifests of the older step versions `nodes` are pinned to (nodes whose version is not the catalog's current
+ * one), as they arrive.  Published versions are immutable: each is fetched once.
+ */
+export function usePinnedVersions(
+  nodes: readonly { type: string; typeVersion: number }[],
+  catalog: ReadonlyMap<string, StepManifest>,
+): StepManifest[] {
+  const wanted = useMemo(() => {
+    const pairs = new Map<string, { type: string; version: number }>();
+    for (const node of nodes) {
+      const current = catalog.get(node.type);
+      if (current === undefined || current.version === node.typeVersion) continue;
+      pairs.set(`${node.type}\n${node.typeVersion}`, { type: node.type, version: node.typeVersion });
+    }
+    return [...pairs.values()];
+  }, [nodes, catalog]);
+  return useQueries({
+    queries: wanted.map(({ type, version }) => ({
+      queryKey: queryKeys.stepVersion(type, version),
+      queryFn: () => api.stepVersion(type, version),
+      staleTime: Number.POSITIVE_INFINITY,
+      retry: false,
+    })),
+    combine: loadedManifests,
   });
 }
 

@@ -1,8 +1,9 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useMemo } from 'react';
-import { compileErrorsForNode, type StepFlowNode, selectNodeById, selectNodeStatus } from './editor.selectors.ts';
-import { useCatalogEntry, useEditor } from './editor-context.ts';
+import { compileErrorsForNode, type StepFlowNode, selectNodeById } from './editor.selectors.ts';
+import { useCatalogEntry, useEditor, useNodeManifest } from './editor-context.ts';
 import { outputHandles } from './node-ports.ts';
+import { selectShownNodeStatus } from './run-iterations.ts';
 import { stepIcon } from './step-icons.ts';
 
 const handleLabelStyle = {
@@ -23,8 +24,11 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   // title comes with it (one subscription fewer per node: every store update runs each node's selectors).
   const node = useEditor(useMemo(() => selectNodeById(id), [id]));
   const title = node?.title;
-  const handles = useMemo(() => outputHandles(manifest, node), [manifest, node]);
-  const status = useEditor(useMemo(() => selectNodeStatus(id), [id]));
+  const portsManifest = useNodeManifest(data.stepType, node?.typeVersion);
+  const handles = useMemo(() => outputHandles(portsManifest, node), [portsManifest, node]);
+  // A Loop body node shows its status in the iteration picked in the run view.
+  const loopId = node?.parentId;
+  const status = useEditor(useMemo(() => selectShownNodeStatus(id, loopId), [id, loopId]));
   const allErrors = useEditor((state) => state.session.compileErrors);
   const errors = useMemo(() => compileErrorsForNode(allErrors, id), [allErrors, id]);
   const isTrigger = manifest?.kind === 'trigger';

@@ -21,3 +21,21 @@ export type Catalog = ReadonlyMap<string, StepManifest>;
 export const CatalogContext = createContext<Catalog>(new Map());
 
 export const useCatalogEntry = (type: string): StepManifest | undefined => useContext(CatalogContext).get(type);
+
+const versionKey = (type: string, version: number) => `${type}\n${version}`;
+
+/** The older step versions nodes are pinned to, by type and version (the page fetches them: the canvas does no I/O). */
+export const PinnedVersionsContext = createContext<ReadonlyMap<string, StepManifest>>(new Map());
+
+export const pinnedVersionsMap = (manifests: readonly StepManifest[]): ReadonlyMap<string, StepManifest> =>
+  new Map(manifests.map((manifest) => [versionKey(manifest.type, manifest.version), manifest]));
+
+/**
+ * The manifest a canvas node's ports follow: the version it is pinned to once that is known, else the catalog's
+ * current one (a node on an older version keeps the ports that version has, e.g. fewer Switch cases).
+ */
+export function useNodeManifest(type: string, version: number | undefined): StepManifest | undefined {
+  const current = useCatalogEntry(type);
+  const pinned = useContext(PinnedVersionsContext).get(versionKey(type, version ?? 0));
+  return current !== undefined && version !== undefined && version !== current.version ? (pinned ?? current) : current;
+}

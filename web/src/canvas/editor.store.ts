@@ -10,6 +10,7 @@ import {
 } from '@pipewright/flow';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { dropIntoLoops, resizeCommand, withBodies } from './loop-membership.ts';
+import type { IterationPicks } from './run-iterations.ts';
 
 /**
  * One store per open flow, in three slices (docs/architecture.md, web):
@@ -69,6 +70,8 @@ export interface RunSlice {
   status: RunStatusValue | null;
   nodes: Record<string, RunNodeView>;
   error: RunDetail['error'];
+  /** The Loop iteration the run view shows, per Loop: its body nodes on the canvas and in the detail show it. */
+  iterationPicks: IterationPicks;
 }
 
 export interface DispatchOptions {
@@ -103,6 +106,8 @@ export interface EditorActions {
   watchRun(runId: string): void;
   setRunDetail(detail: RunDetail): void;
   clearRun(): void;
+  /** Shows iteration `index` (the item index) of a Loop in the run view and on the canvas. */
+  pickIteration(loopId: string, index: number): void;
   /** Pins (or with `undefined`, unpins) a node's sample output for autocomplete, previews and step tests. */
   pinSample(nodeId: string, output: unknown): void;
 }
@@ -126,7 +131,7 @@ export interface CreateEditorStoreInput {
 
 const MAX_UNDO = 200;
 
-const emptyRun = (): RunSlice => ({ runId: null, status: null, nodes: {}, error: null });
+const emptyRun = (): RunSlice => ({ runId: null, status: null, nodes: {}, error: null, iterationPicks: {} });
 
 const initialSession = (readOnly: boolean): SessionSlice => ({
   selectedNodeIds: [],
@@ -295,7 +300,10 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
       },
       setRunDetail(detail) {
         if (get().run.runId !== detail.id) return;
-        set({ run: { runId: detail.id, status: detail.status, nodes: detail.nodes, error: detail.error } });
+        const { iterationPicks } = get().run;
+        set({
+          run: { runId: detail.id, status: detail.status, nodes: detail.nodes, error: detail.error, iterationPicks },
+        });
       },
       pinSample(nodeId, output) {
         const { session } = get();
@@ -306,6 +314,10 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
       },
       clearRun() {
         set({ run: emptyRun(), session: { ...get().session, panel: 'inspector' } });
+      },
+      pickIteration(loopId, index) {
+        const { run } = get();
+        set({ run: { ...run, iterationPicks: { ...run.iterationPicks, [loopId]: index } } });
       },
     };
 

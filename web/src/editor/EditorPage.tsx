@@ -14,6 +14,7 @@ import {
 } from '../canvas/editor-context.ts';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
+import { PinnedVersionsProvider } from '../runs/PinnedVersionsProvider.tsx';
 import { RunView } from '../runs/RunView.tsx';
 import { useRunSubscription } from '../runs/useRunSubscription.ts';
 import { GesturesProvider } from './gestures/GesturesProvider.tsx';
@@ -47,11 +48,13 @@ function EditorScreen({ flow, catalog }: { flow: FlowDetail; catalog: Catalog })
   return (
     <EditorStoreContext.Provider value={store}>
       <CatalogContext.Provider value={catalog}>
-        <ReactFlowProvider>
-          <GesturesProvider>
-            <EditorLayout flow={flow} />
-          </GesturesProvider>
-        </ReactFlowProvider>
+        <PinnedVersionsProvider catalog={catalog}>
+          <ReactFlowProvider>
+            <GesturesProvider>
+              <EditorLayout flow={flow} />
+            </GesturesProvider>
+          </ReactFlowProvider>
+        </PinnedVersionsProvider>
       </CatalogContext.Provider>
     </EditorStoreContext.Provider>
   );

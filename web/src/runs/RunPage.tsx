@@ -9,6 +9,7 @@ import { type Catalog, CatalogContext, EditorStoreContext } from '../canvas/edit
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { formatDate, formatDuration } from '../ui/format.ts';
+import { PinnedVersionsProvider } from './PinnedVersionsProvider.tsx';
 import { RerunButton } from './RerunButton.tsx';
 import { RunLinks } from './RunLinks.tsx';
 import { RunView } from './RunView.tsx';
@@ -42,34 +43,36 @@ function RunScreen({ initial, catalog }: { initial: RunDetail; catalog: Catalog 
   return (
     <EditorStoreContext.Provider value={store}>
       <CatalogContext.Provider value={catalog}>
-        <ReactFlowProvider>
-          <div className="editor run-page">
-            <header className="topbar">
-              <div className="topbar-row">
-                <Link to={paths.flowRuns(initial.flowId)} className="back-link">
-                  ← Runs
-                </Link>
-                <strong>{initial.flowName}</strong>
-                <span className="muted small">
-                  {initial.version === 0 ? 'draft' : `v${initial.version}`} · {initial.trigger} · started{' '}
-                  {formatDate(initial.startedAt)} · {formatDuration(initial.durationMs)}
-                </span>
-                <RunLinks run={initial} />
-                <span className="spacer" />
-                <RerunButton runId={initial.id} />
-                <Link to={paths.editor(initial.flowId)} className="button">
-                  Open flow
-                </Link>
-              </div>
-            </header>
-            <div className="editor-body">
-              <div className="editor-centre">
-                {initial.document ? <Canvas /> : <p className="muted page">This run has no recorded document.</p>}
-                <RunView />
+        <PinnedVersionsProvider catalog={catalog}>
+          <ReactFlowProvider>
+            <div className="editor run-page">
+              <header className="topbar">
+                <div className="topbar-row">
+                  <Link to={paths.flowRuns(initial.flowId)} className="back-link">
+                    ← Runs
+                  </Link>
+                  <strong>{initial.flowName}</strong>
+                  <span className="muted small">
+                    {initial.version === 0 ? 'draft' : `v${initial.version}`} · {initial.trigger} · started{' '}
+                    {formatDate(initial.startedAt)} · {formatDuration(initial.durationMs)}
+                  </span>
+                  <RunLinks run={initial} />
+                  <span className="spacer" />
+                  <RerunButton runId={initial.id} />
+                  <Link to={paths.editor(initial.flowId)} className="button">
+                    Open flow
+                  </Link>
+                </div>
+              </header>
+              <div className="editor-body">
+                <div className="editor-centre">
+                  {initial.document ? <Canvas /> : <p className="muted page">This run has no recorded document.</p>}
+                  <RunView />
+                </div>
               </div>
             </div>
-          </div>
-        </ReactFlowProvider>
+          </ReactFlowProvider>
+        </PinnedVersionsProvider>
       </CatalogContext.Provider>
     </EditorStoreContext.Provider>
   );

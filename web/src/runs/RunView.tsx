@@ -1,10 +1,11 @@
 import type { FlowNode } from '@pipewright/flow';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
+import { type IterationPicks, shownIteration } from '../canvas/run-iterations.ts';
 import { formatDuration } from '../ui/format.ts';
 import { ContractViolations } from './ContractViolations.tsx';
 import { IterationPicker } from './IterationPicker.tsx';
-import { type IterationPicks, shownIteration, viewsForIterations } from './loop-iterations.ts';
+import { viewsForIterations } from './loop-iterations.ts';
 import { NodeRunDetail } from './NodeRunDetail.tsx';
 
 /**
@@ -18,7 +19,7 @@ export function RunView({ actions }: { actions?: ReactNode }) {
   const runError = useEditor((state) => state.run.error);
   const nodes = useEditor((state) => state.document.doc.nodes);
   const runNodes = useEditor((state) => state.run.nodes);
-  const [picks, setPicks] = useState<IterationPicks>({});
+  const picks = useEditor((state) => state.run.iterationPicks);
   const views = useMemo(() => viewsForIterations(nodes, runNodes, picks), [nodes, runNodes, picks]);
   const selectedId = useEditor((state) => state.session.selectedNodeIds[0]);
   const failedId = Object.entries(runNodes).find(([, view]) => view.status === 'failed')?.[0];
@@ -67,7 +68,7 @@ export function RunView({ actions }: { actions?: ReactNode }) {
                     loopId={node.id}
                     view={loopView}
                     shown={shownIteration(runNodes, node.id, picks)?.index}
-                    onPick={(index) => setPicks((current) => ({ ...current, [node.id]: index }))}
+                    onPick={(index) => store.getState().actions.pickIteration(node.id, index)}
                   />
                 )}
               </li>

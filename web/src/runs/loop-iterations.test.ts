@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunNodeView } from '@pipewright/api-contract';
 import { asNodeId, type FlowNode } from '@pipewright/flow';
-import { iterationsRun, shownIteration, viewsForIterations } from './loop-iterations.ts';
+import { selectShownNodeStatus, shownIteration } from '../canvas/run-iterations.ts';
+import { iterationsRun, viewsForIterations } from './loop-iterations.ts';
 
 const node = (id: string, parentId?: string): FlowNode => ({
   id: asNodeId(id),
@@ -58,5 +59,30 @@ describe('run view: loop iterations', () => {
     assert.equal(iterationsRun({ status: 'succeeded', attempts: 1, output: new Array(50).fill(0) }), 50);
     assert.equal(iterationsRun({ status: 'running', attempts: 1, progress: { done: 3, total: 70 } }), 70);
     assert.equal(iterationsRun(undefined), undefined);
+  });
+});
+
+describe('canvas: a Loop body node shows its status in the picked iteration', () => {
+  const failedSecond: Record<string, RunNodeView> = {
+    ...runNodes,
+    each: {
+      status: 'failed',
+      attempts: 1,
+      iterations: [
+        { index: 0, status: 'succeeded', nodes: { double: { status: 'succeeded', attempts: 1 } } },
+        { index: 1, status: 'failed', nodes: { double: { status: 'failed', attempts: 3 } } },
+        { index: 2, status: 'succeeded', nodes: {} },
+      ],
+    },
+  };
+  const status = (picks: Record<string, number>, nodeId = 'double', loopId: string | null = 'each') =>
+    selectShownNodeStatus(nodeId, loopId ?? undefined)({ run: { nodes: failedSecond, iterationPicks: picks } });
+
+  it('follows the pick; without one, the failed iteration; not run in an iteration: no status', () => {
+    assert.equal(status({}), 'failed', 'the failed iteration is shown first');
+    assert.equal(status({ each: 0 }), 'succeeded');
+    assert.equal(status({ each: 2 }), undefined, 'it did not run in iteration 3');
+    assert.equal(status({ each: 0 }, 'manual', null), 'succeeded', 'nodes outside loops: their own status');
+    assert.equal(status({ each: 0 }, 'constructor'), undefined, 'no prototype entry is a node');
   });
 });

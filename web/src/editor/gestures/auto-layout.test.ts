@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { asEdgeId, asNodeId, type FlowDocument, type FlowNode, type Position } from '@pipewright/flow';
-import { LAYOUT_SPACING, LOOP_PADDING, layoutMoves } from './auto-layout.ts';
+import { LAYOUT_SPACING, LOOP_PADDING, layoutChanges } from './auto-layout.ts';
 import { DEFAULT_NODE_SIZE } from './node-geometry.ts';
 
 const node = (id: string, position: Position, parentId?: string): FlowNode => ({
@@ -20,7 +20,7 @@ const edge = (source: string, target: string) => ({
   targetPort: 'in',
 });
 
-const placed = (doc: FlowDocument, moves: ReturnType<typeof layoutMoves>) => {
+const placed = (doc: FlowDocument, moves: ReturnType<typeof layoutChanges>['moves']) => {
   const out = new Map<string, Position>(doc.nodes.map((n) => [n.id, n.position]));
   for (const move of moves) out.set(move.nodeId, move.position);
   return out;
@@ -33,7 +33,7 @@ describe('auto-layout', () => {
       nodes: [node('c', { x: 100, y: 900 }), node('a', { x: 700, y: 100 }), node('b', { x: 120, y: 400 })],
       edges: [edge('a', 'b'), edge('b', 'c')],
     };
-    const at = placed(doc, layoutMoves(doc, {}));
+    const at = placed(doc, layoutChanges(doc, {}).moves);
     const [a, b, c] = ['a', 'b', 'c'].map((id) => at.get(id) ?? assert.fail(id));
     assert.ok(a && b && c);
     assert.equal(a.x, 100);
@@ -49,7 +49,7 @@ describe('auto-layout', () => {
       edges: [edge('root', 'left'), edge('root', 'right')],
     };
     const measured = { left: { width: 220, height: 120 }, right: { width: 220, height: 64 } };
-    const at = placed(doc, layoutMoves(doc, measured));
+    const at = placed(doc, layoutChanges(doc, measured).moves);
     const left = at.get('left');
     const right = at.get('right');
     assert.ok(left && right);
@@ -71,7 +71,7 @@ describe('auto-layout', () => {
       ],
       edges: [edge('start', 'loop'), edge('first', 'second'), edge('loop', 'after')],
     };
-    const at = placed(doc, layoutMoves(doc, {}));
+    const at = placed(doc, layoutChanges(doc, {}).moves);
     // Body: relative to the loop, below its header, left to right.
     assert.deepEqual(at.get('first'), { x: LOOP_PADDING.left, y: LOOP_PADDING.top });
     assert.deepEqual(at.get('second'), {
@@ -86,21 +86,40 @@ describe('auto-layout', () => {
     assert.equal(after.x - loop.x, loopWidth + LAYOUT_SPACING.rank);
   });
 
+  it('grows a Loop the builder resized smaller than its laid-out body, and never shrinks a bigger one', () => {
+    const body = [node('first', { x: 0, y: 0 }, 'loop'), node('second', { x: 0, y: 0 }, 'loop')];
+    const withLoopSize = (size: { width: number; height: number }): FlowDocument => ({
+      schemaVersion: 1,
+      nodes: [{ ...node('loop', { x: 0, y: 0 }), type: 'core.loop', size }, ...body],
+      edges: [edge('first', 'second')],
+    });
+    const needed = {
+      width: LOOP_PADDING.left + 2 * DEFAULT_NODE_SIZE.width + LAYOUT_SPACING.rank + LOOP_PADDING.right,
+      height: LOOP_PADDING.top + DEFAULT_NODE_SIZE.height + LOOP_PADDING.bottom,
+    };
+    assert.deepEqual(
+      layoutChanges(withLoopSize({ width: 300, height: 500 }), { loop: { width: 300, height: 500 } }).resizes,
+      [{ nodeId: 'loop', size: { width: needed.width, height: 500 } }],
+    );
+    const roomy = { width: needed.width + 200, height: needed.height + 100 };
+    assert.deepEqual(layoutChanges(withLoopSize(roomy), { loop: roomy }).resizes, []);
+  });
+
   it('moves nothing when the flow is already laid out, and survives a parent cycle', () => {
     const doc: FlowDocument = {
       schemaVersion: 1,
       nodes: [node('a', { x: 0, y: 0 }), node('b', { x: 0, y: 0 })],
       edges: [edge('a', 'b')],
     };
-    const once = placed(doc, layoutMoves(doc, {}));
+    const once = placed(doc, layoutChanges(doc, {}).moves);
     const laidOut = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: once.get(n.id) ?? n.position })) };
-    assert.deepEqual(layoutMoves(laidOut, {}), []);
+    assert.deepEqual(layoutChanges(laidOut, {}).moves, []);
     const cyclic: FlowDocument = {
       schemaVersion: 1,
       nodes: [node('x', { x: 0, y: 0 }, 'y'), node('y', { x: 0, y: 0 }, 'x'), node('z', { x: 5, y: 5 })],
       edges: [],
     };
-    assert.doesNotThrow(() => layoutMoves(cyclic, {}));
-    assert.deepEqual(layoutMoves({ schemaVersion: 1, nodes: [], edges: [] }, {}), []);
+    assert.doesNotThrow(() => layoutChanges(cyclic, {}).moves);
+    assert.deepEqual(layoutChanges({ schemaVersion: 1, nodes: [], edges: [] }, {}).moves, []);
   });
 });

@@ -2,7 +2,7 @@
 // so a layout is one pure function call that a unit test can run and the undo stack can record as one moveNodes;
 // elkjs's extra power (ports, orthogonal routing) does not pay for a web worker and a promise here.
 import { type EdgeLabel, type GraphLabel, graphlib, layout, type NodeLabel } from '@dagrejs/dagre';
-import type { FlowDocument, FlowNode, Position } from '@pipewright/flow';
+import type { FlowDocument, FlowNode, NodeId, NodeSize, Position } from '@pipewright/flow';
 import type { NodeMove } from './align-distribute.ts';
 import { type MeasuredSizes, sizeOf } from './node-geometry.ts';
 
@@ -19,13 +19,20 @@ interface Box {
   height: number;
 }
 
+export interface LayoutChanges {
+  /** The nodes that move (stored positions, rounded). */
+  moves: NodeMove[];
+  /** Loops a builder resized smaller than their laid-out body needs: they grow to fit it (never shrink). */
+  resizes: { nodeId: NodeId; size: NodeSize }[];
+}
+
 /**
  * Lays the flow out left to right, as a builder reads it.  Each loop body is laid out on its own inside its Loop
  * (positions relative to the Loop, below its header), innermost first, and a Loop then takes part in the outer layout
  * at the size its body needs.  The top level keeps its current top-left corner, so the flow does not jump away from
- * the viewport.  Returns only the nodes that move (stored positions, rounded).
+ * the viewport.
  */
-export function layoutMoves(doc: FlowDocument, measured: MeasuredSizes): NodeMove[] {
+export function layoutChanges(doc: FlowDocument, measured: MeasuredSizes): LayoutChanges {
   const byId = new Map<string, FlowNode>(doc.nodes.map((node) => [node.id, node]));
   const groupOf = (node: FlowNode) =>
     node.parentId !== undefined && byId.has(node.parentId) && node.parentId !== node.id ? node.parentId : '';
@@ -34,6 +41,7 @@ export function layoutMoves(doc: FlowDocument, measured: MeasuredSizes): NodeMov
 
   const targets = new Map<string, Position>();
   const sizes = new Map<string, Box>();
+  const resizes: LayoutChanges['resizes'] = [];
   const laidOut = new Set<string>();
 
   /** The member of `group` that contains `nodeId` (itself, or the Loop it sits in, however deep). */
@@ -52,10 +60,18 @@ export function layoutMoves(doc: FlowDocument, measured: MeasuredSizes): NodeMov
     const own = sizeOf(node, measured);
     if (!members.has(node.id)) return own;
     const body = layoutGroup(node.id);
-    return {
-      width: Math.max(own.width, body.width + LOOP_PADDING.left + LOOP_PADDING.right),
-      height: Math.max(own.height, body.height + LOOP_PADDING.top + LOOP_PADDING.bottom),
+    const box = {
+      width: Math.max(own.width, Math.ceil(body.width + LOOP_PADDING.left + LOOP_PADDING.right)),
+      height: Math.max(own.height, Math.ceil(body.height + LOOP_PADDING.top + LOOP_PADDING.bottom)),
     };
+    // An unsized Loop is drawn to fit its body anyway; a resized one keeps its size unless the body outgrows it.
+    if (node.size && (box.width > node.size.width || box.height > node.size.height)) {
+      resizes.push({
+        nodeId: node.id,
+        size: { width: Math.max(node.size.width, box.width), height: Math.max(node.size.height, box.height) },
+      });
+    }
+    return box;
   };
 
   /** Lays out one group's members; returns the size of what it laid out. */
@@ -111,7 +127,7 @@ export function layoutMoves(doc: FlowDocument, measured: MeasuredSizes): NodeMov
     return box;
   }
 
-  if (doc.nodes.length === 0) return [];
+  if (doc.nodes.length === 0) return { moves: [], resizes: [] };
   layoutGroup('');
   // Loops whose parent chain never reaches the top level (a cycle) still get their bodies laid out.
   for (const group of members.keys()) layoutGroup(group);
@@ -123,5 +139,5 @@ export function layoutMoves(doc: FlowDocument, measured: MeasuredSizes): NodeMov
       moves.push({ nodeId: node.id, position });
     }
   }
-  return moves;
+  return { moves, resizes };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { asNodeId } from '@pipewright/flow';
 import { createEditorKit } from '../../canvas/editor-test-kit.ts';
 import { parseClipboardPayload, serializeClipboardPayload } from './clipboard-payload.ts';
 import {
@@ -91,6 +92,35 @@ describe('editing gestures through the editor store', () => {
       [0, 0, 0],
     );
     kit.undo();
+    assert.deepEqual(
+      kit.doc.nodes.map((n) => n.position),
+      before,
+    );
+  });
+
+  it('auto-layout grows a Loop resized too small for its body; one undo restores its size and the positions', () => {
+    const kit = createEditorKit();
+    kit.addNode('core.manual', { x: 0, y: 0 });
+    const loop = kit.addNode('core.loop', { x: 300, y: 0 });
+    const small = { width: 240, height: 160 };
+    kit.store.getState().actions.dispatch({ kind: 'updateNode', nodeId: asNodeId(loop), patch: { size: small } });
+    const first = kit.addNode('core.transform', { x: 20, y: 70 });
+    const second = kit.addNode('core.transform', { x: 30, y: 90 });
+    kit.store.getState().actions.dispatch({
+      kind: 'batch',
+      commands: [first, second].map((id) => ({
+        kind: 'updateNode',
+        nodeId: asNodeId(id),
+        patch: { parentId: asNodeId(loop) },
+      })),
+    });
+    kit.connect(first, second);
+    const before = kit.doc.nodes.map((n) => n.position);
+    assert.ok(autoLayout(kit.store) > 0);
+    const grown = kit.doc.nodes.find((n) => n.id === loop)?.size;
+    assert.ok(grown && grown.width > small.width, 'the Loop is wide enough for two body steps side by side');
+    kit.undo();
+    assert.deepEqual(kit.doc.nodes.find((n) => n.id === loop)?.size, small);
     assert.deepEqual(
       kit.doc.nodes.map((n) => n.position),
       before,

@@ -1,6 +1,7 @@
+import type { FlowCommand } from '@pipewright/flow';
 import type { EditorStore } from '../../canvas/editor.store.ts';
 import { type AlignKind, arrangeMoves, type DistributeAxis } from './align-distribute.ts';
-import { layoutMoves } from './auto-layout.ts';
+import { layoutChanges } from './auto-layout.ts';
 import { buildClipboardPayload, type ClipboardPayload, planPaste } from './clipboard-payload.ts';
 
 /**
@@ -40,9 +41,15 @@ export function duplicateSelection(store: EditorStore): number {
 export function autoLayout(store: EditorStore): number {
   const { document, session, actions } = store.getState();
   if (session.readOnly) return 0;
-  const moves = layoutMoves(document.doc, session.measured);
-  if (moves.length) actions.dispatch({ kind: 'moveNodes', moves });
-  return moves.length;
+  const { moves, resizes } = layoutChanges(document.doc, session.measured);
+  const commands: FlowCommand[] = [
+    ...(moves.length ? [{ kind: 'moveNodes' as const, moves }] : []),
+    ...resizes.map(({ nodeId, size }) => ({ kind: 'updateNode' as const, nodeId, patch: { size } })),
+  ];
+  // One dispatch: moves and grown Loops are one undo step.
+  if (commands.length === 1 && commands[0]) actions.dispatch(commands[0]);
+  else if (commands.length > 1) actions.dispatch({ kind: 'batch', commands });
+  return moves.length + resizes.length;
 }
 
 export function arrangeSelection(
