@@ -195,6 +195,19 @@ export interface RunNodeView {
   rateLimitWaitMs?: number;
   startedAt?: number;
   endedAt?: number;
+  /** The node's undo step, run because a later step failed the run (compensation, docs/adr/015). */
+  undo?: RunUndoView;
+}
+
+/** One undo step of a failed run's compensation: how it ended, with what it was sent and what it returned. */
+export interface RunUndoView {
+  status: 'running' | 'succeeded' | 'failed';
+  attempts: number;
+  input?: unknown;
+  output?: unknown;
+  error?: { message: string; details?: unknown };
+  startedAt?: number;
+  endedAt?: number;
 }
 
 /** One iteration of a Loop in a run: which item (`index`, 0-based), how it ended, and its body nodes. */

@@ -37,6 +37,8 @@ export interface ExpressionCheck {
    * when unknown (nodes on a cycle).  Certainly finished implies upstream, so most checks never need `ancestors`.
    */
   hasRun: (referenced: string) => boolean | undefined;
+  /** The config may read the node's own output (an undo step's config: it runs after the node). */
+  selfReadable?: boolean;
 }
 
 /** Syntax of every `{{ … }}` and every `steps.<id>` reference, which must name a node that runs before this one. */
@@ -71,7 +73,8 @@ function referenceProblem(
   referenced: string,
 ): { code: 'reference_not_upstream' | 'reference_may_not_run'; why: string } | undefined {
   const notUpstream = (why: string) => ({ code: 'reference_not_upstream' as const, why });
-  if (referenced === check.nodeId) return notUpstream('its own output, which does not exist while it runs');
+  if (referenced === check.nodeId && !check.selfReadable)
+    return notUpstream('its own output, which does not exist while it runs');
   if (!check.allNodeIds.has(referenced)) return notUpstream(`but the flow has no node "${referenced}"`);
   const hasRun = check.hasRun(referenced);
   if (hasRun === true) return undefined;

@@ -4,6 +4,7 @@ import { type ExecutionPlan, PLAN_FORMAT, RUNTIME_VERSION } from '@pipewright/ru
 
 export type { CatalogLookup, CompileOptions } from './compile-options.ts';
 
+import { businessKeyOf } from './business-key.ts';
 import type { CatalogLookup, CompileOptions } from './compile-options.ts';
 import type { CompileResult } from './compile-result.ts';
 import { checkControlFlow } from './control-flow.ts';
@@ -17,6 +18,7 @@ import { resolveManifests } from './resolve-manifests.ts';
 import { runTimeoutOf } from './run-timeout.ts';
 import { searchableFieldsOf } from './searchable-fields.ts';
 import { checkTopology } from './topology-check.ts';
+import { undoInLoopBodies } from './undo-steps.ts';
 
 /**
  * Compiles a flow document into an execution plan, or returns every error found, each located by node/edge and field.
@@ -42,9 +44,10 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   const topology = checkTopology(topDoc, triggerIds);
   const { graph, edges } = topology;
   const outer: ScopeCheck = { allNodeIds: new Set<string>(doc.nodes.map((node) => node.id)), outerAllowed: new Set() };
-  const nodeChecks = checkNodes({ doc: topDoc, graph, edges, manifests, scope: outer });
+  const nodeChecks = checkNodes({ doc: topDoc, graph, edges, manifests, scope: outer, catalog });
   const compiled = compileBodies({ scope: top, hasRun: nodeChecks.hasRun, outer, doc, bodies, manifests, options });
   const searchable = searchableFieldsOf(doc);
+  const businessKey = businessKeyOf(doc);
   const errors = [
     ...resolved.errors,
     ...scopes.errors,
@@ -54,12 +57,14 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
     ...checkFlowSteps(top, false, bodies),
     ...compiled.errors,
     ...searchable.errors,
+    ...businessKey.errors,
+    ...undoInLoopBodies(doc.nodes),
   ];
   if (errors.length > 0) return { ok: false, errors };
 
   const triggerNodeId = triggerIds[0];
   if (triggerNodeId === undefined) return { ok: false, errors };
-  const nodes = planNodes({ scope: top, graph, manifests, options, bodies: compiled.bodies, entry: [] });
+  const nodes = planNodes({ scope: top, graph, manifests, options, bodies: compiled.bodies, entry: [], catalog });
   const plan: ExecutionPlan = {
     planFormat: PLAN_FORMAT,
     runtimeVersion: RUNTIME_VERSION,
@@ -73,5 +78,6 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   const runTimeoutMs = runTimeoutOf(doc);
   if (runTimeoutMs !== undefined) plan.runTimeoutMs = runTimeoutMs;
   if (searchable.fields.length > 0) plan.searchable = searchable.fields;
+  if (businessKey.key) plan.businessKey = businessKey.key;
   return { ok: true, plan };
 }

@@ -2,10 +2,12 @@ import { controlStepFor } from '@pipewright/control-steps';
 import type { FlowDocument, FlowEdge, FlowNode } from '@pipewright/flow';
 import type { StepManifest } from '@pipewright/step-sdk';
 import { checkExpressions } from './check-expressions.ts';
+import type { CatalogLookup } from './compile-options.ts';
 import type { CompileError } from './compile-result.ts';
 import { createRunGuarantees } from './control-flow.ts';
 import { ancestorsOf, type FlowGraph, topologicalOrder } from './graph.ts';
 import { checkReservedKeys } from './reserved-keys-check.ts';
+import { checkUndo } from './undo-steps.ts';
 import { validateConfig } from './validate-config.ts';
 
 /** What a scope's expressions may read besides their own scope: every node id, and outer nodes certain to have run. */
@@ -27,8 +29,10 @@ export function checkNodes(input: {
   edges: FlowEdge[];
   manifests: Map<string, StepManifest>;
   scope: ScopeCheck;
+  /** To check nodes' undo steps (`settings.undo`); bodies pass none (an undo there is refused by the top level). */
+  catalog?: CatalogLookup;
 }): { errors: CompileError[]; hasRun: () => HasRun } {
-  const { doc, graph, edges, manifests, scope } = input;
+  const { doc, graph, edges, manifests, scope, catalog } = input;
   const nodes = new Map(doc.nodes.map((node) => [node.id as string, node]));
   let hasRun: HasRun | undefined;
   const guarantees = () => {
@@ -41,19 +45,23 @@ export function checkNodes(input: {
     const manifest = manifests.get(node.id);
     if (manifest) errors.push(...configErrors(node, manifest));
     let ancestors: ReadonlySet<string> | undefined;
+    const reads = {
+      allNodeIds: scope.allNodeIds,
+      ancestors: () => {
+        ancestors ??= new Set([...ancestorsOf(graph, node.id), ...scope.outerAllowed]);
+        return ancestors;
+      },
+      hasRun: (referenced: string) => scope.outerAllowed.has(referenced) || guarantees()(node.id, referenced),
+    };
     errors.push(
       ...checkExpressions({
         nodeId: node.id,
         // What a loop reads in its body (stopWhen) is checked with the body.
         config: controlStepFor(node.type, 'loop')?.nodeConfigOf(node.config) ?? node.config,
-        allNodeIds: scope.allNodeIds,
-        ancestors: () => {
-          ancestors ??= new Set([...ancestorsOf(graph, node.id), ...scope.outerAllowed]);
-          return ancestors;
-        },
-        hasRun: (referenced) => scope.outerAllowed.has(referenced) || guarantees()(node.id, referenced),
+        ...reads,
       }),
     );
+    if (catalog) errors.push(...checkUndo({ node, manifest, catalog, expressions: reads }));
   }
   return { errors, hasRun: guarantees };
 }

@@ -1,11 +1,18 @@
 import { controlStepFor } from '@pipewright/control-steps';
 import { DEFAULT_PORT, type FlowEdge, type FlowNode } from '@pipewright/flow';
-import { LOOP_ITEM_NODE_ID, type PlanLoopBody, type PlanNode, type PlanRetryPolicy } from '@pipewright/run-contract';
+import {
+  LOOP_ITEM_NODE_ID,
+  type PlanLoopBody,
+  type PlanNode,
+  type PlanRetryPolicy,
+  type PlanUndo,
+} from '@pipewright/run-contract';
 import type { StepManifest } from '@pipewright/step-sdk';
-import type { CompileOptions } from './compile-options.ts';
+import type { CatalogLookup, CompileOptions } from './compile-options.ts';
 import { onErrorOf, portIdsOf } from './control-flow.ts';
 import { type FlowGraph, topologicalOrder } from './graph.ts';
 import type { Scope } from './loop-scopes.ts';
+import { undoManifestOf } from './undo-steps.ts';
 import { fillDefaults } from './validate-config.ts';
 
 export const PLATFORM_RETRY: PlanRetryPolicy = {
@@ -26,6 +33,8 @@ export function planNodes(input: {
   bodies: Map<string, PlanLoopBody>;
   /** The scope's entry nodes when it is a loop body (none at the top level). */
   entry: string[];
+  /** For nodes' undo steps (top level only: bodies have none). */
+  catalog?: CatalogLookup;
 }): PlanNode[] {
   const byId = new Map(input.scope.nodes.map((node) => [node.id as string, node]));
   const nodes: PlanNode[] = [];
@@ -38,6 +47,8 @@ export function planNodes(input: {
       planned.upstream = [LOOP_ITEM_NODE_ID];
       planned.inputs = [{ nodeId: LOOP_ITEM_NODE_ID, port: DEFAULT_PORT }];
     }
+    const undo = input.catalog && planUndoOf(node, input.catalog, input.options);
+    if (undo) planned.undo = undo;
     const body = input.bodies.get(id);
     const loop = controlStepFor(node.type, 'loop');
     if (body && loop) {
@@ -74,9 +85,9 @@ function planNode(input: {
     config: fillDefaults(node.config, manifest.inputSchema),
     retry: {
       ...PLATFORM_RETRY,
-      ...definedOnly(options.defaults?.retry),
-      ...definedOnly(manifest.retry),
-      ...definedOnly(node.settings?.retry),
+      ...retryOverrides(options.defaults?.retry),
+      ...retryOverrides(manifest.retry),
+      ...retryOverrides(node.settings?.retry),
     },
     timeoutMs: node.settings?.timeoutMs ?? manifest.timeoutMs ?? options.defaults?.timeoutMs ?? PLATFORM_TIMEOUT_MS,
     // Steps of a published package run on its own workers' queue: third-party code never runs in the core worker.
@@ -84,7 +95,8 @@ function planNode(input: {
   };
 }
 
-function definedOnly(
+/** The fields of a partial retry policy that are set: each layer (defaults, step, node) overrides the one before. */
+export function retryOverrides(
   retry: { [K in keyof PlanRetryPolicy]?: number | undefined } | undefined,
 ): Partial<PlanRetryPolicy> {
   const out: Partial<PlanRetryPolicy> = {};
@@ -94,4 +106,24 @@ function definedOnly(
     if (value !== undefined) out[key] = value;
   }
   return out;
+}
+
+/** The node's undo step as the plan carries it (only for documents `checkUndo` accepted). */
+export function planUndoOf(node: FlowNode, catalog: CatalogLookup, options: CompileOptions): PlanUndo | undefined {
+  const undo = node.settings?.undo;
+  const manifest = undo && undoManifestOf(undo, catalog);
+  if (!undo || !manifest) return undefined;
+  return {
+    type: undo.type,
+    typeVersion: undo.typeVersion,
+    config: fillDefaults(undo.config, manifest.inputSchema),
+    retry: {
+      ...PLATFORM_RETRY,
+      ...retryOverrides(options.defaults?.retry),
+      ...retryOverrides(manifest.retry),
+      ...retryOverrides(undo.retry),
+    },
+    timeoutMs: undo.timeoutMs ?? manifest.timeoutMs ?? options.defaults?.timeoutMs ?? PLATFORM_TIMEOUT_MS,
+    taskQueue: manifest.taskQueue ?? options.defaultTaskQueue,
+  };
 }

@@ -23,6 +23,20 @@ export const retrySettingsSchema = z
   })
   .strict();
 
+/**
+ * A node's undo step (e.g. `refund` for `charge`): a step type and its config, with its own retries and timeout.  Its
+ * expressions read what the original read, plus `original.input` / `original.output` (the step it undoes).
+ */
+export const undoSettingsSchema = z
+  .object({
+    type: z.string().min(1).max(200),
+    typeVersion: z.number().int().min(1),
+    config: z.record(z.string(), z.unknown()),
+    retry: retrySettingsSchema.optional(),
+    timeoutMs: z.number().int().min(100).max(86_400_000).optional(),
+  })
+  .strict();
+
 export const nodeSettingsSchema = z
   .object({
     retry: retrySettingsSchema.optional(),
@@ -32,6 +46,8 @@ export const nodeSettingsSchema = z
      * `{ error: { message, details } }` as its output, or take the node's `error` output port instead of `out`.
      */
     onError: z.enum(ON_ERROR_MODES).optional(),
+    /** The step that undoes this one when a later step fails the run (compensation, docs/adr/015). */
+    undo: undoSettingsSchema.optional(),
   })
   .strict();
 
@@ -62,6 +78,20 @@ export const searchableFieldSchema = z
   })
   .strict();
 
+/** What a new event does while a run for its business key is active: wait in line, join that run, or be dropped. */
+export const WHEN_KEY_RUNNING_MODES = ['queue', 'signal', 'drop'] as const;
+
+/**
+ * One active run per business key (docs/adr/014): `expression` is a template over the trigger's output, e.g.
+ * `{{ trigger.body.orderId }}`, evaluated as each run starts; runs with the same value never overlap.
+ */
+export const businessKeySchema = z
+  .object({
+    expression: z.string().min(1).max(500),
+    whenRunning: z.enum(WHEN_KEY_RUNNING_MODES),
+  })
+  .strict();
+
 export const flowSettingsSchema = z
   .object({
     errorFlowId: z.string().min(1).max(200).optional(),
@@ -71,6 +101,7 @@ export const flowSettingsSchema = z
       .max(MAX_SEARCHABLE_FIELDS)
       .refine((fields) => new Set(fields.map((field) => field.name)).size === fields.length, 'names must be unique')
       .optional(),
+    businessKey: businessKeySchema.optional(),
   })
   .strict();
 
@@ -162,8 +193,10 @@ export const flowDocumentSchema = z
 
 export type RetrySettings = z.infer<typeof retrySettingsSchema>;
 export type NodeSettings = z.infer<typeof nodeSettingsSchema>;
+export type UndoSettings = z.infer<typeof undoSettingsSchema>;
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 export type SearchableFieldSetting = z.infer<typeof searchableFieldSchema>;
+export type BusinessKeySetting = z.infer<typeof businessKeySchema>;
 export type Position = z.infer<typeof positionSchema>;
 export type NodeSize = z.infer<typeof nodeSizeSchema>;
 export type FlowNode = z.infer<typeof flowNodeSchema>;

@@ -40,6 +40,30 @@ export interface NodeRunState {
   /** Epoch milliseconds (workflow time). */
   startedAt?: number;
   endedAt?: number;
+  /** The node's undo step, once the run's compensation reached it (docs/adr/015). */
+  undo?: NodeUndoState;
+}
+
+/** One undo step run by compensation: `running` while it runs, then how it ended. */
+export interface NodeUndoState {
+  status: 'running' | 'succeeded' | 'failed';
+  attempts: number;
+  /** The undo's evaluated config. */
+  input?: unknown;
+  output?: unknown;
+  error?: NodeError;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/**
+ * A failed run's compensation: the nodes whose undo ran, in the order they ran (reverse completion order).
+ * `compensated`: every undo succeeded; `failed`: some did not (`failedAt`), and the others still ran.
+ */
+export interface CompensationState {
+  status: 'running' | 'compensated' | 'failed';
+  order: string[];
+  failedAt?: string[];
 }
 
 export interface RunState {
@@ -51,6 +75,8 @@ export interface RunState {
   nodes: Record<string, NodeRunState>;
   /** Set when the run failed: which node and why. */
   error?: { nodeId: string; message: string };
+  /** Set when the run failed and some completed node declares an undo step (docs/adr/015). */
+  compensation?: CompensationState;
 }
 
 /**

@@ -4,8 +4,16 @@
  * separate entry point (`@pipewright/run-contract/schema`) keeps zod out of the workflow bundle.
  */
 import { z } from 'zod';
+import { WHEN_KEY_RUNNING } from './business-key-setting.ts';
 import { type ExecutionPlan, PLAN_FORMAT, type PlanNode } from './plan.ts';
 import type { LoopIterationState, NodeRunState, RunState } from './run-state.ts';
+
+const retryPolicySchema = z.object({
+  maxAttempts: z.number(),
+  initialIntervalMs: z.number(),
+  backoffCoefficient: z.number(),
+  maxIntervalMs: z.number(),
+});
 
 /** Guards plans read back from Mongo before they are handed to a run (the compiler's type, checked). */
 const planNodeSchema: z.ZodType<PlanNode> = z.object({
@@ -39,6 +47,16 @@ const planNodeSchema: z.ZodType<PlanNode> = z.object({
   subflow: z
     .object({ flowId: z.string(), version: z.number().int(), plan: z.lazy(() => executionPlanSchema) })
     .optional(),
+  undo: z
+    .object({
+      type: z.string(),
+      typeVersion: z.number().int(),
+      config: z.record(z.string(), z.unknown()),
+      retry: retryPolicySchema,
+      timeoutMs: z.number(),
+      taskQueue: z.string(),
+    })
+    .optional(),
 });
 
 export const executionPlanSchema: z.ZodType<ExecutionPlan> = z.object({
@@ -55,6 +73,7 @@ export const executionPlanSchema: z.ZodType<ExecutionPlan> = z.object({
     .optional(),
   runTimeoutMs: z.number().int().positive().optional(),
   searchable: z.array(z.object({ name: z.string(), expression: z.string() })).optional(),
+  businessKey: z.object({ expression: z.string(), whenRunning: z.enum(WHEN_KEY_RUNNING) }).optional(),
 });
 
 export function parsePlan(json: string): ExecutionPlan {
@@ -78,6 +97,17 @@ const bodyNodeRunStateSchema = z.object({
   reused: z.literal(true).optional(),
   startedAt: z.number().optional(),
   endedAt: z.number().optional(),
+  undo: z
+    .object({
+      status: z.enum(['running', 'succeeded', 'failed']),
+      attempts: z.number(),
+      input: z.unknown().optional(),
+      output: z.unknown().optional(),
+      error: z.object({ message: z.string(), details: z.unknown().optional() }).optional(),
+      startedAt: z.number().optional(),
+      endedAt: z.number().optional(),
+    })
+    .optional(),
 });
 
 const loopIterationSchema = z.object({
@@ -98,6 +128,13 @@ export const runStateSchema = z.object({
   endedAt: z.number().optional(),
   nodes: z.record(z.string(), nodeRunStateSchema),
   error: z.object({ nodeId: z.string(), message: z.string() }).optional(),
+  compensation: z
+    .object({
+      status: z.enum(['running', 'compensated', 'failed']),
+      order: z.array(z.string()),
+      failedAt: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 
 export type ParsedRunState = z.infer<typeof runStateSchema>;

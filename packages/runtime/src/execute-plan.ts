@@ -1,6 +1,7 @@
 import { controlStepFor, type MergeJoin } from '@pipewright/control-steps';
 import type { ExecutionPlan, NodeRunState, PlanInput, PlanNode, RunState } from '@pipewright/run-contract';
 import { defineOwn } from '@pipewright/step-sdk/safe-object';
+import { type CompletedStep, compensate } from './compensate.ts';
 import type { RunEffects } from './effects.ts';
 import type { ExecutePlanInput } from './execute-plan-input.ts';
 import type { RunBody } from './loop.ts';
@@ -41,7 +42,8 @@ const inputsOf = (node: PlanNode): PlanInput[] =>
  * (`first`, `anyN`).  Independent branches run concurrently, started in plan order.  `state` is mutated in place so
  * a query handler can serve it while the run progresses.  A node failure follows its `onError`: `fail` fails the run
  * (nodes not yet started are skipped, running ones are awaited), `continue` fires `out` with `{ error }` as output,
- * `errorOutput` fires `error` instead.  Step failures never throw; the returned state says what happened.
+ * `errorOutput` fires `error` instead.  A run that failed undoes its completed nodes' undo steps, last first
+ * (`compensate`).  Step failures never throw; the returned state says what happened.
  *
  * @example
  * const state = createInitialState(plan, effects.now());
@@ -85,6 +87,8 @@ export async function executePlan(input: ExecutePlanInput, effects: RunEffects, 
   changed();
   const running = new Map<string, Promise<string>>();
   let failed = false;
+  /** Nodes with an undo step that succeeded in this run, in completion order (reused nodes ran in another run). */
+  const completed: CompletedStep[] = [];
 
   const finish = (node: PlanNode, entry: NodeRunState, outcome: NodeOutcome) => {
     entry.attempts = outcome.attempts;
@@ -132,9 +136,10 @@ export async function executePlan(input: ExecutePlanInput, effects: RunEffects, 
     entry.status = 'running';
     entry.startedAt = effects.now();
     changed();
+    const context = buildContext({ input, node, outputs, active });
     const task = runNode({
       node,
-      context: buildContext({ input, node, outputs, active }),
+      context,
       input,
       effects,
       entry,
@@ -146,6 +151,8 @@ export async function executePlan(input: ExecutePlanInput, effects: RunEffects, 
       runBody,
     }).then((outcome) => {
       finish(node, entry, outcome);
+      // Succeeded for real (not continued on error): its undo runs if the run fails (compensate.ts).
+      if (outcome.ok && node.undo) completed.push({ node, entry, context });
       changed();
       return node.id;
     });
@@ -196,6 +203,8 @@ export async function executePlan(input: ExecutePlanInput, effects: RunEffects, 
     const entry = nodeState(node.id);
     if (entry.status === 'pending') entry.status = 'skipped';
   }
+  // Plans without undo steps never get here with anything to undo: they run exactly as before.
+  if (failed && completed.length > 0) await compensate({ completed, runId: input.run.id, effects, state, changed });
   state.status = failed ? 'failed' : 'succeeded';
   state.endedAt = effects.now();
   changed();

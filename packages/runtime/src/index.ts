@@ -1,5 +1,6 @@
 export { runTimeoutMessage } from '@pipewright/compiler/run-timeout';
 export * from './blob-ref.ts';
+export { compensationNote } from './compensate.ts';
 export * from './effects.ts';
 export { OUTSIDE_WORKFLOW_LIMITS } from './evaluate-config.ts';
 export * from './execute-plan.ts';

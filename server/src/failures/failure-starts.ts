@@ -16,12 +16,14 @@ const refused = (message: string) => new ApiError(409, 'cannot_start', message);
 
 /**
  * The nodes a retry reuses: those that succeeded in the failed run (the trigger is the run's trigger data; a node
- * that "succeeded" by continuing on error runs again — its error may be the cause being retried).
+ * that "succeeded" by continuing on error runs again — its error may be the cause being retried; so does a node the
+ * failed run's compensation undid, whose output no longer stands — docs/adr/015).
  */
 export function seedOf(runId: string, state: ParsedRunState, triggerNodeId: string): RunSeed {
   const nodes: RunSeed['nodes'] = {};
   for (const [id, node] of Object.entries(state.nodes)) {
     if (id === triggerNodeId || node.status !== 'succeeded' || node.continuedOnError === true) continue;
+    if (node.undo?.status === 'succeeded') continue;
     defineOwn(
       nodes,
       id,

@@ -1,4 +1,4 @@
-import type { RunIterationView, RunNodeView } from '@pipewright/api-contract';
+import type { RunIterationView, RunNodeView, RunUndoView } from '@pipewright/api-contract';
 import type { ParsedRunState } from '@pipewright/run-contract/schema';
 import { defineOwn } from '@pipewright/step-sdk';
 
@@ -40,5 +40,22 @@ function toNodeView(node: Omit<ParsedNodeState, 'iterations'>): Omit<RunNodeView
   if (node.rateLimitWaitMs !== undefined) view.rateLimitWaitMs = node.rateLimitWaitMs;
   if (node.startedAt !== undefined) view.startedAt = node.startedAt;
   if (node.endedAt !== undefined) view.endedAt = node.endedAt;
+  if (node.undo !== undefined) view.undo = toUndoView(node.undo);
+  return view;
+}
+
+/** A compensated node's undo step (docs/adr/015). */
+function toUndoView(undo: NonNullable<ParsedNodeState['undo']>): RunUndoView {
+  const view: RunUndoView = { status: undo.status, attempts: undo.attempts };
+  if (undo.input !== undefined) view.input = undo.input;
+  if (undo.output !== undefined) view.output = undo.output;
+  if (undo.error !== undefined) {
+    view.error =
+      undo.error.details === undefined
+        ? { message: undo.error.message }
+        : { message: undo.error.message, details: undo.error.details };
+  }
+  if (undo.startedAt !== undefined) view.startedAt = undo.startedAt;
+  if (undo.endedAt !== undefined) view.endedAt = undo.endedAt;
   return view;
 }

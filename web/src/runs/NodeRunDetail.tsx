@@ -2,6 +2,7 @@ import type { RunNodeView } from '@pipewright/api-contract';
 import { useEditor } from '../canvas/editor-context.ts';
 import { formatDuration, formatJson } from '../ui/format.ts';
 import { describeRateLimitWait } from './rate-limit-wait.ts';
+import { UndoRunDetail } from './UndoRunDetail.tsx';
 
 /**
  * One node's part of a run: status, attempts, duration, input, output and error.  `view` overrides the run's own
@@ -66,6 +67,7 @@ export function NodeRunDetail({
           paused in this workspace. It runs when an admin resumes it, without using up an attempt.
         </p>
       )}
+      {view.undo && <UndoRunDetail undo={view.undo} />}
       {view.error && (
         <section>
           <h4>Error</h4>

@@ -7,6 +7,7 @@ import { ContractViolations } from './ContractViolations.tsx';
 import { IterationPicker } from './IterationPicker.tsx';
 import { viewsForIterations } from './loop-iterations.ts';
 import { NodeRunDetail } from './NodeRunDetail.tsx';
+import { CompensationPath, UndoBadge } from './UndoRunDetail.tsx';
 
 /**
  * The watched run: every node with its live status, and the selected node's detail.  Used in the editor's
@@ -43,6 +44,7 @@ export function RunView({ actions }: { actions?: ReactNode }) {
         {actions}
       </header>
       <ContractViolations />
+      <CompensationPath nodes={runNodes} />
       <div className="run-view-body">
         <ul className="run-node-list">
           {nodes.map((node) => {
@@ -61,6 +63,7 @@ export function RunView({ actions }: { actions?: ReactNode }) {
                 >
                   <span className={`status-dot status-${view?.status ?? 'pending'}`} />
                   <span className="run-node-name">{node.title || node.id}</span>
+                  {loopView?.undo && <UndoBadge nodeId={node.id} undo={loopView.undo} />}
                   <span className="muted small">{view ? formatDuration(duration) : ''}</span>
                 </button>
                 {loopView?.iterations && (

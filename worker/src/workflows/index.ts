@@ -17,6 +17,7 @@ import {
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
 import {
+  compensationNote,
   createInitialState,
   executePlan,
   type LoopChunkRequest,
@@ -45,6 +46,7 @@ const { runMetrics } = proxySinks<RunMetricsSinks>();
 
 export { stateQuery } from '@pipewright/run-contract';
 export { deliverAlert } from './deliver-alert.ts';
+export { keyedEventOutcome, runKeyCoordinator } from './key-coordinator.ts';
 export { pollTrigger } from './poll-trigger.ts';
 
 /**
@@ -104,7 +106,8 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
   });
   if (state.status === 'failed') {
     await startErrorHandler(input, state);
-    const message = state.error ? `node "${state.error.nodeId}" failed: ${state.error.message}` : 'the run failed';
+    const failure = state.error ? `node "${state.error.nodeId}" failed: ${state.error.message}` : 'the run failed';
+    const message = `${failure}${compensationNote(state)}`;
     throw ApplicationFailure.nonRetryable(message, FLOW_RUN_FAILED, state);
   }
   return state;

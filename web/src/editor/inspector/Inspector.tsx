@@ -10,6 +10,7 @@ import { LoopBodySelect } from './LoopBodySelect.tsx';
 import { ScheduleNextRuns } from './ScheduleNextRuns.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 import { TestStepButton } from './TestStepButton.tsx';
+import { UndoSection } from './UndoSection.tsx';
 import { UpgradeNodeButton } from './UpgradeNodeButton.tsx';
 import { useNodeEditing } from './useNodeEditing.ts';
 import { usePinnedManifest } from './usePinnedManifest.ts';
@@ -91,6 +92,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         {node.type === 'core.webhook' && <ContractSection node={node} errors={errors} disabled={readOnly} />}
         {manifest?.kind !== 'trigger' && <LoopBodySelect node={node} disabled={readOnly} />}
         <SettingsSection node={node} manifest={manifest} disabled={readOnly} />
+        <UndoSection node={node} manifest={manifest} errors={errors} disabled={readOnly} />
       </aside>
     </DataMappingContext.Provider>
   );

@@ -15,6 +15,8 @@ function compact(settings: NodeSettings): NodeSettings | undefined {
   if (Object.keys(retry).length) next.retry = retry;
   if (settings.timeoutMs !== undefined) next.timeoutMs = settings.timeoutMs;
   if (settings.onError !== undefined && settings.onError !== 'fail') next.onError = settings.onError;
+  // Edited in its own section (UndoSection): kept as it is.
+  if (settings.undo !== undefined) next.undo = settings.undo;
   return Object.keys(next).length ? next : undefined;
 }
 
