@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
@@ -11,6 +11,7 @@ import {
   finalState,
   listenLocally,
   startTestWorker,
+  startWorkerProcess,
   type TestWorker,
   within,
 } from './test-support.ts';
@@ -189,38 +190,6 @@ describe('compensation when the third step fails for good', () => {
     }
   });
 });
-
-/** The worker as deployed (main.ts), in its own process, so it can be killed for real; resolves once it polls. */
-async function startWorkerProcess(temporalAddress: string, taskQueue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: new URL('..', import.meta.url).pathname,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: temporalAddress,
-      TASK_QUEUE: taskQueue,
-      PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const polling = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('pipewright worker polling')) resolve();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
-  });
-  try {
-    await within(() => `the worker process to poll its task queue:\n${output}`, polling, 60_000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return child;
-}
 
 describe('compensation across a worker crash', () => {
   let doomed: ChildProcess | undefined;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
 import { compileFlow } from '@pipewright/compiler';
-import { getTestStack, type Stack } from '@pipewright/devstack';
+import { getTestStack, type Stack, within } from '@pipewright/devstack';
 import { type ExecutionPlan, finalStateOfFailure, type RunState } from '@pipewright/run-contract';
 
 export { type WaitDescription, waitFor, within } from '@pipewright/devstack';
@@ -113,4 +114,39 @@ export function finalState(handle: WorkflowHandle): Promise<RunState> {
     (state: RunState) => state,
     (error: unknown) => finalStateOfFailure(error) ?? assert.fail(`the run ended without a state: ${String(error)}`),
   );
+}
+
+/**
+ * The worker as deployed (main.ts), in its own process, so a test can kill it for real; resolves once it polls
+ * `taskQueue`.  A worker that does not get there within a minute is killed and the error carries its output.
+ */
+export async function startWorkerProcess(temporalAddress: string, taskQueue: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TASK_QUEUE: taskQueue,
+      PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const polling = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('pipewright worker polling')) resolve();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
+  });
+  try {
+    await within(() => `the worker process to poll its task queue:\n${output}`, polling, 60_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return child;
 }

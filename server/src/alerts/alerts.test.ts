@@ -212,6 +212,49 @@ async function settledEvents(flowId: string, expected: number): Promise<AlertEve
   });
 }
 
+/** A server's alert delivery, as `createAlertsModule` builds it, on the test's database. */
+function alertDelivery(): AlertDelivery {
+  return new AlertDelivery({
+    temporal: harness.temporal,
+    taskQueue: harness.taskQueue,
+    events: new AlertEventsRepository(harness.db),
+    log: () => {},
+  });
+}
+
+/**
+ * A webhook-only `dlq_size` rule on a new published flow, and the event a server writes when it claims the rule's
+ * first firing (recorded by the test, not yet handed over).
+ */
+async function claimedFiring(flowName: string, path: string, summary: string) {
+  const flowId = await publishedFlow(flowName, path);
+  const hook = target.script(`${path}-hook`, [{ status: 200, body: {} }]);
+  const rule = await createRule({
+    flowId,
+    name: flowName,
+    condition: { kind: 'dlq_size', threshold: 1_000 },
+    channels: [{ type: 'webhook', url: hook }],
+  });
+  const delivery = alertDelivery();
+  const event = delivery.newEvent({
+    eventId: `${rule.id}.1`,
+    kind: 'fired',
+    channels: rule.channels,
+    message: {
+      workspaceId: harness.admin.workspaceId,
+      ruleId: rule.id,
+      ruleName: rule.name,
+      kind: 'dlq_size',
+      flowId,
+      flowName,
+      summary,
+      at: new Date(),
+      test: false,
+    },
+  });
+  return { flowId, rule, delivery, event };
+}
+
 const hookPosts = (path: string) => target.requests.filter((request) => request.path === path);
 
 describe('alerts through the real stack', () => {
@@ -379,38 +422,12 @@ describe('alerts through the real stack', () => {
   });
 
   test('an alert claimed by a server that died before sending it is sent once by the next round', async () => {
-    const flowId = await publishedFlow('Crashy', '/crashy');
-    const hook = target.script('/crash-hook', [{ status: 200, body: {} }]);
-    const rule = await createRule({
-      flowId,
-      name: 'Claimed',
-      condition: { kind: 'dlq_size', threshold: 1_000 },
-      channels: [{ type: 'webhook', url: hook }],
-    });
     // What a server writes when it claims a firing (the alert's event), before it hands it over — then it dies.
-    const events = new AlertEventsRepository(harness.db);
-    const crashed = new AlertDelivery({
-      temporal: harness.temporal,
-      taskQueue: harness.taskQueue,
-      events,
-      log: () => {},
-    });
-    const claimed = crashed.newEvent({
-      eventId: `${rule.id}.1`,
-      kind: 'fired',
-      channels: rule.channels,
-      message: {
-        workspaceId: harness.admin.workspaceId,
-        ruleId: rule.id,
-        ruleName: rule.name,
-        kind: 'dlq_size',
-        flowId,
-        flowName: 'Crashy',
-        summary: 'claimed before the crash',
-        at: new Date(),
-        test: false,
-      },
-    });
+    const {
+      flowId,
+      delivery: crashed,
+      event: claimed,
+    } = await claimedFiring('Crashy', '/crashy', 'claimed before the crash');
     assert.ok(await crashed.record(claimed));
     assert.equal(await crashed.record(claimed), false, 'a second claim of the same firing is refused');
 
@@ -420,47 +437,21 @@ describe('alerts through the real stack', () => {
     await evaluator().evaluateOnce();
     const [event] = await settledEvents(flowId, 1);
     assert.equal(event?.summary, 'claimed before the crash');
-    assert.equal(hookPosts('/crash-hook').length, 1);
-    assert.deepEqual(await events.listNotHandedOver(10), []);
+    assert.equal(hookPosts('/crashy-hook').length, 1);
+    assert.deepEqual(await new AlertEventsRepository(harness.db).listNotHandedOver(10), []);
   });
 
   test('a second server never records as lost a delivery the first is still handing over', async () => {
-    const flowId = await publishedFlow('Handover', '/handover');
-    const hook = target.script('/handover-hook', [{ status: 200, body: {} }]);
-    const rule = await createRule({
+    const {
       flowId,
-      name: 'Handover',
-      condition: { kind: 'dlq_size', threshold: 1_000 },
-      channels: [{ type: 'webhook', url: hook }],
-    });
-    const delivery = () =>
-      new AlertDelivery({
-        temporal: harness.temporal,
-        taskQueue: harness.taskQueue,
-        events: new AlertEventsRepository(harness.db),
-        log: () => {},
-      });
-    const first = delivery();
-    const claimed = first.newEvent({
-      eventId: `${rule.id}.1`,
-      kind: 'fired',
-      channels: rule.channels,
-      message: {
-        workspaceId: harness.admin.workspaceId,
-        ruleId: rule.id,
-        ruleName: rule.name,
-        kind: 'dlq_size',
-        flowId,
-        flowName: 'Handover',
-        summary: 'claimed, workflows not started yet',
-        at: new Date(),
-        test: false,
-      },
-    });
+      rule,
+      delivery: first,
+      event: claimed,
+    } = await claimedFiring('Handover', '/handover', 'claimed, workflows not started yet');
     assert.ok(await first.record(claimed));
     // The second server's round looks at deliveries in flight between the first's claim and its workflow start:
     // Temporal knows no such workflow yet, which is no outcome.
-    await delivery().watchPending();
+    await alertDelivery().watchPending();
     await first.handOver(claimed);
     const [event] = await settledEvents(flowId, 1);
     assert.deepEqual(event?.deliveries, [{ channel: 'webhook', status: 'sent' }]);
@@ -469,7 +460,7 @@ describe('alerts through the real stack', () => {
     // Handed over again (a lost `handedOver` flag, a retry): the delivery that ran is not started a second time.
     const workflow = harness.temporal.workflow.getHandle(`alert-${rule.id}.1.c0`);
     const ran = await workflow.describe();
-    await delivery().handOver(claimed);
+    await alertDelivery().handOver(claimed);
     const after = await workflow.describe();
     assert.equal(after.runId, ran.runId, 'no new delivery run');
     assert.equal(after.status.name, 'COMPLETED');
