@@ -1,6 +1,8 @@
 import { MAX_SEARCHABLE_FIELDS, SEARCHABLE_NAME_PATTERN, type SearchableFieldSetting } from '@pipewright/flow';
 import { useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
+import { ModalDialog } from '../ui/ModalDialog.tsx';
+import { setFlowSetting } from './flow-settings.ts';
 
 /**
  * The flow's searchable fields (`settings.searchable`): business keys such as an order id, computed from the trigger
@@ -21,12 +23,7 @@ export function SearchableFields() {
   const edit = (index: number, patch: Partial<SearchableFieldSetting>) =>
     setRows((current) => current.map((row, at) => (at === index ? { ...row, ...patch } : row)));
   const apply = () => {
-    const { searchable: _previous, ...rest } = store.getState().document.doc.settings ?? {};
-    const settings = rows.length > 0 ? { ...rest, searchable: rows } : rest;
-    store.getState().actions.dispatch({
-      kind: 'updateFlowSettings',
-      settings: Object.keys(settings).length > 0 ? settings : undefined,
-    });
+    setFlowSetting(store, 'searchable', rows.length > 0 ? rows : undefined);
     setOpen(false);
   };
   if (!open) {
@@ -45,67 +42,69 @@ export function SearchableFields() {
     );
   }
   return (
-    <div className="dialog-backdrop">
-      <div className="dialog" data-testid="searchable-fields" role="dialog" aria-label="Searchable fields">
-        <h3>Searchable fields</h3>
-        <p className="muted small">
-          Runs can be found by these in the runs list (Key: <code>name=value</code>). Values come from the trigger and
-          are cut to 100 characters; at most {MAX_SEARCHABLE_FIELDS} fields.
-        </p>
-        {rows.map((row, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id; their position is their identity here
-          <div className="rows-editor-row" key={index}>
-            <input
-              className="input"
-              placeholder="orderId"
-              aria-label="Name"
-              data-testid={`searchable-name-${index}`}
-              value={row.name}
-              onChange={(event) => edit(index, { name: event.target.value })}
-            />
-            <input
-              className="input"
-              placeholder="{{ trigger.body.orderId }}"
-              aria-label="Value"
-              data-testid={`searchable-expression-${index}`}
-              value={row.expression}
-              onChange={(event) => edit(index, { expression: event.target.value })}
-            />
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => setRows((current) => current.filter((_, at) => at !== index))}
-            >
-              Remove
-            </button>
-            {problems[index] && <span className="field-error small">{problems[index]}</span>}
-          </div>
-        ))}
-        <div className="dialog-actions">
+    <ModalDialog
+      title="Searchable fields"
+      titleId="searchable-fields-title"
+      testId="searchable-fields"
+      onClose={() => setOpen(false)}
+    >
+      <p className="muted small">
+        Runs can be found by these in the runs list (Key: <code>name=value</code>). Values come from the trigger and are
+        cut to 100 characters; at most {MAX_SEARCHABLE_FIELDS} fields.
+      </p>
+      {rows.map((row, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id; their position is their identity here
+        <div className="rows-editor-row" key={index}>
+          <input
+            className="input"
+            placeholder="orderId"
+            aria-label="Name"
+            data-testid={`searchable-name-${index}`}
+            value={row.name}
+            onChange={(event) => edit(index, { name: event.target.value })}
+          />
+          <input
+            className="input"
+            placeholder="{{ trigger.body.orderId }}"
+            aria-label="Value"
+            data-testid={`searchable-expression-${index}`}
+            value={row.expression}
+            onChange={(event) => edit(index, { expression: event.target.value })}
+          />
           <button
             type="button"
-            className="button"
-            data-testid="searchable-add"
-            disabled={rows.length >= MAX_SEARCHABLE_FIELDS}
-            onClick={() => setRows((current) => [...current, { name: '', expression: '{{ trigger.body. }}' }])}
+            className="link-button"
+            onClick={() => setRows((current) => current.filter((_, at) => at !== index))}
           >
-            Add field
+            Remove
           </button>
-          <span className="spacer" />
-          <button type="button" className="button" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button primary"
-            data-testid="searchable-apply"
-            disabled={problems.some((problem) => problem !== undefined)}
-            onClick={apply}
-          >
-            Apply
-          </button>
+          {problems[index] && <span className="field-error small">{problems[index]}</span>}
         </div>
+      ))}
+      <div className="dialog-actions">
+        <button
+          type="button"
+          className="button"
+          data-testid="searchable-add"
+          disabled={rows.length >= MAX_SEARCHABLE_FIELDS}
+          onClick={() => setRows((current) => [...current, { name: '', expression: '{{ trigger.body. }}' }])}
+        >
+          Add field
+        </button>
+        <span className="spacer" />
+        <button type="button" className="button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          data-testid="searchable-apply"
+          disabled={problems.some((problem) => problem !== undefined)}
+          onClick={apply}
+        >
+          Apply
+        </button>
       </div>
-    </div>
+    </ModalDialog>
   );
 }

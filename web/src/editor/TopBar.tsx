@@ -5,7 +5,6 @@ import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { FlowPauseControl } from '../pauses/FlowPauseControl.tsx';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
-import { BusinessKeySetting } from './BusinessKeySetting.tsx';
 import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { GestureToolbar } from './gestures/GestureToolbar.tsx';
 import { RunDialog } from './RunDialog.tsx';
@@ -142,7 +141,6 @@ export function TopBar({ flow, commands }: TopBarProps) {
         <ErrorHandlerSelect flowId={flow.id} />
         <RunTimeoutSelect />
         <SearchableFields />
-        <BusinessKeySetting />
         <FlowPauseControl flowId={flow.id} />
         <span className="spacer" />
         {message && (
