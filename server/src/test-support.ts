@@ -17,7 +17,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type express from 'express';
 import { type Db, MongoClient } from 'mongodb';
 import request from 'supertest';
-import { createApp } from './app.ts';
+import { createApp, stopBackgroundJobs } from './app.ts';
 import { type SignedInUser, signUpFirstUser } from './auth/test-accounts.ts';
 
 export {
@@ -39,10 +39,18 @@ export interface Harness {
   admin: SignedInUser;
   /** A supertest agent sending the admin's API token: what most tests call the API with. */
   api(): ReturnType<typeof request.agent>;
+  /** What the server logged (the last 200 lines): for a failing test's message. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { worker: boolean }): Promise<Harness> {
+export interface HarnessOptions {
+  worker: boolean;
+  /** The run starter sweeps the run queue each second, as a deployed server does (main.ts). */
+  sweepQueuedRuns?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const stack = await getTestStack();
   const mongo = await new MongoClient(stack.mongoUri).connect();
   const db = mongo.db(uniqueName('test'));
@@ -61,7 +69,20 @@ export async function startHarness(options: { worker: boolean }): Promise<Harnes
   // A throwaway master key, so credential routes work in every server test.
   const keyring = createKeyring({ keys: [{ id: 'test', key: randomBytes(32) }], primary: 'test' });
   const metrics = createMetricsRegistry('server');
-  const app = await createApp({ db, temporal, taskQueue, keyring, log: () => {}, metrics });
+  const logs: string[] = [];
+  const log = (message: string, error?: unknown) => {
+    logs.push(error === undefined ? message : `${message}: ${error instanceof Error ? error.message : String(error)}`);
+    if (logs.length > 200) logs.shift();
+  };
+  const app = await createApp({
+    db,
+    temporal,
+    taskQueue,
+    keyring,
+    log,
+    metrics,
+    sweepQueuedRuns: options.sweepQueuedRuns === true,
+  });
   const admin = await signUpFirstUser(app);
   return {
     app,
@@ -71,7 +92,9 @@ export async function startHarness(options: { worker: boolean }): Promise<Harnes
     metrics,
     admin,
     api: () => request.agent(app).set('authorization', `Bearer ${admin.token}`),
+    logs,
     async stop() {
+      await stopBackgroundJobs(app);
       await worker?.shutdown();
       await db.dropDatabase().catch(() => {});
       await Promise.allSettled([mongo.close(), connection.close()]);

@@ -36,6 +36,8 @@ export interface CompileError {
     | 'reserved_key'
     /** A searchable field (flow settings) whose expression is invalid or reads more than the trigger. */
     | 'invalid_searchable_field'
+    /** The business key (flow settings) is not a valid template over the trigger alone. */
+    | 'invalid_business_key'
     /** An undo step (`settings.undo`) where none can run: inside a Loop body, on a transform, or of a non-I/O type. */
     | 'invalid_undo';
   message: string;

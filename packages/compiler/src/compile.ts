@@ -4,6 +4,7 @@ import { type ExecutionPlan, PLAN_FORMAT, RUNTIME_VERSION } from '@pipewright/ru
 
 export type { CatalogLookup, CompileOptions } from './compile-options.ts';
 
+import { businessKeyOf } from './business-key.ts';
 import type { CatalogLookup, CompileOptions } from './compile-options.ts';
 import type { CompileResult } from './compile-result.ts';
 import { checkControlFlow } from './control-flow.ts';
@@ -46,6 +47,7 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   const nodeChecks = checkNodes({ doc: topDoc, graph, edges, manifests, scope: outer, catalog });
   const compiled = compileBodies({ scope: top, hasRun: nodeChecks.hasRun, outer, doc, bodies, manifests, options });
   const searchable = searchableFieldsOf(doc);
+  const businessKey = businessKeyOf(doc);
   const errors = [
     ...resolved.errors,
     ...scopes.errors,
@@ -55,6 +57,7 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
     ...checkFlowSteps(top, false, bodies),
     ...compiled.errors,
     ...searchable.errors,
+    ...businessKey.errors,
     ...undoInLoopBodies(doc.nodes),
   ];
   if (errors.length > 0) return { ok: false, errors };
@@ -75,5 +78,6 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   const runTimeoutMs = runTimeoutOf(doc);
   if (runTimeoutMs !== undefined) plan.runTimeoutMs = runTimeoutMs;
   if (searchable.fields.length > 0) plan.searchable = searchable.fields;
+  if (businessKey.key) plan.businessKey = businessKey.key;
   return { ok: true, plan };
 }

@@ -12,7 +12,7 @@ export function searchableFieldsOf(doc: FlowDocument): { fields: SearchableField
   const errors: CompileError[] = [];
   (doc.settings?.searchable ?? []).forEach((field, index) => {
     const at = `settings.searchable.${index}.expression`;
-    const problem = problemOf(field.expression);
+    const problem = triggerTemplateProblem(field.expression);
     if (problem) {
       errors.push({
         code: 'invalid_searchable_field',
@@ -26,7 +26,8 @@ export function searchableFieldsOf(doc: FlowDocument): { fields: SearchableField
   return { fields, errors };
 }
 
-function problemOf(expression: string): string | undefined {
+/** Why `expression` is not a template over the trigger alone, or undefined (also the business key's check). */
+export function triggerTemplateProblem(expression: string): string | undefined {
   if (!isTemplate(expression)) return 'the expression must be a template such as {{ trigger.body.orderId }}';
   const syntax = checkTemplate(expression)[0];
   if (syntax) return `the expression is invalid at character ${syntax.position + 1}: ${syntax.message}`;

@@ -78,6 +78,20 @@ export const searchableFieldSchema = z
   })
   .strict();
 
+/** What a new event does while a run for its business key is active: wait in line, join that run, or be dropped. */
+export const WHEN_KEY_RUNNING_MODES = ['queue', 'signal', 'drop'] as const;
+
+/**
+ * One active run per business key (docs/adr/014): `expression` is a template over the trigger's output, e.g.
+ * `{{ trigger.body.orderId }}`, evaluated as each run starts; runs with the same value never overlap.
+ */
+export const businessKeySchema = z
+  .object({
+    expression: z.string().min(1).max(500),
+    whenRunning: z.enum(WHEN_KEY_RUNNING_MODES),
+  })
+  .strict();
+
 export const flowSettingsSchema = z
   .object({
     errorFlowId: z.string().min(1).max(200).optional(),
@@ -87,6 +101,7 @@ export const flowSettingsSchema = z
       .max(MAX_SEARCHABLE_FIELDS)
       .refine((fields) => new Set(fields.map((field) => field.name)).size === fields.length, 'names must be unique')
       .optional(),
+    businessKey: businessKeySchema.optional(),
   })
   .strict();
 
@@ -181,6 +196,7 @@ export type NodeSettings = z.infer<typeof nodeSettingsSchema>;
 export type UndoSettings = z.infer<typeof undoSettingsSchema>;
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 export type SearchableFieldSetting = z.infer<typeof searchableFieldSchema>;
+export type BusinessKeySetting = z.infer<typeof businessKeySchema>;
 export type Position = z.infer<typeof positionSchema>;
 export type NodeSize = z.infer<typeof nodeSizeSchema>;
 export type FlowNode = z.infer<typeof flowNodeSchema>;

@@ -1,4 +1,6 @@
 export * from './alert-delivery.ts';
+export * from './business-key.ts';
+export * from './business-key-setting.ts';
 export * from './migrate-config.ts';
 export * from './plan.ts';
 export * from './poll-trigger.ts';

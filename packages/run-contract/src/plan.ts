@@ -3,6 +3,8 @@
  * version; a run's workflow input carries it, so edits never touch runs in flight.  Plain JSON only.
  */
 
+import type { PlanBusinessKey } from './business-key-setting.ts';
+
 export const PLAN_FORMAT = 1;
 /** Bumped when interpreter semantics change; guarded in the runtime with `patched()`. */
 export const RUNTIME_VERSION = 1;
@@ -118,6 +120,11 @@ export interface ExecutionPlan {
    * attribute (`runKeyItem`), so runs can be found by a business key.  Absent: none.
    */
   searchable?: SearchableField[] | undefined;
+  /**
+   * The flow's business key (flow settings → business key, docs/adr/014): runs with the same key never overlap; a
+   * new event while one runs waits in line, joins it as a signal, or is dropped.  Absent: runs start directly.
+   */
+  businessKey?: PlanBusinessKey | undefined;
 }
 
 /** A field runs of a flow can be searched by: `name` and a template over the trigger, e.g. `{{ trigger.body.orderId }}`. */

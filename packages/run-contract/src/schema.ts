@@ -4,6 +4,7 @@
  * separate entry point (`@pipewright/run-contract/schema`) keeps zod out of the workflow bundle.
  */
 import { z } from 'zod';
+import { WHEN_KEY_RUNNING } from './business-key-setting.ts';
 import { type ExecutionPlan, PLAN_FORMAT, type PlanNode } from './plan.ts';
 import type { LoopIterationState, NodeRunState, RunState } from './run-state.ts';
 
@@ -72,6 +73,7 @@ export const executionPlanSchema: z.ZodType<ExecutionPlan> = z.object({
     .optional(),
   runTimeoutMs: z.number().int().positive().optional(),
   searchable: z.array(z.object({ name: z.string(), expression: z.string() })).optional(),
+  businessKey: z.object({ expression: z.string(), whenRunning: z.enum(WHEN_KEY_RUNNING) }).optional(),
 });
 
 export function parsePlan(json: string): ExecutionPlan {

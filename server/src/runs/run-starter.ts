@@ -1,6 +1,10 @@
 import {
   FLOW_ID,
   FLOW_VERSION,
+  KEY_COORDINATOR_WORKFLOW,
+  type KeyCoordinatorInput,
+  type KeyedRun,
+  keyedRunSignal,
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
   type RunFlowInput,
@@ -47,6 +51,8 @@ const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */, 9 /* FAILED_PRECONDIT
 export class RunStarter {
   readonly #options: Required<RunStarterOptions>;
   readonly #inFlight = new Map<string, Promise<StartOutcome>>();
+  /** Per business key coordinator: the last hand-over of a run of that key, which the next one waits for. */
+  readonly #keyLines = new Map<string, Promise<StartOutcome>>();
   #draining: Promise<void> | undefined;
   #again = false;
   /** Runs this server accepted since the last drain: started without reading the queue back. */
@@ -92,10 +98,34 @@ export class RunStarter {
   startNow(record: QueuedRun): Promise<StartOutcome> {
     let started = this.#inFlight.get(record._id);
     if (!started) {
-      started = this.#start(record).finally(() => this.#inFlight.delete(record._id));
+      started = this.#inKeyLine(record).finally(() => this.#inFlight.delete(record._id));
       this.#inFlight.set(record._id, started);
     }
     return started;
+  }
+
+  /**
+   * A run with a business key is handed to its coordinator only after the previous run of that key this server
+   * handed over (docs/adr/014): so they reach the coordinator in the order they were started here — the drain's lanes
+   * and waiting callers would otherwise race.  When the previous one could not be handed over (Temporal unreachable),
+   * this one stays queued too, and the next sweep hands both over in queue order.
+   */
+  #inKeyLine(record: QueuedRun): Promise<StartOutcome> {
+    const key = record.keyCoordinator;
+    if (key === undefined) return this.#start(record);
+    const previous = this.#keyLines.get(key);
+    const mine = previous
+      ? previous.then(
+          (outcome) => (outcome === 'queued' ? outcome : this.#start(record)),
+          () => this.#start(record),
+        )
+      : this.#start(record);
+    this.#keyLines.set(key, mine);
+    const forget = () => {
+      if (this.#keyLines.get(key) === mine) this.#keyLines.delete(key);
+    };
+    mine.then(forget, forget);
+    return mine;
   }
 
   async #drain(): Promise<void> {
@@ -175,6 +205,15 @@ export class RunStarter {
     const { temporal, taskQueue, startOptions, startDeadlineMs } = this.#options;
     try {
       const args = JSON.parse(record.pendingStartJson) as RunFlowInput;
+      const coordinator = record.keyCoordinator;
+      if (coordinator !== undefined) {
+        await withTraceParent(record.traceParent, () =>
+          temporal.connection.withDeadline(Date.now() + startDeadlineMs, () =>
+            this.#handToCoordinator(record, coordinator, args),
+          ),
+        );
+        return 'started';
+      }
       // Under the accepting request's span: the trace runs from the webhook through the workflow (when traced).
       await withTraceParent(record.traceParent, () =>
         temporal.connection.withDeadline(Date.now() + startDeadlineMs, () =>
@@ -198,6 +237,34 @@ export class RunStarter {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) return { error, permanent: isPermanent(error) };
     }
     return 'started';
+  }
+
+  /**
+   * Hands a keyed run to its key's coordinator (signal-with-start: started if it is not running).  Idempotent: the
+   * coordinator ignores a run id it has seen, and a run id Temporal has already is never started again.
+   */
+  async #handToCoordinator(record: QueuedRun, coordinatorId: string, args: RunFlowInput): Promise<void> {
+    const { temporal, taskQueue } = this.#options;
+    const run: KeyedRun = {
+      runId: record._id,
+      whenRunning: args.plan.businessKey?.whenRunning ?? 'queue',
+      args,
+      index: {
+        workspaceId: record.workspaceId,
+        flowId: record.flowId,
+        version: record.version,
+        trigger: record.trigger,
+      },
+    };
+    const input: KeyCoordinatorInput = { pending: [], seen: [] };
+    // No search attributes: the coordinator is no run, and must not be listed among them.
+    await temporal.workflow.signalWithStart(KEY_COORDINATOR_WORKFLOW, {
+      taskQueue,
+      workflowId: coordinatorId,
+      args: [input],
+      signal: keyedRunSignal,
+      signalArgs: [run],
+    });
   }
 }
 

@@ -32,6 +32,11 @@ const runRecordSchema = z.object({
   pendingStartJson: z.string().optional(),
   /** Only in the queue: the accepting request's W3C `traceparent`, so the start continues its trace (when traced). */
   traceParent: z.string().max(256).optional(),
+  /**
+   * The run's flow has a business key: the workflow id of its key's coordinator, which starts it (run-starter.ts,
+   * docs/adr/014).  Absent: the run is started directly.
+   */
+  keyCoordinator: z.string().optional(),
   /** A retry from the failed step of this (failed) run (failures/). */
   retryOf: z.string().optional(),
   /** A re-run, on the flow's current version, of this (failed) run's trigger data (failures/). */

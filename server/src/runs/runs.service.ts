@@ -18,6 +18,7 @@ import { ApiError, notFound } from '../errors.ts';
 import type { FlowVersionsRepository } from '../flows/flow-versions.repository.ts';
 import { parseDocument } from '../flows/flows.service.ts';
 import { newRunId } from '../ids.ts';
+import { keyCoordinatorOf } from './business-keys.ts';
 import type { HeldRunsRepository } from './held-runs.repository.ts';
 import type { ResumeLinks } from './resume-links.ts';
 import { RunStarter } from './run-starter.ts';
@@ -183,6 +184,9 @@ export class RunsService {
     if (resumeUrls && Object.keys(resumeUrls).length > 0) args.run.resumeUrls = resumeUrls;
     const pendingStartJson = JSON.stringify(args);
     checkStartSize(pendingStartJson);
+    // Flow settings → business key: the run is handed to its key's coordinator (not for an unlisted step test).
+    const keyCoordinator =
+      input.unlisted === true ? undefined : await keyCoordinatorOf(input.workspaceId, input.plan, input.trigger);
     const record: QueuedRun = {
       _id: runId,
       workspaceId: input.workspaceId,
@@ -193,6 +197,7 @@ export class RunsService {
       startedAt: acceptedAt,
       ...(input.draftDocumentJson === undefined ? {} : { documentJson: input.draftDocumentJson }),
       ...input.link,
+      ...(keyCoordinator === undefined ? {} : { keyCoordinator }),
       queued: true,
       pendingStartJson,
       // The request's trace, continued by the start whenever the starter gets to it (OpenTelemetry, when on).
@@ -217,6 +222,7 @@ export class RunsService {
       // The flow is paused: recorded durably, started by its resume (releaseHeld), never ahead of it.
       return (await this.#held.hold(record)) ? { runId, held: true } : { runId, duplicate: true };
     }
+    if (keyCoordinator !== undefined) return this.#startKeyed(record, input, options);
     if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
     if (input.dedupeRunId !== undefined && (await this.#runs.findById(input.workspaceId, runId)) !== null) {
       // The first delivery's run was started, indexed and taken out of the queue between the check above and this
@@ -231,6 +237,25 @@ export class RunsService {
       this.starter.kick(record);
       return { runId };
     }
+    return (await this.starter.startNow(record)) === 'queued' ? { runId, queued: true } : { runId };
+  }
+
+  /**
+   * A run with a business key: as `start`, except that its accept time is taken as it enters the queue and a queued
+   * start is handed to the starter before anything else is awaited, so the starter hands runs of one key to their
+   * coordinator in the order this server queued them (their `startedAt` order): the key's arrival order.
+   */
+  async #startKeyed(record: QueuedRun, input: StartRunInput, options: { queue?: boolean }): Promise<StartedRun> {
+    const runId = record._id;
+    record.startedAt = new Date();
+    if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
+    if (options.queue === true) this.starter.kick(record);
+    // A repeated delivery whose first run left the queue between the checks and the enqueue (see `start`).
+    if (input.dedupeRunId !== undefined && (await this.#runs.findById(input.workspaceId, runId)) !== null) {
+      if (options.queue !== true) this.starter.kick(record);
+      return { runId, duplicate: true };
+    }
+    if (options.queue === true) return { runId };
     return (await this.starter.startNow(record)) === 'queued' ? { runId, queued: true } : { runId };
   }
 
@@ -310,7 +335,7 @@ export class RunsService {
     const items = await Promise.all(
       records.map(async (record) => {
         const { status, endedAt, durationMs } =
-          notOnTemporal(record) ?? (await this.#describe(this.#client.workflow.getHandle(record._id)));
+          notOnTemporal(record) ?? (await this.#describe(this.#client.workflow.getHandle(record._id), record));
         return { ...toSummaryBase(record), status, endedAt, durationMs };
       }),
     );
@@ -364,7 +389,9 @@ export class RunsService {
       return { ...toSummaryBase(run.record), ...before, nodes: {}, error, document: run.document };
     }
     const handle = this.#client.workflow.getHandle(run.record._id);
-    const { stuckReason, timeoutMs, ...view } = await this.#describe(handle);
+    const { stuckReason, timeoutMs, ...view } = await this.#describe(handle, run.record);
+    if (view.status === 'queued')
+      return { ...toSummaryBase(run.record), ...view, nodes: {}, error: null, document: run.document };
     const outcome = await this.#readOutcome(handle, view.status);
     let error = outcome.state?.error ?? outcome.error ?? null;
     if (stuckReason !== undefined) error = { nodeId: '', message: stuckReason };
@@ -392,7 +419,8 @@ export class RunsService {
     return views;
   }
 
-  async #describe(handle: WorkflowHandle): Promise<Described> {
+  /** `record`: a keyed run that Temporal does not know yet is waiting in its key's line: `queued`, not gone. */
+  async #describe(handle: WorkflowHandle, record?: RunRecord): Promise<Described> {
     try {
       const description = await this.#client.connection.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
         handle.describe(),
@@ -415,7 +443,10 @@ export class RunsService {
       return view;
     } catch (error) {
       // Temporal no longer knows the run (retention expired, or a throwaway dev server was reset).
-      if (error instanceof WorkflowNotFoundError) return { status: 'terminated', endedAt: null, durationMs: null };
+      if (error instanceof WorkflowNotFoundError) {
+        const waitingInLine = record?.keyCoordinator !== undefined;
+        return { status: waitingInLine ? 'queued' : 'terminated', endedAt: null, durationMs: null };
+      }
       throw error;
     }
   }

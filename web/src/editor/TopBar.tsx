@@ -5,6 +5,7 @@ import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { FlowPauseControl } from '../pauses/FlowPauseControl.tsx';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
+import { BusinessKeySetting } from './BusinessKeySetting.tsx';
 import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { GestureToolbar } from './gestures/GestureToolbar.tsx';
 import { RunDialog } from './RunDialog.tsx';
@@ -141,6 +142,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
         <ErrorHandlerSelect flowId={flow.id} />
         <RunTimeoutSelect />
         <SearchableFields />
+        <BusinessKeySetting />
         <FlowPauseControl flowId={flow.id} />
         <span className="spacer" />
         {message && (

@@ -46,6 +46,7 @@ const { runMetrics } = proxySinks<RunMetricsSinks>();
 
 export { stateQuery } from '@pipewright/run-contract';
 export { deliverAlert } from './deliver-alert.ts';
+export { keyedEventOutcome, runKeyCoordinator } from './key-coordinator.ts';
 export { pollTrigger } from './poll-trigger.ts';
 
 /**
