@@ -17,6 +17,9 @@ import { ContractViolationsRepository } from './contracts/contract-violations.re
 import { createContractsRouter } from './contracts/contracts.routes.ts';
 import { ContractsService } from './contracts/contracts.service.ts';
 import { createCredentialsModule } from './credentials/credentials.module.ts';
+import { DraftTestsRepository } from './draft-tests/draft-tests.repository.ts';
+import { createDraftTestsRouter } from './draft-tests/draft-tests.routes.ts';
+import { DraftTestsService } from './draft-tests/draft-tests.service.ts';
 import { createErrorHandler, unknownApiRoute } from './errors.ts';
 import { FailuresRepository } from './failures/failures.repository.ts';
 import { createFailuresRouter } from './failures/failures.routes.ts';
@@ -110,6 +113,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await new FlowsRepository(db).ensureIndexes();
   await new FlowVersionsRepository(db).ensureIndexes();
   await new RunsRepository(db).ensureIndexes();
+  await new DraftTestsRepository(db).ensureIndexes();
   await new StepPackagesRepository(db).ensureIndexes();
   await new WebhookRefusalsRepository(db).ensureIndexes();
   await new OperationsRepository(db).ensureIndexes();
@@ -242,7 +246,18 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   api.use(auth.router);
   api.use(createStepPackagesRouter({ packages: stepPackages, credentials: packageCredentials, audit: auth.audit }));
   api.use(createCatalogRouter({ catalog }));
-  api.use(createFlowsRouter({ flows, triggers, audit: auth.audit, maxDocumentDepth: limits.maxDocumentDepth }));
+  const draftTests = new DraftTestsService({
+    flows,
+    catalog,
+    runs: runRecords,
+    tests: new DraftTestsRepository(deps.db),
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+  });
+  api.use(
+    createFlowsRouter({ flows, triggers, draftTests, audit: auth.audit, maxDocumentDepth: limits.maxDocumentDepth }),
+  );
+  api.use(createDraftTestsRouter({ draftTests }));
   api.use(createN8nImportRouter({ flows, maxDocumentDepth: limits.maxDocumentDepth }));
   api.use(createRunsRouter({ runs, log }));
   api.use(

@@ -26,6 +26,7 @@ import {
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { type Tracing, tracingActivityInterceptors, tracingWorkflowSinks } from '@pipewright/tracing';
 import { type InjectedSinks, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createDraftTestActivities } from './draft-tests/recorded-runs.ts';
 import { runLogAttributes } from './logging.ts';
 import { createPollActivities } from './triggers/poll-activities.ts';
 import { PollCursors } from './triggers/poll-cursors.ts';
@@ -149,6 +150,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       defaultLimit: options.rateLimits?.defaultLimit ?? DEFAULT_RATE_LIMIT,
     }),
   });
+  const draftTests = createDraftTestActivities({
+    temporalAddress: options.temporalAddress,
+    namespace: options.namespace ?? 'default',
+  });
   let worker: Worker;
   let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   try {
@@ -170,6 +175,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       activities: {
         ...activities,
         evaluateLoopChunk,
+        ...draftTests.activities,
         waitWhileStepPaused: createWaitWhilePaused(pauses, {
           pollMs: Math.max(50, Math.min(1_000, options.pauseCacheMs ?? 1_000)),
         }),
@@ -227,6 +233,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         } finally {
           await metricsServer?.close();
           await connection.close();
+          await draftTests.close();
           await reportWriter?.close();
           await deps.close();
         }

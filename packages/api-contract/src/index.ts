@@ -14,6 +14,7 @@ export * from './alerts.ts';
 export * from './auth.ts';
 export * from './contracts.ts';
 export * from './credentials.ts';
+export * from './draft-tests.ts';
 export * from './failures.ts';
 export * from './n8n-import.ts';
 export * from './pauses.ts';

@@ -102,6 +102,11 @@ export const flowSettingsSchema = z
       .refine((fields) => new Set(fields.map((field) => field.name)).size === fields.length, 'names must be unique')
       .optional(),
     businessKey: businessKeySchema.optional(),
+    /**
+     * Publishing needs a passing "Test against recent runs" of the draft being published (docs/adr/016): no run that
+     * succeeded would now fail.  Counts when the published version or the draft has it on.
+     */
+    publishRequiresDraftTest: z.boolean().optional(),
   })
   .strict();
 

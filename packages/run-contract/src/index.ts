@@ -1,6 +1,7 @@
 export * from './alert-delivery.ts';
 export * from './business-key.ts';
 export * from './business-key-setting.ts';
+export * from './draft-test.ts';
 export * from './migrate-config.ts';
 export * from './plan.ts';
 export * from './poll-trigger.ts';

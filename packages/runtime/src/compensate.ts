@@ -82,7 +82,7 @@ async function runUndo(
       retry: undo.retry,
       timeoutMs: undo.timeoutMs,
       taskQueue: undo.taskQueue,
-      idempotencyKey: `${runId}/${node.id}/undo`,
+      idempotencyKey: `${runId}/${node.id}${UNDO_KEY_SUFFIX}`,
     });
     return { status: 'succeeded', attempts: result.attempts, output: result.output };
   } catch (error) {
@@ -92,6 +92,9 @@ async function runUndo(
       : { status: 'failed', attempts: outcome.attempts, error: outcome.error };
   }
 }
+
+/** The end of an undo step's idempotency key (`<run>/<node>/undo`): how an effects port tells an undo from a step. */
+export const UNDO_KEY_SUFFIX = '/undo';
 
 /**
  * How a failed run's message ends: nothing without compensation, else whether every undo succeeded.

@@ -43,7 +43,18 @@ export interface RunEffects {
    * same results anywhere, and the interpreter is an order of magnitude faster outside Temporal's sandbox.  Optional.
    */
   evaluateLoopChunk?(request: LoopChunkRequest): Promise<LoopChunkResult>;
+  /**
+   * A draft test (docs/adr/016): the outcome a past run recorded for this I/O step, Wait or Sub-flow node, returned
+   * instead of running it; undefined runs it.  `runId` tells a loop iteration (`<run>/<loop>[<index>]`) from the run.
+   * Asked after the node's config is evaluated, so the report can show what the draft would have sent.
+   */
+  recordedOutcome?(node: PlanNode, runId: string): RecordedOutcome | undefined;
 }
+
+/** What a recording answers for a node (the shape of a node's outcome). */
+export type RecordedOutcome =
+  | { ok: true; output: unknown; attempts: number; ports?: string[] }
+  | { ok: false; error: { message: string; details?: unknown }; attempts: number };
 
 export interface WaitForEventRequest {
   nodeId: string;

@@ -1,6 +1,7 @@
 export { runTimeoutMessage } from '@pipewright/compiler/run-timeout';
 export * from './blob-ref.ts';
-export { compensationNote } from './compensate.ts';
+export { compensationNote, UNDO_KEY_SUFFIX } from './compensate.ts';
+export { answerFromRecording, compareRuns, draftTestReport, notTested } from './draft-test.ts';
 export * from './effects.ts';
 export { OUTSIDE_WORKFLOW_LIMITS } from './evaluate-config.ts';
 export * from './execute-plan.ts';

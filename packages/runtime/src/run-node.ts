@@ -34,7 +34,11 @@ export interface NodeRun {
 export async function runNode(run: NodeRun): Promise<NodeOutcome> {
   const { node, context, input, effects } = run;
   const flowStep = flowStepOf(node.type);
+  // A loop runs its body (whose steps are answered one by one); an inline step is pure and runs as it is.
+  const answerable = node.runsIn !== 'workflow' && flowStep?.kind !== 'loop';
   if (effects.evaluateRemotely && readsBlobRefs(node, context)) {
+    const recorded = answerable ? effects.recordedOutcome?.(node, input.run.id) : undefined;
+    if (recorded) return recorded;
     if (flowStep) {
       // Waits, loops and sub-flows drive the workflow itself, so their expressions cannot move to an activity.
       const message = `${describeNode(node)} reads into a large value kept outside the run history (over the inline limit); pass it a smaller part, e.g. a list of ids`;
@@ -55,6 +59,8 @@ export async function runNode(run: NodeRun): Promise<NodeOutcome> {
     return { ok: false, attempts: 1, error: { message: `${describeNode(node)}: ${locatedMessage(error)}` } };
   }
   run.recordInput(evaluated);
+  const recorded = answerable ? effects.recordedOutcome?.(node, input.run.id) : undefined;
+  if (recorded) return recorded;
 
   if (flowStep) {
     const { plan } = input;

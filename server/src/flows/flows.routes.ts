@@ -3,6 +3,7 @@ import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AuditService } from '../auth/audit.service.ts';
 import { getAuth, requireRole } from '../auth/auth-context.ts';
+import type { DraftTestsService } from '../draft-tests/draft-tests.service.ts';
 import { parseRequest } from '../errors.ts';
 import type { TriggersService } from '../hooks/triggers.service.ts';
 import { refuseDeepValue } from '../json-limits.ts';
@@ -13,11 +14,13 @@ const versionParam = z.coerce.number().int().min(1);
 export function createFlowsRouter(deps: {
   flows: FlowsService;
   triggers: TriggersService;
+  /** Publishing asks it first: a flow may require a passing draft test (settings.publishRequiresDraftTest). */
+  draftTests: DraftTestsService;
   audit: AuditService;
   /** Flow documents (and so node configs) nested deeper are refused with a 400 before anything stores them. */
   maxDocumentDepth: number;
 }): Router {
-  const { flows, triggers, audit } = deps;
+  const { flows, triggers, draftTests, audit } = deps;
   const router = Router();
   const workspaceOf = (res: Response): string => getAuth(res).workspaceId;
   const refuseDeepDocument = (body: unknown): void => {
@@ -51,6 +54,7 @@ export function createFlowsRouter(deps: {
   });
 
   router.post('/flows/:id/publish', requireRole('builder'), async (req, res) => {
+    await draftTests.checkPublish(workspaceOf(res), req.params.id);
     const published = await flows.publish(workspaceOf(res), req.params.id);
     await audit.record(getAuth(res), {
       action: 'flow.publish',

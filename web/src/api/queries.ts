@@ -1,7 +1,8 @@
+import type { DraftTestView, StartDraftTestBody } from '@pipewright/api-contract';
 import type { StepManifest } from '@pipewright/step-sdk';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { api } from './api.ts';
+import { api, apiRequest } from './api.ts';
 
 /** Server data lives in TanStack Query; these keys are the only place that names it. */
 export const queryKeys = {
@@ -86,3 +87,45 @@ export const useVersionDiff = (id: string, pair: readonly [number, number] | nul
     // Versions are immutable, so a diff never goes stale.
     staleTime: Number.POSITIVE_INFINITY,
   });
+
+// ---- Draft tests ("Test against recent runs", docs/adr/016) ----
+
+const draftTestsPath = (flowId: string) => `/flows/${encodeURIComponent(flowId)}/draft-tests`;
+
+export const draftTestKeys = {
+  list: (flowId: string) => ['flows', flowId, 'draft-tests'] as const,
+  detail: (flowId: string, testId: string) => ['flows', flowId, 'draft-tests', testId] as const,
+};
+
+export const draftTestApi = {
+  start: (flowId: string, body: StartDraftTestBody) => apiRequest<DraftTestView>('POST', draftTestsPath(flowId), body),
+  get: (flowId: string, testId: string) =>
+    apiRequest<DraftTestView>('GET', `${draftTestsPath(flowId)}/${encodeURIComponent(testId)}`),
+  list: (flowId: string) =>
+    apiRequest<{ items: DraftTestView[] }>('GET', draftTestsPath(flowId)).then((body) => body.items),
+};
+
+/** The flow's last draft tests, newest first. */
+export const useDraftTests = (flowId: string) =>
+  useQuery({ queryKey: draftTestKeys.list(flowId), queryFn: () => draftTestApi.list(flowId) });
+
+/** One draft test, polled about once a second while the worker is still running it. */
+export const useDraftTest = (flowId: string, testId: string | null) =>
+  useQuery({
+    queryKey: testId === null ? ['flows', flowId, 'draft-tests', 'none'] : draftTestKeys.detail(flowId, testId),
+    queryFn: () => (testId === null ? null : draftTestApi.get(flowId, testId)),
+    enabled: testId !== null,
+    refetchInterval: (query) => (query.state.data?.status === 'running' ? 1_000 : false),
+  });
+
+/** Starts a test of the saved draft; the answer (status `running`) seeds the test's query. */
+export function useStartDraftTest(flowId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: StartDraftTestBody) => draftTestApi.start(flowId, body),
+    onSuccess: (view) => {
+      queryClient.setQueryData(draftTestKeys.detail(flowId, view.id), view);
+      void queryClient.invalidateQueries({ queryKey: draftTestKeys.list(flowId), exact: true });
+    },
+  });
+}

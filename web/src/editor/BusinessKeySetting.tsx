@@ -2,7 +2,7 @@ import { type BusinessKeySetting as Setting, WHEN_KEY_RUNNING_MODES } from '@pip
 import { useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { ModalDialog } from '../ui/ModalDialog.tsx';
-import { setFlowSetting } from './flow-settings.ts';
+import { setFlowSetting } from '../canvas/flow-settings.ts';
 
 const MODE_LABELS: Record<Setting['whenRunning'], string> = {
   queue: 'waits in line, runs after it (in arrival order)',

@@ -2,7 +2,7 @@ import { MAX_SEARCHABLE_FIELDS, SEARCHABLE_NAME_PATTERN, type SearchableFieldSet
 import { useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { ModalDialog } from '../ui/ModalDialog.tsx';
-import { setFlowSetting } from './flow-settings.ts';
+import { setFlowSetting } from '../canvas/flow-settings.ts';
 
 /**
  * The flow's searchable fields (`settings.searchable`): business keys such as an order id, computed from the trigger

@@ -6,6 +6,7 @@ import { FlowPauseControl } from '../pauses/FlowPauseControl.tsx';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { BusinessKeySetting } from './BusinessKeySetting.tsx';
+import { DraftTestButton } from './draft-test/DraftTestButton.tsx';
 import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { GestureToolbar } from './gestures/GestureToolbar.tsx';
 import { RunDialog } from './RunDialog.tsx';
@@ -143,6 +144,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
         <RunTimeoutSelect />
         <SearchableFields />
         <BusinessKeySetting />
+        <DraftTestButton flowId={flow.id} save={commands.save} busy={busy !== null} />
         <FlowPauseControl flowId={flow.id} />
         <span className="spacer" />
         {message && (

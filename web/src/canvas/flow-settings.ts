@@ -1,5 +1,5 @@
 import type { FlowSettings } from '@pipewright/flow';
-import type { EditorStore } from '../canvas/editor.store.ts';
+import type { EditorStore } from './editor.store.ts';
 
 /**
  * Sets one of the flow's settings (`undefined`: removes it) as one undoable edit of the document; a flow left with no
