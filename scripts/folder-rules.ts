@@ -44,9 +44,11 @@ const WEB_MAY_IMPORT: Record<string, readonly string[]> = {
 };
 /** Inside editor/: the page and its top bar at the root, then palette and inspector, then fields, then data mapping. */
 const EDITOR_MAY_IMPORT: Record<string, readonly string[]> = {
-  '': ['palette', 'inspector', 'fields', 'data-mapping', 'gestures', 'draft-test'],
+  '': ['palette', 'inspector', 'fields', 'data-mapping', 'gestures', 'draft-test', 'rollout'],
   // "Test against recent runs": a dialog placed by the top bar.
   'draft-test': [],
+  // Staged rollout: the "Roll out…" dialog and the rollout panel, placed by the top bar.
+  rollout: [],
   // Copy/paste, duplicate, auto-layout, align, find and the shortcuts dialog: placed by the page and its top bar.
   gestures: [],
   palette: [],

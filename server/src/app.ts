@@ -47,6 +47,8 @@ import { createPausesRouter } from './pauses/pauses.routes.ts';
 import { PausesService } from './pauses/pauses.service.ts';
 import { StepPausesRepository } from './pauses/step-pauses.repository.ts';
 import { traceRequests } from './request-spans.ts';
+import { createRolloutsRouter } from './rollouts/rollouts.routes.ts';
+import { RolloutsService } from './rollouts/rollouts.service.ts';
 import { HeldRunsRepository } from './runs/held-runs.repository.ts';
 import { createResumeRouters } from './runs/resume.routes.ts';
 import { ResumeLinks } from './runs/resume-links.ts';
@@ -258,6 +260,13 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     createFlowsRouter({ flows, triggers, draftTests, audit: auth.audit, maxDocumentDepth: limits.maxDocumentDepth }),
   );
   api.use(createDraftTestsRouter({ draftTests }));
+  api.use(
+    createRolloutsRouter({
+      flows,
+      rollouts: new RolloutsService({ flows, temporal: deps.temporal }),
+      audit: auth.audit,
+    }),
+  );
   api.use(createN8nImportRouter({ flows, maxDocumentDepth: limits.maxDocumentDepth }));
   api.use(createRunsRouter({ runs, log }));
   api.use(

@@ -1,13 +1,22 @@
-import { createFlowBody, manualRunBody, resumeRunBody, testStepBody, updateFlowBody } from '@pipewright/api-contract';
+import {
+  createFlowBody,
+  manualRunBody,
+  publishFlowBody,
+  resumeRunBody,
+  testStepBody,
+  updateFlowBody,
+} from '@pipewright/api-contract';
 import { z } from 'zod';
 import { alertsApiRoutes } from './alerts/alerts.openapi.ts';
 import { authApiRoutes } from './auth/auth.openapi.ts';
 import { contractsApiRoutes } from './contracts/contracts.openapi.ts';
 import { credentialsApiRoutes } from './credentials/credentials.openapi.ts';
+import { draftTestsApiRoutes } from './draft-tests/draft-tests.openapi.ts';
 import { failuresApiRoutes } from './failures/failures.openapi.ts';
 import { n8nImportApiRoutes } from './flows/n8n-import.openapi.ts';
 import { operationsApiRoutes } from './operations/operations.openapi.ts';
 import { pausesApiRoutes } from './pauses/pauses.openapi.ts';
+import { rolloutsApiRoutes } from './rollouts/rollouts.openapi.ts';
 import { runsFilterQuery } from './runs/runs.openapi.ts';
 import { stepPackagesApiRoutes } from './step-packages/step-packages.openapi.ts';
 
@@ -69,9 +78,17 @@ const routes: Record<string, Record<string, Operation>> = {
   },
   '/api/flows/{id}/publish': {
     post: {
-      summary: 'Compile the draft into the next version',
+      summary:
+        'Compile the draft into the next version. Body (optional): `{ rollout: { percent } }` publishes it to that share ' +
+        "(1–99 %) of new runs beside the current version (docs/adr/017) instead of making it the flow's version",
+      body: publishFlowBody,
       params: flowId,
-      responses: { 201: 'FlowVersionSummary', 404: 'Unknown flow', 422: 'Compile errors' },
+      responses: {
+        201: 'FlowVersionSummary',
+        404: 'Unknown flow',
+        409: 'A rollout is in progress (`rollout_in_progress`), nothing to roll out beside (`not_published`), or the flow requires a passing draft test (`draft_test_required`)',
+        422: 'Compile errors',
+      },
     },
   },
   '/api/flows/{id}/versions': {
@@ -206,6 +223,8 @@ const routes: Record<string, Record<string, Operation>> = {
   ...failuresApiRoutes,
   ...alertsApiRoutes,
   ...n8nImportApiRoutes,
+  ...draftTestsApiRoutes,
+  ...rolloutsApiRoutes,
   '/api/openapi.json': { get: { summary: 'This document', responses: { 200: 'OpenAPI 3.1' } } },
   '/hooks/resume/{token}': {
     post: {

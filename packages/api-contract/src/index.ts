@@ -8,6 +8,7 @@ import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
 import type { N8nImportProblem } from './n8n-import.ts';
 import type { FlowPauseView } from './pauses.ts';
+import type { FlowRolloutSummary } from './rollouts.ts';
 import { nameText } from './text.ts';
 
 export * from './alerts.ts';
@@ -18,6 +19,7 @@ export * from './draft-tests.ts';
 export * from './failures.ts';
 export * from './n8n-import.ts';
 export * from './pauses.ts';
+export * from './rollouts.ts';
 export * from './step-packages.ts';
 export * from './text.ts';
 
@@ -95,6 +97,8 @@ export interface FlowDetail extends FlowSummary {
   webhookPath: string;
   /** `whsec_…abcd`: recognises the flow's webhook secret without revealing it; absent until it has one. */
   webhookSecretHint?: string;
+  /** A version being rolled out beside `latestVersion` (docs/adr/017). */
+  rollout?: FlowRolloutSummary;
 }
 
 /** `POST /flows/:id/webhook-secret/rotate`: the new secret, shown this once. */

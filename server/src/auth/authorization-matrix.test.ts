@@ -82,6 +82,13 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /api/flows/:id/contract/infer': { min: 'builder', body: () => ({ samples: [{ id: 'a' }] }) },
   'GET /api/flows/:id/contract/violations': { min: 'viewer' },
   'POST /api/flows/:id/runs': { min: 'builder', body: () => ({ source: 'published' }) },
+  'POST /api/flows/:id/draft-tests': { min: 'builder', body: () => ({ count: 1 }) },
+  'GET /api/flows/:id/draft-tests': { min: 'viewer' },
+  // No test of this id in the own workspace either: 404 names the test.
+  'GET /api/flows/:id/draft-tests/:testId': { min: 'viewer', alsoOk: [404] },
+  'GET /api/flows/:id/rollout': { min: 'viewer' },
+  'POST /api/flows/:id/rollout/promote': { min: 'builder' },
+  'POST /api/flows/:id/rollout/rollback': { min: 'builder' },
   'GET /api/runs': { min: 'viewer' },
   'GET /api/runs/:id': { min: 'viewer' },
   'GET /api/runs/:id/events': { min: 'viewer' },
@@ -264,6 +271,7 @@ async function resolveParams(route: string, ctx: CallContext): Promise<string> {
     } else if (name === 'version' || name === 'a') value = '1';
     else if (name === 'b') value = '2';
     else if (name === 'nodeId') value = 'call';
+    else if (name === 'testId') value = 'drt_none';
     else if (name === 'userId') {
       value =
         ctx.side === 'own' ? (await createSignedInAgent(harness, { role: 'viewer' })).userId : fixture.admin.userId;

@@ -11,6 +11,15 @@ const flowPauseSchema = z.object({
 });
 export type FlowPause = z.infer<typeof flowPauseSchema>;
 
+/** A version running a share of new runs beside `latestVersion` until promoted or rolled back (docs/adr/017). */
+const flowRolloutSchema = z.object({
+  version: z.number().int(),
+  percent: z.number().int().min(1).max(99),
+  startedAt: z.date(),
+  startedBy: z.string(),
+});
+export type FlowRollout = z.infer<typeof flowRolloutSchema>;
+
 /** A flow's draft as stored: the document is an encoded JSON string, so user keys with dots or `$` stay data. */
 const flowRecordSchema = z.object({
   _id: z.string(),
@@ -24,6 +33,12 @@ const flowRecordSchema = z.object({
   /** Signs webhook deliveries; flows created before it existed get one lazily (never sent to clients). */
   webhookSecret: z.string().optional(),
   paused: flowPauseSchema.optional(),
+  rollout: flowRolloutSchema.optional(),
+  /**
+   * The highest version number ever published, when above `latestVersion` (a rolled-back rollout's version): the
+   * next publish takes the number after it, so no two versions share one.
+   */
+  lastVersion: z.number().int().optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -194,8 +209,34 @@ export class FlowsRepository {
     next: number;
   }): Promise<boolean> {
     const result = await this.#flows.updateOne(
-      { _id: input.id, workspaceId: input.workspaceId, latestVersion: input.current },
+      // Not while a version is being rolled out: it must be promoted or rolled back first.
+      { _id: input.id, workspaceId: input.workspaceId, latestVersion: input.current, rollout: { $exists: false } },
       { $set: { latestVersion: input.next } },
+    );
+    this.#forgetWebhookFlow(input.id);
+    return result.modifiedCount === 1;
+  }
+
+  /** Starts a rollout beside `current`, unless the flow moved on or has one already. */
+  async startRollout(input: {
+    workspaceId: string;
+    id: string;
+    current: number;
+    rollout: FlowRollout;
+  }): Promise<boolean> {
+    const result = await this.#flows.updateOne(
+      { _id: input.id, workspaceId: input.workspaceId, latestVersion: input.current, rollout: { $exists: false } },
+      { $set: { rollout: input.rollout, lastVersion: input.rollout.version } },
+    );
+    this.#forgetWebhookFlow(input.id);
+    return result.modifiedCount === 1;
+  }
+
+  /** Ends the rollout of `version`: promoted, it becomes `latestVersion`; rolled back, it runs no more. */
+  async endRollout(input: { workspaceId: string; id: string; version: number; promote: boolean }): Promise<boolean> {
+    const result = await this.#flows.updateOne(
+      { _id: input.id, workspaceId: input.workspaceId, 'rollout.version': input.version },
+      input.promote ? { $set: { latestVersion: input.version }, $unset: { rollout: '' } } : { $unset: { rollout: '' } },
     );
     this.#forgetWebhookFlow(input.id);
     return result.modifiedCount === 1;

@@ -1,4 +1,4 @@
-import { createFlowBody, manualRunBody, updateFlowBody } from '@pipewright/api-contract';
+import { createFlowBody, manualRunBody, publishFlowBody, updateFlowBody } from '@pipewright/api-contract';
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AuditService } from '../auth/audit.service.ts';
@@ -54,12 +54,19 @@ export function createFlowsRouter(deps: {
   });
 
   router.post('/flows/:id/publish', requireRole('builder'), async (req, res) => {
+    const body = parseRequest(publishFlowBody, req.body ?? {});
     await draftTests.checkPublish(workspaceOf(res), req.params.id);
-    const published = await flows.publish(workspaceOf(res), req.params.id);
-    await audit.record(getAuth(res), {
-      action: 'flow.publish',
+    const auth = getAuth(res);
+    // With `rollout`, the new version runs a share of new runs beside the current one (docs/adr/017).
+    const published = body.rollout
+      ? await flows.publishRollout(auth.workspaceId, req.params.id, { ...body.rollout, startedBy: auth.userId })
+      : await flows.publish(auth.workspaceId, req.params.id);
+    await audit.record(auth, {
+      action: body.rollout ? 'flow.rollout.start' : 'flow.publish',
       target: { type: 'flow', id: req.params.id },
-      details: { version: published.version },
+      details: body.rollout
+        ? { version: published.version, percent: body.rollout.percent }
+        : { version: published.version },
     });
     res.status(201).json(published);
   });

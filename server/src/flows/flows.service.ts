@@ -119,11 +119,65 @@ export class FlowsService {
     return this.publishDocument(flow, flow.documentJson);
   }
 
-  /** Compiles `documentJson` (the draft, or an old version's document on rollback) into the flow's next version. */
-  async publishDocument(flow: FlowRecord, documentJson: string): Promise<FlowVersionSummary> {
+  /**
+   * Publishes the draft as a new version that runs `percent` % of new runs beside the current one (docs/adr/017).
+   * Schedules and triggers the worker runs keep the current version until the rollout is promoted.
+   */
+  async publishRollout(
+    workspaceId: string,
+    id: string,
+    rollout: { percent: number; startedBy: string },
+  ): Promise<FlowVersionSummary> {
+    const flow = await this.getRecord(workspaceId, id);
+    const current = flow.latestVersion;
+    if (current === null) {
+      throw new ApiError(
+        409,
+        'not_published',
+        `Flow "${flow.name}" has no published version to roll out beside; publish it first`,
+      );
+    }
+    return this.publishDocument(flow, flow.documentJson, async (version) => {
+      const started = await this.#flows.startRollout({
+        workspaceId,
+        id,
+        current,
+        rollout: { version, percent: rollout.percent, startedAt: new Date(), startedBy: rollout.startedBy },
+      });
+      return started;
+    });
+  }
+
+  /** Ends the flow's rollout: `promote` makes its version the flow's; otherwise it runs no more. */
+  async endRollout(workspaceId: string, id: string, promote: boolean): Promise<FlowVersionSummary> {
+    const flow = await this.getRecord(workspaceId, id);
+    const rollout = flow.rollout;
+    if (!rollout) throw new ApiError(409, 'no_rollout', `Flow "${flow.name}" has no rollout in progress`);
+    const ended = await this.#flows.endRollout({ workspaceId, id, version: rollout.version, promote });
+    if (!ended) throw new ApiError(409, 'no_rollout', `The rollout of version ${rollout.version} has just ended`);
+    if (promote) await this.#publishHooks?.afterPublish(workspaceId, id, rollout.version);
+    return toVersionSummary(await this.getVersionRecord(workspaceId, id, rollout.version));
+  }
+
+  /**
+   * Compiles `documentJson` (the draft, or an old version's document on rollback) into the flow's next version.
+   * `goLive` makes it the flow's version (default), or starts its rollout; false: another publish got there first.
+   */
+  async publishDocument(
+    flow: FlowRecord,
+    documentJson: string,
+    goLive?: (version: number) => Promise<boolean>,
+  ): Promise<FlowVersionSummary> {
     const { workspaceId, _id: id } = flow;
+    if (flow.rollout) {
+      throw new ApiError(
+        409,
+        'rollout_in_progress',
+        `Version ${flow.rollout.version} of this flow is being rolled out (${flow.rollout.percent} % of new runs); promote it or roll it back first`,
+      );
+    }
     const document = parseDocument(documentJson);
-    const version = (flow.latestVersion ?? 0) + 1;
+    const version = Math.max(flow.latestVersion ?? 0, flow.lastVersion ?? 0) + 1;
     const compiled = await this.#catalog.compile(document, { flowId: flow._id, version, workspaceId });
     // Drafts may hold configs their steps refuse; a published version may not.
     const configErrors = this.#catalog.checkConfigs(document);
@@ -154,9 +208,10 @@ export class FlowsService {
       createdAt: new Date(),
     };
     const inserted = await this.#versions.insert(record);
-    const advanced =
-      inserted &&
-      (await this.#flows.advanceLatestVersion({ workspaceId, id, current: flow.latestVersion, next: version }));
+    const live =
+      goLive ??
+      ((next: number) => this.#flows.advanceLatestVersion({ workspaceId, id, current: flow.latestVersion, next }));
+    const advanced = inserted && (await live(version));
     if (!advanced) {
       throw new ApiError(
         409,
@@ -164,7 +219,8 @@ export class FlowsService {
         `Version ${version} of this flow was published by someone else just now; try again`,
       );
     }
-    await this.#publishHooks?.afterPublish(workspaceId, id, version);
+    // A rollout's version is not the flow's yet: schedules and worker triggers move when it is promoted.
+    if (!goLive) await this.#publishHooks?.afterPublish(workspaceId, id, version);
     return toVersionSummary(record);
   }
 
@@ -295,6 +351,15 @@ function toDetail(record: FlowRecord): FlowDetail {
     createdAt: record.createdAt.toISOString(),
     webhookPath: `/hooks/${record.webhookToken}`,
     ...(record.webhookSecret === undefined ? {} : { webhookSecretHint: webhookSecretHint(record.webhookSecret) }),
+    ...(record.rollout
+      ? {
+          rollout: {
+            version: record.rollout.version,
+            percent: record.rollout.percent,
+            startedAt: record.rollout.startedAt.toISOString(),
+          },
+        }
+      : {}),
   };
 }
 

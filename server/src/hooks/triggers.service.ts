@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
 import type { ExecutionPlan } from '@pipewright/run-contract';
 import { asRunState } from '@pipewright/run-contract/schema';
@@ -85,7 +86,7 @@ export class TriggersService {
   ): Promise<StartRunResponse> {
     const flow = await this.#flows.getRecord(workspaceId, flowId);
     if (body.source === 'published') {
-      const plan = await this.#latestPlan(flow);
+      const plan = await this.#planForNewRun(flow);
       return this.#runs.start({
         workspaceId,
         flow: { id: flow._id, name: flow.name },
@@ -115,7 +116,7 @@ export class TriggersService {
   async findWebhookTarget(token: string): Promise<WebhookTarget> {
     const flow = await this.#flowRecords.findByWebhookToken(token);
     if (!flow) throw new ApiError(404, 'not_found', 'No flow listens on this webhook URL');
-    const plan = flow.latestVersion === null ? null : await this.#latestPlan(flow, 404);
+    const plan = flow.latestVersion === null ? null : await this.#planForNewRun(flow, 404);
     const trigger = plan?.nodes.find((node) => node.id === plan.triggerNodeId);
     if (trigger?.type === SCHEDULE_TYPE) {
       throw new ApiError(409, 'not_a_webhook_flow', `Flow "${flow.name}" is started by its schedule, not by webhooks`);
@@ -241,6 +242,17 @@ export class TriggersService {
     });
     const stored = await this.#flowRecords.findById(flow.workspaceId, flow._id);
     return stored?.webhookSecret ?? secret;
+  }
+
+  /**
+   * The plan a new run takes: a rollout's version for its share of runs, chosen at random per run (docs/adr/017), else
+   * the flow's version.  The whole run goes with it, its webhook settings included.
+   */
+  #planForNewRun(flow: FlowSummaryRecord, statusWhenUnpublished = 409): Promise<ExecutionPlan> {
+    const { rollout } = flow;
+    if (rollout && randomInt(100) < rollout.percent)
+      return this.#plans.get(flow.workspaceId, flow._id, rollout.version);
+    return this.#latestPlan(flow, statusWhenUnpublished);
   }
 
   async #latestPlan(flow: FlowSummaryRecord, statusWhenUnpublished = 409): Promise<ExecutionPlan> {

@@ -1,4 +1,10 @@
-import type { DraftTestView, StartDraftTestBody } from '@pipewright/api-contract';
+import type {
+  DraftTestView,
+  FlowVersionSummary,
+  PublishFlowBody,
+  RolloutResponse,
+  StartDraftTestBody,
+} from '@pipewright/api-contract';
 import type { StepManifest } from '@pipewright/step-sdk';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
@@ -129,3 +135,52 @@ export function useStartDraftTest(flowId: string) {
     },
   });
 }
+
+// ---- Staged rollouts (a new version on a share of new runs, docs/adr/017) ----
+
+const rolloutPath = (flowId: string) => `/flows/${encodeURIComponent(flowId)}/rollout`;
+
+export const rolloutKeys = {
+  detail: (flowId: string) => ['flows', flowId, 'rollout'] as const,
+};
+
+export const rolloutApi = {
+  /** Publishes the saved draft as a new version on `percent` % of new runs, beside the current version. */
+  start: (flowId: string, percent: number) =>
+    apiRequest<FlowVersionSummary>('POST', `/flows/${encodeURIComponent(flowId)}/publish`, {
+      rollout: { percent },
+    } satisfies PublishFlowBody),
+  get: (flowId: string) => apiRequest<RolloutResponse>('GET', rolloutPath(flowId)),
+  promote: (flowId: string) => apiRequest<FlowVersionSummary>('POST', `${rolloutPath(flowId)}/promote`),
+  rollback: (flowId: string) => apiRequest<{ version: number }>('POST', `${rolloutPath(flowId)}/rollback`),
+};
+
+/** The rollout in progress with both versions' numbers, refreshed every 5 s while shown. */
+export const useRollout = (flowId: string) =>
+  useQuery({
+    queryKey: rolloutKeys.detail(flowId),
+    queryFn: () => rolloutApi.get(flowId),
+    refetchInterval: 5_000,
+  });
+
+/**
+ * Start, promote and roll back change which versions run: the flow (its `latestVersion`, `rollout`), its versions
+ * list and the comparison are refreshed (the `['flows', id]` prefix), and the flows list.
+ */
+function useRolloutMutation<T, V = void>(flowId: string, mutationFn: (variables: V) => Promise<T>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSettled: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.flow(flowId) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.flows, exact: true }),
+      ]);
+    },
+  });
+}
+
+export const useStartRollout = (flowId: string) =>
+  useRolloutMutation(flowId, (percent: number) => rolloutApi.start(flowId, percent));
+export const usePromoteRollout = (flowId: string) => useRolloutMutation(flowId, () => rolloutApi.promote(flowId));
+export const useRollbackRollout = (flowId: string) => useRolloutMutation(flowId, () => rolloutApi.rollback(flowId));

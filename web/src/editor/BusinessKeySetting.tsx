@@ -1,8 +1,8 @@
 import { type BusinessKeySetting as Setting, WHEN_KEY_RUNNING_MODES } from '@pipewright/flow';
 import { useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
-import { ModalDialog } from '../ui/ModalDialog.tsx';
 import { setFlowSetting } from '../canvas/flow-settings.ts';
+import { ModalDialog } from '../ui/ModalDialog.tsx';
 
 const MODE_LABELS: Record<Setting['whenRunning'], string> = {
   queue: 'waits in line, runs after it (in arrival order)',

@@ -1,8 +1,8 @@
 import { MAX_SEARCHABLE_FIELDS, SEARCHABLE_NAME_PATTERN, type SearchableFieldSetting } from '@pipewright/flow';
 import { useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
-import { ModalDialog } from '../ui/ModalDialog.tsx';
 import { setFlowSetting } from '../canvas/flow-settings.ts';
+import { ModalDialog } from '../ui/ModalDialog.tsx';
 
 /**
  * The flow's searchable fields (`settings.searchable`): business keys such as an order id, computed from the trigger

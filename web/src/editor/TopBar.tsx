@@ -11,6 +11,8 @@ import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { GestureToolbar } from './gestures/GestureToolbar.tsx';
 import { RunDialog } from './RunDialog.tsx';
 import { RunTimeoutSelect } from './RunTimeoutSelect.tsx';
+import { RolloutBanner } from './rollout/RolloutBanner.tsx';
+import { RolloutButton } from './rollout/RolloutButton.tsx';
 import { SearchableFields } from './SearchableFields.tsx';
 import type { useFlowCommands } from './useFlowCommands.ts';
 import { VersionsPanel } from './VersionsPanel.tsx';
@@ -117,6 +119,13 @@ export function TopBar({ flow, commands }: TopBarProps) {
         >
           {busy === 'publish' ? 'Publishing…' : 'Publish'}
         </button>
+        <RolloutButton
+          flowId={flow.id}
+          unavailable={rolloutUnavailable(flow)}
+          save={commands.save}
+          busy={busy !== null}
+          report={commands.setMessage}
+        />
         <button
           type="button"
           className="button primary"
@@ -180,10 +189,20 @@ export function TopBar({ flow, commands }: TopBarProps) {
           </button>
         </div>
       )}
+      {flow.rollout && (
+        <RolloutBanner flowId={flow.id} rollout={flow.rollout} busy={busy !== null} report={commands.setMessage} />
+      )}
       {versionsOpen && <VersionsPanel flowId={flow.id} onClose={() => setVersionsOpen(false)} />}
       {runDialogOpen && (
         <RunDialog busy={busy === 'run'} onRun={commands.run} onClose={() => setRunDialogOpen(false)} />
       )}
     </header>
   );
+}
+
+/** Why "Roll out…" is off: a rollout runs a new version beside a published one, one rollout at a time. */
+function rolloutUnavailable(flow: FlowDetail): string | null {
+  if (flow.latestVersion === null) return 'Publish the flow once before rolling out a new version';
+  if (flow.rollout) return `Version ${flow.rollout.version} is being rolled out: promote it or roll it back first`;
+  return null;
 }

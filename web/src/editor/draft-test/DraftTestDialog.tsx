@@ -3,8 +3,8 @@ import { useContext, useMemo, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/api.ts';
 import { useDraftTest, useDraftTests, useStartDraftTest } from '../../api/queries.ts';
 import { CatalogContext, useEditor, useEditorStore } from '../../canvas/editor-context.ts';
-import { ModalDialog } from '../../ui/ModalDialog.tsx';
 import { setFlowSetting } from '../../canvas/flow-settings.ts';
+import { ModalDialog } from '../../ui/ModalDialog.tsx';
 import { DraftTestResult } from './DraftTestResult.tsx';
 import { listIoNodes } from './draft-test-report.ts';
 
