@@ -163,6 +163,14 @@ test('testing a changed draft against recent runs shows what differs per run, an
   assert.deepEqual(await shownOutput('after'), { doubled: amount * 3 });
   assert.equal(received.length, 3, 'the test called nothing: the HTTP step was answered by the recordings');
 
+  // Picked runs are tested instead of the newest.
+  await page.getByTestId('draft-test-pick').locator('summary').click();
+  await page.getByTestId(`draft-test-pick-${runId}`).check();
+  await runDraftTest();
+  assert.match((await page.getByTestId('draft-test-summary').textContent()) ?? '', /\b1 run tested\b/);
+  await page.getByTestId(`draft-test-run-${runId}`).waitFor();
+  assert.equal(received.length, 3);
+
   // Publishing now needs a passing test; turning that on is an edit, so the test above no longer counts.
   await page.getByTestId('draft-test-require').check();
   await page.getByTestId('draft-test-close').click();

@@ -139,9 +139,12 @@ export class DraftTestsService {
   /** The runs picked (each must be this flow's), or the newest of the published version. */
   async #runsToTest(workspaceId: string, flow: FlowRecord, body: StartDraftTestBody): Promise<RunRecord[]> {
     const { runs } = this.#deps;
-    if (body.runIds !== undefined) {
+    const { runIds } = body;
+    if (runIds !== undefined) {
+      // A run picked twice is tested once.
       return Promise.all(
-        body.runIds.map(async (runId, index) => {
+        [...new Set(runIds)].map(async (runId) => {
+          const index = runIds.indexOf(runId);
           const run = await runs.findById(workspaceId, runId);
           if (!run || run.flowId !== flow._id) {
             throw new ApiError(

@@ -1,9 +1,11 @@
-import type {
-  DraftTestView,
-  FlowVersionSummary,
-  PublishFlowBody,
-  RolloutResponse,
-  StartDraftTestBody,
+import {
+  type DraftTestView,
+  type FlowVersionSummary,
+  MAX_DRAFT_TEST_RUNS,
+  type PublishFlowBody,
+  type RolloutResponse,
+  type RunsPage,
+  type StartDraftTestBody,
 } from '@pipewright/api-contract';
 import type { StepManifest } from '@pipewright/step-sdk';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -110,6 +112,17 @@ export const draftTestApi = {
   list: (flowId: string) =>
     apiRequest<{ items: DraftTestView[] }>('GET', draftTestsPath(flowId)).then((body) => body.items),
 };
+
+/** The flow's newest runs (any version), for picking which ones a draft test replays. */
+export const useFlowRunsToPick = (flowId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: ['flows', flowId, 'draft-tests', 'runs-to-pick'] as const,
+    queryFn: () =>
+      apiRequest<RunsPage>('GET', `/runs?flowId=${encodeURIComponent(flowId)}&limit=${MAX_DRAFT_TEST_RUNS}`).then(
+        (page) => page.items,
+      ),
+    enabled,
+  });
 
 /** The flow's last draft tests, newest first. */
 export const useDraftTests = (flowId: string) =>

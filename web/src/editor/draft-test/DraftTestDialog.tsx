@@ -1,7 +1,7 @@
 import { DEFAULT_DRAFT_TEST_RUNS, MAX_DRAFT_TEST_RUNS } from '@pipewright/api-contract';
 import { useContext, useMemo, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/api.ts';
-import { useDraftTest, useDraftTests, useStartDraftTest } from '../../api/queries.ts';
+import { useDraftTest, useDraftTests, useFlowRunsToPick, useStartDraftTest } from '../../api/queries.ts';
 import { CatalogContext, useEditor, useEditorStore } from '../../canvas/editor-context.ts';
 import { setFlowSetting } from '../../canvas/flow-settings.ts';
 import { ModalDialog } from '../../ui/ModalDialog.tsx';
@@ -34,6 +34,10 @@ export function DraftTestDialog({ flowId, save, busy, onClose }: DraftTestDialog
 
   const [countText, setCountText] = useState(String(DEFAULT_DRAFT_TEST_RUNS));
   const [realCalls, setRealCalls] = useState<ReadonlySet<string>>(new Set());
+  /** Runs the builder picked: tested instead of the newest `count` (a closed list loads nothing). */
+  const [picking, setPicking] = useState(false);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const runsToPick = useFlowRunsToPick(flowId, picking);
   const [problem, setProblem] = useState<string | null>(null);
   const [startedId, setStartedId] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -50,13 +54,13 @@ export function DraftTestDialog({ flowId, save, busy, onClose }: DraftTestDialog
       ? undefined
       : `a whole number from 1 to ${MAX_DRAFT_TEST_RUNS}`;
   const running = test?.status === 'running';
-  const canRun = !busy && !saving && !start.isPending && !running && countProblem === undefined;
+  const canRun = !busy && !saving && !start.isPending && !running && (picked.size > 0 || countProblem === undefined);
 
-  const toggleRealCalls = (nodeId: string, allowed: boolean) =>
-    setRealCalls((current) => {
+  const toggle = (set: typeof setRealCalls, id: string, on: boolean) =>
+    set((current) => {
       const next = new Set(current);
-      if (allowed) next.add(nodeId);
-      else next.delete(nodeId);
+      if (on) next.add(id);
+      else next.delete(id);
       return next;
     });
 
@@ -78,18 +82,15 @@ export function DraftTestDialog({ flowId, save, busy, onClose }: DraftTestDialog
       }
     }
     const allowed = ioNodes.filter((node) => realCalls.has(node.id)).map((node) => node.id);
-    start.mutate(
-      { count, realCalls: allowed },
-      {
-        onSuccess: (view) => setStartedId(view.id),
-        onError: (error) => {
-          if (error instanceof ApiError && error.compileErrors.length > 0) {
-            store.getState().actions.setCompileErrors(error.compileErrors);
-          }
-          setProblem(errorMessage(error));
-        },
+    start.mutate(picked.size > 0 ? { runIds: [...picked], realCalls: allowed } : { count, realCalls: allowed }, {
+      onSuccess: (view) => setStartedId(view.id),
+      onError: (error) => {
+        if (error instanceof ApiError && error.compileErrors.length > 0) {
+          store.getState().actions.setCompileErrors(error.compileErrors);
+        }
+        setProblem(errorMessage(error));
       },
-    );
+    });
   };
 
   return (
@@ -131,6 +132,32 @@ export function DraftTestDialog({ flowId, save, busy, onClose }: DraftTestDialog
           </span>
         )}
       </div>
+      <details
+        className="draft-test-pick"
+        data-testid="draft-test-pick"
+        onToggle={(event) => setPicking(event.currentTarget.open)}
+      >
+        <summary className="small">
+          Or pick the runs{picked.size > 0 ? ` (${picked.size} picked: tested instead of the newest)` : ''}
+        </summary>
+        {runsToPick.isError && (
+          <p className="field-error small">Could not load the runs: {errorMessage(runsToPick.error)}</p>
+        )}
+        {runsToPick.data?.length === 0 && <p className="muted small">The flow has no runs yet.</p>}
+        {runsToPick.data?.map((summary) => (
+          <label key={summary.id} className="small draft-test-real-call">
+            <input
+              type="checkbox"
+              className="checkbox"
+              data-testid={`draft-test-pick-${summary.id}`}
+              checked={picked.has(summary.id)}
+              onChange={(event) => toggle(setPicked, summary.id, event.target.checked)}
+            />{' '}
+            <code>{summary.id}</code> {summary.version === 0 ? 'draft' : `v${summary.version}`} · {summary.status} ·{' '}
+            {new Date(summary.startedAt).toLocaleString()}
+          </label>
+        ))}
+      </details>
       <fieldset className="draft-test-real-calls">
         <legend className="small">Allow real calls (only where no recording answers the step)</legend>
         {ioNodes.length === 0 && <p className="muted small">The draft has no I/O steps.</p>}
@@ -141,7 +168,7 @@ export function DraftTestDialog({ flowId, save, busy, onClose }: DraftTestDialog
               className="checkbox"
               data-testid={`draft-test-real-${node.id}`}
               checked={realCalls.has(node.id)}
-              onChange={(event) => toggleRealCalls(node.id, event.target.checked)}
+              onChange={(event) => toggle(setRealCalls, node.id, event.target.checked)}
             />{' '}
             {node.title} <code className="muted">{node.id}</code>
           </label>
