@@ -1,6 +1,6 @@
+import { formatPath, pointerSegments, typedSegments } from '@pipewright/json-schema/paths';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CONTRACT_LIMITS } from './limits.ts';
-import { formatPath, pointerSegments, typedSegments } from './paths.ts';
 import { type ContractProblem, hostileSchemaProblem, problemAt } from './schema-checks.ts';
 import { contractAjv } from './shared-ajv.ts';
 

@@ -1,3 +1,4 @@
+export { formatPath, type PathSegment } from '@pipewright/json-schema/paths';
 export {
   type CompileContractResult,
   type CompiledContract,
@@ -8,7 +9,6 @@ export {
 } from './compile-contract.ts';
 export { inferSchema, type JsonSchema } from './infer-schema.ts';
 export { CONTRACT_LIMITS } from './limits.ts';
-export { formatPath, type PathSegment } from './paths.ts';
 export { type ContractProblem, JSON_SCHEMA_2020 } from './schema-checks.ts';
 export { CONTRACT_FORMATS } from './shared-ajv.ts';
 

@@ -1,6 +1,6 @@
+import { formatPath, type PathSegment } from '@pipewright/json-schema/paths';
 import { CONTRACT_LIMITS } from './limits.ts';
 import { regExpProblem } from './linear-regexp.ts';
-import { formatPath, type PathSegment } from './paths.ts';
 import { CONTRACT_FORMATS } from './shared-ajv.ts';
 
 /** What is wrong with a contract's schema, and where: `segments` from the schema's root. */

@@ -20,7 +20,13 @@ export const CONTRACT_FORMATS = [
 ] as const;
 
 /**
- * The one Ajv configuration every contract compiles with (JSON Schema 2020-12):
+ * The one Ajv configuration every contract compiles with (JSON Schema 2020-12). Contracts keep this instance
+ * rather than the shared validator of `@pipewright/json-schema` (whose `createSchemaAjv` builds the same base
+ * configuration) because four things differ: patterns run on RE2 (`code.regExp` is fixed per instance, and `re2js`
+ * is this package's dependency), unknown keywords are refused rather than ignored, validation stops at the first
+ * error, and `uri`/`url` keep ajv-formats' RFC 3986 shape. And the web bundle imports this package at runtime
+ * (the inspector's schema check): building through `createSchemaAjv` would add its code to the editor's bundle.
+ * The options:
  * - `strictSchema`: an unknown keyword (a typo such as `requried`) is refused when the flow is published, not
  *   silently ignored; type strictness stays off so a schema need not repeat `type: "object"` beside `properties`;
  * - `allErrors: false`: validation stops at the first failure, so a huge body of bad items costs one error;

@@ -40,16 +40,16 @@ describe('validateJsonSchemaValues', () => {
     assert.equal(result.success, false);
     const paths = result.success ? [] : result.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     assert.deepEqual(paths.sort(), [
-      'apiKey: must be of type string',
-      'host: must have at least 3 characters',
-      'port: must be of type integer',
+      'apiKey: must be text',
+      'host: must be at least 3 characters',
+      'port: must be a whole number',
     ]);
   });
 
   it('refuses a value outside the enum, and a number out of range', () => {
     const result = validateJsonSchemaValues(schema, { host: 'db.local', apiKey: 'k', mode: 'admin', port: 70000 });
     const messages = result.success ? [] : result.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    assert.deepEqual(messages.sort(), ['mode: must be one of "read", "write"', 'port: must be at most 65535']);
+    assert.deepEqual(messages.sort(), ['mode: must be one of read, write', 'port: must be at most 65535']);
   });
 
   it('refuses properties the schema does not describe', () => {
@@ -61,7 +61,7 @@ describe('validateJsonSchemaValues', () => {
     it(`refuses ${JSON.stringify(values)} where an object belongs`, () => {
       assert.deepEqual(validateJsonSchemaValues(schema, values), {
         success: false,
-        issues: [{ path: [], message: 'must be of type object' }],
+        issues: [{ path: [], message: 'must be an object' }],
       });
     });
   }
@@ -80,14 +80,14 @@ describe('validateJsonSchemaValues', () => {
     {
       name: 'a host one too long',
       values: { host: 'h'.repeat(21) },
-      issues: ['host: must have at most 20 characters'],
+      issues: ['host: must be at most 20 characters'],
     },
     { name: 'the lowest port', values: { port: 1 }, issues: [] },
     { name: 'the highest port', values: { port: 65535 }, issues: [] },
     { name: 'port 0', values: { port: 0 }, issues: ['port: must be at least 1'] },
     { name: 'the other enum value', values: { mode: 'write' }, issues: [] },
     { name: 'a boolean', values: { tls: false }, issues: [] },
-    { name: 'a text where a boolean belongs', values: { tls: 'yes' }, issues: ['tls: must be of type boolean'] },
+    { name: 'a text where a boolean belongs', values: { tls: 'yes' }, issues: ['tls: must be true or false'] },
     { name: 'an optional field left undefined', values: { tls: undefined }, issues: [] },
   ];
   for (const { name, values, issues } of bounds) {
@@ -120,23 +120,23 @@ describe('validateJsonSchemaValues', () => {
   ) as Record<string, unknown>;
   const shapeCases: { name: string; values: Record<string, unknown>; issues: string[] }[] = [
     { name: 'a list of texts', values: { scopes: ['read', 'write'] }, issues: [] },
-    { name: 'a list holding a number', values: { scopes: ['read', 7] }, issues: ['scopes.1: must be of type string'] },
-    { name: 'an object where a list belongs', values: { scopes: {} }, issues: ['scopes: must be of type array'] },
+    { name: 'a list holding a number', values: { scopes: ['read', 7] }, issues: ['scopes.1: must be text'] },
+    { name: 'an object where a list belongs', values: { scopes: {} }, issues: ['scopes: must be a list'] },
     { name: 'a map of texts', values: { headers: { 'x-a': '1' } }, issues: [] },
     {
       name: 'a map holding a number',
       values: { headers: { 'x-a': 1 } },
-      issues: ['headers.x-a: must be of type string'],
+      issues: ['headers.x-a: must be text'],
     },
     { name: 'a fraction', values: { ratio: 0.25 }, issues: [] },
-    { name: 'a text where a number belongs', values: { ratio: '0.25' }, issues: ['ratio: must be of type number'] },
-    { name: 'an infinite number', values: { ratio: Infinity }, issues: ['ratio: must be of type number'] },
+    { name: 'a text where a number belongs', values: { ratio: '0.25' }, issues: ['ratio: must be a number'] },
+    { name: 'an infinite number', values: { ratio: Infinity }, issues: ['ratio: must be a number'] },
     { name: 'null where null is allowed', values: { note: null }, issues: [] },
     { name: 'a text where null is allowed', values: { note: 'hi' }, issues: [] },
     {
       name: 'a number where text or null belongs',
       values: { note: 3 },
-      issues: ['note: must be of type string or null'],
+      issues: ['note: must be text or empty'],
     },
     { name: 'any value where anything goes', values: { meta: { nested: [1, 'two'] } }, issues: [] },
   ];
@@ -151,9 +151,38 @@ describe('validateJsonSchemaValues', () => {
     });
   }
 
-  it('refuses a value of a type it does not know rather than letting it through', () => {
+  it('refuses values when the schema names a type JSON Schema does not know, rather than letting them through', () => {
     const result = validateJsonSchemaValues({ type: 'object', properties: { when: { type: 'date' } } }, { when: 'x' });
-    assert.deepEqual(result, { success: false, issues: [{ path: ['when'], message: 'must be of type date' }] });
+    assert.equal(result.success, false);
+    assert.deepEqual(result.success ? [] : result.issues.map((issue) => issue.path), [[]]);
+    assert.match(
+      result.success ? '' : (result.issues[0]?.message ?? ''),
+      /^cannot be checked: its schema is not usable/,
+    );
+  });
+
+  it('keeps a __proto__ field as data, and refuses it as an unknown field', () => {
+    const result = validateJsonSchemaValues(
+      schema,
+      JSON.parse('{"host":"db.local","apiKey":"k","__proto__":{"admin":true}}'),
+    );
+    assert.deepEqual(result, { success: false, issues: [{ path: ['__proto__'], message: 'is not a known field' }] });
+    assert.equal(({} as Record<string, unknown>).admin, undefined);
+  });
+
+  it('applies defaults and refuses unknown fields inside nested objects and list items', () => {
+    const nested = z.toJSONSchema(
+      z.object({ hosts: z.array(z.object({ name: z.string(), port: z.number().default(80) })) }),
+      { io: 'input' },
+    ) as Record<string, unknown>;
+    assert.deepEqual(validateJsonSchemaValues(nested, { hosts: [{ name: 'a' }] }), {
+      success: true,
+      data: { hosts: [{ name: 'a', port: 80 }] },
+    });
+    assert.deepEqual(validateJsonSchemaValues(nested, { hosts: [{ name: 'a', nmae: 'b' }] }), {
+      success: false,
+      issues: [{ path: ['hosts', '0', 'nmae'], message: 'is not a known field' }],
+    });
   });
 
   it('keeps undeclared fields when the schema allows any', () => {
