@@ -14,6 +14,7 @@ import { httpPollTrigger } from './http-poll.trigger.ts';
 import { httpRequestStep } from './http-request.step.ts';
 import { manualTrigger } from './manual.trigger.ts';
 import { checkScheduleConfig, type ScheduleConfigIssue, scheduleTrigger } from './schedule.trigger.ts';
+import { nextScheduleFireTimes, parseScheduleCron, type ScheduleCron } from './schedule-cron.ts';
 import { WEBHOOK_MAX_BODY_BYTES, webhookTrigger } from './webhook.trigger.ts';
 
 export {
@@ -25,7 +26,10 @@ export {
   loopStep,
   manualTrigger,
   mergeStep,
+  nextScheduleFireTimes,
+  parseScheduleCron,
   type ScheduleConfigIssue,
+  type ScheduleCron,
   scheduleTrigger,
   subflowStep,
   switchStep,

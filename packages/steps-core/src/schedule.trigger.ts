@@ -1,27 +1,6 @@
 import { defineStep } from '@pipewright/step-sdk';
 import { z } from 'zod';
-
-const CRON_SHORTCUTS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-
-interface CronField {
-  name: string;
-  min: number;
-  max: number;
-  names?: string[];
-  /** Index of names[0]: months count from 1, days from 0. */
-  namesFrom?: number;
-  allowsQuestion?: boolean;
-}
-
-const CRON_FIELDS: CronField[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31, allowsQuestion: true },
-  { name: 'month', min: 1, max: 12, names: MONTHS, namesFrom: 1 },
-  { name: 'day of week', min: 0, max: 7, names: DAYS, namesFrom: 0, allowsQuestion: true },
-];
+import { parseScheduleCron } from './schedule-cron.ts';
 
 /** A located problem with a schedule trigger's config, e.g. `{ field: 'config.cron', message }`. */
 export interface ScheduleConfigIssue {
@@ -30,8 +9,8 @@ export interface ScheduleConfigIssue {
 }
 
 /**
- * Checks what the compiler's JSON-Schema pass cannot: the cron syntax (5 fields, as Temporal reads them) and the
- * IANA time zone.  The server runs it before publishing, so a bad schedule never becomes a version.
+ * Checks what the compiler's JSON-Schema pass cannot: the cron syntax (Temporal's dialect, see schedule-cron.ts) and
+ * the IANA time zone.  The server runs it before publishing, so a bad schedule never becomes a version.
  *
  * @example checkScheduleConfig({ mode: 'cron', cron: '0 9 * * MON-FRI', timezone: 'Europe/Berlin' }) // → []
  */
@@ -43,14 +22,10 @@ export function checkScheduleConfig(config: {
 }): ScheduleConfigIssue[] {
   const issues: ScheduleConfigIssue[] = [];
   if ((config.mode ?? 'cron') === 'cron') {
-    const problem = cronProblem(config.cron ?? '');
-    if (problem) issues.push({ field: 'config.cron', message: `Cron expression ${problem}` });
-    if (!isTimeZone(config.timezone ?? 'UTC')) {
-      issues.push({
-        field: 'config.timezone',
-        message: `Time zone "${config.timezone ?? ''}" is not an IANA time zone such as Europe/Berlin`,
-      });
-    }
+    const cron = parseScheduleCron(config.cron ?? '');
+    if (!cron.ok) issues.push({ field: 'config.cron', message: `Cron expression ${cron.problem}` });
+    const zone = timeZoneProblem(config.timezone ?? 'UTC');
+    if (zone) issues.push({ field: 'config.timezone', message: zone });
   } else if (
     config.intervalSeconds === undefined ||
     !Number.isInteger(config.intervalSeconds) ||
@@ -61,57 +36,23 @@ export function checkScheduleConfig(config: {
   return issues;
 }
 
-function isTimeZone(name: string): boolean {
-  if (name.trim() === '') return false;
+/**
+ * Undefined when Temporal's time zone loader (Go's, reading the IANA database, case-sensitive) takes `name`.
+ * Intl stands in for that database; it is more lenient in two ways we refuse: any letter case, and UTC offsets.
+ */
+function timeZoneProblem(name: string): string | undefined {
+  const refused = `Time zone "${name}" is not an IANA time zone such as Europe/Berlin`;
+  if (!/^[A-Za-z]/.test(name)) return refused;
+  let canonical: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return refused;
   }
-}
-
-/** Undefined when `expression` is a valid 5-field cron (or a shortcut such as @daily), else what is wrong. */
-function cronProblem(expression: string): string | undefined {
-  const text = expression.trim();
-  if (text === '') return 'is required in cron mode';
-  if (text.startsWith('@'))
-    return CRON_SHORTCUTS.has(text.toLowerCase()) ? undefined : `"${text}" is not a known shortcut`;
-  const parts = text.split(/\s+/);
-  if (parts.length !== 5) {
-    return `needs 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`;
-  }
-  for (const [index, part] of parts.entries()) {
-    const field = CRON_FIELDS[index];
-    if (field && !part.split(',').every((item) => isCronItem(item, field))) {
-      return `has an invalid ${field.name} field "${part}"`;
-    }
+  if (canonical !== name && canonical.toLowerCase() === name.toLowerCase()) {
+    return `Time zone "${name}" must be written "${canonical}": Temporal reads time zone names case-sensitively`;
   }
   return undefined;
-}
-
-function isCronItem(item: string, field: CronField): boolean {
-  if (item === '?' && field.allowsQuestion) return true;
-  const [range, step, extra] = item.split('/');
-  if (extra !== undefined || range === undefined) return false;
-  if (step !== undefined && !/^[1-9]\d*$/.test(step)) return false;
-  if (range === '*') return true;
-  const [from, to, more] = range.split('-');
-  if (more !== undefined || from === undefined) return false;
-  const start = cronValue(from, field);
-  if (start === undefined) return false;
-  if (to === undefined) return true;
-  const end = cronValue(to, field);
-  return end !== undefined && end >= start;
-}
-
-function cronValue(text: string, field: CronField): number | undefined {
-  if (/^\d{1,2}$/.test(text)) {
-    const value = Number(text);
-    return value >= field.min && value <= field.max ? value : undefined;
-  }
-  const index = field.names?.indexOf(text.toUpperCase()) ?? -1;
-  return index >= 0 ? index + (field.namesFrom ?? 0) : undefined;
 }
 
 /**
@@ -131,7 +72,7 @@ export const scheduleTrigger = defineStep({
       cron: z
         .string()
         .optional()
-        .describe('5 fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * MON-FRI'),
+        .describe('minute hour day-of-month month day-of-week (+ year, or second…year), e.g. 0 9 * * MON-FRI'),
       timezone: z.string().default('UTC').describe('IANA time zone the cron is read in, e.g. Europe/Berlin'),
       intervalSeconds: z.number().int().min(1).optional().describe('Interval mode: seconds between runs'),
       overlap: z

@@ -270,8 +270,10 @@ export class SchedulesService implements PublishHooks {
     try {
       return await call();
     } catch (error) {
+      // The client rethrows Temporal's "Invalid schedule spec" as a bare TypeError (its prefix cut off: the type is all
+      // that tells it); other INVALID_ARGUMENTs keep the gRPC code.
       const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-      if (code !== 3 /* gRPC INVALID_ARGUMENT */) throw error;
+      if (!(error instanceof TypeError) && code !== 3 /* gRPC INVALID_ARGUMENT */) throw error;
       const message = error instanceof Error ? error.message : String(error);
       throw new ApiError(422, 'schedule_rejected', `Temporal refused the schedule (config.cron): ${message}`);
     }
