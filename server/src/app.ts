@@ -24,6 +24,9 @@ import { createErrorHandler, unknownApiRoute } from './errors.ts';
 import { FailuresRepository } from './failures/failures.repository.ts';
 import { createFailuresRouter } from './failures/failures.routes.ts';
 import { FailuresService } from './failures/failures.service.ts';
+import { createFlowExportRouter } from './flows/flow-export.routes.ts';
+import { createFlowImportRouter } from './flows/flow-import.routes.ts';
+import { FlowImportService } from './flows/flow-import.service.ts';
 import { FlowVersionsRepository } from './flows/flow-versions.repository.ts';
 import { FlowsRepository } from './flows/flows.repository.ts';
 import { createFlowsRouter } from './flows/flows.routes.ts';
@@ -268,6 +271,12 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     }),
   );
   api.use(createN8nImportRouter({ flows, maxDocumentDepth: limits.maxDocumentDepth }));
+  api.use(createFlowExportRouter({ flows }));
+  api.use(
+    createFlowImportRouter({
+      imports: new FlowImportService({ flows, catalog, maxDocumentDepth: limits.maxDocumentDepth }),
+    }),
+  );
   api.use(createRunsRouter({ runs, log }));
   api.use(
     createOperationsRouter({

@@ -13,6 +13,7 @@ import { contractsApiRoutes } from './contracts/contracts.openapi.ts';
 import { credentialsApiRoutes } from './credentials/credentials.openapi.ts';
 import { draftTestsApiRoutes } from './draft-tests/draft-tests.openapi.ts';
 import { failuresApiRoutes } from './failures/failures.openapi.ts';
+import { flowFileApiRoutes } from './flows/flow-export.openapi.ts';
 import { n8nImportApiRoutes } from './flows/n8n-import.openapi.ts';
 import { operationsApiRoutes } from './operations/operations.openapi.ts';
 import { pausesApiRoutes } from './pauses/pauses.openapi.ts';
@@ -223,6 +224,7 @@ const routes: Record<string, Record<string, Operation>> = {
   ...failuresApiRoutes,
   ...alertsApiRoutes,
   ...n8nImportApiRoutes,
+  ...flowFileApiRoutes,
   ...draftTestsApiRoutes,
   ...rolloutsApiRoutes,
   '/api/openapi.json': { get: { summary: 'This document', responses: { 200: 'OpenAPI 3.1' } } },

@@ -6,6 +6,7 @@
 import type { FlowDocument } from '@pipewright/flow';
 import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
+import type { FlowImportProblem } from './flow-files.ts';
 import type { N8nImportProblem } from './n8n-import.ts';
 import type { FlowPauseView } from './pauses.ts';
 import type { FlowRolloutSummary } from './rollouts.ts';
@@ -17,6 +18,7 @@ export * from './contracts.ts';
 export * from './credentials.ts';
 export * from './draft-tests.ts';
 export * from './failures.ts';
+export * from './flow-files.ts';
 export * from './n8n-import.ts';
 export * from './pauses.ts';
 export * from './rollouts.ts';
@@ -267,4 +269,10 @@ export interface HealthResponse {
 export interface N8nImportResponse {
   flow: FlowDetail;
   report: N8nImportProblem[];
+}
+
+/** `POST /api/flows/import` (201): the new draft and what the builder still has to set (credentials, missing flows). */
+export interface FlowImportResponse {
+  flow: FlowDetail;
+  report: FlowImportProblem[];
 }

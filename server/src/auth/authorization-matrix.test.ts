@@ -62,6 +62,8 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/flows': { min: 'viewer' },
   'POST /api/flows': { min: 'builder', body: () => ({ name: 'Matrix' }) },
   'POST /api/flows/import/n8n': { min: 'builder', body: () => ({}) },
+  'GET /api/flows/:id/export': { min: 'viewer' },
+  'POST /api/flows/import': { min: 'builder', body: () => ({}) },
   'GET /api/flows/:id': { min: 'viewer' },
   'PUT /api/flows/:id': { min: 'builder', body: () => ({ revision: 0 }) },
   'DELETE /api/flows/:id': { min: 'builder' },

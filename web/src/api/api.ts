@@ -2,6 +2,7 @@ import type {
   ApiErrorBody,
   CreateFlowBody,
   FlowDetail,
+  FlowImportResponse,
   FlowSummary,
   FlowVersionDetail,
   FlowVersionSummary,
@@ -100,6 +101,10 @@ export const api = {
   createFlow: (body: CreateFlowBody) => request<FlowDetail>('POST', '/flows', body),
   /** An n8n workflow export (parsed JSON) → a new draft and the import report. */
   importN8nWorkflow: (workflow: unknown) => request<N8nImportResponse>('POST', '/flows/import/n8n', workflow),
+  /** A flow file (`GET /flows/:id/export`, parsed JSON) → a new draft and what is left to set. */
+  importFlowFile: (file: unknown) => request<FlowImportResponse>('POST', '/flows/import', file),
+  /** The download of a flow's saved draft as a flow file (a plain GET: the browser saves it). */
+  flowExportUrl: (id: string) => `/api/flows/${encodeURIComponent(id)}/export`,
   updateFlow: (id: string, body: UpdateFlowBody) =>
     request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, body),
   deleteFlow: (id: string) => request<null>('DELETE', `/flows/${encodeURIComponent(id)}`),

@@ -1,5 +1,6 @@
 import type { FlowDetail } from '@pipewright/api-contract';
-import { useState } from 'react';
+import { type MouseEvent, useState } from 'react';
+import { api } from '../api/api.ts';
 import { selectCanRedo, selectCanUndo, selectIsDirty } from '../canvas/editor.selectors.ts';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { FlowPauseControl } from '../pauses/FlowPauseControl.tsx';
@@ -35,6 +36,16 @@ export function TopBar({ flow, commands }: TopBarProps) {
   const { actions } = store.getState();
   const webhookUrl = `${window.location.origin}${flow.webhookPath}`;
   const { busy, message } = commands;
+
+  // The file is the saved draft: unsaved edits are saved first, then the link is followed again.
+  const exportFlow = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (!store.getState().document.dirty) return;
+    event.preventDefault();
+    const link = event.currentTarget;
+    void commands.save().then(() => {
+      if (!store.getState().document.dirty) link.click();
+    });
+  };
 
   const copyWebhookUrl = async () => {
     try {
@@ -101,6 +112,16 @@ export function TopBar({ flow, commands }: TopBarProps) {
         >
           Versions
         </button>
+        <a
+          className="button"
+          href={api.flowExportUrl(flow.id)}
+          download
+          data-testid="flow-export"
+          title="Download this flow as a file (credentials are left out)"
+          onClick={exportFlow}
+        >
+          Export
+        </a>
         <button
           type="button"
           className="button"

@@ -1,11 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useState } from 'react';
 import { api, errorMessage } from '../api/api.ts';
 import { queryKeys, useFlows } from '../api/queries.ts';
 import { Link } from '../routing/Link.tsx';
 import { navigate, paths } from '../routing/router.ts';
 import { formatDate } from '../ui/format.ts';
 import { ImportN8nDialog } from './ImportN8nDialog.tsx';
+
+const ImportFlowFileDialog = lazy(() =>
+  import('./ImportFlowFileDialog.tsx').then((module) => ({ default: module.ImportFlowFileDialog })),
+);
 
 /** The flows list, "New flow" (asks for a name inline, creates, opens the editor) and "Import from n8n". */
 export function FlowsPage() {
@@ -14,6 +18,7 @@ export function FlowsPage() {
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
   const [importing, setImporting] = useState(false);
+  const [importingFile, setImportingFile] = useState(false);
   const create = useMutation({
     mutationFn: (flowName: string) => api.createFlow({ name: flowName }),
     onSuccess: (flow) => {
@@ -33,6 +38,9 @@ export function FlowsPage() {
       <header className="page-header">
         <h1>Flows</h1>
         <span className="spacer" />
+        <button type="button" className="button" data-testid="flow-import" onClick={() => setImportingFile(true)}>
+          Import from file
+        </button>
         <button type="button" className="button" data-testid="import-n8n-button" onClick={() => setImporting(true)}>
           Import from n8n
         </button>
@@ -48,6 +56,11 @@ export function FlowsPage() {
         )}
       </header>
       {importing && <ImportN8nDialog onClose={() => setImporting(false)} />}
+      {importingFile && (
+        <Suspense fallback={null}>
+          <ImportFlowFileDialog onClose={() => setImportingFile(false)} />
+        </Suspense>
+      )}
       {creating && (
         <form className="new-flow-form card" onSubmit={submit}>
           <label htmlFor="new-flow-name">Name of the new flow</label>
