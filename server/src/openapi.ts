@@ -1,4 +1,5 @@
 import {
+  checkFlowBody,
   createFlowBody,
   manualRunBody,
   publishFlowBody,
@@ -75,6 +76,16 @@ const routes: Record<string, Record<string, Operation>> = {
       summary: 'Delete a flow and its versions',
       params: flowId,
       responses: { 204: 'Deleted', 404: 'Unknown flow' },
+    },
+  },
+  '/api/flows/{id}/check': {
+    post: {
+      summary:
+        'Builder+: live validation — every problem publishing this document would find (compiler, step configs, ' +
+        'error handler, sub-flows, schedule), located on nodes and fields; nothing is stored: `{ compileErrors }`',
+      body: checkFlowBody,
+      params: flowId,
+      responses: { 200: 'FlowCheckResponse', 400: 'Not a flow document (the field is named)', 404: 'Unknown flow' },
     },
   },
   '/api/flows/{id}/publish': {

@@ -63,7 +63,24 @@ export type TestStepBody = z.infer<typeof testStepBody>;
 export type UpdateFlowBody = z.infer<typeof updateFlowBody>;
 export type ManualRunBody = z.input<typeof manualRunBody>;
 
+/** `POST /flows/:id/check`: the editor's document as it is now (not stored), checked as publishing would. */
+export const checkFlowBody = z.object({ document: flowDocumentSchema }).strict();
+
 // ---- responses ----
+/** A problem publishing would find, located on a node, an edge or a field when it can be. */
+export interface CompileErrorView {
+  code: string;
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  field?: string;
+}
+
+/** `POST /flows/:id/check`: every problem publishing this document would find (none: it would publish). */
+export interface FlowCheckResponse {
+  compileErrors: CompileErrorView[];
+}
+
 export interface ApiErrorBody {
   error: {
     code: string;
@@ -71,13 +88,7 @@ export interface ApiErrorBody {
     /** Field-level problems: `path` is dotted, e.g. `document.nodes.2.id`. */
     issues?: { path: string; message: string }[];
     /** Compile errors located on nodes (publish, draft run). */
-    compileErrors?: {
-      code: string;
-      message: string;
-      nodeId?: string;
-      edgeId?: string;
-      field?: string;
-    }[];
+    compileErrors?: CompileErrorView[];
   };
 }
 

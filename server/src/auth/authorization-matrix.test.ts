@@ -68,6 +68,10 @@ const ROUTES: Record<string, RouteRule> = {
   'PUT /api/flows/:id': { min: 'builder', body: () => ({ revision: 0 }) },
   'DELETE /api/flows/:id': { min: 'builder' },
   'POST /api/flows/:id/publish': { min: 'builder' },
+  'POST /api/flows/:id/check': {
+    min: 'builder',
+    body: () => ({ document: { schemaVersion: 1, nodes: [], edges: [] } }),
+  },
   'GET /api/flows/:id/versions': { min: 'viewer' },
   'GET /api/flows/:id/versions/:version': { min: 'viewer' },
   'GET /api/flows/:id/versions/:a/diff/:b': { min: 'viewer' },

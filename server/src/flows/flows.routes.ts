@@ -1,4 +1,11 @@
-import { createFlowBody, manualRunBody, publishFlowBody, updateFlowBody } from '@pipewright/api-contract';
+import {
+  checkFlowBody,
+  createFlowBody,
+  type FlowCheckResponse,
+  manualRunBody,
+  publishFlowBody,
+  updateFlowBody,
+} from '@pipewright/api-contract';
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AuditService } from '../auth/audit.service.ts';
@@ -51,6 +58,16 @@ export function createFlowsRouter(deps: {
   router.delete('/flows/:id', requireRole('builder'), async (req, res) => {
     await flows.delete(workspaceOf(res), req.params.id);
     res.status(204).end();
+  });
+
+  // Live validation: the editor sends its document as the builder edits; nothing is stored.
+  router.post('/flows/:id/check', requireRole('builder'), async (req, res) => {
+    refuseDeepDocument(req.body);
+    const body = parseRequest(checkFlowBody, req.body);
+    const answer: FlowCheckResponse = {
+      compileErrors: await flows.check(workspaceOf(res), req.params.id, body.document),
+    };
+    res.json(answer);
   });
 
   router.post('/flows/:id/publish', requireRole('builder'), async (req, res) => {

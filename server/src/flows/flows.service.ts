@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  CompileErrorView,
   CreateFlowBody,
   FlowDetail,
   FlowPauseView,
@@ -178,25 +179,9 @@ export class FlowsService {
     }
     const document = parseDocument(documentJson);
     const version = Math.max(flow.latestVersion ?? 0, flow.lastVersion ?? 0) + 1;
-    const compiled = await this.#catalog.compile(document, { flowId: flow._id, version, workspaceId });
-    // Drafts may hold configs their steps refuse; a published version may not.
-    const configErrors = this.#catalog.checkConfigs(document);
-    const handler = await this.#errorHandlerFor(workspaceId, flow._id, document);
-    const handlerErrors = 'error' in handler ? [handler.error] : [];
-    if (!compiled.ok || configErrors.length > 0) {
-      const compileErrors = compiled.ok ? [] : compiled.errors;
-      throw compileFailed([...compileErrors, ...notLocatedIn(compileErrors, configErrors), ...handlerErrors]);
-    }
-    const withSubflows = await embedSubflows({
-      plan: compiled.plan,
-      flowId: flow._id,
-      lookup: (target) => this.#latestPlanOf(workspaceId, target),
-    });
-    const subflowErrors = withSubflows.ok ? [] : withSubflows.errors;
-    if (!withSubflows.ok || handlerErrors.length > 0) throw compileFailed([...subflowErrors, ...handlerErrors]);
-    const plan = 'embedded' in handler ? withErrorHandler(withSubflows.plan, handler.embedded) : withSubflows.plan;
-    const triggerErrors = this.#publishHooks?.check(plan) ?? [];
-    if (triggerErrors.length > 0) throw compileFailed(triggerErrors);
+    const checked = await this.#planForPublish(flow, document, version);
+    if ('errors' in checked) throw compileFailed(checked.errors);
+    const { plan } = checked;
     const record: FlowVersionRecord = {
       _id: `${flow._id}:${version}`,
       workspaceId,
@@ -222,6 +207,48 @@ export class FlowsService {
     // A rollout's version is not the flow's yet: schedules and worker triggers move when it is promoted.
     if (!goLive) await this.#publishHooks?.afterPublish(workspaceId, id, version);
     return toVersionSummary(record);
+  }
+
+  /**
+   * Live validation (the editor, as the builder edits): every problem publishing `document` would find, without
+   * storing anything.  A draft may hold problems; this says which, node by node.
+   */
+  async check(workspaceId: string, id: string, document: FlowDocument): Promise<CompileErrorView[]> {
+    const flow = await this.getRecord(workspaceId, id);
+    const version = Math.max(flow.latestVersion ?? 0, flow.lastVersion ?? 0) + 1;
+    const checked = await this.#planForPublish(flow, document, version);
+    return 'errors' in checked ? checked.errors : [];
+  }
+
+  /**
+   * Everything publishing checks, in its order: the compiler, the steps' own config checks, the error handler,
+   * sub-flows, then the trigger hooks (schedules).  The plan, or every problem found at the first stage that has one.
+   */
+  async #planForPublish(
+    flow: FlowRecord,
+    document: FlowDocument,
+    version: number,
+  ): Promise<{ plan: ExecutionPlan } | { errors: CompileErrorView[] }> {
+    const { workspaceId } = flow;
+    const compiled = await this.#catalog.compile(document, { flowId: flow._id, version, workspaceId });
+    // Drafts may hold configs their steps refuse; a published version may not.
+    const configErrors = this.#catalog.checkConfigs(document);
+    const handler = await this.#errorHandlerFor(workspaceId, flow._id, document);
+    const handlerErrors = 'error' in handler ? [handler.error] : [];
+    if (!compiled.ok || configErrors.length > 0) {
+      const compileErrors = compiled.ok ? [] : compiled.errors;
+      return { errors: [...compileErrors, ...notLocatedIn(compileErrors, configErrors), ...handlerErrors] };
+    }
+    const withSubflows = await embedSubflows({
+      plan: compiled.plan,
+      flowId: flow._id,
+      lookup: (target) => this.#latestPlanOf(workspaceId, target),
+    });
+    const subflowErrors = withSubflows.ok ? [] : withSubflows.errors;
+    if (!withSubflows.ok || handlerErrors.length > 0) return { errors: [...subflowErrors, ...handlerErrors] };
+    const plan = 'embedded' in handler ? withErrorHandler(withSubflows.plan, handler.embedded) : withSubflows.plan;
+    const triggerErrors = this.#publishHooks?.check(plan) ?? [];
+    return triggerErrors.length > 0 ? { errors: triggerErrors } : { plan };
   }
 
   /**

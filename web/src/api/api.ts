@@ -1,6 +1,7 @@
 import type {
   ApiErrorBody,
   CreateFlowBody,
+  FlowCheckResponse,
   FlowDetail,
   FlowImportResponse,
   FlowSummary,
@@ -16,7 +17,7 @@ import type {
   TestStepBody,
   UpdateFlowBody,
 } from '@pipewright/api-contract';
-import type { FlowDiff } from '@pipewright/flow';
+import type { FlowDiff, FlowDocument } from '@pipewright/flow';
 import type { StepManifest } from '@pipewright/step-sdk';
 
 /** An HTTP error from the API, carrying the server's error body so screens can show codes and compile errors. */
@@ -109,6 +110,8 @@ export const api = {
     request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, body),
   deleteFlow: (id: string) => request<null>('DELETE', `/flows/${encodeURIComponent(id)}`),
   publishFlow: (id: string) => request<FlowVersionSummary>('POST', `/flows/${encodeURIComponent(id)}/publish`),
+  checkFlow: (id: string, document: FlowDocument) =>
+    request<FlowCheckResponse>('POST', `/flows/${encodeURIComponent(id)}/check`, { document }),
   listVersions: (id: string) =>
     request<ListBody<FlowVersionSummary>>('GET', `/flows/${encodeURIComponent(id)}/versions`).then(items),
   getVersion: (id: string, version: number) =>

@@ -23,6 +23,7 @@ import { Palette } from './palette/Palette.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useEditorShortcuts } from './useEditorShortcuts.ts';
 import { useFlowCommands } from './useFlowCommands.ts';
+import { useLiveValidation } from './useLiveValidation.ts';
 import { useUnsavedChangesPrompt } from './useUnsavedChangesPrompt.ts';
 
 export function EditorPage({ flowId }: { flowId: string }) {
@@ -67,6 +68,7 @@ function EditorLayout({ flow }: { flow: FlowDetail }) {
   useRunSubscription(store, runId);
   useEditorShortcuts(store, commands.save);
   useUnsavedChangesPrompt(store);
+  useLiveValidation(store, flow.id);
   return (
     <div className="editor">
       <TopBar flow={flow} commands={commands} />
