@@ -11,7 +11,7 @@ import {
   TEST_DRAFT_WORKFLOW,
 } from '@pipewright/run-contract';
 import { parsePlan } from '@pipewright/run-contract/schema';
-import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { FlowRecord } from '../flows/flows.repository.ts';
@@ -220,7 +220,14 @@ export class DraftTestsService {
     }
     if (record.outcome === 'failed') return { status: 'failed', error: record.error ?? 'the test failed' };
     const handle = this.#deps.temporal.workflow.getHandle(record._id);
-    const { status } = await handle.describe();
+    let status: Awaited<ReturnType<typeof handle.describe>>['status'];
+    try {
+      ({ status } = await handle.describe());
+    } catch (error) {
+      // Never read while Temporal kept it (its retention passed): nothing is left to show.
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      return { status: 'failed', error: 'the test is no longer kept by Temporal; run it again' };
+    }
     if (status.name === 'RUNNING') return { status: 'running' };
     let outcome: Outcome;
     try {

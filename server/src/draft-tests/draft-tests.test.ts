@@ -227,7 +227,26 @@ describe('test a draft against recent runs', () => {
     const none = await api().post(`/api/flows/${other.id}/draft-tests`).send({}).expect(409);
     assert.equal(none.body.error.code, 'no_runs_to_test');
     await api().get(`/api/flows/${flow.id}/draft-tests/drt_unknown`).expect(404);
-    const listed = (await api().get(`/api/flows/${flow.id}/draft-tests`).expect(200)).body as { items: unknown[] };
-    assert.deepEqual(listed.items, []);
+    // A test whose workflow Temporal no longer keeps (never read before its retention passed) says so.
+    await harness.db.collection('draft_tests').insertOne({
+      _id: 'drt_gone' as never,
+      workspaceId: harness.admin.workspaceId,
+      flowId: flow.id,
+      documentHash: 'x',
+      createdBy: harness.admin.userId,
+      createdAt: new Date(),
+      runIds: [],
+      realCalls: [],
+    });
+    const gone = (await api().get(`/api/flows/${flow.id}/draft-tests/drt_gone`).expect(200)).body as DraftTestView;
+    assert.deepEqual([gone.status, gone.current], ['failed', false]);
+    assert.match(gone.error ?? '', /no longer kept by Temporal/);
+    const listed = (await api().get(`/api/flows/${flow.id}/draft-tests`).expect(200)).body as {
+      items: DraftTestView[];
+    };
+    assert.deepEqual(
+      listed.items.map((item) => item.id),
+      ['drt_gone'],
+    );
   });
 });
