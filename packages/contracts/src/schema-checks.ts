@@ -1,3 +1,4 @@
+import { SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from '@pipewright/json-schema/keywords';
 import { formatPath, type PathSegment } from '@pipewright/json-schema/paths';
 import { CONTRACT_LIMITS } from './limits.ts';
 import { regExpProblem } from './linear-regexp.ts';
@@ -13,21 +14,6 @@ export interface ContractProblem {
 
 export const JSON_SCHEMA_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
-/** Keywords whose value is a map of name → schema, an array of schemas, or one schema (JSON Schema 2020-12). */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
-const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-const SCHEMA_VALUES = new Set([
-  'not',
-  'if',
-  'then',
-  'else',
-  'contains',
-  'items',
-  'additionalProperties',
-  'propertyNames',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-]);
 const FORMATS: ReadonlySet<string> = new Set(CONTRACT_FORMATS);
 
 export function problemAt(segments: PathSegment[], message: string): ContractProblem {

@@ -1,3 +1,4 @@
+import { SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from './keywords.ts';
 import { SCHEMA_LIMITS } from './limits.ts';
 import { formatPath, type PathSegment } from './paths.ts';
 import { patternRisk } from './pattern-risk.ts';
@@ -18,21 +19,6 @@ export function problemAt(segments: PathSegment[], message: string): SchemaProbl
   return { segments, path: formatPath('schema', segments), message };
 }
 
-/** Keywords whose value is a map of name → schema, an array of schemas, or one schema (JSON Schema 2020-12). */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
-const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-const SCHEMA_VALUES = new Set([
-  'not',
-  'if',
-  'then',
-  'else',
-  'contains',
-  'items',
-  'additionalProperties',
-  'propertyNames',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-]);
 /** `$schema` values accepted at the root (and dropped: every schema compiles as 2020-12). */
 const JSON_SCHEMA_DIALECT = /^https?:\/\/json-schema\.org\/(draft\/2020-12|draft\/2019-09|draft-0[467])\/schema#?$/;
 /** The id every prepared schema gets (never registered, never fetched). */
