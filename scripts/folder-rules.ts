@@ -20,7 +20,18 @@ import { cycles } from './import-cycles.ts';
 const root = resolve(import.meta.dirname, '..');
 
 const WEB_SHARED = ['api', 'canvas', 'routing', 'ui'];
-const WEB_FEATURES = ['alerts', 'auth', 'credentials', 'editor', 'failures', 'flows', 'operations', 'runs'];
+const WEB_FEATURES = [
+  'alerts',
+  'approvals',
+  'auth',
+  'credentials',
+  'editor',
+  'failures',
+  'flows',
+  'limits',
+  'operations',
+  'runs',
+];
 const WEB_MAY_IMPORT: Record<string, readonly string[]> = {
   'main.tsx': ['app', 'api', 'styles.css'],
   app: [...WEB_FEATURES, ...WEB_SHARED],
@@ -36,6 +47,10 @@ const WEB_MAY_IMPORT: Record<string, readonly string[]> = {
   operations: WEB_SHARED,
   // The failed-runs queue (links to runs by path, not by importing runs/).
   failures: WEB_SHARED,
+  // Approvals: the page and the nav's badge (links to runs by path, not by importing runs/).
+  approvals: WEB_SHARED,
+  // The workspace's rate limits per connector.
+  limits: WEB_SHARED,
   editor: ['runs', 'credentials', 'pauses', ...WEB_SHARED],
   api: [],
   canvas: [],

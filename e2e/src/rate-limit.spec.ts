@@ -15,7 +15,7 @@ let page: Page;
 
 before(async () => {
   [product, echo] = await Promise.all([
-    startProduct({ rateLimits: { limits: { http: { perSecond: 1, burst: 1 } } } }),
+    startProduct({ rateLimits: { http: { count: 1, per: 's' } } }),
     startEchoService(),
   ]);
   ({ browser, page } = await openBrowser());

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
+import { DEFAULT_PINNED_DATA_LIMITS, type PinnedDataLimits } from '@pipewright/flow';
 import { builtinConnectorLabel, createFailedRunsGauge, createIngressMetrics, type Registry } from '@pipewright/metrics';
 import type { Keyring } from '@pipewright/secrets';
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
@@ -9,7 +10,11 @@ import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Db } from 'mongodb';
 import { createAlertsModule, DEFAULT_ALERTS_EVERY_MS, ensureAlertIndexes } from './alerts/alerts.module.ts';
+import { ApprovalsRepository } from './approvals/approvals.repository.ts';
+import { createApprovalsRouter } from './approvals/approvals.routes.ts';
+import { ApprovalsService } from './approvals/approvals.service.ts';
 import { createAuthModule, ensureAuthIndexes } from './auth/auth-module.ts';
+import { LoginLimiter } from './auth/login-limiter.ts';
 import { createCatalogRouter } from './catalog/catalog.routes.ts';
 import { CatalogService } from './catalog/catalog.service.ts';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits, type TrustProxySetting } from './config.ts';
@@ -49,12 +54,15 @@ import { OperationsService } from './operations/operations.service.ts';
 import { createPausesRouter } from './pauses/pauses.routes.ts';
 import { PausesService } from './pauses/pauses.service.ts';
 import { StepPausesRepository } from './pauses/step-pauses.repository.ts';
+import { RateLimitsRepository } from './rate-limits/rate-limits.repository.ts';
+import { createRateLimitsRouter } from './rate-limits/rate-limits.routes.ts';
 import { traceRequests } from './request-spans.ts';
 import { createRolloutsRouter } from './rollouts/rollouts.routes.ts';
 import { RolloutsService } from './rollouts/rollouts.service.ts';
 import { HeldRunsRepository } from './runs/held-runs.repository.ts';
 import { createResumeRouters } from './runs/resume.routes.ts';
 import { ResumeLinks } from './runs/resume-links.ts';
+import { createRunHistoryRouter } from './runs/run-history.routes.ts';
 import { RunsRepository } from './runs/runs.repository.ts';
 import { createRunsRouter } from './runs/runs.routes.ts';
 import { RunsService } from './runs/runs.service.ts';
@@ -87,6 +95,8 @@ export interface AppDeps {
   trustProxy?: TrustProxySetting;
   /** JSON nesting limits (`PIPEWRIGHT_MAX_DOCUMENT_DEPTH` / `PIPEWRIGHT_MAX_PAYLOAD_DEPTH`); default 64 / 256. */
   limits?: Partial<RequestLimits>;
+  /** How much sample data a draft may pin (`PIPEWRIGHT_MAX_PINNED_BYTES_PER_*`); default 256 KiB per node, 1 MiB per flow. */
+  pinnedDataLimits?: Partial<PinnedDataLimits>;
   /**
    * Look for queued runs every second and start them (runs this process queued are started at once anyway): what
    * a server process does, so runs queued by a server that died, or during a Temporal outage, start.  Off in tests
@@ -99,6 +109,8 @@ export interface AppDeps {
   metrics?: Registry;
   /** OpenTelemetry (`OTEL_EXPORTER_OTLP_ENDPOINT`, main.ts): a span per request, continued by the runs it starts. */
   tracing?: Tracing;
+  /** A connected shared Redis client (`PIPEWRIGHT_REDIS_URL`, @pipewright/shared-redis): sign-in failures are counted there. */
+  redis?: unknown;
   /** `PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS` (config.ts): Retry-After of a paused flow's 503; default 60. */
   pausedRetryAfterSeconds?: number;
   /**
@@ -147,7 +159,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   await ensureIndexes(deps.db);
 
   // Every /api route below reads the caller's workspace and role from res.locals.auth (auth/auth-context.ts).
-  const auth = createAuthModule(deps.db);
+  const auth = createAuthModule(deps.db, deps.redis ? { loginLimiter: new LoginLimiter({ redis: deps.redis }) } : {});
   const flowRecords = new FlowsRepository(deps.db);
   const versions = new FlowVersionsRepository(deps.db);
   const steps = deps.steps ?? builtinStepDefinitions;
@@ -158,7 +170,12 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     builtinTypes: steps.map((step) => step.type),
   });
   const catalog = new CatalogService({ steps, defaultTaskQueue: deps.taskQueue, packages: stepPackages });
-  const flows = new FlowsService({ flows: flowRecords, versions, catalog });
+  const flows = new FlowsService({
+    flows: flowRecords,
+    versions,
+    catalog,
+    pinnedDataLimits: { ...DEFAULT_PINNED_DATA_LIMITS, ...deps.pinnedDataLimits },
+  });
   const resumeLinks = new ResumeLinks({ db: deps.db, publicBaseUrl: deps.publicBaseUrl, secret: deps.resumeUrlSecret });
   const runRecords = new RunsRepository(deps.db);
   const heldRuns = new HeldRunsRepository(deps.db);
@@ -278,6 +295,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     }),
   );
   api.use(createRunsRouter({ runs, log }));
+  api.use(createRunHistoryRouter({ runs, temporal: deps.temporal }));
   api.use(
     createOperationsRouter({
       operations: new OperationsService({
@@ -297,11 +315,23 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   );
   api.use(createFailuresRouter({ failures }));
   api.use(resume.api);
+  api.use(
+    createApprovalsRouter({
+      approvals: new ApprovalsService({
+        approvals: new ApprovalsRepository(deps.db),
+        temporal: deps.temporal,
+        audit: auth.audit,
+        flowName: async (workspaceId, flowId) => (await flows.getRecord(workspaceId, flowId)).name,
+        requireRun: (workspaceId, runId) => runs.load(workspaceId, runId),
+      }),
+    }),
+  );
   api.use(createTriggerRoutes({ schedules, triggers }));
   api.use(createVersionsRouter({ versions: versionOps, stepTests, audit: auth.audit }));
   api.use(credentials.router);
   api.use(createContractsRouter({ contracts }));
   api.use(createPausesRouter({ pauses }));
+  api.use(createRateLimitsRouter({ rateLimits: new RateLimitsRepository(deps.db), audit: auth.audit }));
   api.use(alerts.router);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);

@@ -1,5 +1,9 @@
 import { isIP } from 'node:net';
+import { DEFAULT_PINNED_DATA_LIMITS, type PinnedDataLimits } from '@pipewright/flow';
 import { DEFAULT_TASK_QUEUE } from '@pipewright/run-contract';
+
+/** A flow's pins travel inside one save request (5 MB of JSON at most), so a limit stays well below it. */
+const MAX_PINNED_BYTES_SETTING = 4 * 1024 * 1024;
 
 /** How deep JSON may nest (arrays and objects, the outermost counting as 1) before it is refused with a 400. */
 export interface RequestLimits {
@@ -35,6 +39,11 @@ export interface ServerConfig {
   /** PIPEWRIGHT_MAX_DOCUMENT_DEPTH, PIPEWRIGHT_MAX_PAYLOAD_DEPTH */
   limits: RequestLimits;
   /**
+   * PIPEWRIGHT_MAX_PINNED_BYTES_PER_NODE, PIPEWRIGHT_MAX_PINNED_BYTES_PER_FLOW: how much sample data a draft may pin
+   * (UTF-8 JSON bytes); a save over either is refused with a 413 naming the node.  Default 256 KiB / 1 MiB.
+   */
+  pinnedDataLimits: PinnedDataLimits;
+  /**
    * PIPEWRIGHT_DB_WAIT_MS: how long a request waits for an unreachable database before it is answered 503 with
    * Retry-After (the driver's server selection timeout).  Short, so a sender is told to come back instead of held.
    */
@@ -51,6 +60,11 @@ export interface ServerConfig {
   pausedRetryAfterSeconds: number;
   /** PIPEWRIGHT_ALERTS_EVERY_MS: how often each server evaluates the alert rules; default 30 s (100 ms to 10 min). */
   alertsEveryMs: number;
+  /**
+   * PIPEWRIGHT_REDIS_URL: where server instances share counts (failed sign-ins per e-mail; workers keep rate limits
+   * there); unset: each server counts alone.
+   */
+  redisUrl: string | undefined;
 }
 
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -69,10 +83,12 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     resumeUrlSecret: env.RESUME_URL_SECRET || undefined,
     trustProxy: readTrustProxy(env.PIPEWRIGHT_TRUST_PROXY),
     limits: readRequestLimits(env),
+    pinnedDataLimits: readPinnedDataLimits(env),
     dbWaitMs: readMilliseconds(env, 'PIPEWRIGHT_DB_WAIT_MS', 2_000),
     engineWaitMs: readMilliseconds(env, 'PIPEWRIGHT_ENGINE_WAIT_MS', 3_000),
     pausedRetryAfterSeconds: readPausedRetryAfter(env.PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS),
     alertsEveryMs: readAlertsEvery(env.PIPEWRIGHT_ALERTS_EVERY_MS),
+    redisUrl: env.PIPEWRIGHT_REDIS_URL || undefined,
   };
 }
 
@@ -165,4 +181,20 @@ function readRequestLimits(env: Record<string, string | undefined>): RequestLimi
     );
   }
   return limits;
+}
+
+function readPinnedDataLimits(env: Record<string, string | undefined>): PinnedDataLimits {
+  const bytes = (name: string, fallback: number): number => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0 || value > MAX_PINNED_BYTES_SETTING) {
+      throw new Error(`${name} must be a whole number of bytes from 0 to ${MAX_PINNED_BYTES_SETTING}, got "${text}"`);
+    }
+    return value;
+  };
+  return {
+    maxBytesPerNode: bytes('PIPEWRIGHT_MAX_PINNED_BYTES_PER_NODE', DEFAULT_PINNED_DATA_LIMITS.maxBytesPerNode),
+    maxBytesPerFlow: bytes('PIPEWRIGHT_MAX_PINNED_BYTES_PER_FLOW', DEFAULT_PINNED_DATA_LIMITS.maxBytesPerFlow),
+  };
 }

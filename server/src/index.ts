@@ -1,4 +1,5 @@
 import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
+import { connectSharedRedis } from '@pipewright/shared-redis';
 import { tracingClientInterceptors, tracingEnabled } from '@pipewright/tracing';
 import { Client, Connection } from '@temporalio/client';
 import { type Db, MongoClient } from 'mongodb';
@@ -32,7 +33,7 @@ export interface ServerDeps extends AppDeps {
   db: Db;
   temporal: Client;
   config: ServerConfig;
-  /** Closes the MongoDB and Temporal connections. */
+  /** Closes the MongoDB, Temporal and (when set) Redis connections. */
   close(): Promise<void>;
 }
 
@@ -66,6 +67,11 @@ export async function connectServerDeps(
     // Traced (OTEL_EXPORTER_OTLP_ENDPOINT): a run's start carries the request's trace to the workflow in its headers.
     ...(tracingEnabled(env) ? { interceptors: tracingClientInterceptors() } : {}),
   });
+  const redis = config.redisUrl
+    ? connectSharedRedis(config.redisUrl, (message, error) =>
+        logger.warn(`${message}: ${error instanceof Error ? error.message : String(error)}`),
+      )
+    : undefined;
   return {
     db: mongo.db(config.mongoDb),
     temporal,
@@ -77,11 +83,13 @@ export async function connectServerDeps(
     ...(config.resumeUrlSecret === undefined ? {} : { resumeUrlSecret: config.resumeUrlSecret }),
     trustProxy: config.trustProxy,
     limits: config.limits,
+    pinnedDataLimits: config.pinnedDataLimits,
     engineWaitMs: config.engineWaitMs,
     pausedRetryAfterSeconds: config.pausedRetryAfterSeconds,
     alertsEveryMs: config.alertsEveryMs,
+    ...(redis ? { redis: redis.client } : {}),
     async close() {
-      await Promise.allSettled([mongo.close(), connection.close()]);
+      await Promise.allSettled([mongo.close(), connection.close(), redis?.close()]);
     },
   };
 }

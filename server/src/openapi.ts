@@ -9,6 +9,7 @@ import {
 } from '@pipewright/api-contract';
 import { z } from 'zod';
 import { alertsApiRoutes } from './alerts/alerts.openapi.ts';
+import { approvalsApiRoutes } from './approvals/approvals.openapi.ts';
 import { authApiRoutes } from './auth/auth.openapi.ts';
 import { contractsApiRoutes } from './contracts/contracts.openapi.ts';
 import { credentialsApiRoutes } from './credentials/credentials.openapi.ts';
@@ -18,7 +19,9 @@ import { flowFileApiRoutes } from './flows/flow-export.openapi.ts';
 import { n8nImportApiRoutes } from './flows/n8n-import.openapi.ts';
 import { operationsApiRoutes } from './operations/operations.openapi.ts';
 import { pausesApiRoutes } from './pauses/pauses.openapi.ts';
+import { rateLimitsApiRoutes } from './rate-limits/rate-limits.openapi.ts';
 import { rolloutsApiRoutes } from './rollouts/rollouts.openapi.ts';
+import { runHistoryApiRoutes } from './runs/run-history.openapi.ts';
 import { runsFilterQuery } from './runs/runs.openapi.ts';
 import { stepPackagesApiRoutes } from './step-packages/step-packages.openapi.ts';
 
@@ -57,7 +60,7 @@ const routes: Record<string, Record<string, Operation>> = {
     post: {
       summary: 'Create a flow (empty document unless given)',
       body: createFlowBody,
-      responses: { 201: 'FlowDetail', 400: 'Invalid body' },
+      responses: { 201: 'FlowDetail', 400: 'Invalid body', 413: 'Pinned sample data over its limit (the node named)' },
     },
   },
   '/api/flows/{id}': {
@@ -67,10 +70,17 @@ const routes: Record<string, Record<string, Operation>> = {
       responses: { 200: 'FlowDetail', 404: 'Unknown flow' },
     },
     put: {
-      summary: 'Save the draft; refused when `revision` is stale',
+      summary:
+        'Save the draft (its pinned sample data, `document.pinnedData`, included); refused when `revision` is stale',
       params: flowId,
       body: updateFlowBody,
-      responses: { 200: 'FlowDetail', 400: 'Invalid body', 404: 'Unknown flow', 409: 'Stale revision' },
+      responses: {
+        200: 'FlowDetail',
+        400: 'Invalid body',
+        404: 'Unknown flow',
+        409: 'Stale revision',
+        413: 'Pinned sample data over its limit per node or per flow (`pinned_data_too_large`, the node named)',
+      },
     },
     delete: {
       summary: 'Delete a flow and its versions',
@@ -230,6 +240,7 @@ const routes: Record<string, Record<string, Operation>> = {
   ...credentialsApiRoutes,
   ...contractsApiRoutes,
   ...pausesApiRoutes,
+  ...rateLimitsApiRoutes,
   ...stepPackagesApiRoutes,
   ...operationsApiRoutes,
   ...failuresApiRoutes,
@@ -238,6 +249,8 @@ const routes: Record<string, Record<string, Operation>> = {
   ...flowFileApiRoutes,
   ...draftTestsApiRoutes,
   ...rolloutsApiRoutes,
+  ...runHistoryApiRoutes,
+  ...approvalsApiRoutes,
   '/api/openapi.json': { get: { summary: 'This document', responses: { 200: 'OpenAPI 3.1' } } },
   '/hooks/resume/{token}': {
     post: {

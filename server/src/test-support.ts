@@ -126,7 +126,8 @@ type Reply = { status: number; body: unknown };
 export class TargetServer {
   readonly #server: Server;
   readonly #scripts = new Map<string, Reply[]>();
-  readonly requests: { path: string; method: string; body: string }[] = [];
+  /** What reached it, in order; `at`: wall clock ms. */
+  readonly requests: { path: string; method: string; body: string; at: number }[] = [];
   baseUrl = '';
 
   constructor() {
@@ -135,7 +136,12 @@ export class TargetServer {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const path = request.url ?? '/';
-        this.requests.push({ path, method: request.method ?? 'GET', body: Buffer.concat(chunks).toString('utf8') });
+        this.requests.push({
+          path,
+          method: request.method ?? 'GET',
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        });
         const script = this.#scripts.get(path) ?? [];
         const reply = script.length > 1 ? script.shift() : script[0];
         response.writeHead(reply?.status ?? 404, { 'content-type': 'application/json' });

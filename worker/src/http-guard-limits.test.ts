@@ -64,7 +64,7 @@ before(async () => {
     temporalAddress: stack.temporalAddress,
     taskQueue: openQueue,
     http: { allowPrivateNetworks: true },
-    rateLimits: { limits: { http: { perSecond: 2 } } },
+    rateLimits: { http: { count: 2, per: 's' } },
   });
   closed = await startWorker({
     temporalAddress: stack.temporalAddress,
@@ -153,11 +153,11 @@ async function firstActivityStart(handle: WorkflowHandle): Promise<number> {
   return Math.min(...starts);
 }
 
-/** A bucket's timer may fire a loop turn early (libuv's cached clock) and waits are rounded to whole ms. */
+/** A limiter's timer may fire a loop turn early (libuv's cached clock) and waits are rounded to whole ms. */
 const TIMER_SLACK_MS = 100;
 
 describe('HTTP steps: per-workspace rate limit', () => {
-  test('5 parallel calls under http=2/s all succeed, reach the API spaced by the bucket, and record their waits', async (t) => {
+  test('5 parallel calls under http=2/s all succeed, reach the API two a second, and record their waits', async (t) => {
     const ids = ['c1', 'c2', 'c3', 'c4', 'c5'];
     const handle = await start(
       plan(ids.map((id) => httpNode(id, openQueue, { url: `${baseUrl}/limited/${id}` }))),
@@ -173,21 +173,21 @@ describe('HTTP steps: per-workspace rate limit', () => {
         .map((hit) => [hit.path.slice('/limited/'.length), hit.at]),
     );
     assert.deepEqual([...arrivals.keys()].sort(), ids, 'each call reached the API once');
-    // Burst of 2, then one token every 500 ms after the first: however the worker scheduled the five calls, the third
-    // request cannot reach the API sooner than 500 ms after the first call started, the fourth 1000, the fifth 1500.
+    // Two calls a 1 s window, the first window opened by the first call: however the worker scheduled the five
+    // calls, the third and fourth cannot reach the API sooner than 1 s after the first call started, the fifth 2 s.
     const times = [...arrivals.values()].map((at) => at - firstStart).sort((x, y) => x - y);
     t.diagnostic(`arrivals after the first call started (ms): ${times.map(Math.round).join(', ')}`);
     for (const [index, at] of times.entries()) {
-      const earliest = Math.max(0, index - 1) * 500;
+      const earliest = Math.floor(index / 2) * 1000;
       assert.ok(at >= earliest - TIMER_SLACK_MS, `request ${index + 1} arrived after ${Math.round(at)} ms`);
     }
-    // The calls the bucket held say how long; a wait is real: that request reached the API no sooner.
+    // The calls the limiter held say how long; a wait is real: that request reached the API no sooner.
     const waits = ids.map((id) => state.nodes[id]?.rateLimitWaitMs ?? 0);
     t.diagnostic(`rateLimitWaitMs: ${waits.join(', ')}`);
-    // None waits only if the worker itself took the tokens 500 ms apart: five calls scheduled in one workflow task.
+    // None waits only if the worker itself started the calls a window apart: five calls scheduled in one workflow task.
     assert.ok(
       waits.some((ms) => ms > 0),
-      'the calls beyond the burst waited for the bucket and recorded it',
+      'the calls beyond the window’s two waited and recorded it',
     );
     for (const [index, id] of ids.entries()) {
       const at = Number(arrivals.get(id)) - firstStart;
@@ -195,7 +195,7 @@ describe('HTTP steps: per-workspace rate limit', () => {
     }
   });
 
-  test('another workspace has its own bucket', async () => {
+  test('another workspace has its own count', async () => {
     const state = await run(plan([httpNode('solo', openQueue, { url: `${baseUrl}/limited/solo` })]), uniqueName('ws'));
     assert.equal(state.status, 'succeeded');
     assert.equal(state.nodes.solo?.rateLimitWaitMs, undefined);

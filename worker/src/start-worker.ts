@@ -7,18 +7,18 @@ import {
   type MetricsAddress,
   serveMetrics,
 } from '@pipewright/metrics';
-import { DEFAULT_TASK_QUEUE, STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
+import { DEFAULT_TASK_QUEUE, type RateLimit, STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
 import { RunReportWriter, withThrottledAttempts } from '@pipewright/run-reports';
 import type { Keyring } from '@pipewright/secrets';
+import { connectSharedRedis } from '@pipewright/shared-redis';
 import {
   connectStepDeps,
   createMongoStepPauses,
   createRateLimiter,
   createStepActivities,
   createWaitWhilePaused,
-  DEFAULT_RATE_LIMIT,
+  createWorkspaceRateLimits,
   evaluateLoopChunk,
-  type RateLimit,
   type StepAttemptReport,
   type StepHttpOptions,
   type StepMetrics,
@@ -26,6 +26,7 @@ import {
 import type { AnyStepDefinition } from '@pipewright/step-sdk';
 import { type Tracing, tracingActivityInterceptors, tracingWorkflowSinks } from '@pipewright/tracing';
 import { type InjectedSinks, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createApprovalActivities } from './approvals/approval-activities.ts';
 import { createDraftTestActivities } from './draft-tests/recorded-runs.ts';
 import { runLogAttributes } from './logging.ts';
 import { createPollActivities } from './triggers/poll-activities.ts';
@@ -59,10 +60,17 @@ export interface StartWorkerOptions {
    */
   http?: StepHttpOptions;
   /**
-   * Token buckets per workspace and connector (step type prefix: `http`, `postgres`…), shared by every step this
-   * worker runs; with several workers the limit is per worker.  Default 100/s for every connector.
+   * Calls per workspace and connector (step type prefix: `http`, `postgres`…; `*` for every other): this worker's
+   * limits (env PIPEWRIGHT_RATE_LIMITS in main.ts), used where a workspace has set none of its own (the
+   * `rate_limits` collection in `mongo`, read at most every `rateLimitCacheMs`, default 3 s).  Default 100/s.
    */
-  rateLimits?: { limits?: Record<string, RateLimit>; defaultLimit?: RateLimit };
+  rateLimits?: Record<string, RateLimit>;
+  rateLimitCacheMs?: number;
+  /**
+   * A Redis URL (env PIPEWRIGHT_REDIS_URL): rate limits counted there are shared by every worker on it.  Without
+   * it, each worker counts alone (docs/adr/019-shared-rate-limits.md).
+   */
+  redisUrl?: string;
   /**
    * Also run the trigger runner: one broker subscription (RabbitMQ, MQTT, NATS…) per published flow whose trigger
    * listens, read from the server's database; each message starts a run on this task queue.
@@ -136,6 +144,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const pauses = deps.db
     ? createMongoStepPauses(deps.db, options.pauseCacheMs === undefined ? {} : { cacheMs: options.pauseCacheMs })
     : undefined;
+  const redis = options.redisUrl
+    ? connectSharedRedis(options.redisUrl, (message, error) =>
+        Runtime.instance().logger.warn(message, { error: error instanceof Error ? error.message : String(error) }),
+      )
+    : undefined;
   // Each attempt goes to Prometheus (when on) and, when answered 429, to the health rollups.
   const attemptMetrics: StepMetrics | undefined = withThrottledAttempts<StepAttemptReport>(stepMetrics, reportWriter);
   const activities = createStepActivities({
@@ -146,8 +159,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
     ...(options.http ? { http: options.http } : {}),
     rateLimiter: createRateLimiter({
-      limits: options.rateLimits?.limits ?? {},
-      defaultLimit: options.rateLimits?.defaultLimit ?? DEFAULT_RATE_LIMIT,
+      limitOf: createWorkspaceRateLimits(
+        deps.db,
+        options.rateLimits ?? {},
+        options.rateLimitCacheMs === undefined ? {} : { cacheMs: options.rateLimitCacheMs },
+      ),
+      ...(redis ? { redis: redis.client } : {}),
     }),
   });
   const draftTests = createDraftTestActivities({
@@ -176,6 +193,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         ...activities,
         evaluateLoopChunk,
         ...draftTests.activities,
+        ...createApprovalActivities(deps.db),
         waitWhileStepPaused: createWaitWhilePaused(pauses, {
           pollMs: Math.max(50, Math.min(1_000, options.pauseCacheMs ?? 1_000)),
         }),
@@ -191,6 +209,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await metricsServer?.close();
     await connection.close();
     await reportWriter?.close();
+    await redis?.close();
     await deps.close();
     throw error;
   }
@@ -214,6 +233,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await metricsServer?.close();
       await connection.close();
       await reportWriter?.close();
+      await redis?.close();
       await deps.close();
       throw error;
     }
@@ -235,6 +255,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           await connection.close();
           await draftTests.close();
           await reportWriter?.close();
+          await redis?.close();
           await deps.close();
         }
       })();

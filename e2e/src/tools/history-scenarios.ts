@@ -3,6 +3,7 @@
  * published and run through the product's API.  worker/src/replay/README.md lists them; the replay test
  * (worker/src/replay/replay.test.ts) names the files they produce.
  */
+import { waitFor } from '@pipewright/devstack';
 import { threeNodeFlow } from '../flows.ts';
 import {
   type DocNode,
@@ -441,6 +442,46 @@ const waits: Scenario[] = [
       if (typeof link !== 'string') throw new Error(`the approval mail carried no link: ${JSON.stringify(mail.body)}`);
       await api.post(new URL(link, 'http://product').pathname, { approved: true, by: 'ada' });
       mail.release();
+      return runId;
+    },
+  },
+  {
+    name: 'approval-decided-by-member',
+    covers:
+      'Wait for approval (docs/adr/018): openApproval activity, the decideApproval update from POST /api/approvals, closeApproval, the rejected port',
+    expect: { status: 'succeeded', nodes: { ask: 'succeeded', ship: 'skipped', held: 'succeeded' } },
+    async run(context) {
+      const runId = await triggered(
+        context,
+        'approval by a member',
+        flowDocument(
+          [
+            webhook,
+            {
+              id: 'ask',
+              type: 'core.wait',
+              config: { mode: 'approval', approvers: 'admin', title: 'Ship it?', timeoutSeconds: ONE_HOUR },
+            },
+            http('ship', `${context.local.url}/ok/ship`),
+            transform('held', { comment: '{{ input.comment }}' }),
+          ],
+          [
+            ['hook', 'ask'],
+            ['ask', 'ship', 'approved'],
+            ['ask', 'held', 'rejected'],
+          ],
+        ),
+        {},
+      );
+      // The decision is accepted once the worker has opened the approval (just after the node shows waiting).
+      await waitFor('the approval to take a decision', () =>
+        context.api
+          .post(`/api/approvals/${runId}/ask`, { decision: 'reject', comment: 'not yet' })
+          .catch((error: unknown) => {
+            if (error instanceof Error && / answered 409:/.test(error.message)) return undefined;
+            throw error;
+          }),
+      );
       return runId;
     },
   },

@@ -3,7 +3,7 @@
  * OpenAPI document is generated from them); responses are types (the server builds them, the web reads them).
  */
 
-import type { FlowDocument } from '@pipewright/flow';
+import type { FlowDocument, PinnedDataLimits } from '@pipewright/flow';
 import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
 import type { FlowImportProblem } from './flow-files.ts';
@@ -13,6 +13,7 @@ import type { FlowRolloutSummary } from './rollouts.ts';
 import { nameText } from './text.ts';
 
 export * from './alerts.ts';
+export * from './approvals.ts';
 export * from './auth.ts';
 export * from './contracts.ts';
 export * from './credentials.ts';
@@ -21,7 +22,9 @@ export * from './failures.ts';
 export * from './flow-files.ts';
 export * from './n8n-import.ts';
 export * from './pauses.ts';
+export * from './rate-limits.ts';
 export * from './rollouts.ts';
+export * from './run-history.ts';
 export * from './step-packages.ts';
 export * from './text.ts';
 
@@ -112,6 +115,8 @@ export interface FlowDetail extends FlowSummary {
   webhookSecretHint?: string;
   /** A version being rolled out beside `latestVersion` (docs/adr/017). */
   rollout?: FlowRolloutSummary;
+  /** How much sample data the draft may pin (`document.pinnedData`), so the editor can say why a pin is refused. */
+  pinnedDataLimits?: PinnedDataLimits;
 }
 
 /** `POST /flows/:id/webhook-secret/rotate`: the new secret, shown this once. */

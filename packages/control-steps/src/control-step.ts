@@ -106,7 +106,25 @@ export interface EventWait {
   timeoutMs: number | undefined;
 }
 
-/** A pause (Wait): on a durable timer, or until the run is resumed or a timeout passes. */
+/** An approval wait's settings, from the evaluated config (docs/adr/018). */
+export interface ApprovalWait {
+  /** Roles, member e-mails (lower case) or user ids: who may decide. */
+  approvers: string[];
+  title: string | undefined;
+  message: string | undefined;
+  /** Absent = no timeout. */
+  timeoutMs: number | undefined;
+}
+
+/** A decision an approval wait received. */
+export interface DecidedApproval {
+  decision: 'approved' | 'rejected';
+  comment?: string | undefined;
+  decidedBy: { id: string; email: string };
+  decidedAt: string;
+}
+
+/** A pause (Wait): on a durable timer, or until the run is resumed, a member decides, or a timeout passes. */
 export interface WaitControlStep extends ControlStepFacts {
   kind: 'wait';
   /** The port fired when an event wait times out. */
@@ -120,6 +138,14 @@ export interface WaitControlStep extends ControlStepFacts {
   eventWaitOf(config: Record<string, unknown>): EventWait;
   /** An event wait that timed out: the `timeout` port when connected, else an Error saying what to do. */
   timedOut(wait: EventWait, timeoutConnected: boolean): ControlResult;
+  /** The node waits for a member's decision (mode `approval`). */
+  isApprovalWait(config: Record<string, unknown>): boolean;
+  /** An approval wait's settings from the evaluated config; throws with a user-facing message. */
+  approvalWaitOf(config: Record<string, unknown>): ApprovalWait;
+  /** The output (`{ approved, decision, comment?, decidedBy, decidedAt }`) and port (`approved`/`rejected`). */
+  decided(decision: DecidedApproval): ControlResult;
+  /** An approval wait that timed out: the `timeout` port when connected, else an Error saying what to do. */
+  approvalTimedOut(wait: ApprovalWait, timeoutConnected: boolean): ControlResult;
 }
 
 /** A call of another published flow (Sub-flow), run as a child run. */

@@ -1,3 +1,11 @@
+export {
+  APPROVED_PORT,
+  APPROVER_ROLES,
+  approversOf,
+  MAX_APPROVAL_MESSAGE,
+  MAX_APPROVAL_TITLE,
+  REJECTED_PORT,
+} from './approval.ts';
 export * from './control-step.ts';
 export { CORE_IF_TYPE, IF_OUTPUTS } from './if.ts';
 export { CORE_LOOP_TYPE, LOOP_ITEM_TYPE, LOOP_MAX_CONCURRENCY } from './loop.ts';

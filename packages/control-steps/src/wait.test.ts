@@ -13,7 +13,7 @@ describe('Wait at run time', () => {
     const refused: [Record<string, unknown>, RegExp][] = [
       [{ durationSeconds: -1 }, /^durationSeconds: must be a number of seconds, got -1$/],
       [{ mode: 'until', until: 'soon' }, /^until: "soon" is not a date\/time/],
-      [{ mode: 'later' }, /^mode: must be delay, until or event, got "later"$/],
+      [{ mode: 'later' }, /^mode: must be delay, until, event or approval, got "later"$/],
     ];
     for (const [config, message] of refused) assert.throws(() => wait.timerUntil(config, NOW), { message });
   });

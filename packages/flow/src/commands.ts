@@ -1,4 +1,13 @@
-import type { FlowDocument, FlowEdge, FlowNode, FlowSettings, NodeSettings, NodeSize, Position } from './document.ts';
+import type {
+  FlowDocument,
+  FlowEdge,
+  FlowNode,
+  FlowSettings,
+  NodeSettings,
+  NodeSize,
+  PinnedData,
+  Position,
+} from './document.ts';
 import type { EdgeId, NodeId } from './ids.ts';
 
 /**
@@ -19,9 +28,16 @@ export type FlowCommand =
   | { kind: 'addSubgraph'; nodes: FlowNode[]; edges: FlowEdge[] }
   /** Replaces the flow-wide settings (absent = none). */
   | { kind: 'updateFlowSettings'; settings: FlowSettings | undefined }
+  /** Pins `data` (any JSON value, `null` included) as the node's sample output, replacing an earlier pin. */
+  | { kind: 'pinData'; nodeId: NodeId; data: unknown }
+  /** Removes the node's pinned sample output. */
+  | { kind: 'unpinData'; nodeId: NodeId }
   | { kind: 'batch'; commands: FlowCommand[] }
-  /** Inverse of removals: puts nodes and edges back at their former indexes. */
-  | { kind: 'restore'; nodes: Indexed<FlowNode>[]; edges: Indexed<FlowEdge>[] };
+  /**
+   * Inverse of removals: puts nodes and edges back at their former indexes, and the pinned data the removed nodes
+   * had (removing a node drops its pin).
+   */
+  | { kind: 'restore'; nodes: Indexed<FlowNode>[]; edges: Indexed<FlowEdge>[]; pinnedData?: PinnedData };
 
 export interface NodePatch {
   title?: string | undefined;
@@ -67,10 +83,14 @@ export function applyCommand(doc: FlowDocument, command: FlowCommand): CommandRe
       return addSubgraph(doc, command.nodes, command.edges);
     case 'updateFlowSettings':
       return updateFlowSettings(doc, command.settings);
+    case 'pinData':
+      return setPin(doc, command.nodeId, { data: command.data });
+    case 'unpinData':
+      return setPin(doc, command.nodeId, undefined);
     case 'batch':
       return batch(doc, command.commands);
     case 'restore':
-      return restore(doc, command.nodes, command.edges);
+      return restore(doc, command);
   }
 }
 
@@ -99,14 +119,61 @@ function removeNodes(doc: FlowDocument, nodeIds: NodeId[]): CommandResult {
   doc.edges.forEach((item, index) => {
     if (doomed.has(item.source) || doomed.has(item.target)) removedEdges.push({ index, item });
   });
-  return {
-    doc: {
-      ...doc,
-      nodes: doc.nodes.filter((node) => !doomed.has(node.id)),
-      edges: doc.edges.filter((edge) => !doomed.has(edge.source) && !doomed.has(edge.target)),
-    },
-    inverse: { kind: 'restore', nodes: removedNodes, edges: removedEdges },
+  const pins = Object.entries(doc.pinnedData ?? {});
+  const removedPins = pins.filter(([nodeId]) => doomed.has(nodeId));
+  const next: FlowDocument = {
+    ...doc,
+    nodes: doc.nodes.filter((node) => !doomed.has(node.id)),
+    edges: doc.edges.filter((edge) => !doomed.has(edge.source) && !doomed.has(edge.target)),
   };
+  return {
+    doc: removedPins.length
+      ? withPinnedData(
+          next,
+          pins.filter(([nodeId]) => !doomed.has(nodeId)),
+        )
+      : next,
+    inverse: {
+      kind: 'restore',
+      nodes: removedNodes,
+      edges: removedEdges,
+      ...(removedPins.length ? { pinnedData: Object.fromEntries(removedPins) } : {}),
+    },
+  };
+}
+
+/** Sets (`{ data }`) or removes (undefined) one node's pin; the inverse puts back what was there. */
+function setPin(doc: FlowDocument, nodeId: NodeId, pin: { data: unknown } | undefined): CommandResult {
+  if (!doc.nodes.some((node) => node.id === nodeId)) throw new FlowCommandError(`node "${nodeId}" does not exist`);
+  if (pin !== undefined && pin.data === undefined) {
+    throw new FlowCommandError(`node "${nodeId}": pinned data must be a JSON value`);
+  }
+  const pins = Object.entries(doc.pinnedData ?? {});
+  const previous = pins.find(([id]) => id === nodeId);
+  const others = pins.filter(([id]) => id !== nodeId);
+  const inverse: FlowCommand = previous
+    ? { kind: 'pinData', nodeId, data: previous[1] }
+    : { kind: 'unpinData', nodeId };
+  if (pin === undefined && !previous) return { doc, inverse };
+  // A pin replaced in place keeps its key order, so re-pinning and undo give back an equal document.
+  const next =
+    pin === undefined
+      ? others
+      : previous
+        ? pins.map(([id, data]): [string, unknown] => [id, id === nodeId ? pin.data : data])
+        : [...pins, [nodeId, pin.data] as [string, unknown]];
+  return { doc: withPinnedData(doc, next), inverse };
+}
+
+/**
+ * The document with these pins (none: no `pinnedData` key).  Built with `Object.fromEntries`, which defines own
+ * properties, so a key such as `__proto__` stays data and never reaches a prototype.
+ */
+function withPinnedData(doc: FlowDocument, pins: [string, unknown][]): FlowDocument {
+  const next: FlowDocument = { ...doc };
+  if (pins.length === 0) delete next.pinnedData;
+  else next.pinnedData = Object.fromEntries(pins);
+  return next;
 }
 
 function moveNodes(doc: FlowDocument, moves: { nodeId: NodeId; position: Position }[]): CommandResult {
@@ -229,9 +296,18 @@ function batch(doc: FlowDocument, commands: FlowCommand[]): CommandResult {
   return { doc: current, inverse: { kind: 'batch', commands: inverses } };
 }
 
-function restore(doc: FlowDocument, nodes: Indexed<FlowNode>[], edges: Indexed<FlowEdge>[]): CommandResult {
+function restore(
+  doc: FlowDocument,
+  { nodes, edges, pinnedData }: Extract<FlowCommand, { kind: 'restore' }>,
+): CommandResult {
+  const restored: FlowDocument = {
+    ...doc,
+    nodes: insertAtIndexes(doc.nodes, nodes),
+    edges: insertAtIndexes(doc.edges, edges),
+  };
+  const pins = Object.entries(pinnedData ?? {});
   return {
-    doc: { ...doc, nodes: insertAtIndexes(doc.nodes, nodes), edges: insertAtIndexes(doc.edges, edges) },
+    doc: pins.length ? withPinnedData(restored, [...Object.entries(doc.pinnedData ?? {}), ...pins]) : restored,
     inverse: {
       kind: 'batch',
       commands: [

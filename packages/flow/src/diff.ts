@@ -24,7 +24,7 @@ export interface NodeMove {
  * What changed from document `before` to document `after`.  Nodes and edges are matched by id.  A node whose only
  * change is its position is listed under `moved`, never under `changed` (a drag is not a behaviour change).  An
  * edge whose id stayed but whose endpoints or ports changed is reported as removed and added.  `settings` lists
- * changes to document-level fields other than `nodes`/`edges` (per-node settings appear in the node's fields).
+ * changes to document-level fields other than `nodes`/`edges`/`pinnedData` (per-node settings appear in the node's fields).
  */
 export interface FlowDiff {
   nodes: { added: FlowNode[]; removed: FlowNode[]; changed: NodeChange[]; moved: NodeMove[] };
@@ -76,8 +76,9 @@ export function diffFlows(before: FlowDocument, after: FlowDocument): FlowDiff {
     if (!next || !isDeepEqual(next, edge)) diff.edges.removed.push(edge);
   }
 
-  const { nodes: _bn, edges: _be, ...beforeSettings } = before;
-  const { nodes: _an, edges: _ae, ...afterSettings } = after;
+  // Pinned sample data is test data, not behaviour (and published versions never hold it): not a change.
+  const { nodes: _bn, edges: _be, pinnedData: _bp, ...beforeSettings } = before;
+  const { nodes: _an, edges: _ae, pinnedData: _ap, ...afterSettings } = after;
   diffValues(beforeSettings, afterSettings, '', diff.settings);
   return diff;
 }

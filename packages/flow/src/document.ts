@@ -171,12 +171,23 @@ export const flowEdgeSchema = z
   })
   .strict();
 
+/**
+ * Sample outputs pinned per node id (n8n's "pin data"): what the editor's previews, autocomplete and "Test this step"
+ * use as that node's output.  Test data saved with the draft, never behaviour: the compiler ignores it, published
+ * versions and runs never hold it.  Sizes are limited by the server (`pinned-data.ts`).
+ */
+export const pinnedDataSchema = z.record(
+  z.string().regex(NODE_ID_PATTERN, 'must be the id of a node of this flow'),
+  z.unknown(),
+);
+
 export const flowDocumentSchema = z
   .object({
     schemaVersion: z.literal(1),
     nodes: z.array(flowNodeSchema).max(5000),
     edges: z.array(flowEdgeSchema).max(20000),
     settings: flowSettingsSchema.optional(),
+    pinnedData: pinnedDataSchema.optional(),
   })
   .strict()
   .superRefine((doc, ctx) => {
@@ -187,6 +198,15 @@ export const flowDocumentSchema = z
       }
       seenNodes.add(node.id);
     });
+    for (const nodeId of Object.keys(doc.pinnedData ?? {})) {
+      if (!seenNodes.has(nodeId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pinnedData', nodeId],
+          message: `pins data to node "${nodeId}", which is not in this flow`,
+        });
+      }
+    }
     const seenEdges = new Set<string>();
     doc.edges.forEach((edge, index) => {
       if (seenEdges.has(edge.id)) {
@@ -207,5 +227,6 @@ export type NodeSize = z.infer<typeof nodeSizeSchema>;
 export type FlowNode = z.infer<typeof flowNodeSchema>;
 export type FlowEdge = z.infer<typeof flowEdgeSchema>;
 export type FlowDocument = z.infer<typeof flowDocumentSchema>;
+export type PinnedData = NonNullable<FlowDocument['pinnedData']>;
 
 export const emptyFlowDocument = (): FlowDocument => ({ schemaVersion: 1, nodes: [], edges: [] });

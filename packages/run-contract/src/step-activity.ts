@@ -40,11 +40,39 @@ export interface RunStepResult {
   attempts: number;
   /** How long the successful attempt waited for its connector's rate limit (absent: no wait). */
   rateLimitWaitMs?: number;
+  /** When the successful attempt started (epoch ms) and how long it took: the run view's attempt list. */
+  startedAt?: number;
+  durationMs?: number;
+  /** A local attempt's node (its marker in history names no node; a regular activity's input does). */
+  nodeId?: string;
+  /** The failed attempts of this activity before this one (Temporal keeps only the last failure of a retried one). */
+  earlier?: EarlierAttempt[];
+}
+
+/** A failed attempt as the next attempt of the same activity carries it (step-host step-attempt.ts). */
+export interface EarlierAttempt {
+  /** The node's attempt number. */
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  /** Scrubbed of secrets like every step error; at most 300 characters. */
+  message: string;
+  type?: string;
+  retryable: boolean;
 }
 
 /** What `runStep` puts in `details[0]` of the ApplicationFailure it throws: the workflow reads attempts from it. */
 export interface RunStepFailureDetails {
   attempt: number;
+  /**
+   * When the failed attempt started (epoch ms), how long it took and its node: Temporal keeps an attempt's failure
+   * (a local attempt's marker, a retried activity's last failure) but not its timing, nor a local attempt's node.
+   */
+  startedAt?: number;
+  durationMs?: number;
+  nodeId?: string;
+  /** The failed attempts of this activity before this one, as in RunStepResult. */
+  earlier?: EarlierAttempt[];
   details?: unknown;
   /** The step asked to be retried after this long (a 429's Retry-After): the workflow honours it between attempts. */
   retryAfterMs?: number;

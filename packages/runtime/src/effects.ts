@@ -31,6 +31,11 @@ export interface RunEffects {
    * arrived before the wait started must still be delivered (the link may be used before the wait is reached).
    */
   waitForEvent?(request: WaitForEventRequest): Promise<WaitForEventResult>;
+  /**
+   * Waits for a member's decision on an approval (Wait `approval`, docs/adr/018) or the timeout, whichever comes
+   * first.  The implementation makes the approval visible to its approvers while it waits, and closes it after.
+   */
+  waitForApproval?(request: WaitForApprovalRequest): Promise<WaitForApprovalResult>;
   /** Runs another flow's plan as a child run and resolves with its final state, failed or not (Sub-flow). */
   executeChild?(request: ChildRunRequest): Promise<RunState>;
   /**
@@ -65,6 +70,28 @@ export interface WaitForEventRequest {
 }
 
 export type WaitForEventResult = { timedOut: false; payload: unknown } | { timedOut: true };
+
+export interface WaitForApprovalRequest {
+  run: { id: string; workspaceId: string };
+  flowId: string;
+  nodeId: string;
+  /** Roles, member e-mails (lower case) or user ids. */
+  approvers: string[];
+  title: string;
+  message?: string | undefined;
+  /** Absent = no timeout. */
+  timeoutMs?: number | undefined;
+}
+
+export type WaitForApprovalResult =
+  | {
+      timedOut: false;
+      decision: 'approved' | 'rejected';
+      comment?: string | undefined;
+      decidedBy: { id: string; email: string };
+      decidedAt: string;
+    }
+  | { timedOut: true };
 
 export interface ChildRunRequest {
   nodeId: string;

@@ -7,6 +7,7 @@ import type {
   LoopChunkRequest,
   RunEffects,
   StepActivityRequest,
+  WaitForApprovalRequest,
   WaitForEventRequest,
 } from './effects.ts';
 import { createInitialState, executePlan } from './execute-plan.ts';
@@ -171,6 +172,63 @@ describe('Wait', () => {
     );
   });
 
+  test('approval: waits for a decision with the evaluated approvers and title; the decision picks the port', async () => {
+    const requests: WaitForApprovalRequest[] = [];
+    const decidedBy = { id: 'usr_1', email: 'ada@example.com' };
+    const nodes = [
+      trigger,
+      wait('ask', [from('hook')], {
+        mode: 'approval',
+        approvers: '{{ trigger.body.manager }}, admin',
+        title: 'Refund {{ trigger.body.amount }}?',
+        timeoutSeconds: 60,
+      }),
+      value('yes', [from('ask', 'approved')], '{{ input.comment }}'),
+      value('no', [from('ask', 'rejected')], 'no'),
+      value('late', [from('ask', 'timeout')], 'late'),
+    ];
+    const answer = (decision: 'approved' | 'rejected') =>
+      baseEffects({
+        async waitForApproval(request) {
+          requests.push(request);
+          return { timedOut: false, decision, comment: 'fine', decidedBy, decidedAt: '2030-01-01T00:00:00.000Z' };
+        },
+      });
+    const approved = await run(nodes, { manager: 'Bo@Example.com', amount: 30 }, answer('approved'));
+    assert.deepEqual(requests, [
+      {
+        run: RUN,
+        flowId: 'flow-1',
+        nodeId: 'ask',
+        approvers: ['bo@example.com', 'admin'],
+        title: 'Refund 30?',
+        message: undefined,
+        timeoutMs: 60_000,
+      },
+    ]);
+    assert.deepEqual(approved.nodes.ask?.output, {
+      approved: true,
+      decision: 'approved',
+      comment: 'fine',
+      decidedBy,
+      decidedAt: '2030-01-01T00:00:00.000Z',
+    });
+    assert.deepEqual(approved.nodes.yes?.output, { v: 'fine' });
+    assert.equal(approved.nodes.no?.status, 'skipped');
+    const rejected = await run(nodes, { manager: 'bo@example.com', amount: 30 }, answer('rejected'));
+    assert.deepEqual(rejected.nodes.no?.output, { v: 'no' });
+    assert.equal(rejected.nodes.yes?.status, 'skipped');
+    const timedOut = await run(
+      nodes,
+      { manager: 'x' },
+      baseEffects({ waitForApproval: async () => ({ timedOut: true }) }),
+    );
+    assert.deepEqual(timedOut.nodes.late?.output, { v: 'late' });
+    assert.equal(timedOut.nodes.yes?.status, 'skipped');
+    const noWorker = await run(nodes, { manager: 'x' }, baseEffects({}));
+    assert.equal(noWorker.error?.message, 'node "ask": this worker cannot run approvals');
+  });
+
   test('event: shows waiting for the event name while it waits', async () => {
     const event = deferred<{ timedOut: false; payload: unknown }>();
     const effects = baseEffects({ waitForEvent: () => event.promise });
@@ -248,7 +306,7 @@ describe('Wait', () => {
     {
       name: 'an unknown mode',
       config: { mode: 'sometime' },
-      message: 'mode: must be delay, until or event, got "sometime"',
+      message: 'mode: must be delay, until, event or approval, got "sometime"',
     },
     {
       name: 'a negative event timeout',

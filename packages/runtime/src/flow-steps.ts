@@ -86,6 +86,7 @@ function need<T>(value: T | undefined, what: string): T {
 
 async function runWait(step: FlowStepRun<WaitControlStep>, config: Record<string, unknown>): Promise<FlowStepOutcome> {
   const { entry, effects, control } = step;
+  if (control.isApprovalWait(config)) return runApprovalWait(step, config);
   if (control.isEventWait(config)) return runEventWait(step, config);
   const now = effects.now();
   const until = control.timerUntil(config, now);
@@ -122,6 +123,38 @@ async function runEventWait(
   const { output, ports } = control.timedOut(wait, timeoutConnected);
   return { ok: true, attempts: 1, output, ...(ports ? { ports } : {}) };
 }
+
+async function runApprovalWait(
+  step: FlowStepRun<WaitControlStep>,
+  config: Record<string, unknown>,
+): Promise<FlowStepOutcome> {
+  const { entry, node, control } = step;
+  const waitForApproval = need(step.effects.waitForApproval?.bind(step.effects), 'approvals');
+  const wait = control.approvalWaitOf(config);
+  entry.status = 'waiting';
+  entry.waitingFor = 'approval';
+  step.changed();
+  const result = await waitForApproval({
+    run: step.run,
+    flowId: step.plan.flowId,
+    nodeId: node.id,
+    approvers: wait.approvers,
+    title: wait.title ?? `Approve "${node.id}"?`,
+    message: wait.message,
+    timeoutMs: wait.timeoutMs,
+  });
+  entry.status = 'running';
+  delete entry.waitingFor;
+  const { output, ports } = result.timedOut
+    ? control.approvalTimedOut(wait, isPortConnected(step, control.timeoutPort))
+    : control.decided(result);
+  return { ok: true, attempts: 1, output, ...(ports ? { ports } : {}) };
+}
+
+const isPortConnected = (step: FlowStepRun, port: string): boolean =>
+  step.plan.nodes.some((other) =>
+    (other.inputs ?? []).some((input) => input.nodeId === step.node.id && input.port === port),
+  );
 
 async function runLoop(step: FlowStepRun<LoopControlStep>, config: Record<string, unknown>): Promise<FlowStepOutcome> {
   const { node, entry, effects } = step;

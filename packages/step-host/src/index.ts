@@ -24,7 +24,8 @@ export {
   createMongoCredentialResolver,
 } from './credentials/credential-resolver.ts';
 export { createStepCredentials, takeCredentialRefs } from './credentials/step-credentials.ts';
-export { createRateLimiter, DEFAULT_RATE_LIMIT, parseRateLimits, type RateLimit } from './limits/rate-limiter.ts';
+export { createRateLimiter, parseRateLimits, type RateLimiter } from './limits/rate-limiter.ts';
+export { createWorkspaceRateLimits } from './limits/workspace-rate-limits.ts';
 export { classifyAddress } from './net/address-policy.ts';
 /** `PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES`, read the same way by the core worker and package workers. */
 export {

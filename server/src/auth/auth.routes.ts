@@ -22,7 +22,7 @@ export function createAuthRouter(deps: { accounts: AccountsService; loginLimiter
 
   router.post('/auth/login', async (req, res) => {
     const body = parseRequest(loginBody, req.body);
-    const wait = loginLimiter.lockedFor(body.email);
+    const wait = await loginLimiter.lockedFor(body.email);
     if (wait > 0) {
       res.set('retry-after', String(wait));
       throw new ApiError(
@@ -35,10 +35,10 @@ export function createAuthRouter(deps: { accounts: AccountsService; loginLimiter
     try {
       signedIn = await accounts.logIn(body);
     } catch (error) {
-      loginLimiter.fail(body.email);
+      await loginLimiter.fail(body.email);
       throw error;
     }
-    loginLimiter.succeed(body.email);
+    await loginLimiter.succeed(body.email);
     answerSignedIn(req, res, signedIn, 200);
   });
 

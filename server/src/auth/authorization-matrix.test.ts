@@ -98,6 +98,7 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/runs': { min: 'viewer' },
   'GET /api/runs/:id': { min: 'viewer' },
   'GET /api/runs/:id/events': { min: 'viewer' },
+  'GET /api/runs/:id/history': { min: 'viewer' },
   'POST /api/runs/:id/rerun': { min: 'builder' },
   'GET /api/operations/health': { min: 'viewer' },
   // A run of no failure: the permitted caller gets 200 with the run's error in `results`.
@@ -114,6 +115,9 @@ const ROUTES: Record<string, RouteRule> = {
   'DELETE /api/tokens/:id': { min: 'viewer' },
   'GET /api/audit': { min: 'admin' },
   'POST /api/runs/:id/resume': { min: 'builder', body: () => ({ payload: {} }) },
+  // The fixture run asks no approval: the permitted caller gets 409 (nothing pending there).
+  'GET /api/approvals': { min: 'viewer' },
+  'POST /api/approvals/:runId/:nodeId': { min: 'viewer', body: () => ({ decision: 'approve' }) },
   'GET /api/credential-types': { min: 'builder' },
   'GET /api/credentials': { min: 'builder' },
   'POST /api/credentials': { min: 'admin', body: newCredentialBody },
@@ -144,6 +148,8 @@ const ROUTES: Record<string, RouteRule> = {
   'DELETE /api/pauses/connectors/:connector': { min: 'admin' },
   'POST /api/pauses/credentials/:id': { min: 'admin', body: () => ({}) },
   'DELETE /api/pauses/credentials/:id': { min: 'admin' },
+  'GET /api/rate-limits': { min: 'viewer' },
+  'PUT /api/rate-limits': { min: 'admin', body: () => ({ limits: { http: { count: 50, per: 's' } } }) },
 };
 
 const RANK: Record<Caller, number> = { anonymous: -1, viewer: 0, builder: 1, developer: 2, admin: 3 };
@@ -261,6 +267,7 @@ async function resolveParams(route: string, ctx: CallContext): Promise<string> {
     if (name === 'id' && path.startsWith('/api/flows/')) {
       value = destructive && ctx.side === 'own' ? await newFlow(fixture.admin) : fixture.flowId;
     } else if (name === 'id' && path.startsWith('/api/runs/')) value = fixture.runId;
+    else if (name === 'runId') value = fixture.runId;
     else if (name === 'id' && path.startsWith('/api/credentials/')) {
       value = destructive && ctx.side === 'own' ? await newCredential(fixture.admin) : fixture.credentialId;
     } else if (name === 'id' && path.startsWith('/api/pauses/credentials/')) value = fixture.credentialId;

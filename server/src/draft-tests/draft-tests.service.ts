@@ -254,10 +254,15 @@ type Outcome =
 /** What makes a step the same step: its type, version and config (expressions included). */
 const stepIdentity = (node: PlanNode): string => canonicalJson([node.type, node.typeVersion, node.config]);
 
-export const documentHashOf = (documentJson: string): string =>
-  createHash('sha256')
-    .update(canonicalJson(JSON.parse(documentJson)))
-    .digest('hex');
+/** The draft's identity for "is this test current": pinned sample data is test data, so pinning keeps a test current. */
+export const documentHashOf = (documentJson: string): string => {
+  const document: unknown = JSON.parse(documentJson);
+  const hashed =
+    typeof document === 'object' && document !== null && 'pinnedData' in document
+      ? Object.fromEntries(Object.entries(document).filter(([key]) => key !== 'pinnedData'))
+      : document;
+  return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+};
 
 function toView(record: DraftTestRecord, outcome: Outcome, flow: FlowRecord): DraftTestView {
   return {

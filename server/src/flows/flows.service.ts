@@ -10,7 +10,14 @@ import type {
   UpdateFlowBody,
 } from '@pipewright/api-contract';
 import { type CompileError, canonicalJson } from '@pipewright/compiler';
-import { emptyFlowDocument, type FlowDocument, flowDocumentSchema } from '@pipewright/flow';
+import {
+  emptyFlowDocument,
+  type FlowDocument,
+  flowDocumentSchema,
+  type PinnedDataLimits,
+  pinnedDataProblems,
+  withoutPinnedData,
+} from '@pipewright/flow';
 import type { ExecutionPlan } from '@pipewright/run-contract';
 import { parsePlan } from '@pipewright/run-contract/schema';
 import type { CatalogService } from '../catalog/catalog.service.ts';
@@ -42,12 +49,20 @@ export class FlowsService {
   readonly #flows: FlowsRepository;
   readonly #versions: FlowVersionsRepository;
   readonly #catalog: CatalogService;
+  readonly #pinnedDataLimits: PinnedDataLimits;
   #publishHooks: PublishHooks | undefined;
 
-  constructor(deps: { flows: FlowsRepository; versions: FlowVersionsRepository; catalog: CatalogService }) {
+  constructor(deps: {
+    flows: FlowsRepository;
+    versions: FlowVersionsRepository;
+    catalog: CatalogService;
+    /** How much sample data a draft may pin (config.ts, `PIPEWRIGHT_MAX_PINNED_BYTES_PER_*`). */
+    pinnedDataLimits: PinnedDataLimits;
+  }) {
     this.#flows = deps.flows;
     this.#versions = deps.versions;
     this.#catalog = deps.catalog;
+    this.#pinnedDataLimits = deps.pinnedDataLimits;
   }
 
   /** Set once at wiring time (the schedules service needs this service, so it cannot be a constructor dep). */
@@ -62,6 +77,7 @@ export class FlowsService {
 
   async create(workspaceId: string, body: CreateFlowBody): Promise<FlowDetail> {
     const document = body.document ?? emptyFlowDocument();
+    this.#refuseOversizedPins(document);
     const now = new Date();
     const record: FlowRecord = {
       _id: newFlowId(),
@@ -77,11 +93,31 @@ export class FlowsService {
       updatedAt: now,
     };
     await this.#flows.insert(record);
-    return toDetail(record);
+    return this.#toDetail(record);
   }
 
   async get(workspaceId: string, id: string): Promise<FlowDetail> {
-    return toDetail(await this.getRecord(workspaceId, id));
+    return this.#toDetail(await this.getRecord(workspaceId, id));
+  }
+
+  /**
+   * Pinned sample data over a limit is refused before anything is stored: 413, naming the node (and the field
+   * `document.pinnedData.<node>`) and the limit, so the editor can say why the pin was not saved.
+   */
+  #refuseOversizedPins(document: FlowDocument): void {
+    const problems = pinnedDataProblems(document, this.#pinnedDataLimits);
+    const first = problems[0];
+    if (!first) return;
+    throw new ApiError(413, 'pinned_data_too_large', first.message, {
+      issues: problems.map((problem) => ({
+        path: problem.scope === 'node' ? `document.pinnedData.${problem.nodeId}` : 'document.pinnedData',
+        message: problem.message,
+      })),
+    });
+  }
+
+  #toDetail(record: FlowRecord): FlowDetail {
+    return { ...toDetail(record), pinnedDataLimits: this.#pinnedDataLimits };
   }
 
   async getRecord(workspaceId: string, id: string): Promise<FlowRecord> {
@@ -94,11 +130,12 @@ export class FlowsService {
     const changes: DraftChanges = {};
     if (body.name !== undefined) changes.name = body.name;
     if (body.document !== undefined) {
+      this.#refuseOversizedPins(body.document);
       changes.documentJson = JSON.stringify(body.document);
       changes.nodeCount = body.document.nodes.length;
     }
     const saved = await this.#flows.updateDraft({ workspaceId, id, revision: body.revision, changes, now: new Date() });
-    if (saved) return toDetail(saved);
+    if (saved) return this.#toDetail(saved);
     const current = await this.getRecord(workspaceId, id);
     throw new ApiError(
       409,
@@ -177,7 +214,9 @@ export class FlowsService {
         `Version ${flow.rollout.version} of this flow is being rolled out (${flow.rollout.percent} % of new runs); promote it or roll it back first`,
       );
     }
-    const document = parseDocument(documentJson);
+    // Pinned sample data is the draft's test data: a version (what runs, is diffed and rolled back to) never holds it.
+    const parsed = parseDocument(documentJson);
+    const document = withoutPinnedData(parsed);
     const version = Math.max(flow.latestVersion ?? 0, flow.lastVersion ?? 0) + 1;
     const checked = await this.#planForPublish(flow, document, version);
     if ('errors' in checked) throw compileFailed(checked.errors);
@@ -187,7 +226,7 @@ export class FlowsService {
       workspaceId,
       flowId: flow._id,
       version,
-      documentJson,
+      documentJson: document === parsed ? documentJson : JSON.stringify(document),
       planJson: JSON.stringify(plan),
       hash: plan.hash,
       createdAt: new Date(),

@@ -1,5 +1,5 @@
 import type { FlowVersionSummary, StartRunResponse } from '@pipewright/api-contract';
-import { diffFlows, type FlowDiff } from '@pipewright/flow';
+import { diffFlows, type FlowDiff, type FlowDocument } from '@pipewright/flow';
 import { parsePlan } from '@pipewright/run-contract/schema';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import { ApiError } from '../errors.ts';
@@ -31,15 +31,17 @@ export class VersionsService {
   /**
    * Publishes version `version`'s document again as the newest version (compiled against today's catalog), then
    * makes it the draft too, so the editor shows what is live.  Unsaved work in other editors is refused on their
-   * next save (stale revision), as for any other draft change.
+   * next save (stale revision), as for any other draft change.  Versions hold no pinned sample data, so the draft
+   * keeps its own pins of the nodes the old version has.
    */
   async rollback(workspaceId: string, flowId: string, version: number): Promise<FlowVersionSummary> {
     const old = await this.#flows.getVersionRecord(workspaceId, flowId, version);
     const flow = await this.#flows.getRecord(workspaceId, flowId);
     const published = await this.#flows.publishDocument(flow, old.documentJson);
-    const document = parseDocument(old.documentJson);
+    const restored = parseDocument(old.documentJson);
     for (let attempt = 1; ; attempt += 1) {
       const current = await this.#flows.getRecord(workspaceId, flowId);
+      const document = withPinsOf(parseDocument(current.documentJson), restored);
       try {
         await this.#flows.update(workspaceId, flowId, { document, revision: current.revision });
         return published;
@@ -79,4 +81,12 @@ export class VersionsService {
       kind: 'manual',
     });
   }
+}
+
+/** `target` with the pinned data `draft` has for nodes `target` also has (a rollback keeps the builder's samples). */
+function withPinsOf(draft: FlowDocument, target: FlowDocument): FlowDocument {
+  const nodeIds = new Set<string>(target.nodes.map((node) => node.id));
+  const kept = Object.entries(draft.pinnedData ?? {}).filter(([nodeId]) => nodeIds.has(nodeId));
+  const { pinnedData: _none, ...rest } = target;
+  return kept.length > 0 ? { ...rest, pinnedData: Object.fromEntries(kept) } : rest;
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { StartRunResponse, WebhookSecretResponse } from '@pipewright/api-contract';
+import { withoutPinnedData } from '@pipewright/flow';
 import type { ExecutionPlan } from '@pipewright/run-contract';
 import { asRunState } from '@pipewright/run-contract/schema';
 import { scheduleTrigger, webhookTrigger } from '@pipewright/steps-core';
@@ -95,7 +96,10 @@ export class TriggersService {
         kind: 'manual',
       });
     }
-    const compiled = await this.#catalog.compile(parseDocument(flow.documentJson), {
+    // A draft run runs the draft's steps; its pinned sample data is for the editor and never travels with the run.
+    const parsed = parseDocument(flow.documentJson);
+    const draft = withoutPinnedData(parsed);
+    const compiled = await this.#catalog.compile(draft, {
       flowId: flow._id,
       version: 0,
       workspaceId,
@@ -108,7 +112,7 @@ export class TriggersService {
       plan,
       trigger: manualTriggerOutput(plan, body.payload),
       kind: 'manual',
-      draftDocumentJson: flow.documentJson,
+      draftDocumentJson: draft === parsed ? flow.documentJson : JSON.stringify(draft),
     });
   }
 

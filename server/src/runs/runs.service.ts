@@ -401,18 +401,22 @@ export class RunsService {
     return {
       ...toSummaryBase(run.record),
       ...view,
-      nodes: outcome.state ? await this.#withResumeUrls(run.record._id, toNodeViews(outcome.state)) : {},
+      nodes: outcome.state ? await this.#withResumeUrls(run, toNodeViews(outcome.state)) : {},
       error,
       document: run.document,
     };
   }
 
-  /** Each node waiting for an event gets the signed link that resumes it. */
-  async #withResumeUrls(runId: string, views: Record<string, RunNodeView>): Promise<Record<string, RunNodeView>> {
+  /** Each node waiting for an event gets the signed link that resumes it (not an approval: only approvers decide). */
+  async #withResumeUrls(run: LoadedRun, views: Record<string, RunNodeView>): Promise<Record<string, RunNodeView>> {
     const links = this.#resumeLinks;
     if (!links) return views;
+    const runId = run.record._id;
+    const approvals = new Set<string>(
+      (run.document?.nodes ?? []).filter((node) => node.config.mode === 'approval').map((node) => node.id),
+    );
     for (const [nodeId, view] of Object.entries(views)) {
-      if (view.status === 'waiting' && view.waitingFor !== undefined) {
+      if (view.status === 'waiting' && view.waitingFor !== undefined && !approvals.has(nodeId)) {
         view.resumeUrl = await links.urlForWaitingNode(runId, nodeId, Date.now());
       }
     }

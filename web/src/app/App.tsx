@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { AlertsPage } from '../alerts/AlertsPage.tsx';
 import { errorMessage, setUnauthenticatedHandler } from '../api/api.ts';
+import { ApprovalsBadge } from '../approvals/ApprovalsBadge.tsx';
 import { AuditPage } from '../auth/AuditPage.tsx';
 import { authKeys } from '../auth/auth-api.ts';
 import { LoginPage } from '../auth/LoginPage.tsx';
@@ -13,6 +14,7 @@ import { CredentialsPage } from '../credentials/CredentialsPage.tsx';
 import { EditorPage } from '../editor/EditorPage.tsx';
 import { FailuresPage } from '../failures/FailuresPage.tsx';
 import { FlowsPage } from '../flows/FlowsPage.tsx';
+import { RateLimitsPage } from '../limits/RateLimitsPage.tsx';
 import { usePrefetchHealth } from '../operations/operations-api.ts';
 import { Link } from '../routing/Link.tsx';
 import { matchRoute, navigate, paths, useLocationPath } from '../routing/router.ts';
@@ -24,6 +26,11 @@ import { RunsPage } from '../runs/RunsPage.tsx';
 const loadHealthPage = () => import('../operations/HealthPage.tsx');
 const HealthPage = lazy(() => loadHealthPage().then((module) => ({ default: module.HealthPage })));
 if (matchRoute(window.location.pathname).name === 'health') void loadHealthPage();
+
+// Loaded when first opened, as the health page is: the main bundle stays under its size limit.
+const ApprovalsPage = lazy(() =>
+  import('../approvals/ApprovalsPage.tsx').then((module) => ({ default: module.ApprovalsPage })),
+);
 
 /** The health page's first view, asked for beside its code (see usePrefetchHealth). */
 function HealthRoute() {
@@ -110,6 +117,10 @@ export function App() {
         <Link to={paths.failures()} className="nav-link" testId="nav-failures">
           Failures
         </Link>
+        <Link to={paths.approvals()} className="nav-link" testId="nav-approvals">
+          Approvals
+          <ApprovalsBadge />
+        </Link>
         <Link to={paths.health()} className="nav-link" testId="nav-health">
           Health
         </Link>
@@ -123,6 +134,9 @@ export function App() {
         )}
         <Link to={paths.tokens()} className="nav-link" testId="nav-tokens">
           API tokens
+        </Link>
+        <Link to={paths.rateLimits()} className="nav-link" testId="nav-rate-limits">
+          Rate limits
         </Link>
         {isAdmin && (
           <Link to={paths.audit()} className="nav-link" testId="nav-audit">
@@ -153,11 +167,17 @@ export function App() {
         {route.name === 'run' && <RunPage key={route.runId} runId={route.runId} />}
         {route.name === 'runs' && <RunsPage />}
         {route.name === 'failures' && <FailuresPage />}
+        {route.name === 'approvals' && (
+          <Suspense fallback={<p className="muted page">Loading…</p>}>
+            <ApprovalsPage />
+          </Suspense>
+        )}
         {route.name === 'health' && <HealthRoute />}
         {route.name === 'credentials' && <CredentialsPage />}
         {route.name === 'members' && (isAdmin ? <MembersPage currentUserId={user.id} /> : <AdminsOnly />)}
         {route.name === 'tokens' && <TokensPage myRole={role} />}
         {route.name === 'audit' && (isAdmin ? <AuditPage /> : <AdminsOnly />)}
+        {route.name === 'rateLimits' && <RateLimitsPage canEdit={isAdmin} />}
         {route.name === 'notFound' && (
           <div className="page">
             <h1>Not found</h1>

@@ -1,6 +1,6 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useMemo } from 'react';
-import { compileErrorsForNode, type StepFlowNode, selectNodeById } from './editor.selectors.ts';
+import { compileErrorsForNode, type StepFlowNode, selectIsPinned, selectNodeById } from './editor.selectors.ts';
 import { useCatalogEntry, useEditor, useNodeManifest } from './editor-context.ts';
 import { outputHandles } from './node-ports.ts';
 import { selectShownNodeStatus } from './run-iterations.ts';
@@ -31,6 +31,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const status = useEditor(useMemo(() => selectShownNodeStatus(id, loopId), [id, loopId]));
   const allErrors = useEditor((state) => state.session.compileErrors);
   const errors = useMemo(() => compileErrorsForNode(allErrors, id), [allErrors, id]);
+  const isPinned = useEditor(useMemo(() => selectIsPinned(id), [id]));
   const isTrigger = manifest?.kind === 'trigger';
   const classes = ['step-node', `status-${status ?? 'idle'}`, `kind-${manifest?.kind ?? 'unknown'}`];
   if (selected) classes.push('selected');
@@ -50,6 +51,15 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       {node?.parentId !== undefined && (
         <span className="step-node-badge" data-testid={`node-in-loop-${id}`} title="Runs once per item of this loop">
           ↻ {node.parentId}
+        </span>
+      )}
+      {isPinned && (
+        <span
+          className="step-node-badge"
+          data-testid={`node-pinned-${id}`}
+          title="Pinned sample output: previews, autocomplete and step tests after this node use it"
+        >
+          📌 pinned
         </span>
       )}
       {status === 'waiting' && (

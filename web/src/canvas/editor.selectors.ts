@@ -30,6 +30,20 @@ export const selectNodeById =
   (state: EditorState): FlowNode | undefined =>
     indexNodes(state.document.doc.nodes).get(nodeId);
 
+const NO_PINS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Pinned sample outputs per node id (saved with the draft); the same object until a pin changes. */
+export const selectPinnedSamples = (state: EditorState): Readonly<Record<string, unknown>> =>
+  state.document.doc.pinnedData ?? NO_PINS;
+
+/** Whether the node has a pinned sample (a pinned `null` counts): the canvas marker subscribes to this boolean. */
+export const selectIsPinned =
+  (nodeId: string) =>
+  (state: EditorState): boolean => {
+    const pins = state.document.doc.pinnedData;
+    return pins !== undefined && Object.hasOwn(pins, nodeId);
+  };
+
 export const selectNodeStatus =
   (nodeId: string) =>
   (state: EditorState): RunNodeView['status'] | undefined =>

@@ -6,9 +6,12 @@ import { applyEdgeChanges } from './canvas-changes.ts';
 import {
   createFlowEdgesSelector,
   createFlowNodesSelector,
+  selectIsPinned,
   selectNodeStatus,
+  selectPinnedSamples,
   selectSelectedNode,
 } from './editor.selectors.ts';
+import { createEditorStore } from './editor.store.ts';
 import { createEditorKit } from './editor-test-kit.ts';
 
 describe('editor store: add, connect, undo, redo', () => {
@@ -278,16 +281,53 @@ describe('editor selectors', () => {
 });
 
 describe('pinned sample data', () => {
-  it('pins and unpins a node sample without touching the document, and keeps pins across a reload', () => {
+  it('pins and unpins as undoable edits of the document, which a reload of the saved draft keeps', () => {
     const kit = createEditorKit();
+    const hook = kit.addNode('core.webhook');
+    const call = kit.addNode('http.request');
+    kit.connect(hook, call);
     const { actions } = kit.store.getState();
-    const before = kit.store.getState().document;
-    actions.pinSample('call', { body: { id: 7 } });
-    assert.deepEqual(kit.store.getState().session.pinnedSamples, { call: { body: { id: 7 } } });
-    assert.equal(kit.store.getState().document, before, 'pinning is not an edit');
-    actions.loadDocument({ flowId: 'flow_1', name: 'Reloaded', doc: kit.doc, revision: 5 });
-    assert.deepEqual(kit.store.getState().session.pinnedSamples, { call: { body: { id: 7 } } });
-    actions.pinSample('call', undefined);
-    assert.deepEqual(kit.store.getState().session.pinnedSamples, {});
+    const depth = kit.undoDepth();
+    assert.equal(actions.pinSample(call, { body: { id: 7 } }), undefined);
+    assert.deepEqual(selectPinnedSamples(kit.store.getState()), { [call]: { body: { id: 7 } } });
+    assert.equal(selectIsPinned(call)(kit.store.getState()), true);
+    assert.equal(kit.store.getState().document.dirty, true, 'a pin is saved like any other edit');
+    assert.equal(kit.undoDepth(), depth + 1);
+    // What the server stores and sends back on reload is the document, pins included.
+    const saved = structuredClone(kit.doc);
+    actions.loadDocument({ flowId: 'flow_1', name: 'Reloaded', doc: saved, revision: 5 });
+    assert.deepEqual(selectPinnedSamples(kit.store.getState()), { [call]: { body: { id: 7 } } });
+    actions.pinSample(call, undefined);
+    assert.equal(selectIsPinned(call)(kit.store.getState()), false);
+    kit.undo();
+    assert.deepEqual(selectPinnedSamples(kit.store.getState()), { [call]: { body: { id: 7 } } }, 'undo re-pins');
+  });
+
+  it('deleting a pinned node drops its pin, and undo brings both back', () => {
+    const kit = createEditorKit();
+    const call = kit.addNode('http.request');
+    kit.store.getState().actions.pinSample(call, null);
+    assert.equal(selectIsPinned(call)(kit.store.getState()), true, 'a pinned null is a pin');
+    kit.select(call);
+    kit.deleteSelection();
+    assert.equal(kit.doc.pinnedData, undefined);
+    kit.undo();
+    assert.deepEqual(kit.doc.pinnedData, { [call]: null });
+  });
+
+  it('refuses a pin over the limits, saying why and naming the node, and changes nothing', () => {
+    const kit = createEditorKit();
+    const call = kit.addNode('http.request');
+    const store = createEditorStore({
+      flowId: 'flow_1',
+      name: 'Limited',
+      doc: kit.doc,
+      revision: 1,
+      pinnedDataLimits: { maxBytesPerNode: 64, maxBytesPerFlow: 1024 },
+    });
+    const problem = store.getState().actions.pinSample(call, { text: 'x'.repeat(100) });
+    assert.match(problem?.message ?? '', new RegExp(`Cannot pin the output of node "${call}": it is 111 B`));
+    assert.equal(store.getState().document.doc.pinnedData, undefined);
+    assert.equal(store.getState().document.dirty, false);
   });
 });

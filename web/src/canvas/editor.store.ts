@@ -1,12 +1,16 @@
 import type { ApiErrorBody, RunDetail, RunNodeView, RunStatusValue } from '@pipewright/api-contract';
 import {
   applyCommand,
+  DEFAULT_PINNED_DATA_LIMITS,
   type EdgeId,
   type FlowCommand,
   type FlowDocument,
   type NodeId,
   type NodeSize,
+  type PinnedDataLimits,
+  type PinnedDataProblem,
   type Position,
+  pinProblem,
 } from '@pipewright/flow';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { dropIntoLoops, resizeCommand, withBodies } from './loop-membership.ts';
@@ -61,8 +65,11 @@ export interface SessionSlice {
   resizeSizes: Record<string, NodeSize>;
   compileErrors: CompileErrorView[];
   readOnly: boolean;
-  /** Sample outputs the user pinned per node (e.g. from "Test this step"); editor-only, never saved. */
-  pinnedSamples: Record<string, unknown>;
+  /**
+   * How much sample data the server lets a draft pin (from the flow's detail): a pin over it is refused here, with
+   * the reason, instead of by the next save.  The pins themselves are in the document (`doc.pinnedData`).
+   */
+  pinnedDataLimits: PinnedDataLimits;
 }
 
 export interface RunSlice {
@@ -108,8 +115,11 @@ export interface EditorActions {
   clearRun(): void;
   /** Shows iteration `index` (the item index) of a Loop in the run view and on the canvas. */
   pickIteration(loopId: string, index: number): void;
-  /** Pins (or with `undefined`, unpins) a node's sample output for autocomplete, previews and step tests. */
-  pinSample(nodeId: string, output: unknown): void;
+  /**
+   * Pins a node's sample output for autocomplete, previews and step tests (with `undefined`, unpins it): an undoable
+   * edit saved with the draft.  Returns why the pin was refused (over a size limit, naming the node), or undefined.
+   */
+  pinSample(nodeId: string, output: unknown): PinnedDataProblem | undefined;
 }
 
 export interface EditorState {
@@ -127,13 +137,15 @@ export interface CreateEditorStoreInput {
   doc: FlowDocument;
   revision: number;
   readOnly?: boolean;
+  /** The server's limits on pinned sample data (`FlowDetail.pinnedDataLimits`); default the shipped defaults. */
+  pinnedDataLimits?: PinnedDataLimits | undefined;
 }
 
 const MAX_UNDO = 200;
 
 const emptyRun = (): RunSlice => ({ runId: null, status: null, nodes: {}, error: null, iterationPicks: {} });
 
-const initialSession = (readOnly: boolean): SessionSlice => ({
+const initialSession = (readOnly: boolean, pinnedDataLimits: PinnedDataLimits): SessionSlice => ({
   selectedNodeIds: [],
   selectedEdgeIds: [],
   panel: 'inspector',
@@ -143,7 +155,7 @@ const initialSession = (readOnly: boolean): SessionSlice => ({
   resizeSizes: {},
   compileErrors: [],
   readOnly,
-  pinnedSamples: {},
+  pinnedDataLimits,
 });
 
 export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
@@ -204,8 +216,7 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
       loadDocument({ flowId, name, doc, revision }) {
         set({
           document: { flowId, name, doc, revision, dirty: false, undoStack: [], redoStack: [] },
-          // Pinned samples belong to the user's session, not to the document revision, so a reload keeps them.
-          session: { ...initialSession(get().session.readOnly), pinnedSamples: get().session.pinnedSamples },
+          session: initialSession(get().session.readOnly, get().session.pinnedDataLimits),
         });
       },
       markSaved({ revision, doc, name }) {
@@ -306,11 +317,19 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
         });
       },
       pinSample(nodeId, output) {
-        const { session } = get();
-        const pinnedSamples = { ...session.pinnedSamples };
-        if (output === undefined) delete pinnedSamples[nodeId];
-        else pinnedSamples[nodeId] = output;
-        set({ session: { ...session, pinnedSamples } });
+        const { session, document } = get();
+        const node = document.doc.nodes.find((candidate) => candidate.id === nodeId);
+        if (session.readOnly || !node) return undefined;
+        if (output === undefined) {
+          if (document.doc.pinnedData === undefined || !Object.hasOwn(document.doc.pinnedData, nodeId))
+            return undefined;
+          actions.dispatch({ kind: 'unpinData', nodeId: node.id });
+          return undefined;
+        }
+        const problem = pinProblem({ doc: document.doc, nodeId, data: output, limits: session.pinnedDataLimits });
+        if (problem) return problem;
+        actions.dispatch({ kind: 'pinData', nodeId: node.id, data: output });
+        return undefined;
       },
       clearRun() {
         set({ run: emptyRun(), session: { ...get().session, panel: 'inspector' } });
@@ -331,7 +350,7 @@ export function createEditorStore(input: CreateEditorStoreInput): EditorStore {
         undoStack: [],
         redoStack: [],
       },
-      session: initialSession(input.readOnly ?? false),
+      session: initialSession(input.readOnly ?? false, input.pinnedDataLimits ?? DEFAULT_PINNED_DATA_LIMITS),
       run: emptyRun(),
       actions,
     };

@@ -44,7 +44,13 @@ export function EditorPage({ flowId }: { flowId: string }) {
 /** One editor per open flow: its own store, created once from the loaded draft. */
 function EditorScreen({ flow, catalog }: { flow: FlowDetail; catalog: Catalog }) {
   const [store] = useState(() =>
-    createEditorStore({ flowId: flow.id, name: flow.name, doc: flow.document, revision: flow.revision }),
+    createEditorStore({
+      flowId: flow.id,
+      name: flow.name,
+      doc: flow.document,
+      revision: flow.revision,
+      pinnedDataLimits: flow.pinnedDataLimits,
+    }),
   );
   return (
     <EditorStoreContext.Provider value={store}>

@@ -1,3 +1,4 @@
+import { withoutPinnedData } from '@pipewright/flow';
 import { useEffect } from 'react';
 import { api } from '../api/api.ts';
 import type { EditorStore } from '../canvas/editor.store.ts';
@@ -20,7 +21,8 @@ export function useLiveValidation(store: EditorStore, flowId: string) {
       const document = store.getState().document.doc;
       if (document === checked) return;
       checked = document;
-      api.checkFlow(flowId, document).then(
+      // Pinned sample data changes nothing a check finds, and may be large: it stays home.
+      api.checkFlow(flowId, withoutPinnedData(document)).then(
         (answer) => {
           if (stopped || store.getState().document.doc !== document) return;
           store.getState().actions.setCompileErrors(answer.compileErrors);

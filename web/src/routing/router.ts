@@ -12,6 +12,7 @@ export type Route =
   | { name: 'run'; runId: string }
   | { name: 'runs' }
   | { name: 'failures' }
+  | { name: 'approvals' }
   | { name: 'health' }
   | { name: 'credentials' }
   | { name: 'login' }
@@ -19,6 +20,7 @@ export type Route =
   | { name: 'members' }
   | { name: 'tokens' }
   | { name: 'audit' }
+  | { name: 'rateLimits' }
   | { name: 'notFound' };
 
 export function matchRoute(pathname: string): Route {
@@ -32,6 +34,7 @@ export function matchRoute(pathname: string): Route {
   if (parts[0] === 'runs' && parts[1] && parts.length === 2) return { name: 'run', runId: parts[1] };
   if (parts.length === 1 && parts[0] === 'runs') return { name: 'runs' };
   if (parts.length === 1 && parts[0] === 'failures') return { name: 'failures' };
+  if (parts.length === 1 && parts[0] === 'approvals') return { name: 'approvals' };
   if (parts.length === 1 && parts[0] === 'health') return { name: 'health' };
   if (parts[0] === 'credentials' && parts.length === 1) return { name: 'credentials' };
   if (parts.length === 1 && parts[0] === 'login') return { name: 'login' };
@@ -39,6 +42,7 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 2 && parts[0] === 'settings' && parts[1] === 'members') return { name: 'members' };
   if (parts.length === 2 && parts[0] === 'settings' && parts[1] === 'tokens') return { name: 'tokens' };
   if (parts.length === 2 && parts[0] === 'settings' && parts[1] === 'audit') return { name: 'audit' };
+  if (parts.length === 2 && parts[0] === 'settings' && parts[1] === 'rate-limits') return { name: 'rateLimits' };
   return { name: 'notFound' };
 }
 
@@ -50,12 +54,14 @@ export const paths = {
   run: (runId: string) => `/runs/${encodeURIComponent(runId)}`,
   runs: () => '/runs',
   failures: () => '/failures',
+  approvals: () => '/approvals',
   health: () => '/health',
   login: () => '/login',
   signup: () => '/signup',
   members: () => '/settings/members',
   tokens: () => '/settings/tokens',
   audit: () => '/settings/audit',
+  rateLimits: () => '/settings/rate-limits',
   credentials: () => '/credentials',
 };
 

@@ -1,6 +1,7 @@
 import type { RunNodeView } from '@pipewright/api-contract';
 import { useEditor } from '../canvas/editor-context.ts';
 import { formatDuration, formatJson } from '../ui/format.ts';
+import { NodeAttempts } from './NodeAttempts.tsx';
 import { describeRateLimitWait } from './rate-limit-wait.ts';
 import { UndoRunDetail } from './UndoRunDetail.tsx';
 
@@ -51,6 +52,7 @@ export function NodeRunDetail({
         <dt>Duration</dt>
         <dd data-testid="node-duration">{formatDuration(duration)}</dd>
       </dl>
+      {iteration === undefined && view.reused !== true && <NodeAttempts nodeId={nodeId} />}
       {view.reused && (
         <p className="muted" data-testid="node-reused">
           Not run again: this retry reused its output from the failed run.

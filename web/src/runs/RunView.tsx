@@ -1,13 +1,17 @@
 import type { FlowNode } from '@pipewright/flow';
-import { type ReactNode, useMemo } from 'react';
+import { lazy, type ReactNode, Suspense, useMemo, useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { type IterationPicks, shownIteration } from '../canvas/run-iterations.ts';
 import { formatDuration } from '../ui/format.ts';
 import { ContractViolations } from './ContractViolations.tsx';
 import { IterationPicker } from './IterationPicker.tsx';
 import { viewsForIterations } from './loop-iterations.ts';
+import { totalAttempts } from './NodeAttempts.tsx';
 import { NodeRunDetail } from './NodeRunDetail.tsx';
 import { CompensationPath, UndoBadge } from './UndoRunDetail.tsx';
+
+/** Loaded when a person opens the History tab (the main bundle stays within its size). */
+const RunHistory = lazy(() => import('./RunHistory.tsx').then((module) => ({ default: module.RunHistory })));
 
 /**
  * The watched run: every node with its live status, and the selected node's detail.  Used in the editor's
@@ -25,6 +29,9 @@ export function RunView({ actions }: { actions?: ReactNode }) {
   const selectedId = useEditor((state) => state.session.selectedNodeIds[0]);
   const failedId = Object.entries(runNodes).find(([, view]) => view.status === 'failed')?.[0];
   const shownId = selectedId ?? failedId ?? nodes[0]?.id;
+  const [tab, setTab] = useState<'steps' | 'history'>('steps');
+  // The history is read again when the run's status or any step's attempt count changes.
+  const attemptCount = totalAttempts(runNodes);
   if (!runId) return null;
 
   return (
@@ -41,51 +48,81 @@ export function RunView({ actions }: { actions?: ReactNode }) {
           </span>
         )}
         <span className="spacer" />
+        <span className="run-view-tabs" role="tablist">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'steps'}
+            className={`button ${tab === 'steps' ? 'active' : ''}`}
+            data-testid="run-tab-steps"
+            onClick={() => setTab('steps')}
+          >
+            Steps
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'history'}
+            className={`button ${tab === 'history' ? 'active' : ''}`}
+            data-testid="run-tab-history"
+            onClick={() => setTab('history')}
+          >
+            History
+          </button>
+        </span>
         {actions}
       </header>
       <ContractViolations />
       <CompensationPath nodes={runNodes} />
-      <div className="run-view-body">
-        <ul className="run-node-list">
-          {nodes.map((node) => {
-            const view = views[node.id];
-            const loopView = runNodes[node.id];
-            const duration =
-              view?.startedAt !== undefined && view.endedAt !== undefined ? view.endedAt - view.startedAt : null;
-            return (
-              <li key={node.id}>
-                <button
-                  type="button"
-                  className={`run-node-row ${shownId === node.id ? 'active' : ''}`}
-                  data-testid={`run-node-${node.id}`}
-                  data-status={view?.status ?? 'pending'}
-                  onClick={() => store.getState().actions.select({ nodeIds: [node.id], edgeIds: [] })}
-                >
-                  <span className={`status-dot status-${view?.status ?? 'pending'}`} />
-                  <span className="run-node-name">{node.title || node.id}</span>
-                  {loopView?.undo && <UndoBadge nodeId={node.id} undo={loopView.undo} />}
-                  <span className="muted small">{view ? formatDuration(duration) : ''}</span>
-                </button>
-                {loopView?.iterations && (
-                  <IterationPicker
-                    loopId={node.id}
-                    view={loopView}
-                    shown={shownIteration(runNodes, node.id, picks)?.index}
-                    onPick={(index) => store.getState().actions.pickIteration(node.id, index)}
-                  />
-                )}
-              </li>
-            );
-          })}
-        </ul>
-        {shownId && (
-          <NodeRunDetail
-            nodeId={shownId}
-            view={views[shownId]}
-            iteration={iterationOfBodyNode(nodes, runNodes, picks, shownId)}
-          />
-        )}
-      </div>
+      {tab === 'history' ? (
+        <div className="run-view-body">
+          <Suspense fallback={<p className="muted page">Loading the history…</p>}>
+            <RunHistory runId={runId} revision={`${status ?? ''}:${attemptCount}`} />
+          </Suspense>
+        </div>
+      ) : (
+        <div className="run-view-body">
+          <ul className="run-node-list">
+            {nodes.map((node) => {
+              const view = views[node.id];
+              const loopView = runNodes[node.id];
+              const duration =
+                view?.startedAt !== undefined && view.endedAt !== undefined ? view.endedAt - view.startedAt : null;
+              return (
+                <li key={node.id}>
+                  <button
+                    type="button"
+                    className={`run-node-row ${shownId === node.id ? 'active' : ''}`}
+                    data-testid={`run-node-${node.id}`}
+                    data-status={view?.status ?? 'pending'}
+                    onClick={() => store.getState().actions.select({ nodeIds: [node.id], edgeIds: [] })}
+                  >
+                    <span className={`status-dot status-${view?.status ?? 'pending'}`} />
+                    <span className="run-node-name">{node.title || node.id}</span>
+                    {loopView?.undo && <UndoBadge nodeId={node.id} undo={loopView.undo} />}
+                    <span className="muted small">{view ? formatDuration(duration) : ''}</span>
+                  </button>
+                  {loopView?.iterations && (
+                    <IterationPicker
+                      loopId={node.id}
+                      view={loopView}
+                      shown={shownIteration(runNodes, node.id, picks)?.index}
+                      onPick={(index) => store.getState().actions.pickIteration(node.id, index)}
+                    />
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          {shownId && (
+            <NodeRunDetail
+              nodeId={shownId}
+              view={views[shownId]}
+              iteration={iterationOfBodyNode(nodes, runNodes, picks, shownId)}
+            />
+          )}
+        </div>
+      )}
     </section>
   );
 }

@@ -18,6 +18,7 @@ const dir = resolve(import.meta.dirname, 'histories');
 
 /** Every recording, one file each (`<scenario>.<child>` for the runs a scenario's run started). */
 const EXPECTED = [
+  'approval-decided-by-member',
   'approval-link-clicked-before-wait',
   'code-step',
   'continue-on-error',

@@ -1,5 +1,8 @@
 // Workflow code (deterministic): durable timers, resume signals and child workflows for Wait, Loop and Sub-flow.
 import {
+  APPROVAL_NOT_WAITING,
+  type ApprovalDecision,
+  approvalUpdate,
   FLOW_ID,
   FLOW_VERSION,
   finalStateOfFailure,
@@ -19,6 +22,8 @@ import {
   type LoopChunkResult,
   type RunEffects,
   runTimeoutMessage,
+  type WaitForApprovalRequest,
+  type WaitForApprovalResult,
   type WaitForEventRequest,
   type WaitForEventResult,
 } from '@pipewright/runtime';
@@ -33,11 +38,21 @@ import {
   TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { ApprovalActivities } from '../approvals/approval-activities.ts';
 import type { LoopChunkExecution } from './contract.ts';
 
 type FlowEffects = Required<
-  Pick<RunEffects, 'sleep' | 'waitForEvent' | 'executeChild' | 'runLoopChunk' | 'evaluateLoopChunk'>
+  Pick<RunEffects, 'sleep' | 'waitForEvent' | 'waitForApproval' | 'executeChild' | 'runLoopChunk' | 'evaluateLoopChunk'>
 >;
+
+/** The approvals index (docs/adr/018): written when a run starts waiting for a decision, removed when it stops. */
+const approvalIndex = proxyActivities<ApprovalActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Approval waits in progress, by node: `decision` is set by the first accepted decision. */
+type ApprovalSlots = Map<string, { decision?: ApprovalDecision }>;
 
 /** Transform-only loop slices: pure work, retried like any activity if a worker dies mid-slice. */
 const { evaluateLoopChunk } = proxyActivities<{ evaluateLoopChunk: EvaluateLoopChunkFn }>({
@@ -52,14 +67,17 @@ const { evaluateLoopChunk } = proxyActivities<{ evaluateLoopChunk: EvaluateLoopC
  */
 export function createFlowEffects(options: { acceptResumes: boolean }): FlowEffects {
   const inbox: ResumeEvent[] = [];
+  const approvals: ApprovalSlots = new Map();
   if (options.acceptResumes) {
     setHandler(resumeSignal, (event) => {
       inbox.push(event);
     });
+    acceptApprovalDecisions(approvals);
   }
   return {
     sleep: (ms) => sleep(ms),
     waitForEvent: (request) => waitForEvent(inbox, request),
+    waitForApproval: (request) => waitForApproval(approvals, request),
     executeChild: executeChildRun,
     evaluateLoopChunk: (request) => evaluateLoopChunk(request),
     runLoopChunk: (request) =>
@@ -93,6 +111,65 @@ async function waitForEvent(inbox: ResumeEvent[], request: WaitForEventRequest):
   if (request.timeoutMs === undefined) await condition(take);
   else if (!(await condition(take, request.timeoutMs))) return { timedOut: true };
   return { timedOut: false, payload: taken?.payload ?? null };
+}
+
+/**
+ * The first decision for a node that waits wins: the validator refuses (nothing recorded) a decision for a node not
+ * waiting now or decided already, and the handler records it synchronously, so a second update in the same
+ * workflow task is validated after it.
+ */
+function acceptApprovalDecisions(approvals: ApprovalSlots): void {
+  setHandler(
+    approvalUpdate,
+    (decision) => {
+      const slot = approvals.get(decision.nodeId);
+      if (!slot || slot.decision) throw new Error(`${APPROVAL_NOT_WAITING}: node "${decision.nodeId}" was decided`);
+      slot.decision = decision;
+      return decision;
+    },
+    {
+      validator: (decision) => {
+        const slot = approvals.get(decision.nodeId);
+        if (!slot || slot.decision) {
+          throw new Error(`${APPROVAL_NOT_WAITING}: node "${decision.nodeId}" is not waiting for a decision`);
+        }
+      },
+    },
+  );
+}
+
+async function waitForApproval(
+  approvals: ApprovalSlots,
+  request: WaitForApprovalRequest,
+): Promise<WaitForApprovalResult> {
+  const askedAt = Date.now();
+  const slot: { decision?: ApprovalDecision } = {};
+  // Open before the index is written: a decision made as soon as the approval is listed must find the node waiting.
+  approvals.set(request.nodeId, slot);
+  const where = { runId: request.run.id, nodeId: request.nodeId };
+  try {
+    await approvalIndex.openApproval({
+      ...where,
+      workspaceId: request.run.workspaceId,
+      flowId: request.flowId,
+      approvers: request.approvers,
+      title: request.title,
+      message: request.message,
+      askedAt,
+      expiresAt: request.timeoutMs === undefined ? undefined : askedAt + request.timeoutMs,
+    });
+    const decided = () => slot.decision !== undefined;
+    if (request.timeoutMs === undefined) await condition(decided);
+    else await condition(decided, Math.max(1, request.timeoutMs - (Date.now() - askedAt)));
+  } finally {
+    // Closed before any await: a decision arriving from here on is refused.
+    approvals.delete(request.nodeId);
+  }
+  const { decision } = slot;
+  await approvalIndex.closeApproval({ ...where, outcome: decision?.decision ?? 'timed_out' });
+  if (!decision) return { timedOut: true };
+  const { nodeId: _node, ...decided } = decision;
+  return { timedOut: false, ...decided };
 }
 
 /** The child run's final state, failed or not; anything else (terminated, cancelled) rejects. */

@@ -105,6 +105,8 @@ export async function testDraftRun(request: DraftTestRunRequest): Promise<DraftT
     evaluateRemotely: (node) => evaluateNodeActivity(node, workspaceId, execution),
     sleep: async () => {},
     waitForEvent: async () => ({ timedOut: true }),
+    // A draft test never asks anyone: an approval the recording does not answer times out.
+    waitForApproval: async () => ({ timedOut: true }),
     recordedOutcome: answerFromRecording(recorded, {
       runId: testRunId,
       changed: new Set(run.changed),

@@ -2,7 +2,6 @@ import {
   type RunStepFailureDetails,
   type RunStepInput,
   type RunStepResult,
-  STEP_HEARTBEAT_EVERY_MS,
   STEP_PAUSED_FAILURE,
 } from '@pipewright/run-contract';
 import { evaluateNodeOutside, type RemoteNodeRequest, type RemoteNodeResult } from '@pipewright/runtime';
@@ -18,6 +17,7 @@ import { connectorOf } from '../limits/rate-limiter.ts';
 import type { RequestNetworkPolicy, ResolveHost } from '../net/guarded-request.ts';
 import type { StepPauses } from '../pauses/step-pauses.ts';
 import { createGuardedHttpPort } from './http-port.ts';
+import { runAttempt } from './step-attempt.ts';
 
 export type RunStepFn = (input: RunStepInput) => Promise<RunStepResult>;
 export type EvaluateNodeFn = (input: RemoteNodeRequest & { workspaceId?: string }) => Promise<RemoteNodeResult>;
@@ -127,8 +127,8 @@ export function createStepActivities(options: StepActivitiesOptions): {
   };
 
   return {
-    runStep: (raw) => heartbeating(() => runStep(raw)),
-    evaluateNode: (request) => heartbeating(() => evaluateNode(request)),
+    runStep: (raw) => runAttempt(nodeIdOf(raw), () => runStep(raw)),
+    evaluateNode: (request) => runAttempt(request.node.id, () => evaluateNode(request)),
   };
 
   async function runStep(raw: RunStepInput): Promise<RunStepResult> {
@@ -169,24 +169,10 @@ export function createStepActivities(options: StepActivitiesOptions): {
   }
 }
 
-/**
- * A regular step activity heartbeats while it runs, so a worker that dies is noticed within the heartbeat timeout
- * (contract.ts STEP_HEARTBEAT_TIMEOUT_MS) and the step tried again; heartbeats also deliver a cancelled
- * run's cancellation.  The first one goes after STEP_HEARTBEAT_EVERY_MS: a short step sends none.  A local activity
- * cannot.
- */
-async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  if (context.info.isLocal) return work();
-  const timer = setInterval(() => context.heartbeat(), STEP_HEARTBEAT_EVERY_MS);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 const waited = (ms: number) => (ms > 0 ? { rateLimitWaitMs: ms } : {});
+
+const nodeIdOf = (raw: unknown): string | undefined =>
+  typeof raw === 'object' && raw !== null && 'nodeId' in raw && typeof raw.nodeId === 'string' ? raw.nodeId : undefined;
 
 /**
  * Runs one step inside the current activity: waits for its connector's rate limit, then schema-checked input and

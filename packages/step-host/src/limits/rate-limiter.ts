@@ -1,60 +1,74 @@
+import {
+  CONNECTOR_KEY_PATTERN,
+  MAX_RATE_LIMIT_COUNT,
+  RATE_LIMIT_WINDOW_SECONDS,
+  type RateLimit,
+  type RateLimitPeriod,
+} from '@pipewright/run-contract';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
 /**
- * Token buckets per key (`<workspaceId>:<connector>`), shared by every activity execution of one worker process.
- * With several workers the limit applies per worker; a distributed limiter (e.g. in MongoDB or Redis) is future work.
+ * Calls per workspace and connector (`<workspaceId>:<connector>`), counted by rate-limiter-flexible in fixed windows
+ * (docs/adr/019-shared-rate-limits.md).  With a Redis client the count is shared by every worker that uses the same
+ * Redis; without one it is kept in this process (the embedded default: one worker).
  */
-
-export interface RateLimit {
-  /** Requests per second, sustained. */
-  perSecond: number;
-  /** Requests allowed at once after a quiet period; default one second's worth. */
-  burst?: number;
-}
-
-export interface RateLimiterOptions {
-  /** Per connector (the step type's first segment: `http`, `postgres`…). */
-  limits: Record<string, RateLimit>;
-  /** For connectors without their own entry. */
-  defaultLimit: RateLimit;
-  now?: () => number;
-}
-
 export interface RateLimiter {
-  /** Takes one token for `connector` in `workspaceId`; resolves with how long it had to wait (ms). */
+  /** Takes one call for `connector` in `workspaceId`; resolves with how long it had to wait (ms). */
   acquire(workspaceId: string, connector: string, signal?: AbortSignal): Promise<number>;
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
+export interface RateLimiterOptions {
+  /** The limit that holds for a workspace's connector now (its own setting, else the worker's; may read a cache). */
+  limitOf(workspaceId: string, connector: string): RateLimit | Promise<RateLimit>;
+  /** A connected node-redis client (`@redis/client`): limits shared by every worker on it. */
+  redis?: unknown;
+  /** Redis keys start with this (default `pw:rl`), so two deployments on one Redis do not share counts. */
+  keyPrefix?: string;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 100 };
-
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const now = options.now ?? (() => performance.now());
-  const buckets = new Map<string, Bucket>();
+  // One counter store per distinct limit: a changed limit counts afresh under its own keys.
+  const limiters = new Map<string, RateLimiterAbstract>();
+  const limiterFor = (limit: RateLimit): RateLimiterAbstract => {
+    const name = `${limit.count}/${limit.per}`;
+    let limiter = limiters.get(name);
+    if (!limiter) {
+      const window = { points: limit.count, duration: RATE_LIMIT_WINDOW_SECONDS[limit.per] };
+      limiter = options.redis
+        ? new RateLimiterRedis({
+            ...window,
+            storeClient: options.redis,
+            useRedisPackage: true,
+            // Not connected: straight to the insurance limiter instead of waiting on a command that cannot be sent.
+            rejectIfRedisNotReady: true,
+            keyPrefix: `${options.keyPrefix ?? 'pw:rl'}:${name}`,
+            // Redis down: each worker counts alone rather than every step failing.
+            insuranceLimiter: new RateLimiterMemory(window),
+          })
+        : new RateLimiterMemory({ ...window, keyPrefix: name });
+      limiters.set(name, limiter);
+    }
+    return limiter;
+  };
+
   return {
     async acquire(workspaceId, connector, signal) {
-      const limit = options.limits[connector] ?? options.defaultLimit;
-      const capacity = Math.max(1, limit.burst ?? limit.perSecond);
-      const perMs = limit.perSecond / 1000;
+      const limiter = limiterFor(await options.limitOf(workspaceId, connector));
       const key = `${workspaceId}:${connector}`;
-      const at = now();
-      const bucket = buckets.get(key) ?? { tokens: capacity, updatedAt: at };
-      bucket.tokens = Math.min(capacity, bucket.tokens + (at - bucket.updatedAt) * perMs);
-      bucket.updatedAt = at;
-      // Reserve the token now (the balance may go negative): later callers queue behind earlier ones.
-      bucket.tokens -= 1;
-      buckets.set(key, bucket);
-      if (bucket.tokens >= 0) return 0;
-      const waitMs = Math.ceil(-bucket.tokens / perMs);
-      try {
-        await delay(waitMs, signal);
-      } catch (error) {
-        bucket.tokens += 1;
-        throw error;
+      let waitedMs = 0;
+      for (;;) {
+        signal?.throwIfAborted();
+        try {
+          await limiter.consume(key);
+          return waitedMs;
+        } catch (refusal) {
+          if (!(refusal instanceof RateLimiterRes)) throw refusal;
+          // Every caller refused in a window tries again when the next one opens; the first `count` of them pass.
+          const ms = Math.max(1, refusal.msBeforeNext);
+          await delay(ms, signal);
+          waitedMs += ms;
+        }
       }
-      return waitMs;
     },
   };
 }
@@ -77,29 +91,27 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** `http=20/s,postgres=50/s,*=100/s` (also `/m` per minute) → limits; `*` sets the default. */
-export function parseRateLimits(text: string | undefined): {
-  limits: Record<string, RateLimit>;
-  defaultLimit: RateLimit;
-} {
+/** `http=20/s,postgres=50/s,smtp=60/m,*=100/s` → limits per connector; `*` is every other connector. */
+export function parseRateLimits(text: string | undefined): Record<string, RateLimit> {
   const limits: Record<string, RateLimit> = {};
-  let defaultLimit = DEFAULT_RATE_LIMIT;
   for (const entry of (text ?? '')
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)) {
-    const match = /^([\w*-]+)\s*=\s*(\d+(?:\.\d+)?)\s*\/\s*(s|m)$/.exec(entry);
-    if (!match?.[1] || !match[2]) {
-      throw new Error(`PIPEWRIGHT_RATE_LIMITS: "${entry}" is not <connector>=<n>/s or <connector>=<n>/m`);
+    const match = /^([^=\s]+)\s*=\s*(\d+)\s*\/\s*(s|m)$/.exec(entry);
+    const [, connector, count] = match ?? [];
+    if (!match || !connector || !count || !CONNECTOR_KEY_PATTERN.test(connector)) {
+      throw new Error(
+        `PIPEWRIGHT_RATE_LIMITS: "${entry}" is not <connector>=<n>/s or <connector>=<n>/m (a whole n; /m for less than 1 a second)`,
+      );
     }
-    const count = Number(match[2]);
-    const perSecond = match[3] === 'm' ? count / 60 : count;
-    if (!(perSecond > 0)) throw new Error(`PIPEWRIGHT_RATE_LIMITS: "${entry}" must allow more than 0 requests`);
-    const limit: RateLimit = match[3] === 'm' ? { perSecond, burst: count } : { perSecond };
-    if (match[1] === '*') defaultLimit = limit;
-    else limits[match[1]] = limit;
+    const limit = { count: Number(count), per: match[3] as RateLimitPeriod };
+    if (limit.count < 1 || limit.count > MAX_RATE_LIMIT_COUNT) {
+      throw new Error(`PIPEWRIGHT_RATE_LIMITS: "${entry}" must allow 1 to ${MAX_RATE_LIMIT_COUNT} calls`);
+    }
+    limits[connector] = limit;
   }
-  return { limits, defaultLimit };
+  return limits;
 }
 
 /** `http.request` → `http`; `acme-crm.createContact` → `acme-crm`. */

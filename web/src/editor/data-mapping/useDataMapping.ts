@@ -1,4 +1,5 @@
 import { createContext, useContext, useMemo } from 'react';
+import { selectPinnedSamples } from '../../canvas/editor.selectors.ts';
 import { CatalogContext, useEditor } from '../../canvas/editor-context.ts';
 import { buildSampleContext, mergeSamples, type PathSuggestion, suggestPaths } from './data-mapping.ts';
 
@@ -21,7 +22,8 @@ export const FIELD_PATH_MIME = 'application/x-pipewright-path';
 export function useNodeDataMapping(nodeId: string): DataMapping {
   const doc = useEditor((state) => state.document.doc);
   const runNodes = useEditor((state) => state.run.nodes);
-  const pinned = useEditor((state) => state.session.pinnedSamples);
+  // Saved with the draft, so previews and autocomplete have them after a reload.
+  const pinned = useEditor(selectPinnedSamples);
   const manifests = useContext(CatalogContext);
   return useMemo(() => {
     const samples = mergeSamples(runNodes, pinned);

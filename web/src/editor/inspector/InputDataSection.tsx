@@ -1,4 +1,5 @@
 import { useContext, useMemo, useState } from 'react';
+import { selectPinnedSamples } from '../../canvas/editor.selectors.ts';
 import { CatalogContext, useEditor, useEditorStore } from '../../canvas/editor-context.ts';
 import { triggerNodeId, upstreamNodeIds } from '../data-mapping/data-mapping.ts';
 import { FIELD_PATH_MIME, useDataMappingContext } from '../data-mapping/useDataMapping.ts';
@@ -10,7 +11,8 @@ import { FIELD_PATH_MIME, useDataMappingContext } from '../data-mapping/useDataM
 export function InputDataSection({ nodeId }: { nodeId: string }) {
   const mapping = useDataMappingContext();
   const doc = useEditor((state) => state.document.doc);
-  const pinned = useEditor((state) => state.session.pinnedSamples);
+  const pinned = useEditor(selectPinnedSamples);
+  const readOnly = useEditor((state) => state.session.readOnly);
   const manifests = useContext(CatalogContext);
   const store = useEditorStore();
   const [open, setOpen] = useState(true);
@@ -31,14 +33,14 @@ export function InputDataSection({ nodeId }: { nodeId: string }) {
             const fields = mapping.suggestions.filter(
               (entry) => entry.nodeId === id && entry.path.startsWith(`${root}.`),
             );
-            const origin =
-              pinned[id] !== undefined ? 'pinned' : mapping.samples[id] !== undefined ? 'last run' : 'schema';
+            const isPinned = Object.hasOwn(pinned, id);
+            const origin = isPinned ? 'pinned' : mapping.samples[id] !== undefined ? 'last run' : 'schema';
             return (
               <div className="input-data-node" key={id}>
                 <div className="input-data-header">
                   <DraggableField path={root} label={id} depth={0} />
                   <span className="badge">{origin}</span>
-                  {pinned[id] !== undefined && (
+                  {isPinned && !readOnly && (
                     <button
                       type="button"
                       className="link-button"

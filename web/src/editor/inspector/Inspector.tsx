@@ -7,6 +7,7 @@ import { ContractSection } from './ContractSection.tsx';
 import { CredentialPicker } from './CredentialPicker.tsx';
 import { InputDataSection } from './InputDataSection.tsx';
 import { LoopBodySelect } from './LoopBodySelect.tsx';
+import { PinnedSampleSection } from './PinnedSampleSection.tsx';
 import { ScheduleNextRuns } from './ScheduleNextRuns.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 import { TestStepButton } from './TestStepButton.tsx';
@@ -87,6 +88,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         )}
         {manifest?.credentials && <CredentialPicker node={node} manifest={manifest} disabled={readOnly} />}
         {manifest?.kind === 'action' && !readOnly && <TestStepButton nodeId={nodeId} />}
+        <PinnedSampleSection nodeId={nodeId} />
         {node.type === 'core.schedule' && <ScheduleNextRuns />}
         {node.type === 'core.webhook' && <WebhookSecret />}
         {node.type === 'core.webhook' && <ContractSection node={node} errors={errors} disabled={readOnly} />}

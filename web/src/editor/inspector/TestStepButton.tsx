@@ -18,14 +18,22 @@ export function TestStepButton({ nodeId }: { nodeId: string }) {
   const store = useEditorStore();
   const queryClient = useQueryClient();
   const mapping = useDataMappingContext();
-  const pinned = useEditor((state) => state.session.pinnedSamples[nodeId]);
+  const pinned = useEditor((state) => state.document.doc.pinnedData?.[nodeId]);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<StepTestResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [pinRefused, setPinRefused] = useState<string | null>(null);
+
+  // The output as the server returned it: step outputs are scrubbed of every secret the step read (run-step.ts).
+  const pin = (output: unknown) => {
+    const problem = store.getState().actions.pinSample(nodeId, output);
+    setPinRefused(problem ? problem.message : null);
+  };
 
   const run = async () => {
     setBusy(true);
     setError(null);
+    setPinRefused(null);
     try {
       const { document, actions } = store.getState();
       if (document.dirty) {
@@ -80,12 +88,17 @@ export function TestStepButton({ nodeId }: { nodeId: string }) {
                 type="button"
                 className="link-button"
                 data-testid="pin-sample-button"
-                onClick={() => store.getState().actions.pinSample(nodeId, result.output)}
+                onClick={() => pin(result.output)}
               >
                 {pinned === result.output ? 'Pinned' : 'Pin as sample output'}
               </button>
             )}
           </div>
+          {pinRefused && (
+            <p className="field-error" data-testid="pin-refused">
+              {pinRefused}
+            </p>
+          )}
           {result.error && <pre className="code error">{result.error.message}</pre>}
           <pre className="code" data-testid="test-step-output">
             {formatJson(result.output)}

@@ -1,0 +1,58 @@
+/**
+ * The Rate limits page in Chromium: an admin sets a limit for a connector, a wrong row is refused naming what is
+ * wrong, and what was saved is what the API (and so the workers) read, also after a reload.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser } from './browser.ts';
+import { type Product, signIn, startProduct } from './harness.ts';
+
+/** What `GET /api/rate-limits` answers (the part this test reads). */
+interface RateLimitsView {
+  limits: Record<string, { count: number; per: string }>;
+}
+
+let product: Product;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  product = await startProduct();
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+test('an admin sets http to 30 calls a minute; a wrong count is refused; the limit is kept', async () => {
+  await signIn(page, product);
+  await page.getByTestId('nav-rate-limits').click();
+  await page.getByTestId('rate-limits-empty').waitFor();
+
+  await page.getByTestId('rate-limit-add').click();
+  assert.equal(await page.getByTestId('rate-limit-connector-0').inputValue(), 'http');
+  await page.getByTestId('rate-limit-count-0').fill('0');
+  await page.getByTestId('rate-limits-save').click();
+  await page
+    .getByTestId('rate-limits-problem')
+    .filter({ hasText: /Row 1: Calls/ })
+    .waitFor();
+  const unchanged = (await (await product.api('/api/rate-limits')).json()) as RateLimitsView;
+  assert.deepEqual(unchanged.limits, {}, 'nothing was saved');
+
+  await page.getByTestId('rate-limit-count-0').fill('30');
+  await page.getByTestId('rate-limit-per-0').selectOption('m');
+  await page.getByTestId('rate-limits-save').click();
+  await page.getByTestId('rate-limits-updated').waitFor();
+  const saved = (await (await product.api('/api/rate-limits')).json()) as RateLimitsView;
+  assert.deepEqual(saved.limits, { http: { count: 30, per: 'm' } });
+
+  await page.reload();
+  await page.getByTestId('rate-limit-row-0').waitFor();
+  assert.equal(await page.getByTestId('rate-limit-connector-0').inputValue(), 'http');
+  assert.equal(await page.getByTestId('rate-limit-count-0').inputValue(), '30');
+  assert.equal(await page.getByTestId('rate-limit-per-0').inputValue(), 'm');
+});

@@ -1,0 +1,28 @@
+import { putRateLimitsBody } from '@pipewright/api-contract';
+import type { z } from 'zod';
+
+interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  params?: string[];
+  responses: Record<string, string>;
+}
+
+/** The OpenAPI entries of the rate-limit routes (merged into openapi.ts). */
+export const rateLimitsApiRoutes: Record<string, Record<string, Operation>> = {
+  '/api/rate-limits': {
+    get: {
+      summary:
+        'Viewer+: RateLimitsView — the workspace’s own calls-per-second or per-minute limits by connector type (`*`: ' +
+        'every other); where it sets none, the workers’ PIPEWRIGHT_RATE_LIMITS (default 100/s) apply',
+      responses: { 200: 'RateLimitsView' },
+    },
+    put: {
+      summary:
+        'Admin: replace the workspace’s limits (`{}` clears them). Shared by every worker on the same Redis ' +
+        '(PIPEWRIGHT_REDIS_URL), else counted per worker; workers apply a change within a few seconds. Audited',
+      body: putRateLimitsBody,
+      responses: { 200: 'RateLimitsView', 400: 'A key that is not a connector type or *, or a count out of range' },
+    },
+  },
+};

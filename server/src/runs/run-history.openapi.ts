@@ -1,0 +1,36 @@
+import { RUN_HISTORY_MAX_EVENTS } from './run-history.routes.ts';
+
+interface Operation {
+  summary: string;
+  params?: string[];
+  query?: { name: string; description: string; schema: Record<string, unknown> }[];
+  responses: Record<string, string>;
+}
+
+/** The OpenAPI entry of the run history route (merged into openapi.ts). */
+export const runHistoryApiRoutes: Record<string, Record<string, Operation>> = {
+  '/api/runs/{id}/history': {
+    get: {
+      summary:
+        'Viewer+: the run’s Temporal event history in words and every attempt of its steps: `RunHistoryResponse ' +
+        '{ attempts: { [nodeId]: RunAttemptView[] }, events: RunHistoryRow[], nextAfter, truncated }`. Rows show ' +
+        `payload sizes, never payloads; failure messages are scrubbed of secrets by the worker. At most ${RUN_HISTORY_MAX_EVENTS} ` +
+        'events of a run are read (`truncated` beyond). Attempts whose details were not kept (runs of workers before ' +
+        'attempt trails) are listed with `kept: false`.',
+      params: ['id'],
+      query: [
+        {
+          name: 'after',
+          description: 'Rows after this event id (`nextAfter` of the previous page); default 0',
+          schema: { type: 'integer', minimum: 0 },
+        },
+        {
+          name: 'limit',
+          description: '1–1000 rows, default 500',
+          schema: { type: 'integer', minimum: 1, maximum: 1000 },
+        },
+      ],
+      responses: { 200: 'RunHistoryResponse', 400: 'Invalid query (names the field)', 404: 'Unknown run' },
+    },
+  },
+};

@@ -1,0 +1,37 @@
+import type {
+  ApprovalDecisionResponse,
+  ApprovalsResponse,
+  DecideApprovalBody,
+  PendingApprovalView,
+} from '@pipewright/api-contract';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from '../api/api.ts';
+
+const keys = { pending: ['approvals', 'pending'] as const };
+
+/** The signed-in member's pending approvals (server/src/approvals), read again every 15 s for the nav badge. */
+export const usePendingApprovals = () =>
+  useQuery({
+    queryKey: keys.pending,
+    queryFn: () => apiRequest<ApprovalsResponse>('GET', '/approvals').then((body) => body.approvals),
+    refetchInterval: 15_000,
+  });
+
+/** Approve or reject; the decided approval leaves the list at once, and the list is read again. */
+export function useDecideApproval() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ approval, body }: { approval: PendingApprovalView; body: DecideApprovalBody }) =>
+      apiRequest<ApprovalDecisionResponse>(
+        'POST',
+        `/approvals/${encodeURIComponent(approval.runId)}/${encodeURIComponent(approval.nodeId)}`,
+        body,
+      ),
+    onSuccess: (_decided, { approval }) => {
+      client.setQueryData<PendingApprovalView[]>(keys.pending, (list) =>
+        list?.filter((item) => item.runId !== approval.runId || item.nodeId !== approval.nodeId),
+      );
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: keys.pending }),
+  });
+}

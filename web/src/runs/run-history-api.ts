@@ -1,0 +1,30 @@
+import type { RunAttemptView, RunHistoryResponse } from '@pipewright/api-contract';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { apiRequest } from '../api/api.ts';
+
+/** `GET /runs/:id/history`: the run's Temporal history in words, and every attempt of its steps. */
+export const getRunHistory = (runId: string, after = 0) =>
+  apiRequest<RunHistoryResponse>('GET', `/runs/${encodeURIComponent(runId)}/history?after=${after}`);
+
+/**
+ * The attempts of a run's steps, by node.  Read only when a person looks at a step (the server reads the run's
+ * history for it), and again when `revision` changes (the run's status or the step's attempt count).
+ */
+export const useRunAttempts = (runId: string | null, revision: string) =>
+  useQuery({
+    queryKey: ['runs', runId, 'attempts', revision],
+    queryFn: () => getRunHistory(runId ?? '', 0),
+    select: (body): Record<string, RunAttemptView[]> => body.attempts,
+    enabled: runId !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+/** The history's rows, a page at a time ("Show more"), read again when `revision` changes. */
+export const useRunHistoryPages = (runId: string, revision: string) =>
+  useInfiniteQuery({
+    queryKey: ['runs', runId, 'history', revision],
+    queryFn: ({ pageParam }) => getRunHistory(runId, pageParam),
+    initialPageParam: 0,
+    getNextPageParam: (last) => last.nextAfter ?? undefined,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
