@@ -38,6 +38,8 @@ export interface CompileError {
     | 'invalid_searchable_field'
     /** The business key (flow settings) is not a valid template over the trigger alone. */
     | 'invalid_business_key'
+    /** "At most N runs at once" and a business key both set (flow settings; docs/adr/020): one must go. */
+    | 'concurrency_with_business_key'
     /** An undo step (`settings.undo`) where none can run: inside a Loop body, on a transform, or of a non-I/O type. */
     | 'invalid_undo';
   message: string;

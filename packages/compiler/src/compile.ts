@@ -9,6 +9,7 @@ import type { CatalogLookup, CompileOptions } from './compile-options.ts';
 import type { CompileResult } from './compile-result.ts';
 import { checkControlFlow } from './control-flow.ts';
 import { documentErrors } from './document-errors.ts';
+import { maxConcurrentRunsOf } from './flow-concurrency.ts';
 import { checkFlowSteps } from './flow-steps-check.ts';
 import { compileBodies } from './loop-bodies.ts';
 import { splitScopes } from './loop-scopes.ts';
@@ -48,6 +49,7 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   const compiled = compileBodies({ scope: top, hasRun: nodeChecks.hasRun, outer, doc, bodies, manifests, options });
   const searchable = searchableFieldsOf(doc);
   const businessKey = businessKeyOf(doc);
+  const concurrency = maxConcurrentRunsOf(doc);
   const errors = [
     ...resolved.errors,
     ...scopes.errors,
@@ -58,6 +60,7 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
     ...compiled.errors,
     ...searchable.errors,
     ...businessKey.errors,
+    ...concurrency.errors,
     ...undoInLoopBodies(doc.nodes),
   ];
   if (errors.length > 0) return { ok: false, errors };
@@ -79,5 +82,6 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   if (runTimeoutMs !== undefined) plan.runTimeoutMs = runTimeoutMs;
   if (searchable.fields.length > 0) plan.searchable = searchable.fields;
   if (businessKey.key) plan.businessKey = businessKey.key;
+  if (concurrency.limit !== undefined) plan.maxConcurrentRuns = concurrency.limit;
   return { ok: true, plan };
 }

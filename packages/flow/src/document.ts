@@ -92,6 +92,9 @@ export const businessKeySchema = z
   })
   .strict();
 
+/** The most runs of one flow that may run at once (flow settings → concurrency, docs/adr/020). */
+export const MAX_CONCURRENT_RUNS_LIMIT = 100;
+
 export const flowSettingsSchema = z
   .object({
     errorFlowId: z.string().min(1).max(200).optional(),
@@ -102,6 +105,16 @@ export const flowSettingsSchema = z
       .refine((fields) => new Set(fields.map((field) => field.name)).size === fields.length, 'names must be unique')
       .optional(),
     businessKey: businessKeySchema.optional(),
+    /**
+     * At most this many runs of the flow at once (docs/adr/020); more wait in line, in arrival order.  Absent: no
+     * limit.
+     */
+    maxConcurrentRuns: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(MAX_CONCURRENT_RUNS_LIMIT, `must be at most ${MAX_CONCURRENT_RUNS_LIMIT}`)
+      .optional(),
     /**
      * Publishing needs a passing "Test against recent runs" of the draft being published (docs/adr/016): no run that
      * succeeded would now fail.  Counts when the published version or the draft has it on.

@@ -28,6 +28,11 @@ export interface KeyedRun {
   args: RunFlowInput;
   /** The run's search attributes (as the run starter sets them on unkeyed runs). */
   index: { workspaceId: string; flowId: string; version: number; trigger: string };
+  /**
+   * How many runs of this coordinator may run at once when this one starts (flow settings → at most N runs at once,
+   * docs/adr/020); absent: one (a business key).
+   */
+  slots?: number;
 }
 
 export const keyedRunSignal = { type: 'signal', name: KEYED_RUN_SIGNAL_NAME } as SignalDefinition<[KeyedRun]>;
@@ -46,4 +51,12 @@ export interface KeyCoordinatorInput {
  */
 export function keyCoordinatorWorkflowId(workspaceId: string, flowId: string, keyHash: string): string {
   return `key-${workspaceId}-${flowId}-${keyHash}`;
+}
+
+/**
+ * The coordinator of a flow with "at most N runs at once" (docs/adr/020): one per flow, shared by its versions, so a
+ * run of v1 and runs of v2 count against one limit.
+ */
+export function flowCoordinatorWorkflowId(workspaceId: string, flowId: string): string {
+  return `concurrency-${workspaceId}-${flowId}`;
 }

@@ -125,6 +125,11 @@ export interface ExecutionPlan {
    * new event while one runs waits in line, joins it as a signal, or is dropped.  Absent: runs start directly.
    */
   businessKey?: PlanBusinessKey | undefined;
+  /**
+   * At most this many runs of the flow at once (flow settings → concurrency, docs/adr/020): its runs are handed to
+   * the flow's coordinator, which starts them as slots free up, in arrival order.  Absent: no limit.
+   */
+  maxConcurrentRuns?: number | undefined;
 }
 
 /** A field runs of a flow can be searched by: `name` and a template over the trigger, e.g. `{{ trigger.body.orderId }}`. */

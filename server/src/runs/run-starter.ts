@@ -248,6 +248,8 @@ export class RunStarter {
     const run: KeyedRun = {
       runId: record._id,
       whenRunning: args.plan.businessKey?.whenRunning ?? 'queue',
+      // Flow settings → at most N runs at once (docs/adr/020): the flow's coordinator runs this many side by side.
+      ...(args.plan.maxConcurrentRuns === undefined ? {} : { slots: args.plan.maxConcurrentRuns }),
       args,
       index: {
         workspaceId: record.workspaceId,

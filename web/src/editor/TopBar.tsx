@@ -10,6 +10,7 @@ import { BusinessKeySetting } from './BusinessKeySetting.tsx';
 import { DraftTestButton } from './draft-test/DraftTestButton.tsx';
 import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { GestureToolbar } from './gestures/GestureToolbar.tsx';
+import { MaxConcurrentRunsInput } from './MaxConcurrentRunsInput.tsx';
 import { RunDialog } from './RunDialog.tsx';
 import { RunTimeoutSelect } from './RunTimeoutSelect.tsx';
 import { RolloutBanner } from './rollout/RolloutBanner.tsx';
@@ -172,6 +173,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
         </button>
         <ErrorHandlerSelect flowId={flow.id} />
         <RunTimeoutSelect />
+        <MaxConcurrentRunsInput />
         <SearchableFields />
         <BusinessKeySetting />
         <DraftTestButton flowId={flow.id} save={commands.save} busy={busy !== null} />

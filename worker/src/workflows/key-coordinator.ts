@@ -42,38 +42,55 @@ interface ActiveRun {
 }
 
 /**
- * The coordinator of one business key (workflow id: `keyCoordinatorWorkflowId`), started or signalled by the server
- * with signal-with-start, one `keyedRun` signal per run.  It starts each run as a `runFlow` child whose workflow id is
- * the run id, one at a time, in the order the signals arrived.  While one runs, a newer event waits in line
- * (`queue`), is delivered to it as a `resume` signal (`signal`), or is dropped (`drop`); a dropped or joined event's
- * run id gets a `keyedEventOutcome` run that says so.  Ends when nothing is running or waiting; a repeated delivery
- * of a run id is ignored.  Runs are ABANDONed children: ending (or terminating) the coordinator never ends a run.
+ * The coordinator of one business key (workflow id: `keyCoordinatorWorkflowId`), or of a flow with "at most N runs at
+ * once" (`flowCoordinatorWorkflowId`, docs/adr/020), started or signalled by the server with signal-with-start, one
+ * `keyedRun` signal per run.  It starts each run as a `runFlow` child whose workflow id is the run id, at most
+ * `slots` at a time (a business key: one), in the order the signals arrived.  While a key's run runs, a newer event
+ * waits in line (`queue`), is delivered to it as a `resume` signal (`signal`), or is dropped (`drop`); a dropped or
+ * joined event's run id gets a `keyedEventOutcome` run that says so.  Ends when nothing is running or waiting; a
+ * repeated delivery of a run id is ignored.  Runs are ABANDONed children: ending (or terminating) the coordinator
+ * never ends a run.
+ *
+ * Replay: with one slot (every business key, and every history recorded before docs/adr/020) it issues the same
+ * commands in the same order as the one-run-at-a-time coordinator it generalises.
  */
 export async function runKeyCoordinator(input: KeyCoordinatorInput = { pending: [], seen: [] }): Promise<void> {
   const arrivals: KeyedRun[] = [...input.pending];
   const seen = new Set(input.seen);
   const line: KeyedRun[] = [];
-  let active: ActiveRun | undefined;
+  /** The runs started and not yet seen closed, oldest first; a closed one leaves in `advance`. */
+  let running: ActiveRun[] = [];
   let handled = 0;
   const handledPerExecution = input.handledPerExecution ?? HANDLED_PER_EXECUTION;
   setHandler(keyedRunSignal, (run) => {
     arrivals.push(run);
   });
+  const dueToContinue = (): boolean => handled >= handledPerExecution || workflowInfo().continueAsNewSuggested;
+  /**
+   * Whether `run` may start now.  Due to continue as new, no run starts beside another: the runs in flight close and
+   * the execution continues as new carrying the line (with one slot that changes nothing: a run starts only when none
+   * runs).
+   */
+  const mayStart = (run: KeyedRun): boolean =>
+    running.length < slotsOf(run) && !(running.length > 0 && dueToContinue());
 
   /**
-   * The active run closed: the next in line starts.  Called before each arrival is looked at, so an event that came
-   * in the same workflow task as the run's end (signals are applied before a child's result), or while an outcome was
-   * being recorded, is not dropped or joined to a run that has ended.
+   * Closed runs leave; the next in line start while slots are free.  Called before each arrival is looked at, so an
+   * event that came in the same workflow task as a run's end (signals are applied before a child's result), or while
+   * an outcome was being recorded, is not dropped or joined to a run that has ended.
    */
-  const advanceIfDone = (): void => {
-    if (!active?.done) return;
-    const next = line.shift();
-    active = next ? runInLine(next) : undefined;
+  const advance = (): void => {
+    if (!running.some((run) => run.done)) return;
+    running = running.filter((run) => !run.done);
+    for (let next = line[0]; next !== undefined && mayStart(next); next = line[0]) {
+      line.shift();
+      running.push(runInLine(next));
+    }
   };
 
   for (;;) {
-    if (active?.done) {
-      if (handled >= handledPerExecution || workflowInfo().continueAsNewSuggested) {
+    if (running.length > 0 && running.every((run) => run.done)) {
+      if (dueToContinue()) {
         // Between runs: nothing of this execution is in flight, so the line and the arrivals are all there is.
         const pending = [...line, ...arrivals];
         // Carried runs are not "seen" in the next execution, or it would skip them as repeats.
@@ -81,24 +98,36 @@ export async function runKeyCoordinator(input: KeyCoordinatorInput = { pending: 
         const recent = [...seen].filter((runId) => !carried.has(runId)).slice(-SEEN_KEPT);
         await continueAsNew<typeof runKeyCoordinator>({ ...input, pending, seen: recent });
       }
-      advanceIfDone();
     }
-    // Invariant: nothing active means nobody in line, so an arrival never overtakes a run waiting in line.
+    advance();
+    // Invariant: a free slot means nobody in line (unless due to continue as new), so an arrival never overtakes a
+    // run waiting in line.
     for (let run = arrivals.shift(); run !== undefined; run = arrivals.shift()) {
       if (seen.has(run.runId)) continue;
       seen.add(run.runId);
       handled += 1;
-      advanceIfDone();
-      if (active === undefined) active = runInLine(run);
-      else if (run.whenRunning === 'queue') line.push(run);
+      advance();
+      const active = running[0];
+      if (line.length === 0 && mayStart(run)) running.push(runInLine(run));
+      else if (run.whenRunning === 'queue' || active === undefined) line.push(run);
       else if (run.whenRunning === 'drop')
         await recordOutcome({ outcome: 'dropped', activeRunId: active.runId, args: run.args });
       else if (!(await joinActive(run, active.runId))) line.push(run);
     }
-    const current = active;
-    if (current === undefined) return;
-    await condition(() => arrivals.length > 0 || current.done);
+    if (running.length === 0) {
+      // Nothing runs, so nobody is in line (a run leaves `running` only in `advance`, which then starts the line's
+      // head): the coordinator's work is done.  Defensive: a run in line is never left behind.
+      const next = line.shift();
+      if (next === undefined) return;
+      running.push(runInLine(next));
+    }
+    await condition(() => arrivals.length > 0 || running.some((run) => run.done));
   }
+}
+
+/** How many runs may run at once when `run` starts: its flow's limit, or one (a business key). */
+function slotsOf(run: KeyedRun): number {
+  return Math.max(1, run.slots ?? 1);
 }
 
 /** Starts the run as a child and marks it done when it closes, however it ends. */
