@@ -104,6 +104,9 @@ test('box-select two connected steps, copy and paste them, undo the paste, paste
     await signIn(first, product);
     const flowId = await createFlow('Copy source', chain, chainEdges);
     await openEditor(first, flowId, 'transform');
+    // Live validation marks http_request (it has no URL) soon after the editor opens, and the mark makes the node
+    // taller: measure the nodes once it is there, or the box drawn around them may miss the node's new bottom.
+    await first.getByTestId('node-errors-http_request').waitFor();
 
     // Shift-drag a box around transform and http_request (the trigger is far above it).
     const left = await box(node(first, 'transform'));
