@@ -13,5 +13,5 @@ export default defineConfig({
       '/hooks': { target: apiTarget, changeOrigin: false },
     },
   },
-  build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1200 },
+  build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 800 },
 });

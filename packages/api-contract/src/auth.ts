@@ -121,3 +121,58 @@ export interface AuditEntryView {
   target: { type: string; id: string };
   details?: Record<string, unknown>;
 }
+
+// ── Several workspaces per user ─────────────────────────────────────────────────────────────────────────────────
+
+/** POST /api/workspaces: a signed-in user creates another workspace and becomes its admin. */
+export const createWorkspaceBody = z.object({ name: nameText(200) }).strict();
+
+/** POST /api/session/workspace: the browser session acts in this workspace from now on (a member of it only). */
+export const switchWorkspaceBody = z.object({ workspaceId: z.string().trim().min(1, 'is required').max(100) }).strict();
+
+/** POST /api/invites/accept: the signed-in user joins through an invite — by its link's token, or by its id. */
+export const acceptInviteBody = z
+  .object({
+    /** From the invite link (`/signup?invite=…`). */
+    token: z.string().min(1, 'is required').max(200).optional(),
+    /** From GET /api/invites (invites sent to the signed-in user's e-mail). */
+    inviteId: z.string().min(1, 'is required').max(100).optional(),
+  })
+  .strict()
+  .refine((body) => (body.token === undefined) !== (body.inviteId === undefined), {
+    message: 'give either the invite link’s token or an inviteId',
+    path: ['token'],
+  });
+
+export type CreateWorkspaceBody = z.infer<typeof createWorkspaceBody>;
+export type SwitchWorkspaceBody = z.infer<typeof switchWorkspaceBody>;
+export type AcceptInviteBody = z.infer<typeof acceptInviteBody>;
+
+/** One of the signed-in user's workspaces, with their role there (roles are per workspace). */
+export interface MyWorkspaceView {
+  id: string;
+  name: string;
+  role: WorkspaceRole;
+  /** The workspace the session acts in now. */
+  current: boolean;
+}
+
+/** GET /api/workspaces. */
+export interface MyWorkspacesResponse {
+  items: MyWorkspaceView[];
+}
+
+/** An open invite sent to the signed-in user's e-mail (GET /api/invites). */
+export interface PendingInviteView {
+  id: string;
+  workspace: WorkspaceView;
+  role: WorkspaceRole;
+  /** The inviting admin's e-mail, when their account still exists. */
+  invitedBy: string | null;
+  expiresAt: string;
+}
+
+/** GET /api/invites. */
+export interface PendingInvitesResponse {
+  items: PendingInviteView[];
+}

@@ -137,6 +137,17 @@ export class AccountsRepository {
     return found[0] === undefined ? null : membershipSchema.parse(found[0]);
   }
 
+  /** Every workspace a user belongs to, oldest membership first (the workspace switcher). */
+  async listMembershipsOf(userId: string): Promise<MembershipRecord[]> {
+    const found = await this.#memberships.find({ userId }).sort({ createdAt: 1, _id: 1 }).toArray();
+    return found.map((membership) => membershipSchema.parse(membership));
+  }
+
+  async findWorkspaces(ids: string[]): Promise<WorkspaceRecord[]> {
+    const found = await this.#workspaces.find({ _id: { $in: ids } }).toArray();
+    return found.map((workspace) => workspaceSchema.parse(workspace));
+  }
+
   async listMemberships(workspaceId: string): Promise<MembershipRecord[]> {
     const found = await this.#memberships.find({ workspaceId }).sort({ createdAt: 1, _id: 1 }).toArray();
     return found.map((membership) => membershipSchema.parse(membership));

@@ -5,6 +5,7 @@ import type { AuditService } from './audit.service.ts';
 import { type AuthContext, AuthError, type Role } from './auth-context.ts';
 import type { InvitesRepository } from './invites.repository.ts';
 import { dummyPasswordHash, hashPassword, newId, newSessionToken, sha256, verifyPassword } from './secrets.ts';
+import type { SessionUser } from './session-user.ts';
 import type { SessionsRepository } from './sessions.repository.ts';
 
 const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
@@ -85,21 +86,34 @@ export class AccountsService {
     }
   }
 
-  /** The caller of a request carrying this session cookie, with their current role; null when signed out. */
-  async authenticateSession(sessionToken: string): Promise<AuthContext | null> {
+  /**
+   * The person behind a live session (null when signed out) and, when they are still a member of the session's
+   * current workspace, the AuthContext to act there with their role in it (roles are per workspace).
+   */
+  async resolveSession(sessionToken: string): Promise<{ user: SessionUser; auth: AuthContext | null } | null> {
     const session = await this.#sessions.findLive(sha256(sessionToken), new Date());
     if (session === null) return null;
     const [membership, user] = await Promise.all([
       this.#accounts.findMembership(session.workspaceId, session.userId),
       this.#accounts.findUser(session.userId),
     ]);
-    if (membership === null || user === null) return null;
-    return {
+    if (user === null) return null;
+    const sessionUser = {
+      sessionId: session._id,
       userId: user._id,
       email: user.email,
       workspaceId: session.workspaceId,
-      role: membership.role,
-      via: 'session',
+    };
+    if (membership === null) return { user: sessionUser, auth: null };
+    return {
+      user: sessionUser,
+      auth: {
+        userId: user._id,
+        email: user.email,
+        workspaceId: session.workspaceId,
+        role: membership.role,
+        via: 'session',
+      },
     };
   }
 

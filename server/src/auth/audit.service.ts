@@ -13,6 +13,8 @@ export type AuditAction =
   | 'member.join'
   | 'member.role_change'
   | 'member.remove'
+  | 'workspace.create'
+  | 'workspace.switch'
   | 'token.create'
   | 'token.revoke'
   | 'flow.publish'

@@ -13,6 +13,8 @@ import { LoginLimiter } from './login-limiter.ts';
 import { MembersService } from './members.service.ts';
 import { SessionsRepository } from './sessions.repository.ts';
 import { createWorkspaceRouter } from './workspace.routes.ts';
+import { createWorkspacesRouter } from './workspaces.routes.ts';
+import { WorkspacesService } from './workspaces.service.ts';
 
 export interface AuthModule {
   accounts: AccountsService;
@@ -22,7 +24,7 @@ export interface AuthModule {
   audit: AuditService;
   /** Sets `res.locals.auth`; 401 for non-public /api routes without a valid session or token. */
   authenticate: RequestHandler;
-  /** /auth/*, /workspace/members, /tokens, /audit — mount on the /api router after `authenticate`. */
+  /** /auth/*, /workspace/members, /tokens, /audit, /workspaces, /session/workspace, /invites — mount on the /api router after `authenticate`. */
   router: Router;
 }
 
@@ -40,10 +42,12 @@ export function createAuthModule(db: Db, options: { loginLimiter?: LoginLimiter 
   const invites = new InvitesRepository(db);
   const audit = new AuditService(new AuditRepository(db));
   const accounts = new AccountsService({ accounts: accountsRepository, sessions, invites, audit });
-  const members = new MembersService({ accounts: accountsRepository, invites, sessions, audit });
+  const members = new MembersService({ accounts: accountsRepository, invites, audit });
+  const workspaces = new WorkspacesService({ accounts: accountsRepository, sessions, invites, audit });
   const tokens = new ApiTokensService({ tokens: new ApiTokensRepository(db), accounts: accountsRepository, audit });
   const router = Router();
   router.use(createAuthRouter({ accounts, loginLimiter: options.loginLimiter ?? new LoginLimiter() }));
   router.use(createWorkspaceRouter({ members, tokens, audit }));
+  router.use(createWorkspacesRouter({ workspaces }));
   return { accounts, members, tokens, audit, authenticate: createAuthenticate({ accounts, tokens }), router };
 }

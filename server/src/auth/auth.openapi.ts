@@ -1,8 +1,11 @@
 import {
+  acceptInviteBody,
   createApiTokenBody,
+  createWorkspaceBody,
   inviteMemberBody,
   loginBody,
   signupBody,
+  switchWorkspaceBody,
   updateMemberBody,
 } from '@pipewright/api-contract';
 import type { z } from 'zod';
@@ -69,7 +72,8 @@ export const authApiRoutes: Record<string, Record<string, Operation>> = {
       responses: { 200: 'MembersResponse', 404: 'Unknown member', 409: 'Would leave no admin' },
     },
     delete: {
-      summary: 'Admin: remove a member (their sessions end, their tokens stop working)',
+      summary:
+        'Admin: remove a member from this workspace (their tokens of it stop working; a session acting in it can no longer act there but can switch to their other workspaces, which they keep)',
       params: ['userId'],
       responses: { 204: 'Removed', 404: 'Unknown member', 409: 'Would leave no admin' },
     },
@@ -90,6 +94,52 @@ export const authApiRoutes: Record<string, Record<string, Operation>> = {
       summary: 'Revoke a token (yours; admins: any)',
       params: ['id'],
       responses: { 204: 'Revoked', 404: 'Unknown token' },
+    },
+  },
+  '/api/workspaces': {
+    get: {
+      summary:
+        'Browser session: the signed-in user’s workspaces with their role in each and which one the session acts in: `{ items: MyWorkspaceView[] }`. API tokens: 403 (bound to their workspace)',
+      responses: { 200: 'MyWorkspacesResponse', 401: 'Signed out', 403: 'Called with an API token' },
+    },
+    post: {
+      summary:
+        'Browser session: create another workspace; the caller becomes its admin. The session keeps acting where it was until POST /api/session/workspace',
+      body: createWorkspaceBody,
+      responses: { 201: 'MyWorkspaceView', 400: 'Invalid name', 401: 'Signed out', 403: 'Called with an API token' },
+    },
+  },
+  '/api/session/workspace': {
+    post: {
+      summary:
+        'Browser session: act in another of your workspaces from now on, with your role there. Also works after you were removed from the current one',
+      body: switchWorkspaceBody,
+      responses: {
+        200: 'MeResponse',
+        401: 'Signed out',
+        403: 'Called with an API token',
+        404: 'Not a member of that workspace (or no such workspace)',
+      },
+    },
+  },
+  '/api/invites': {
+    get: {
+      summary:
+        'Browser session: open invites sent to your e-mail from workspaces you are not in yet: `{ items: PendingInviteView[] }`',
+      responses: { 200: 'PendingInvitesResponse', 401: 'Signed out', 403: 'Called with an API token' },
+    },
+  },
+  '/api/invites/accept': {
+    post: {
+      summary:
+        'Browser session: join a workspace through an invite (`token` from its link, or `inviteId` from GET /api/invites) with your existing account; it then appears in GET /api/workspaces',
+      body: acceptInviteBody,
+      responses: {
+        200: 'MyWorkspaceView',
+        400: 'Neither or both of token and inviteId',
+        403: 'The link’s invite was sent to another e-mail (`invite_for_another_email`), or called with an API token',
+        404: 'Invite unknown, used or expired',
+      },
     },
   },
   '/api/audit': {

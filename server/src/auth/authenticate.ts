@@ -1,7 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { ApiError } from '../errors.ts';
 import type { AccountsService } from './accounts.service.ts';
 import type { ApiTokensService } from './api-tokens.service.ts';
 import { AuthError } from './auth-context.ts';
+import { isAccountRoute } from './session-user.ts';
 
 export const SESSION_COOKIE = 'pw_session';
 /** What the web client sends on every request; a cross-site form or image cannot set a custom header. */
@@ -43,14 +45,28 @@ export function createAuthenticate(deps: { accounts: AccountsService; tokens: Ap
       return;
     }
     const session = sessionCookie(req);
-    const auth = session === undefined ? null : await deps.accounts.authenticateSession(session);
-    if (auth !== null) {
+    const resolved = session === undefined ? null : await deps.accounts.resolveSession(session);
+    const auth = resolved?.auth ?? null;
+    if (resolved !== null) {
       if (!SAFE_METHODS.has(req.method) && req.get(CSRF_HEADER) !== CSRF_VALUE) {
         throw new AuthError(403, `Send the header "X-Requested-With: ${CSRF_VALUE}" with cookie-authenticated changes`);
       }
-      res.locals.auth = auth;
+      res.locals.sessionUser = resolved.user;
+      if (auth !== null) res.locals.auth = auth;
     } else if (session !== undefined) clearSessionCookie(req, res);
     if (auth === null && !isPublicRoute(req.method, req.path)) {
+      // Removed from the session's current workspace: it cannot act there, but may still switch to another one.
+      if (resolved !== null && isAccountRoute(req.method, req.path)) {
+        next();
+        return;
+      }
+      if (resolved !== null) {
+        throw new ApiError(
+          401,
+          'not_a_member',
+          'You are no longer a member of this workspace: switch to another one (GET /api/workspaces) or sign in again',
+        );
+      }
       throw new AuthError(401, 'Sign in first (session cookie or "Authorization: Bearer <API token>")');
     }
     next();

@@ -114,6 +114,16 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /api/tokens': { min: 'viewer', body: () => ({ name: 'matrix' }) },
   'DELETE /api/tokens/:id': { min: 'viewer' },
   'GET /api/audit': { min: 'admin' },
+  // The signed-in person's workspaces need a browser session: every API token (the matrix's callers) gets 403.
+  'GET /api/workspaces': { min: 'viewer', alsoOk: [403] },
+  'POST /api/workspaces': { min: 'viewer', body: () => ({ name: 'Matrix workspace' }), alsoOk: [403] },
+  'POST /api/session/workspace': {
+    min: 'viewer',
+    body: () => ({ workspaceId: other.admin.workspaceId }),
+    alsoOk: [403],
+  },
+  'GET /api/invites': { min: 'viewer', alsoOk: [403] },
+  'POST /api/invites/accept': { min: 'viewer', body: () => ({ inviteId: 'inv_none' }), alsoOk: [403] },
   'POST /api/runs/:id/resume': { min: 'builder', body: () => ({ payload: {} }) },
   // The fixture run asks no approval: the permitted caller gets 409 (nothing pending there).
   'GET /api/approvals': { min: 'viewer' },

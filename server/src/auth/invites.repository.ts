@@ -25,6 +25,7 @@ export class InvitesRepository {
   async ensureIndexes(): Promise<void> {
     await this.#invites.createIndex({ tokenHash: 1 }, { unique: true, name: 'tokenHash_unique' });
     await this.#invites.createIndex({ workspaceId: 1, createdAt: -1 }, { name: 'workspace_createdAt' });
+    await this.#invites.createIndex({ email: 1, createdAt: -1 }, { name: 'email_createdAt' });
   }
 
   async insert(invite: InviteRecord): Promise<void> {
@@ -37,6 +38,23 @@ export class InvitesRepository {
     if (found === null) return null;
     const invite = inviteSchema.parse(found);
     return invite.acceptedAt === undefined && invite.expiresAt > now ? invite : null;
+  }
+
+  async findOpenById(id: string, now: Date): Promise<InviteRecord | null> {
+    const found = await this.#invites.findOne({ _id: id });
+    if (found === null) return null;
+    const invite = inviteSchema.parse(found);
+    return invite.acceptedAt === undefined && invite.expiresAt > now ? invite : null;
+  }
+
+  /** Open invites sent to this (lower-cased) e-mail, from any workspace, newest first. */
+  async listOpenForEmail(email: string, now: Date): Promise<InviteRecord[]> {
+    const found = await this.#invites
+      .find({ email, acceptedAt: { $exists: false }, expiresAt: { $gt: now } })
+      .sort({ createdAt: -1, _id: 1 })
+      .limit(100)
+      .toArray();
+    return found.map((invite) => inviteSchema.parse(invite));
   }
 
   async listOpen(workspaceId: string, now: Date): Promise<InviteRecord[]> {

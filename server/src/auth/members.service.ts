@@ -5,7 +5,6 @@ import type { AuditService } from './audit.service.ts';
 import type { AuthContext, Role } from './auth-context.ts';
 import type { InviteRecord, InvitesRepository } from './invites.repository.ts';
 import { newId, newInviteToken, sha256 } from './secrets.ts';
-import type { SessionsRepository } from './sessions.repository.ts';
 
 const INVITE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -13,18 +12,15 @@ const INVITE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export class MembersService {
   readonly #accounts: AccountsRepository;
   readonly #invites: InvitesRepository;
-  readonly #sessions: SessionsRepository;
   readonly #audit: AuditService;
 
   constructor(deps: {
     accounts: AccountsRepository;
     invites: InvitesRepository;
-    sessions: SessionsRepository;
     audit: AuditService;
   }) {
     this.#accounts = deps.accounts;
     this.#invites = deps.invites;
-    this.#sessions = deps.sessions;
     this.#audit = deps.audit;
   }
 
@@ -94,8 +90,9 @@ export class MembersService {
     if (membership === null) throw notFound('Member', userId);
     if (membership.role === 'admin') await this.#keepAnAdmin(auth.workspaceId, 'remove');
     await this.#accounts.deleteMembership(auth.workspaceId, userId);
-    // Their API tokens stop working too: every request re-reads the membership.
-    await this.#sessions.deleteForMember(auth.workspaceId, userId);
+    // Every request re-reads the membership: their API tokens of this workspace stop working, and a session acting
+    // here can no longer act (401) but stays signed in, so they can switch to their other workspaces.  Their
+    // memberships elsewhere are untouched.
     await this.#audit.record(auth, {
       action: 'member.remove',
       target: { type: 'user', id: userId },

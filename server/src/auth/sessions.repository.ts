@@ -35,13 +35,14 @@ export class SessionsRepository {
     return session.expiresAt > now ? session : null;
   }
 
-  async delete(tokenHash: string): Promise<void> {
-    await this.#sessions.deleteOne({ _id: tokenHash });
+  /** The workspace the session acts in from now on (the caller checked the membership). */
+  async setWorkspace(tokenHash: string, workspaceId: string): Promise<boolean> {
+    const result = await this.#sessions.updateOne({ _id: tokenHash }, { $set: { workspaceId } });
+    return result.matchedCount > 0;
   }
 
-  /** Signs a user out of a workspace everywhere (removed from it). */
-  async deleteForMember(workspaceId: string, userId: string): Promise<void> {
-    await this.#sessions.deleteMany({ workspaceId, userId });
+  async delete(tokenHash: string): Promise<void> {
+    await this.#sessions.deleteOne({ _id: tokenHash });
   }
 
   async purgeExpired(now: Date): Promise<number> {

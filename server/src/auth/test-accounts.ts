@@ -63,7 +63,7 @@ export async function createSignedInAgent(
   return { ...user, agent: () => signedInAgent(harness.app, user.token) };
 }
 
-/** A second workspace with its own admin (no HTTP route creates one after the first sign-up). */
+/** A second workspace with its own admin, a user of no other workspace (provisioned directly, then signed in). */
 export async function provisionWorkspace(app: express.Express, db: Db): Promise<SignedInUser> {
   const email = nextEmail('other-admin');
   await createAuthModule(db).accounts.provision({

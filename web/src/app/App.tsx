@@ -3,15 +3,16 @@ import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { AlertsPage } from '../alerts/AlertsPage.tsx';
 import { errorMessage, setUnauthenticatedHandler } from '../api/api.ts';
 import { ApprovalsBadge } from '../approvals/ApprovalsBadge.tsx';
+import { AcceptInvitePage } from '../auth/AcceptInvitePage.tsx';
 import { AuditPage } from '../auth/AuditPage.tsx';
 import { authKeys } from '../auth/auth-api.ts';
-import { LoginPage } from '../auth/LoginPage.tsx';
+import { LoginOrChooseWorkspace } from '../auth/LoginOrChooseWorkspace.tsx';
 import { MembersPage } from '../auth/MembersPage.tsx';
 import { SignupPage } from '../auth/SignupPage.tsx';
 import { TokensPage } from '../auth/TokensPage.tsx';
 import { useAuthStatus, useLogout, useMe } from '../auth/useSession.ts';
+import { WorkspaceSwitcher } from '../auth/WorkspaceSwitcher.tsx';
 import { CredentialsPage } from '../credentials/CredentialsPage.tsx';
-import { EditorPage } from '../editor/EditorPage.tsx';
 import { FailuresPage } from '../failures/FailuresPage.tsx';
 import { FlowsPage } from '../flows/FlowsPage.tsx';
 import { RateLimitsPage } from '../limits/RateLimitsPage.tsx';
@@ -31,6 +32,12 @@ if (matchRoute(window.location.pathname).name === 'health') void loadHealthPage(
 const ApprovalsPage = lazy(() =>
   import('../approvals/ApprovalsPage.tsx').then((module) => ({ default: module.ApprovalsPage })),
 );
+
+// The editor (React Flow, the inspector, the expression engine) is half the app's code: it loads when a flow is first
+// opened, so the lists, runs and settings pages start without it.  Opened directly, it loads with the session.
+const loadEditorPage = () => import('../editor/EditorPage.tsx');
+const EditorPage = lazy(() => loadEditorPage().then((module) => ({ default: module.EditorPage })));
+if (matchRoute(window.location.pathname).name === 'editor') void loadEditorPage();
 
 /** The health page's first view, asked for beside its code (see usePrefetchHealth). */
 function HealthRoute() {
@@ -81,7 +88,9 @@ export function App() {
   const logout = useLogout();
 
   useEffect(() => setUnauthenticatedHandler(() => queryClient.setQueryData(authKeys.me, null)), [queryClient]);
-  const onAuthPage = route.name === 'login' || route.name === 'signup';
+  // An invite link opened while signed in: join with the account you have (AcceptInvitePage), not a new sign-up.
+  const inviteToken = route.name === 'signup' ? new URLSearchParams(window.location.search).get('invite') : null;
+  const onAuthPage = (route.name === 'login' || route.name === 'signup') && inviteToken === null;
   useEffect(() => {
     if (me.data && onAuthPage) navigate(paths.flows(), { replace: true });
   }, [me.data, onAuthPage]);
@@ -102,7 +111,11 @@ export function App() {
   }
   if (!me.data) {
     const firstRun = status.data?.hasUsers === false;
-    return <SignedOutShell>{firstRun || route.name === 'signup' ? <SignupPage /> : <LoginPage />}</SignedOutShell>;
+    return (
+      <SignedOutShell>
+        {firstRun || route.name === 'signup' ? <SignupPage /> : <LoginOrChooseWorkspace />}
+      </SignedOutShell>
+    );
   }
 
   const { user, workspace, role } = me.data;
@@ -144,6 +157,7 @@ export function App() {
           </Link>
         )}
         <span className="spacer" />
+        <WorkspaceSwitcher current={workspace} />
         <span className="nav-user" data-testid="current-user">
           {user.email} · {workspace.name} · {role}
         </span>
@@ -159,7 +173,12 @@ export function App() {
       </nav>
       <main className="app-main">
         {(route.name === 'flows' || onAuthPage) && <FlowsPage />}
-        {route.name === 'editor' && <EditorPage key={route.flowId} flowId={route.flowId} />}
+        {inviteToken !== null && <AcceptInvitePage token={inviteToken} email={user.email} />}
+        {route.name === 'editor' && (
+          <Suspense fallback={<p className="muted page">Loading the editor…</p>}>
+            <EditorPage key={route.flowId} flowId={route.flowId} />
+          </Suspense>
+        )}
         {route.name === 'flowRuns' && <RunsPage key={route.flowId} flowId={route.flowId} />}
         {route.name === 'flowAlerts' && (
           <AlertsPage key={route.flowId} flowId={route.flowId} canEdit={role !== 'viewer'} />

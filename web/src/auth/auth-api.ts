@@ -1,4 +1,5 @@
 import type {
+  AcceptInviteBody,
   ApiTokenView,
   AuditEntryView,
   AuthStatusResponse,
@@ -9,6 +10,9 @@ import type {
   LoginBody,
   MembersResponse,
   MeResponse,
+  MyWorkspacesResponse,
+  MyWorkspaceView,
+  PendingInvitesResponse,
   SignupBody,
   WorkspaceRole,
 } from '@pipewright/api-contract';
@@ -18,6 +22,19 @@ import { ApiError, apiRequest } from '../api/api.ts';
 async function meOrNull(): Promise<MeResponse | null> {
   try {
     return await apiRequest<MeResponse>('GET', '/auth/me');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/**
+ * The workspaces of a session that can no longer act in its current one (removed by an admin); null when signed
+ * out, so the app shows the login page.
+ */
+async function workspacesOrNull(): Promise<MyWorkspaceView[] | null> {
+  try {
+    return (await apiRequest<MyWorkspacesResponse>('GET', '/workspaces')).items;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
@@ -39,6 +56,12 @@ export const authApi = {
   createToken: (body: CreateApiTokenBody) => apiRequest<CreatedApiTokenResponse>('POST', '/tokens', body),
   revokeToken: (id: string) => apiRequest<null>('DELETE', `/tokens/${encodeURIComponent(id)}`),
   audit: () => apiRequest<{ items: AuditEntryView[] }>('GET', '/audit?limit=200').then((body) => body.items),
+  workspaces: () => apiRequest<MyWorkspacesResponse>('GET', '/workspaces').then((body) => body.items),
+  createWorkspace: (name: string) => apiRequest<MyWorkspaceView>('POST', '/workspaces', { name }),
+  switchWorkspace: (workspaceId: string) => apiRequest<MeResponse>('POST', '/session/workspace', { workspaceId }),
+  workspacesOrNull,
+  pendingInvites: () => apiRequest<PendingInvitesResponse>('GET', '/invites').then((body) => body.items),
+  acceptInvite: (body: AcceptInviteBody) => apiRequest<MyWorkspaceView>('POST', '/invites/accept', body),
 };
 
 export const authKeys = {
@@ -47,4 +70,7 @@ export const authKeys = {
   members: ['workspace', 'members'] as const,
   tokens: ['workspace', 'tokens'] as const,
   audit: ['workspace', 'audit'] as const,
+  myWorkspaces: ['auth', 'workspaces'] as const,
+  pendingInvites: ['auth', 'invites'] as const,
+  orphanedSession: ['auth', 'orphaned-session'] as const,
 };

@@ -20,6 +20,21 @@ export function useSignedIn(): (me: MeResponse) => void {
   };
 }
 
+/**
+ * After switching workspace: the session acts elsewhere now, so every cached answer (flows, runs, members…) belonged
+ * to the other workspace.  Go to the flows list (a page of the old workspace would be a 404) and refetch.
+ */
+export function useWorkspaceSwitched(): (me: MeResponse) => void {
+  const queryClient = useQueryClient();
+  return (me) => {
+    queryClient.setQueryData(authKeys.me, me);
+    navigate('/');
+    void queryClient.resetQueries({
+      predicate: (query) => !(query.queryKey[0] === authKeys.me[0] && query.queryKey[1] === authKeys.me[1]),
+    });
+  };
+}
+
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
