@@ -89,7 +89,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         {manifest?.credentials && <CredentialPicker node={node} manifest={manifest} disabled={readOnly} />}
         {manifest?.kind === 'action' && !readOnly && <TestStepButton nodeId={nodeId} />}
         <PinnedSampleSection nodeId={nodeId} />
-        {node.type === 'core.schedule' && <ScheduleNextRuns />}
+        {node.type === 'core.schedule' && <ScheduleNextRuns config={node.config} />}
         {node.type === 'core.webhook' && <WebhookSecret />}
         {node.type === 'core.webhook' && <ContractSection node={node} errors={errors} disabled={readOnly} />}
         {manifest?.kind !== 'trigger' && <LoopBodySelect node={node} disabled={readOnly} />}

@@ -1,6 +1,8 @@
 import type { ApiErrorBody, FlowScheduleView } from '@pipewright/api-contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { useEditor } from '../../canvas/editor-context.ts';
+import { previewSchedule } from './schedule-preview.ts';
 
 const scheduleKey = (flowId: string) => ['flows', flowId, 'schedule'] as const;
 
@@ -28,11 +30,37 @@ function formatIn(iso: string, timeZone: string | undefined): string {
   });
 }
 
+/** The next five fire times of the schedule as drawn, computed here as Temporal will once it is published. */
+function DraftFireTimes({ config }: { config: Record<string, unknown> }) {
+  const { mode, cron, timezone, intervalSeconds } = config;
+  const preview = useMemo(
+    () => previewSchedule({ mode, cron, timezone, intervalSeconds }, new Date()),
+    [mode, cron, timezone, intervalSeconds],
+  );
+  return (
+    <div data-testid="schedule-draft-runs" data-ok={preview.ok ? 'true' : 'false'}>
+      <p className="muted small">As drawn (once published):</p>
+      {preview.ok ? (
+        <ol className="schedule-next-runs">
+          {preview.times.map((time) => (
+            <li key={time.toISOString()}>
+              <time dateTime={time.toISOString()}>{formatIn(time.toISOString(), preview.timezone)}</time>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="field-error">{preview.problem}</p>
+      )}
+    </div>
+  );
+}
+
 /**
- * The live schedule of the flow's published version: state, the next five fire times (from Temporal) and
- * pause/resume.  Draft edits show up here once published.
+ * The schedule as drawn (its next five fire times, computed in the browser, so an unpublished or edited schedule
+ * shows when it would fire) and the live schedule of the flow's published version: state, the next five fire times
+ * (from Temporal) and pause/resume.
  */
-export function ScheduleNextRuns() {
+export function ScheduleNextRuns({ config }: { config: Record<string, unknown> }) {
   const flowId = useEditor((state) => state.document.flowId);
   const queryClient = useQueryClient();
   const query = useQuery({
@@ -50,12 +78,13 @@ export function ScheduleNextRuns() {
   return (
     <section className="settings-section" data-testid="schedule-next-runs" data-state={view?.state ?? 'loading'}>
       <h3>Next runs</h3>
+      <DraftFireTimes config={config} />
       {query.isError && <p className="field-error">{query.error.message}</p>}
       {view?.state === 'none' && <p className="muted small">Publish the flow to start its schedule.</p>}
       {view && view.state !== 'none' && (
         <>
           <p className="muted small">
-            {view.state === 'paused' ? 'Paused' : 'Active'} (published version)
+            {view.state === 'paused' ? 'Paused' : 'Active'} (published version, from Temporal)
             {view.note && view.state === 'paused' ? ` — ${view.note}` : ''}
           </p>
           <ol className="schedule-next-runs">
