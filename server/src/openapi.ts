@@ -17,6 +17,7 @@ import { draftTestsApiRoutes } from './draft-tests/draft-tests.openapi.ts';
 import { failuresApiRoutes } from './failures/failures.openapi.ts';
 import { flowFileApiRoutes } from './flows/flow-export.openapi.ts';
 import { n8nImportApiRoutes } from './flows/n8n-import.openapi.ts';
+import type { ApiOperation, ApiRoutes } from './openapi-operation.ts';
 import { operationsApiRoutes } from './operations/operations.openapi.ts';
 import { pausesApiRoutes } from './pauses/pauses.openapi.ts';
 import { rateLimitsApiRoutes } from './rate-limits/rate-limits.openapi.ts';
@@ -25,18 +26,10 @@ import { runHistoryApiRoutes } from './runs/run-history.openapi.ts';
 import { runsFilterQuery } from './runs/runs.openapi.ts';
 import { stepPackagesApiRoutes } from './step-packages/step-packages.openapi.ts';
 
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
-  responses: Record<string, string>;
-}
-
 const flowId = ['id'];
 const errorBody = { description: 'Error: `{ error: { code, message, issues?, compileErrors? } }`' };
 
-const routes: Record<string, Record<string, Operation>> = {
+const routes: ApiRoutes = {
   '/api/health': {
     get: { summary: 'Health of Temporal and MongoDB', responses: { 200: 'Both reachable', 503: 'One is down' } },
   },
@@ -315,7 +308,7 @@ export function buildOpenApiDocument(input: { publicBaseUrl?: string | undefined
   };
 }
 
-function toOperation(operation: Operation): Record<string, unknown> {
+function toOperation(operation: ApiOperation): Record<string, unknown> {
   const parameters = [
     ...(operation.params ?? []).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
     ...(operation.query ?? []).map((query) => ({ ...query, in: 'query', required: false })),

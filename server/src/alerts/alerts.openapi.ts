@@ -1,13 +1,5 @@
 import { ALERT_LIMITS, createAlertRuleBody, updateAlertRuleBody } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 const id = ['id'];
 const flowIdQuery = { name: 'flowId', description: 'Only this flow’s', schema: { type: 'string' } };
@@ -19,7 +11,7 @@ const limits =
   `cool-down ${ALERT_LIMITS.cooldownMinutes.min}–${ALERT_LIMITS.cooldownMinutes.max} min (default ${ALERT_LIMITS.cooldownMinutes.default}).`;
 
 /** The OpenAPI entries of the alert routes (merged into openapi.ts). */
-export const alertsApiRoutes: Record<string, Record<string, Operation>> = {
+export const alertsApiRoutes: ApiRoutes = {
   '/api/alerts': {
     get: {
       summary: 'Viewer+: alert rules, oldest first: `{ items: AlertRuleView[] }` (with status ok/firing, lastFiredAt)',

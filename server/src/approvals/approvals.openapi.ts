@@ -1,15 +1,8 @@
 import { decideApprovalBody } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entries of the approvals routes (merged into openapi.ts). */
-export const approvalsApiRoutes: Record<string, Record<string, Operation>> = {
+export const approvalsApiRoutes: ApiRoutes = {
   '/api/approvals': {
     get: {
       summary:

@@ -8,18 +8,10 @@ import {
   switchWorkspaceBody,
   updateMemberBody,
 } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entries of the auth, members, API token and audit routes (merged into openapi.ts). */
-export const authApiRoutes: Record<string, Record<string, Operation>> = {
+export const authApiRoutes: ApiRoutes = {
   '/api/auth/status': {
     get: {
       summary: 'Public: `{ hasUsers }` — false until the first sign-up',

@@ -1,18 +1,10 @@
 import { inferContractBody } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 const id = ['id'];
 
 /** The OpenAPI entries of a webhook's body contract (merged into openapi.ts). */
-export const contractsApiRoutes: Record<string, Record<string, Operation>> = {
+export const contractsApiRoutes: ApiRoutes = {
   '/api/flows/{id}/contract/infer': {
     post: {
       summary:

@@ -4,19 +4,12 @@ import {
   rotateCredentialBody,
   updateCredentialBody,
 } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 const id = ['id'];
 
 /** The OpenAPI entries of the credential routes (merged into openapi.ts).  No response ever carries a secret. */
-export const credentialsApiRoutes: Record<string, Record<string, Operation>> = {
+export const credentialsApiRoutes: ApiRoutes = {
   '/api/credential-types': {
     get: {
       summary: 'Builder+: credential types declared by the installed step packages: `{ items: CredentialTypeView[] }`',

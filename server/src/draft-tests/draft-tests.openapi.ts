@@ -1,15 +1,8 @@
 import { startDraftTestBody } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entries of the draft-test routes (merged into openapi.ts). */
-export const draftTestsApiRoutes: Record<string, Record<string, Operation>> = {
+export const draftTestsApiRoutes: ApiRoutes = {
   '/api/flows/{id}/draft-tests': {
     post: {
       summary:

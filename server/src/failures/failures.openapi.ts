@@ -1,12 +1,5 @@
 import { failureActionBody } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 const actionResponses = {
   200: 'FailureActionResponse `{ results: [{ runId, ok, newRunId? } | { runId, ok: false, error }] }`',
@@ -14,7 +7,7 @@ const actionResponses = {
 };
 
 /** The OpenAPI entries of the failed-runs queue (merged into openapi.ts). */
-export const failuresApiRoutes: Record<string, Record<string, Operation>> = {
+export const failuresApiRoutes: ApiRoutes = {
   '/api/failures': {
     get: {
       summary:

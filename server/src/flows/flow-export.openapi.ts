@@ -1,16 +1,8 @@
 import { flowImportEnvelope } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entries of flow files: export and import (merged into openapi.ts). */
-export const flowFileApiRoutes: Record<string, Record<string, Operation>> = {
+export const flowFileApiRoutes: ApiRoutes = {
   '/api/flows/{id}/export': {
     get: {
       summary:

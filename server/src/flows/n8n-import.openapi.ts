@@ -1,14 +1,8 @@
 import { n8nImportEnvelope } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entry of the n8n import route (merged into openapi.ts). */
-export const n8nImportApiRoutes: Record<string, Record<string, Operation>> = {
+export const n8nImportApiRoutes: ApiRoutes = {
   '/api/flows/import/n8n': {
     post: {
       summary:

@@ -1,11 +1,6 @@
-interface Operation {
-  summary: string;
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
-  responses: Record<string, string>;
-}
-
+import type { ApiRoutes } from '../openapi-operation.ts';
 /** The OpenAPI entries of the operations routes (merged into openapi.ts). */
-export const operationsApiRoutes: Record<string, Record<string, Operation>> = {
+export const operationsApiRoutes: ApiRoutes = {
   '/api/operations/health': {
     get: {
       summary:

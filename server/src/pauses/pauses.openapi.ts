@@ -1,15 +1,8 @@
 import { pauseFlowBody, pauseStepsBody } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entries of the kill-switch routes (merged into openapi.ts). */
-export const pausesApiRoutes: Record<string, Record<string, Operation>> = {
+export const pausesApiRoutes: ApiRoutes = {
   '/api/pauses': {
     get: {
       summary:

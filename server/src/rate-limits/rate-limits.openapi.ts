@@ -1,15 +1,8 @@
 import { putRateLimitsBody } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entries of the rate-limit routes (merged into openapi.ts). */
-export const rateLimitsApiRoutes: Record<string, Record<string, Operation>> = {
+export const rateLimitsApiRoutes: ApiRoutes = {
   '/api/rate-limits': {
     get: {
       summary:

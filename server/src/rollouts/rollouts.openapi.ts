@@ -1,14 +1,7 @@
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  params?: string[];
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entries of a flow's rollout (merged into openapi.ts); it starts with `POST /api/flows/{id}/publish`. */
-export const rolloutsApiRoutes: Record<string, Record<string, Operation>> = {
+export const rolloutsApiRoutes: ApiRoutes = {
   '/api/flows/{id}/rollout': {
     get: {
       summary:

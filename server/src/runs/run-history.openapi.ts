@@ -1,14 +1,8 @@
+import type { ApiRoutes } from '../openapi-operation.ts';
 import { RUN_HISTORY_MAX_EVENTS } from './run-history.routes.ts';
 
-interface Operation {
-  summary: string;
-  params?: string[];
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
-  responses: Record<string, string>;
-}
-
 /** The OpenAPI entry of the run history route (merged into openapi.ts). */
-export const runHistoryApiRoutes: Record<string, Record<string, Operation>> = {
+export const runHistoryApiRoutes: ApiRoutes = {
   '/api/runs/{id}/history': {
     get: {
       summary:

@@ -1,14 +1,8 @@
 import { migrateNodeBody, publishStepPackageBody, resolvePackageCredentialBody } from '@pipewright/api-contract';
-import type { z } from 'zod';
-
-interface Operation {
-  summary: string;
-  body?: z.ZodType;
-  responses: Record<string, string>;
-}
+import type { ApiRoutes } from '../openapi-operation.ts';
 
 /** The OpenAPI entries of the step-package routes (merged into openapi.ts). */
-export const stepPackagesApiRoutes: Record<string, Record<string, Operation>> = {
+export const stepPackagesApiRoutes: ApiRoutes = {
   '/api/step-packages': {
     get: {
       summary:
