@@ -11,6 +11,8 @@ const userSchema = z.object({
   name: z.string(),
   passwordHash: z.string(),
   createdAt: z.date(),
+  /** The workspace the user last switched to: where signing in lands while they are still a member there. */
+  lastWorkspaceId: z.string().optional(),
 });
 export type UserRecord = z.infer<typeof userSchema>;
 
@@ -135,6 +137,10 @@ export class AccountsRepository {
   async firstMembershipOf(userId: string): Promise<MembershipRecord | null> {
     const found = await this.#memberships.find({ userId }).sort({ createdAt: 1, _id: 1 }).limit(1).toArray();
     return found[0] === undefined ? null : membershipSchema.parse(found[0]);
+  }
+
+  async setLastWorkspace(userId: string, workspaceId: string): Promise<void> {
+    await this.#users.updateOne({ _id: userId }, { $set: { lastWorkspaceId: workspaceId } });
   }
 
   /** Every workspace a user belongs to, oldest membership first (the workspace switcher). */

@@ -72,7 +72,9 @@ export class AccountsService {
     // Hash anyway when the e-mail is unknown, so timing does not tell which addresses have accounts.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (user === null || !ok) throw new AuthError(401, BAD_CREDENTIALS);
-    const membership = await this.#accounts.firstMembershipOf(user._id);
+    // Where they last switched to, while they are still a member there; else their oldest workspace.
+    const last = user.lastWorkspaceId ? await this.#accounts.findMembership(user.lastWorkspaceId, user._id) : null;
+    const membership = last ?? (await this.#accounts.firstMembershipOf(user._id));
     if (membership === null) throw new AuthError(403, 'You are no longer a member of any workspace');
     const signedIn = await this.#startSession(user, membership.workspaceId, membership.role);
     await this.#audit.record(authOf(signedIn.me), { action: 'auth.sign_in', target: { type: 'user', id: user._id } });

@@ -84,6 +84,7 @@ export class WorkspacesService {
     if (!(await this.#sessions.setWorkspace(user.sessionId, workspaceId))) {
       throw new AuthError(401, 'Your session has ended: sign in again');
     }
+    await this.#accounts.setLastWorkspace(user.userId, workspaceId);
     if (workspaceId !== user.workspaceId) {
       await this.#audit.record(actorIn(user, workspaceId, membership.role), {
         action: 'workspace.switch',

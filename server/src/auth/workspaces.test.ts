@@ -106,6 +106,16 @@ test('a user creates a second workspace, switches to it and back; each workspace
   const actions = audit.map((entry) => entry.action);
   assert.ok(actions.includes('workspace.create'));
   assert.ok(actions.includes('workspace.switch'));
+
+  // Signing in again lands where they last switched to, not in their oldest workspace.
+  const again = await logIn(harness.admin.email);
+  assert.equal(((await again.get('/api/auth/me').expect(200)).body as MeResponse).workspace.id, beta.id);
+  await again.post('/api/session/workspace', { workspaceId: harness.admin.workspaceId }).expect(200);
+  const home = await logIn(harness.admin.email);
+  assert.equal(
+    ((await home.get('/api/auth/me').expect(200)).body as MeResponse).workspace.id,
+    harness.admin.workspaceId,
+  );
 });
 
 test('an existing user joins another workspace through an invite, with a different role there, and keeps it when removed from one', async () => {
@@ -168,6 +178,12 @@ test('an existing user joins another workspace through an invite, with a differe
 
   // Removed from Team two: that session can no longer act there, can still switch, and A is untouched.
   await ada.delete(`/api/workspace/members/${bob.userId}`).expect(204);
+  // Team two was where Bob last switched to; gone from it, signing in lands in A.
+  const bobAgain = await logIn(bob.email);
+  assert.equal(
+    ((await bobAgain.get('/api/auth/me').expect(200)).body as MeResponse).workspace.id,
+    harness.admin.workspaceId,
+  );
   const removed = await bobSession.get('/api/flows').expect(401);
   assert.equal(removed.body.error.code, 'not_a_member');
   await bobSession.get('/api/auth/me').expect(401);
