@@ -29,6 +29,7 @@ import { type InjectedSinks, NativeConnection, Runtime, Worker } from '@temporal
 import { createApprovalActivities } from './approvals/approval-activities.ts';
 import { createDraftTestActivities } from './draft-tests/recorded-runs.ts';
 import { runLogAttributes } from './logging.ts';
+import { handOverRun } from './triggers/hand-over.ts';
 import { createPollActivities } from './triggers/poll-activities.ts';
 import { PollCursors } from './triggers/poll-cursors.ts';
 import type { TriggerRunner } from './triggers/trigger-runner.ts';
@@ -194,6 +195,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         evaluateLoopChunk,
         ...draftTests.activities,
         ...createApprovalActivities(deps.db),
+        // Scheduled fires and polled items of a flow with "at most N runs at once" go to its coordinator (docs/adr/020).
+        handOverRun,
         waitWhileStepPaused: createWaitWhilePaused(pauses, {
           pollMs: Math.max(50, Math.min(1_000, options.pauseCacheMs ?? 1_000)),
         }),

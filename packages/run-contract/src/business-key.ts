@@ -33,6 +33,11 @@ export interface KeyedRun {
    * docs/adr/020); absent: one (a business key).
    */
   slots?: number;
+  /**
+   * The flow's name, kept as the run's memo (as runs started directly by a Schedule, a poll or a broker message have
+   * it, docs/adr/020): the runs index reads it from Temporal for those runs.  Absent on runs the server hands over.
+   */
+  flowName?: string;
 }
 
 export const keyedRunSignal = { type: 'signal', name: KEYED_RUN_SIGNAL_NAME } as SignalDefinition<[KeyedRun]>;
@@ -59,4 +64,50 @@ export function keyCoordinatorWorkflowId(workspaceId: string, flowId: string, ke
  */
 export function flowCoordinatorWorkflowId(workspaceId: string, flowId: string): string {
   return `concurrency-${workspaceId}-${flowId}`;
+}
+
+/**
+ * Runs started outside the server's starter (scheduled fires, polled items, broker messages) of a flow with "at most N
+ * runs at once" (docs/adr/020, "Scheduled, polled and broker runs"): what the worker hands to the flow's coordinator
+ * with the same signal-with-start as the server's starter (`handOverRun` activity, or the trigger runner itself).
+ */
+export interface CoordinatorHandOver {
+  coordinatorId: string;
+  run: KeyedRun;
+}
+
+/** The activity that hands a run to its coordinator (signal-with-start through the worker's client). */
+export const HAND_OVER_RUN_ACTIVITY = 'handOverRun';
+
+/**
+ * The workflow a flow's Schedule starts instead of `runFlow` when the flow has "at most N runs at once": it hands the
+ * fire's run to the flow's coordinator and ends.  Its workflow id is the fire's run id with this prefix (Temporal
+ * appends the fire time to both), so the run keeps the id a direct scheduled run would have had.
+ */
+export const SCHEDULED_HAND_OVER_WORKFLOW = 'handOverScheduledRun';
+export const SCHEDULED_HAND_OVER_PREFIX = 'handover_';
+
+/**
+ * The coordinator-bound form of a run started outside the server's starter, or undefined (the run starts directly):
+ * a published flow with "at most N runs at once" — the flow's coordinator, `slots` its limit.  Business keys are not
+ * evaluated here (their runs from these paths still start directly).
+ */
+export function limitedHandOverOf(
+  args: RunFlowInput,
+  trigger: 'schedule' | 'poll' | 'message',
+  flowName: string,
+): CoordinatorHandOver | undefined {
+  const { plan, run } = args;
+  if (plan.maxConcurrentRuns === undefined || plan.version === 0) return undefined;
+  return {
+    coordinatorId: flowCoordinatorWorkflowId(run.workspaceId, plan.flowId),
+    run: {
+      runId: run.id,
+      whenRunning: 'queue',
+      slots: plan.maxConcurrentRuns,
+      args,
+      index: { workspaceId: run.workspaceId, flowId: plan.flowId, version: plan.version, trigger },
+      flowName,
+    },
+  };
 }

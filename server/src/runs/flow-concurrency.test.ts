@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FlowDetail, RunDetail, RunsPage, StartRunResponse } from '@pipewright/api-contract';
+import { flowCoordinatorWorkflowId, KEYED_RUN_SIGNAL_NAME } from '@pipewright/run-contract';
 import { type Harness, startHarness, waitFor } from '../test-support.ts';
 import { keyCoordinatorOf } from './business-keys.ts';
 
@@ -39,6 +40,13 @@ class HoldingTarget {
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/call`;
+  }
+
+  /** Holds every request again (a new test), counting afresh. */
+  holdAgain(): void {
+    this.#holding = true;
+    this.mostOpen = this.open;
+    this.seqs.length = 0;
   }
 
   /** Answers the held requests, and every later one. */
@@ -141,6 +149,83 @@ describe('at most N runs of a flow at once', () => {
     assert.equal(target.mostOpen, 2, 'never more than 2 calls open at once');
   });
 
+  test('a scheduled flow limited to 1: its fires wait in line, never 2 calls open, all succeed with their fire times', async () => {
+    target.holdAgain();
+    const document = {
+      schemaVersion: 1,
+      settings: { maxConcurrentRuns: 1 },
+      nodes: [
+        {
+          id: 'tick',
+          type: 'core.schedule',
+          typeVersion: 1,
+          position: { x: 0, y: 0 },
+          config: { mode: 'interval', intervalSeconds: 1 },
+        },
+        {
+          id: 'call',
+          type: 'http.request',
+          typeVersion: 1,
+          position: { x: 200, y: 0 },
+          config: { method: 'POST', url: target.url, body: { seq: '0' } },
+        },
+      ],
+      edges: [{ id: 'e1', source: 'tick', target: 'call' }],
+    };
+    const flow = (await api().post('/api/flows').send({ name: 'Scheduled, one at a time', document }).expect(201))
+      .body as FlowDetail;
+    try {
+      await api().post(`/api/flows/${flow.id}/publish`).expect(201);
+      const coordinator = harness.temporal.workflow.getHandle(
+        flowCoordinatorWorkflowId(harness.admin.workspaceId, flow.id),
+      );
+      const handedOver = async () => {
+        const events = await coordinatorEvents(coordinator);
+        return events.filter(
+          (event) => event.workflowExecutionSignaledEventAttributes?.signalName === KEYED_RUN_SIGNAL_NAME,
+        ).length;
+      };
+      // The schedule fires every second; the first run's call is held, the later fires wait in the flow's line.
+      await waitFor(
+        'three fires to be handed to the flow coordinator while one call is held',
+        async () => ((await handedOver()) >= 3 && target.open === 1 ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+      assert.equal(target.mostOpen, 1, 'a second call never started while one was held');
+      await api().post(`/api/flows/${flow.id}/schedule/pause`).expect(200);
+
+      target.releaseAll();
+      // The coordinator ends once nothing runs and nobody waits: every fire handed to it has run.
+      const runs = await waitFor(
+        'the coordinator to have run every fire',
+        async () => {
+          const { status } = await coordinator.describe();
+          if (status.name !== 'COMPLETED') return undefined;
+          const listed = (await api().get('/api/runs').query({ flowId: flow.id, limit: 50 }).expect(200))
+            .body as RunsPage;
+          return listed.items.length >= 3 && listed.items.every((run) => run.status === 'succeeded')
+            ? listed.items
+            : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 200 },
+      );
+      assert.equal(target.mostOpen, 1, 'never more than 1 call open at once');
+      assert.ok(target.seqs.length >= runs.length, 'every listed run made its call');
+      for (const listed of runs) {
+        assert.equal(listed.trigger, 'schedule');
+        assert.equal(listed.flowName, 'Scheduled, one at a time', 'listed under its flow’s name');
+        // The run keeps a scheduled run's id, and its trigger output is the fire time that id names.
+        const fireTime = /_schedule-(.+)$/.exec(listed.id)?.[1];
+        assert.ok(fireTime, `run id ${listed.id} names its fire time`);
+        const run = await runDetail(listed.id);
+        const scheduledAt = (run.nodes.tick?.output as { scheduledAt?: string } | undefined)?.scheduledAt;
+        assert.equal(new Date(scheduledAt ?? '').getTime(), new Date(fireTime).getTime());
+      }
+    } finally {
+      await api().delete(`/api/flows/${flow.id}`);
+    }
+  });
+
   test('a draft run from the editor is not limited; every version of the flow shares one coordinator', async () => {
     const limited = { flowId: 'flw_a', maxConcurrentRuns: 2 };
     assert.equal(await keyCoordinatorOf('ws_a', { ...limited, version: 0 }, {}), undefined);
@@ -168,3 +253,15 @@ describe('at most N runs of a flow at once', () => {
     );
   });
 });
+
+/** The coordinator's history events; none before the first hand-over has started it. */
+async function coordinatorEvents(coordinator: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) {
+  try {
+    return ((await coordinator.fetchHistory()).events ?? []) as Array<{
+      workflowExecutionSignaledEventAttributes?: { signalName?: string | null } | null;
+    }>;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 5 /* NOT_FOUND */) return [];
+    throw error;
+  }
+}

@@ -5,11 +5,14 @@ import {
   type ExecutionPlan,
   FLOW_ID,
   FLOW_VERSION,
+  limitedHandOverOf,
   type PlanNode,
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
   type RunFlowInput,
   runStartOptions,
+  SCHEDULED_HAND_OVER_PREFIX,
+  SCHEDULED_HAND_OVER_WORKFLOW,
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
 import { parsePlan } from '@pipewright/run-contract/schema';
@@ -232,22 +235,34 @@ export class SchedulesService implements PublishHooks {
       { key: FLOW_VERSION, value: plan.version },
       { key: RUN_TRIGGER, value: 'schedule' },
     ];
+    const runWorkflowId = `run_${flow._id}_schedule`;
+    // A flow with "at most N runs at once" (docs/adr/020): each fire hands its run (same id) to the flow's coordinator.
+    const handOver = limitedHandOverOf(input, 'schedule', flow.name);
+    const action: ScheduleOptions['action'] = handOver
+      ? {
+          type: 'startWorkflow',
+          workflowType: SCHEDULED_HAND_OVER_WORKFLOW,
+          taskQueue: this.#taskQueue,
+          workflowId: `${SCHEDULED_HAND_OVER_PREFIX}${runWorkflowId}`,
+          args: [handOver],
+        }
+      : {
+          type: 'startWorkflow',
+          workflowType: RUN_FLOW_WORKFLOW,
+          taskQueue: this.#taskQueue,
+          workflowId: runWorkflowId,
+          ...runStartOptions(plan),
+          args: [input],
+          typedSearchAttributes: searchAttributes,
+          memo: { flowName: flow.name },
+        };
     return {
       scheduleId: scheduleIdOf(flow._id),
       spec:
         config.mode === 'cron'
           ? { cronExpressions: [config.cron ?? ''], timezone: config.timezone }
           : { intervals: [{ every: (config.intervalSeconds ?? 60) * 1000 }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: RUN_FLOW_WORKFLOW,
-        taskQueue: this.#taskQueue,
-        workflowId: `run_${flow._id}_schedule`,
-        ...runStartOptions(plan),
-        args: [input],
-        typedSearchAttributes: searchAttributes,
-        memo: { flowName: flow.name },
-      },
+      action,
       policies: { overlap: OVERLAP[config.overlap], catchupWindow: CATCHUP_WINDOW },
       typedSearchAttributes: [searchAttributes[0], searchAttributes[1]].filter((pair) => pair !== undefined),
       state:

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect as connectNats } from '@nats-io/transport-node';
 import { builtinStepDefinitions } from '@pipewright/builtin-steps';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
-import type { ExecutionPlan, PlanNode, RunState } from '@pipewright/run-contract';
+import {
+  type ExecutionPlan,
+  flowCoordinatorWorkflowId,
+  KEYED_RUN_SIGNAL_NAME,
+  type PlanNode,
+  type RunState,
+} from '@pipewright/run-contract';
 import type { CredentialResolver } from '@pipewright/step-host';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -48,7 +56,12 @@ before(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stack = await getTestStack();
   stopStack = stack.stop;
-  worker = await startWorker({ temporalAddress: stack.temporalAddress, taskQueue });
+  // Private networks allowed: a test flow's HTTP step calls a local server.
+  worker = await startWorker({
+    temporalAddress: stack.temporalAddress,
+    taskQueue,
+    http: { allowPrivateNetworks: true },
+  });
   connection = await Connection.connect({ address: stack.temporalAddress });
   client = new Client({ connection });
   mongo = await MongoClient.connect(stack.mongoUri);
@@ -81,7 +94,10 @@ function node(id: string, fields: Partial<PlanNode>): PlanNode {
 }
 
 /** Publishes a flow the way the server stores it: a `flows` record pointing at a `flow_versions` plan. */
-async function publishFlow(trigger: { type: string; config: Record<string, unknown> }): Promise<string> {
+async function publishFlow(
+  trigger: { type: string; config: Record<string, unknown> },
+  shape: { nodes?: PlanNode[]; maxConcurrentRuns?: number } = {},
+): Promise<string> {
   const flowId = uniqueName('flow_msg');
   const plan: ExecutionPlan = {
     planFormat: 1,
@@ -93,8 +109,11 @@ async function publishFlow(trigger: { type: string; config: Record<string, unkno
     triggerNodeId: 'in',
     nodes: [
       node('in', { type: trigger.type, kind: 'trigger', config: trigger.config }),
-      node('echo', { upstream: ['in'], config: { fields: [{ name: 'got', value: '{{ trigger }}' }] } }),
+      ...(shape.nodes ?? [
+        node('echo', { upstream: ['in'], config: { fields: [{ name: 'got', value: '{{ trigger }}' }] } }),
+      ]),
     ],
+    ...(shape.maxConcurrentRuns === undefined ? {} : { maxConcurrentRuns: shape.maxConcurrentRuns }),
   };
   await db.collection('flow_versions').insertOne({
     _id: `${flowId}:1` as never,
@@ -258,6 +277,64 @@ describe('rabbitmq.trigger', () => {
     assert.equal(consumers, 0);
     await stopAll();
   });
+
+  test('a flow limited to 1 run at once: 4 messages wait in its line, never 2 calls open, all 4 succeed', async () => {
+    const target = new HoldingTarget();
+    await target.start();
+    try {
+      const queue = uniqueName('pw-trigger');
+      const call = node('call', {
+        type: 'http.request',
+        kind: 'action',
+        runsIn: 'activity',
+        upstream: ['in'],
+        config: { method: 'POST', url: target.url, body: { n: '{{ trigger.body.n }}' } },
+        timeoutMs: 120_000,
+      });
+      const flowId = await publishFlow(
+        { type: 'rabbitmq.trigger', config: { queue, credentials: { broker: 'rabbit' } } },
+        { nodes: [call], maxConcurrentRuns: 1 },
+      );
+      await runner();
+      for (let n = 1; n <= 4; n += 1) await send(queue, { n }, `limited-${n}`);
+      // Every message reached the flow's coordinator (acked after that), while one call is held.
+      const coordinator = client.workflow.getHandle(flowCoordinatorWorkflowId('ws-msg', flowId));
+      await waitFor(
+        'the 4 messages to be handed to the flow coordinator',
+        async () => {
+          const events = await coordinatorEvents(coordinator);
+          const handed = events.filter(
+            (event) => event.workflowExecutionSignaledEventAttributes?.signalName === KEYED_RUN_SIGNAL_NAME,
+          );
+          return handed.length === 4 && target.open === 1 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      assert.equal((await channel.checkQueue(queue)).messageCount, 0, 'the waiting messages are acked');
+      assert.equal(target.mostOpen, 1, 'a second call never started while one was held');
+      assert.ok((await messageRuns(flowId)).length <= 1, 'the waiting runs are not started yet');
+
+      target.releaseAll();
+      const ids = await waitFor(
+        'the 4 message runs to be started',
+        async () => {
+          const found = await messageRuns(flowId);
+          return found.length === 4 ? found : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+      const states: RunState[] = await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
+      assert.deepEqual(
+        states.map((state) => state.status),
+        ['succeeded', 'succeeded', 'succeeded', 'succeeded'],
+      );
+      assert.deepEqual(target.bodies.map((body) => Number(body.n)).sort(), [1, 2, 3, 4], 'one call per message');
+      assert.equal(target.mostOpen, 1, 'never more than 1 call open at once');
+      await stopAll();
+    } finally {
+      await target.stop();
+    }
+  });
 });
 
 describe('mqtt.trigger', () => {
@@ -309,3 +386,58 @@ describe('nats.trigger', () => {
     }
   });
 });
+
+/** An HTTP target that holds every request until released (then answers each a little later), counting open ones. */
+class HoldingTarget {
+  open = 0;
+  mostOpen = 0;
+  readonly bodies: Array<{ n?: unknown }> = [];
+  url = '';
+  #holding = true;
+  readonly #held: Array<() => void> = [];
+  readonly #server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      this.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { n?: unknown });
+      this.open += 1;
+      this.mostOpen = Math.max(this.mostOpen, this.open);
+      const answer = () => {
+        this.open -= 1;
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"ok":true}');
+      };
+      // Answered a little later even when released, so runs above the limit would overlap here if they ran.
+      if (this.#holding) this.#held.push(answer);
+      else setTimeout(answer, 20);
+    });
+  });
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/call`;
+  }
+
+  releaseAll(): void {
+    this.#holding = false;
+    for (const answer of this.#held.splice(0)) answer();
+  }
+
+  async stop(): Promise<void> {
+    this.releaseAll();
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+}
+
+/** The coordinator's history events; none before the first hand-over has started it. */
+async function coordinatorEvents(coordinator: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) {
+  try {
+    return ((await coordinator.fetchHistory()).events ?? []) as Array<{
+      workflowExecutionSignaledEventAttributes?: { signalName?: string | null } | null;
+    }>;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 5 /* NOT_FOUND */) return [];
+    throw error;
+  }
+}

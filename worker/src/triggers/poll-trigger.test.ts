@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
 import {
   type ExecutionPlan,
   FLOW_ID,
+  flowCoordinatorWorkflowId,
+  KEYED_RUN_SIGNAL_NAME,
   type PlanNode,
   POLL_TRIGGER_WORKFLOW,
   type PollTriggerInput,
@@ -174,5 +177,124 @@ test('an http.poll flow starts exactly one run per new item across polls, with t
     assert.equal(cursor?.workspaceId, 'ws-poll');
   } finally {
     await schedule.delete();
+  }
+});
+
+test('an http.poll flow limited to 1 run at once: its 4 items wait in line, never 2 calls open, all 4 succeed', async () => {
+  // A feed of 4 items, and a target holding every call until released (then answering each a little later).
+  const items = [1, 2, 3, 4].map((n) => ({ id: `item-${n}`, n }));
+  const itemFeed = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(items));
+  });
+  let open = 0;
+  let mostOpen = 0;
+  let holding = true;
+  const held: Array<() => void> = [];
+  const called: unknown[] = [];
+  const target = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      called.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { n: unknown }).n);
+      open += 1;
+      mostOpen = Math.max(mostOpen, open);
+      const answer = () => {
+        open -= 1;
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"ok":true}');
+      };
+      if (holding) held.push(answer);
+      else setTimeout(answer, 20);
+    });
+  });
+  const urlOf = async (server: Server, path: string) => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  };
+  const [itemsUrl, targetUrl] = [await urlOf(itemFeed, '/items'), await urlOf(target, '/call')];
+  const flowId = uniqueName('flow_poll');
+  const plan: ExecutionPlan = {
+    planFormat: 1,
+    runtimeVersion: 1,
+    expressionEngine: 'jsonata@2.2.2',
+    flowId,
+    version: 1,
+    hash: 'test',
+    triggerNodeId: 'feed',
+    maxConcurrentRuns: 1,
+    nodes: [
+      node('feed', {
+        type: 'http.poll',
+        kind: 'trigger',
+        config: { url: itemsUrl, idField: 'id', intervalSeconds: 1 },
+      }),
+      node('call', {
+        type: 'http.request',
+        kind: 'action',
+        runsIn: 'activity',
+        upstream: ['feed'],
+        config: { method: 'POST', url: targetUrl, body: { n: '{{ trigger.n }}' } },
+        timeoutMs: 120_000,
+      }),
+    ],
+  };
+  const args: PollTriggerInput = { plan, workspaceId: 'ws-poll', flowName: 'Limited feed' };
+  const schedule = await client.schedule.create({
+    scheduleId: pollScheduleIdOf(flowId),
+    spec: { intervals: [{ every: 1000 }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: POLL_TRIGGER_WORKFLOW,
+      taskQueue,
+      workflowId: `poll_${flowId}`,
+      args: [args],
+    },
+    policies: { overlap: 'SKIP' },
+    state: { triggerImmediately: true },
+  });
+  try {
+    const coordinator = client.workflow.getHandle(flowCoordinatorWorkflowId('ws-poll', flowId));
+    await waitFor(
+      'the 4 items to be handed to the flow coordinator while one call is held',
+      async () => {
+        let handed = 0;
+        try {
+          const { events } = await coordinator.fetchHistory();
+          handed = (events ?? []).filter(
+            (event) => event.workflowExecutionSignaledEventAttributes?.signalName === KEYED_RUN_SIGNAL_NAME,
+          ).length;
+        } catch (error) {
+          // Not started before the first item is handed over.
+          if ((error as { code?: unknown }).code !== 5 /* NOT_FOUND */) throw error;
+        }
+        return handed === 4 && open === 1 ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    assert.equal(mostOpen, 1, 'a second call never started while one was held');
+    holding = false;
+    for (const answer of held.splice(0)) answer();
+    const ids = await waitFor(
+      'the 4 poll runs to be started',
+      async () => {
+        const found = await pollRunIds(flowId);
+        return found.length === 4 ? found : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const states: RunState[] = await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
+    assert.deepEqual(
+      states.map((state) => state.status),
+      ['succeeded', 'succeeded', 'succeeded', 'succeeded'],
+    );
+    assert.deepEqual(called.map(Number).sort(), [1, 2, 3, 4], 'one call per item');
+    assert.equal(mostOpen, 1, 'never more than 1 call open at once');
+  } finally {
+    await schedule.delete();
+    for (const server of [itemFeed, target]) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   }
 });

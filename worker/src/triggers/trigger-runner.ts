@@ -3,6 +3,7 @@ import {
   type ExecutionPlan,
   FLOW_ID,
   FLOW_VERSION,
+  limitedHandOverOf,
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
   type RunFlowInput,
@@ -13,6 +14,7 @@ import { type CredentialResolver, createStepCredentials, takeCredentialRefs } fr
 import type { AnyStepDefinition, TriggerListener, TriggerMessage } from '@pipewright/step-sdk';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from 'mongodb';
+import { handOverToCoordinator } from './hand-over.ts';
 
 /** The run a broker message starts: derived from the message id, so a redelivered message never starts two. */
 export const messageRunIdOf = (flowId: string, messageId: string): string =>
@@ -57,7 +59,8 @@ interface ActiveListener {
 
 /**
  * Keeps one broker subscription per published flow whose trigger step can `listen` (rabbitmq.trigger,
- * mqtt.trigger, nats.trigger…), and turns each message into a `runFlow` start.  The step acknowledges the message
+ * mqtt.trigger, nats.trigger…), and turns each message into a `runFlow` start (or, for a flow with "at most N runs at
+ * once", a hand-over to the flow's coordinator).  The step acknowledges the message
  * to its broker only after `deliver` resolved, i.e. after Temporal accepted the start (docs/adr/008).
  */
 export async function startTriggerRunner(options: TriggerRunnerOptions): Promise<TriggerRunner> {
@@ -99,17 +102,17 @@ export async function startTriggerRunner(options: TriggerRunnerOptions): Promise
     const abort = new AbortController();
     const deliver = async (message: TriggerMessage) => {
       const workflowId = messageRunIdOf(flow._id, message.id);
-      await startRun({
-        workflowId,
-        taskQueue: options.taskQueue,
-        flowName: flow.name,
-        input: {
-          plan,
-          trigger: message.data,
-          run: { id: workflowId, workspaceId: flow.workspaceId, kind: 'message' },
-          localTaskQueue: options.taskQueue,
-        },
-      });
+      const input: RunFlowInput = {
+        plan,
+        trigger: message.data,
+        run: { id: workflowId, workspaceId: flow.workspaceId, kind: 'message' },
+        localTaskQueue: options.taskQueue,
+      };
+      // A flow with "at most N runs at once": the message's run waits in the flow's line (docs/adr/020); acked once
+      // the coordinator has it.
+      const handOver = limitedHandOverOf(input, 'message', flow.name);
+      if (handOver) await handOverToCoordinator(options.client, options.taskQueue, handOver);
+      else await startRun({ workflowId, taskQueue: options.taskQueue, flowName: flow.name, input });
     };
     const listener = await step.listen(config, {
       subscriptionId: `pw_${flow._id}`,

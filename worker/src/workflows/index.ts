@@ -48,6 +48,7 @@ export { stateQuery } from '@pipewright/run-contract';
 export { deliverAlert } from './deliver-alert.ts';
 export { keyedEventOutcome, runKeyCoordinator } from './key-coordinator.ts';
 export { pollTrigger } from './poll-trigger.ts';
+export { handOverScheduledRun } from './scheduled-run.ts';
 export { testDraft, testDraftRun } from './test-draft.ts';
 
 /**

@@ -144,6 +144,8 @@ function runInLine(run: KeyedRun): ActiveRun {
         ...runStartOptions(run.args.plan),
         args: [run.args],
         typedSearchAttributes: searchAttributesOf(run),
+        // Only runs handed over by the worker carry it (docs/adr/020); the server's never did: same commands on replay.
+        ...(run.flowName === undefined ? {} : { memo: { flowName: run.flowName } }),
       });
       await child.result();
     } catch (error) {

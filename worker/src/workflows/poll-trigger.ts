@@ -1,7 +1,9 @@
 // Workflow code (deterministic): polls in an activity, starts runs as abandoned children.
 import {
+  type CoordinatorHandOver,
   FLOW_ID,
   FLOW_VERSION,
+  limitedHandOverOf,
   type PollTriggerInput,
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
@@ -10,7 +12,7 @@ import {
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { PollCommit, PollOutcome, PollRequest } from '../triggers/contract.ts';
 
 const { pollForItems, commitPollCursor } = proxyActivities<{
@@ -21,10 +23,20 @@ const { pollForItems, commitPollCursor } = proxyActivities<{
   retry: { maximumAttempts: 3, initialInterval: '1 second' },
 });
 
+const { handOverRun } = proxyActivities<{ handOverRun(handOver: CoordinatorHandOver): Promise<void> }>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '1 second' },
+});
+
+/** Polls from before items of a flow with "at most N runs at once" went to its coordinator (docs/adr/020). */
+const HAND_OVER_PATCH = 'poll-hand-over-limited-runs';
+
 /**
  * One poll of a polling trigger (started by the flow's `poll_<flowId>` Schedule, overlap SKIP): new items in, one
  * `runFlow` per item, then the cursor is committed.  Runs start before the commit, so a poll that dies in between
- * re-finds the items next time and their derived workflow ids (REJECT_DUPLICATE) keep it to one run per item.
+ * re-finds the items next time and their derived workflow ids (REJECT_DUPLICATE) keep it to one run per item.  A
+ * flow with "at most N runs at once" hands each item to its coordinator instead (`handOverRun`, docs/adr/020), which
+ * ignores a run id handed over twice.
  */
 export async function pollTrigger(input: PollTriggerInput): Promise<{ started: number }> {
   const { plan, workspaceId } = input;
@@ -45,6 +57,13 @@ export async function pollTrigger(input: PollTriggerInput): Promise<{ started: n
       run: { id: item.runId, workspaceId, kind: 'poll' },
       localTaskQueue: workflowInfo().taskQueue,
     };
+    // A flow with "at most N runs at once": the item waits in the flow's line (its coordinator starts the run).
+    const handOver = limitedHandOverOf(args, 'poll', input.flowName);
+    if (handOver && patched(HAND_OVER_PATCH)) {
+      await handOverRun(handOver);
+      started += 1;
+      continue;
+    }
     try {
       await startChild(RUN_FLOW_WORKFLOW, {
         workflowId: item.runId,
