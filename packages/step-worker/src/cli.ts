@@ -55,7 +55,7 @@ async function worker(): Promise<void> {
   const taskQueue = process.env.PIPEWRIGHT_TASK_QUEUE ?? (await findTaskQueue(serverTarget(), loaded.name));
   // Loaded here only: build and publish need neither Temporal nor the worker's activities.
   const { startPackageWorker } = await import('./package-worker.ts');
-  const { parseMaxResponseBytes } = await import('@pipewright/step-host');
+  const { parseMaxResponseBytes, parseRateLimits } = await import('@pipewright/step-host');
   const { parseMetricsAddress } = await import('@pipewright/metrics');
   const { createJsonLogger, parseLogLevel } = await import('@pipewright/logging');
   const { Runtime } = await import('@temporalio/worker');
@@ -81,6 +81,8 @@ async function worker(): Promise<void> {
       allowPrivateNetworks: process.env.PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS === 'true',
       maxResponseBytes: parseMaxResponseBytes(process.env.PIPEWRIGHT_HTTP_MAX_RESPONSE_BYTES),
     },
+    rateLimits: parseRateLimits(process.env.PIPEWRIGHT_RATE_LIMITS),
+    ...(process.env.PIPEWRIGHT_REDIS_URL ? { redisUrl: process.env.PIPEWRIGHT_REDIS_URL } : {}),
   });
   logger.info(`${loaded.name}@${loaded.version}: worker polling task queue ${running.taskQueue}`, {
     version: loaded.version,

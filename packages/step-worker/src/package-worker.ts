@@ -1,10 +1,13 @@
 import { createMetricsRegistry, createStepMetrics, type MetricsAddress, serveMetrics } from '@pipewright/metrics';
-import { STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
+import { type RateLimit, STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
 import { RunReportWriter, withThrottledAttempts } from '@pipewright/run-reports';
+import { connectSharedRedis } from '@pipewright/shared-redis';
 import {
   connectStepDeps,
   createMongoStepPauses,
+  createRateLimiter,
   createStepActivities,
+  createWorkspaceRateLimits,
   type StepAttemptReport,
   type StepHttpOptions,
 } from '@pipewright/step-host';
@@ -38,6 +41,13 @@ export interface StartPackageWorkerOptions {
   metrics?: MetricsAddress;
   /** OpenTelemetry (`OTEL_EXPORTER_OTLP_ENDPOINT`): each step attempt is a span in its run's trace. */
   tracing?: Tracing;
+  /**
+   * Calls per workspace and connector (the package's step type prefix) as the core worker counts them
+   * (docs/adr/019): the workspace's own limits (`rate_limits` in `mongo`), else these (env PIPEWRIGHT_RATE_LIMITS),
+   * else 100/s; shared with every worker on the same Redis (`redisUrl`, env PIPEWRIGHT_REDIS_URL).
+   */
+  rateLimits?: Record<string, RateLimit>;
+  redisUrl?: string;
 }
 
 export interface RunningPackageWorker {
@@ -68,8 +78,17 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
     registry ? createStepMetrics(registry, () => 'package') : undefined,
     throttled,
   );
+  const redis = options.redisUrl
+    ? connectSharedRedis(options.redisUrl, (message, error) =>
+        Runtime.instance().logger.warn(message, { error: error instanceof Error ? error.message : String(error) }),
+      )
+    : undefined;
   const activities = {
     ...createStepActivities({
+      rateLimiter: createRateLimiter({
+        limitOf: createWorkspaceRateLimits(deps.db, options.rateLimits ?? {}),
+        ...(redis ? { redis: redis.client } : {}),
+      }),
       steps,
       ...(attempts ? { metrics: attempts } : {}),
       ...(deps.blobs ? { blobs: deps.blobs } : {}),
@@ -96,6 +115,7 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
   } catch (error) {
     await metricsServer?.close();
     await throttled?.close();
+    await redis?.close();
     await connection.close();
     await deps.close();
     throw error;
@@ -113,6 +133,7 @@ export async function startPackageWorker(options: StartPackageWorkerOptions): Pr
         } finally {
           await metricsServer?.close();
           await throttled?.close(); // its last counts, before the database goes
+          await redis?.close();
           await connection.close();
           await deps.close();
         }
