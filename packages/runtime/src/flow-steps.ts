@@ -117,10 +117,7 @@ async function runEventWait(
   entry.status = 'running';
   delete entry.waitingFor;
   if (!result.timedOut) return { ok: true, attempts: 1, output: result.payload ?? null };
-  const timeoutConnected = step.plan.nodes.some((other) =>
-    (other.inputs ?? []).some((input) => input.nodeId === node.id && input.port === control.timeoutPort),
-  );
-  const { output, ports } = control.timedOut(wait, timeoutConnected);
+  const { output, ports } = control.timedOut(wait, isPortConnected(step, control.timeoutPort));
   return { ok: true, attempts: 1, output, ...(ports ? { ports } : {}) };
 }
 
@@ -151,6 +148,7 @@ async function runApprovalWait(
   return { ok: true, attempts: 1, output, ...(ports ? { ports } : {}) };
 }
 
+/** Whether some node reads `port` of the step's node (a Wait's `timeout` path, say). */
 const isPortConnected = (step: FlowStepRun, port: string): boolean =>
   step.plan.nodes.some((other) =>
     (other.inputs ?? []).some((input) => input.nodeId === step.node.id && input.port === port),
