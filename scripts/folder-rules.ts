@@ -33,7 +33,8 @@ const WEB_FEATURES = [
   'runs',
 ];
 const WEB_MAY_IMPORT: Record<string, readonly string[]> = {
-  'main.tsx': ['app', 'api', 'styles.css'],
+  // ui/: the app-wide toast provider.
+  'main.tsx': ['app', 'api', 'ui', 'styles.css'],
   app: [...WEB_FEATURES, ...WEB_SHARED],
   auth: WEB_SHARED,
   // A rule's channels pick the workspace's credentials (the list the credentials page reads).

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { openBrowser, selectNode } from './browser.ts';
+import { fieldValue, openBrowser, selectNode } from './browser.ts';
 import { type Product, signIn, startProduct } from './harness.ts';
 
 let product: Product;
@@ -65,7 +65,7 @@ test('the approver rejects a waiting run with a comment; the run takes its Rejec
   await page.goto(`${product.baseUrl}/flows/${encodeURIComponent(flow.id)}`);
   await page.getByTestId('node-ask').waitFor();
   await selectNode(page, 'ask');
-  assert.equal(await page.getByTestId('field-approvers').inputValue(), 'admin');
+  assert.equal(await fieldValue(page.getByTestId('field-approvers')), 'admin');
   await page.getByTestId('field-timeoutSeconds').waitFor();
 
   const started = await product.api(`/api/flows/${flow.id}/runs`, {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium, headless, with the flags this machine needs (no sandbox as root; no background networking,
@@ -39,4 +39,14 @@ export async function selectNode(page: Page, id: string): Promise<void> {
     await page.screenshot({ path: resolve(artifacts, `select-${id}-failed.png`) });
     throw error;
   }
+}
+
+/**
+ * The text of a form field: the value of an <input>, <textarea> or <select>, or the lines of a CodeMirror editor's
+ * contenteditable (where `inputValue()` does not work).  An empty editor shows its placeholder, which is not text.
+ */
+export async function fieldValue(field: Locator): Promise<string> {
+  if ((await field.getAttribute('contenteditable')) === null) return field.inputValue();
+  if ((await field.locator('.cm-placeholder').count()) > 0) return '';
+  return (await field.locator(':scope > .cm-line').allTextContents()).join('\n');
 }

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { openBrowser, selectNode } from './browser.ts';
+import { fieldValue, openBrowser, selectNode } from './browser.ts';
 import { type Product, signIn, startProduct } from './harness.ts';
 
 let product: Product;
@@ -72,7 +72,7 @@ test('an undo added in the inspector runs when a later step fails, and the run v
   await page.getByTestId('field-undo.url').fill(`${shopUrl}/refund?charge={{ original.output.body.id }}`);
   await page.getByTestId('field-url').click();
   assert.equal(
-    await page.getByTestId('field-url').inputValue(),
+    await fieldValue(page.getByTestId('field-url')),
     `${shopUrl}/charge`,
     'the step’s own form is untouched',
   );

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { openBrowser } from './browser.ts';
+import { fieldValue, openBrowser } from './browser.ts';
 import { type Product, signIn, startEchoService, startProduct } from './harness.ts';
 
 let product: Product;
@@ -70,7 +70,7 @@ test('autocomplete, live preview after a run, drag a field, and test this step',
   await page.keyboard.type('.name');
   await page.keyboard.press('End');
   await page.keyboard.type('" }');
-  assert.equal(await body.inputValue(), '{ "name": "{{ trigger.body.name }}" }');
+  assert.equal(await fieldValue(body), '{ "name": "{{ trigger.body.name }}" }');
 
   // Before any run the preview has no data; after a run it shows the value from the run's trigger output.
   await page.getByTestId('run-button').click();
@@ -86,14 +86,14 @@ test('autocomplete, live preview after a run, drag a field, and test this step',
   await page.keyboard.press('End');
   await page.keyboard.type('?city={{ trigger.body.c');
   await page.getByTestId('suggestion-trigger.body.city').click();
-  assert.equal(await url.inputValue(), `${echo.url}/v1?city={{ trigger.body.city }}`);
+  assert.equal(await fieldValue(url), `${echo.url}/v1?city={{ trigger.body.city }}`);
   await page.getByTestId('expression-preview-url').filter({ hasText: '?city=Paris' }).waitFor();
 
   // Drag a field from the input data onto a header value: it lands as {{ path }}.
   await page.getByTestId('field-headers-add').click();
   await page.getByTestId('field-headers-key-0').fill('x-name');
   await page.getByTestId('data-field-trigger.body.name').dragTo(page.getByTestId('field-headers-value-0'));
-  assert.equal(await page.getByTestId('field-headers-value-0').inputValue(), '{{ trigger.body.name }}');
+  assert.equal(await fieldValue(page.getByTestId('field-headers-value-0')), '{{ trigger.body.name }}');
 
   // Test just this step with the sample data, and pin its output.
   await page.getByTestId('test-step-button').click();
@@ -145,7 +145,7 @@ test('publish twice, compare the versions, roll back, and re-run a run on the cu
   await page.getByTestId('version-row-3').waitFor();
   await page.getByTestId('versions-close').click();
   await page.getByTestId('node-call').click();
-  assert.equal(await page.getByTestId('field-url').inputValue(), `${echo.url}/v1?city={{ trigger.body.city }}`);
+  assert.equal(await fieldValue(page.getByTestId('field-url')), `${echo.url}/v1?city={{ trigger.body.city }}`);
 
   // A webhook-less flow runs by hand on the published version; then re-run it from its run page on v3.
   const started = await product.api(`/api/flows/${flowId}/runs`, {

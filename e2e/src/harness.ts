@@ -1,10 +1,11 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { getTestStack, uniqueName } from '@pipewright/devstack';
 import { createKeyring } from '@pipewright/secrets';
-import { createApp, stopBackgroundJobs } from '@pipewright/server';
+import { type ContractViolation, createApp, printContractViolation, stopBackgroundJobs } from '@pipewright/server';
 import { type StartWorkerOptions, startWorker } from '@pipewright/worker';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { type Db, MongoClient } from 'mongodb';
@@ -77,6 +78,7 @@ export async function startProduct(
   const mongo = await MongoClient.connect(stack.mongoUri);
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection });
+  const violations: ContractViolation[] = [];
   const app = await createApp({
     db: mongo.db(dbName),
     temporal,
@@ -86,6 +88,11 @@ export async function startProduct(
     // As a deployed server: alert rules are evaluated (often, so a spec sees an alert within a second or two).
     evaluateAlerts: true,
     alertsEveryMs: 500,
+    // What the browser is answered is checked against the API contract's response schemas; a mismatch fails the spec.
+    checkResponses: (violation) => {
+      printContractViolation(violation);
+      violations.push(violation);
+    },
   });
   const server: Server = createServer(app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -112,6 +119,7 @@ export async function startProduct(
       await worker.shutdown();
       await connection.close();
       await mongo.close();
+      assert.deepEqual(violations, [], 'every answer matched its response schema in the API contract');
     },
   };
 }

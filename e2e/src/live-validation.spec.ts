@@ -50,8 +50,18 @@ test('clearing a step’s URL marks the node at once; filling it in clears the m
   await page.getByTestId('field-url').fill('');
   await page.getByTestId('node-errors-call').filter({ hasText: /url/i }).waitFor();
 
-  await page.getByTestId('field-url').fill('http://127.0.0.1:9/fixed');
+  // The field marks the check's problems on its text, and a syntax error also at the character it is at.
+  const url = page.getByTestId('field-url');
+  await url.fill('http://127.0.0.1:9/{{ trigger.body ] }}');
+  await page
+    .getByTestId('node-errors-call')
+    .filter({ hasText: /invalid/ })
+    .waitFor();
+  await url.locator('.cm-lintRange-error.cm-expression-syntax-error', { hasText: /^\]$/ }).waitFor();
+
+  await url.fill('http://127.0.0.1:9/fixed');
   await page.getByTestId('node-errors-call').waitFor({ state: 'detached' });
+  assert.equal(await url.locator('.cm-lintRange-error').count(), 0, 'no mark once the field is fixed');
   const versions = (await (await product.api(`/api/flows/${flow.id}/versions`)).json()) as { items: unknown[] };
   assert.deepEqual(versions.items, [], 'nothing was published');
 });

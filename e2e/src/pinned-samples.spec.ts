@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { openBrowser, selectNode } from './browser.ts';
+import { fieldValue, openBrowser, selectNode } from './browser.ts';
 import { type Product, signIn, startEchoService, startProduct } from './harness.ts';
 
 let product: Product;
@@ -103,7 +103,7 @@ test('test a step, pin its output, reload: the pin is kept and feeds the next st
   await page.keyboard.press('End');
   await page.keyboard.type('?who={{ steps.call.body.rec');
   await page.getByTestId('suggestion-steps.call.body.received').click();
-  assert.match(await url.inputValue(), /\?who=\{\{ steps\.call\.body\.received/);
+  assert.match(await fieldValue(url), /\?who=\{\{ steps\.call\.body\.received/);
   await url.fill(`${echo.url}/notify?who={{ steps.call.body.received.name }}`);
   await page.getByTestId('expression-preview-url').filter({ hasText: '/notify?who=Ada' }).waitFor();
 

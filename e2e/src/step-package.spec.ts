@@ -8,7 +8,7 @@ import { getTestStack } from '@pipewright/devstack';
 import { defineStep, defineStepPackage, toPackageManifest, z } from '@pipewright/step-sdk';
 import { type RunningPackageWorker, startPackageWorker } from '@pipewright/step-worker';
 import type { Browser, Page } from 'playwright-core';
-import { openBrowser } from './browser.ts';
+import { fieldValue, openBrowser } from './browser.ts';
 import { type Product, signIn, startProduct } from './harness.ts';
 
 const hello = defineStep({
@@ -115,6 +115,6 @@ test('publishing v2 leaves the node on v1 until the builder clicks "Upgrade to v
   await upgrade.filter({ hasText: 'Upgrade to v2' }).waitFor();
   await upgrade.click();
   await upgrade.waitFor({ state: 'detached' });
-  assert.equal(await page.getByTestId('field-who').inputValue(), 'Ada');
+  assert.equal(await fieldValue(page.getByTestId('field-who')), 'Ada');
   assert.equal(await page.getByTestId('field-person').count(), 0);
 });

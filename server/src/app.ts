@@ -57,6 +57,7 @@ import { StepPausesRepository } from './pauses/step-pauses.repository.ts';
 import { RateLimitsRepository } from './rate-limits/rate-limits.repository.ts';
 import { createRateLimitsRouter } from './rate-limits/rate-limits.routes.ts';
 import { traceRequests } from './request-spans.ts';
+import { type ContractViolation, checkResponsesAgainstContract } from './response-contract.ts';
 import { createRolloutsRouter } from './rollouts/rollouts.routes.ts';
 import { RolloutsService } from './rollouts/rollouts.service.ts';
 import { HeldRunsRepository } from './runs/held-runs.repository.ts';
@@ -119,6 +120,8 @@ export interface AppDeps {
    */
   evaluateAlerts?: boolean;
   alertsEveryMs?: number;
+  /** Tests: every JSON answer is checked against its route's response schema in the API contract (response-contract.ts). */
+  checkResponses?: (violation: ContractViolation) => void;
 }
 
 const defaultLog = (message: string, error: unknown): void => {
@@ -260,6 +263,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   // req.ip, req.protocol and req.secure (the session cookie's Secure flag) come from X-Forwarded-* only when set.
   app.set('trust proxy', deps.trustProxy ?? false);
   if (deps.tracing) app.use(traceRequests(deps.tracing.tracer));
+  if (deps.checkResponses) app.use(checkResponsesAgainstContract(deps.checkResponses));
 
   const api = express.Router();
   api.use(auth.authenticate);

@@ -8,6 +8,7 @@ import { readServerConfig, type ServerConfig } from './config.ts';
 
 export { type AppDeps, createApp, ensureIndexes, stopBackgroundJobs } from './app.ts';
 export { readServerConfig, type ServerConfig } from './config.ts';
+export { type ContractViolation, printContractViolation } from './response-contract.ts';
 
 /** How long a starting server waits for the database (it may be starting too) before it gives up. */
 const STARTUP_WAIT_MS = 30_000;

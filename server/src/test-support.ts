@@ -19,6 +19,7 @@ import { type Db, MongoClient } from 'mongodb';
 import request from 'supertest';
 import { createApp, stopBackgroundJobs } from './app.ts';
 import { type SignedInUser, signUpFirstUser } from './auth/test-accounts.ts';
+import { printContractViolation } from './response-contract.ts';
 
 export {
   createSignedInAgent,
@@ -82,6 +83,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     log,
     metrics,
     sweepQueuedRuns: options.sweepQueuedRuns === true,
+    // Every answer of every server test is checked against the API contract's response schemas.
+    checkResponses: printContractViolation,
   });
   const admin = await signUpFirstUser(app);
   return {

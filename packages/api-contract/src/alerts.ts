@@ -6,6 +6,7 @@
  */
 
 import { z } from 'zod';
+import type { Equal } from './type-equal.ts';
 
 /** The documented limits of rules (also in the OpenAPI description). */
 export const ALERT_LIMITS = {
@@ -140,42 +141,54 @@ export const updateAlertRuleBody = z
 export type UpdateAlertRuleBody = z.input<typeof updateAlertRuleBody>;
 
 /** `ok`: the condition is false (or not evaluated yet); `firing`: it held when last evaluated, and an alert went. */
-export type AlertRuleStatus = 'ok' | 'firing';
+export const alertRuleStatusSchema = z.enum(['ok', 'firing']);
+export type AlertRuleStatus = z.infer<typeof alertRuleStatusSchema>;
 
-export interface AlertRuleView {
-  id: string;
-  flowId: string;
-  name: string;
-  condition: AlertCondition;
-  channels: AlertChannel[];
-  cooldownMinutes: number;
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-  status: AlertRuleStatus;
+export const alertRuleViewSchema = z.object({
+  id: z.string(),
+  flowId: z.string(),
+  name: z.string(),
+  condition: alertConditionSchema,
+  channels: z.array(alertChannelSchema),
+  cooldownMinutes: z.number(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: alertRuleStatusSchema,
   /** When the rule last sent an alert (not counting tests). */
-  lastFiredAt: string | null;
-  lastEvaluatedAt: string | null;
-}
+  lastFiredAt: z.string().nullable(),
+  lastEvaluatedAt: z.string().nullable(),
+});
+export type AlertRuleView = z.infer<typeof alertRuleViewSchema>;
 
-export type AlertDeliveryStatus = 'pending' | 'sent' | 'failed';
+/** `GET /api/alerts`. */
+export const alertRulesResponseSchema = z.object({ items: z.array(alertRuleViewSchema) });
 
-export interface AlertDeliveryView {
-  channel: AlertChannel['type'];
-  status: AlertDeliveryStatus;
+export const alertDeliveryStatusSchema = z.enum(['pending', 'sent', 'failed']);
+export type AlertDeliveryStatus = z.infer<typeof alertDeliveryStatusSchema>;
+
+export const alertDeliveryViewSchema = z.object({
+  channel: z.enum(['email', 'chat', 'webhook']),
+  status: alertDeliveryStatusSchema,
   /** Why it failed (never a secret: the worker scrubs credential values from step errors). */
-  error?: string;
-}
+  error: z.string().exactOptional(),
+});
+export type AlertDeliveryView = z.infer<typeof alertDeliveryViewSchema>;
+const _channelTypes: Equal<AlertDeliveryView['channel'], AlertChannel['type']> = true;
 
 /** One alert sent (or a test): `GET /api/alerts/events?flowId=…` and `GET /api/alerts/:id/events`. */
-export interface AlertEventView {
-  id: string;
-  ruleId: string;
-  ruleName: string;
-  flowId: string;
-  at: string;
-  kind: 'fired' | 'test';
+export const alertEventViewSchema = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  flowId: z.string(),
+  at: z.string(),
+  kind: z.enum(['fired', 'test']),
   /** What happened, as the alert said it. */
-  summary: string;
-  deliveries: AlertDeliveryView[];
-}
+  summary: z.string(),
+  deliveries: z.array(alertDeliveryViewSchema),
+});
+export type AlertEventView = z.infer<typeof alertEventViewSchema>;
+
+/** `GET /api/alerts/events` and `GET /api/alerts/:id/events`, newest first. */
+export const alertEventsResponseSchema = z.object({ items: z.array(alertEventViewSchema) });

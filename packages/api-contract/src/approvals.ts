@@ -9,23 +9,23 @@ import { z } from 'zod';
 export const MAX_APPROVAL_COMMENT = 2000;
 
 /** One run waiting for the caller's decision. */
-export interface PendingApprovalView {
-  runId: string;
-  nodeId: string;
-  flowId: string;
-  flowName: string;
-  title: string;
-  message?: string;
+export const pendingApprovalViewSchema = z.object({
+  runId: z.string(),
+  nodeId: z.string(),
+  flowId: z.string(),
+  flowName: z.string(),
+  title: z.string(),
+  message: z.string().exactOptional(),
   /** Who may decide, as the flow names them (roles, e-mails, user ids). */
-  approvers: string[];
+  approvers: z.array(z.string()),
   /** ISO date-times. */
-  askedAt: string;
-  expiresAt?: string;
-}
+  askedAt: z.string(),
+  expiresAt: z.string().exactOptional(),
+});
+export type PendingApprovalView = z.infer<typeof pendingApprovalViewSchema>;
 
-export interface ApprovalsResponse {
-  approvals: PendingApprovalView[];
-}
+export const approvalsResponseSchema = z.object({ approvals: z.array(pendingApprovalViewSchema) });
+export type ApprovalsResponse = z.infer<typeof approvalsResponseSchema>;
 
 export const decideApprovalBody = z
   .object({
@@ -36,11 +36,12 @@ export const decideApprovalBody = z
 export type DecideApprovalBody = z.infer<typeof decideApprovalBody>;
 
 /** What the run received (the Wait node's output, without `approved`). */
-export interface ApprovalDecisionResponse {
-  runId: string;
-  nodeId: string;
-  decision: 'approved' | 'rejected';
-  comment?: string;
-  decidedBy: { id: string; email: string };
-  decidedAt: string;
-}
+export const approvalDecisionResponseSchema = z.object({
+  runId: z.string(),
+  nodeId: z.string(),
+  decision: z.enum(['approved', 'rejected']),
+  comment: z.string().exactOptional(),
+  decidedBy: z.object({ id: z.string(), email: z.string() }),
+  decidedAt: z.string(),
+});
+export type ApprovalDecisionResponse = z.infer<typeof approvalDecisionResponseSchema>;

@@ -1,6 +1,6 @@
 /**
  * Users, workspaces, members, API tokens and the audit log: request bodies (strict zod schemas — a client cannot
- * set `workspaceId`, `userId`, `role` on itself or any other server-owned field) and response types.
+ * set `workspaceId`, `userId`, `role` on itself or any other server-owned field) and response schemas.
  */
 
 import { z } from 'zod';
@@ -45,82 +45,103 @@ export type InviteMemberBody = z.infer<typeof inviteMemberBody>;
 export type UpdateMemberBody = z.infer<typeof updateMemberBody>;
 export type CreateApiTokenBody = z.input<typeof createApiTokenBody>;
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-}
+export const userViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+});
+export type UserView = z.infer<typeof userViewSchema>;
 
-export interface WorkspaceView {
-  id: string;
-  name: string;
-}
+export const workspaceViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+});
+export type WorkspaceView = z.infer<typeof workspaceViewSchema>;
 
 /** GET /api/auth/me, and the answer to sign-up and login. */
-export interface MeResponse {
-  user: UserView;
-  workspace: WorkspaceView;
-  role: WorkspaceRole;
-  via: 'session' | 'token';
-}
+export const meResponseSchema = z.object({
+  user: userViewSchema,
+  workspace: workspaceViewSchema,
+  role: roleSchema,
+  via: z.enum(['session', 'token']),
+});
+export type MeResponse = z.infer<typeof meResponseSchema>;
 
 /** Whether anybody has signed up yet: the web shows "Create your workspace" on first run. */
-export interface AuthStatusResponse {
-  hasUsers: boolean;
-}
+export const authStatusResponseSchema = z.object({
+  hasUsers: z.boolean(),
+});
+export type AuthStatusResponse = z.infer<typeof authStatusResponseSchema>;
 
-export interface MemberView {
-  userId: string;
-  email: string;
-  name: string;
-  role: WorkspaceRole;
-  joinedAt: string;
-}
+export const memberViewSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  joinedAt: z.string(),
+});
+export type MemberView = z.infer<typeof memberViewSchema>;
 
-export interface InviteView {
-  id: string;
-  email: string;
-  role: WorkspaceRole;
-  expiresAt: string;
-}
+export const inviteViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  expiresAt: z.string(),
+});
+export type InviteView = z.infer<typeof inviteViewSchema>;
 
-export interface MembersResponse {
-  members: MemberView[];
-  invites: InviteView[];
-}
+export const membersResponseSchema = z.object({
+  members: z.array(memberViewSchema),
+  invites: z.array(inviteViewSchema),
+});
+export type MembersResponse = z.infer<typeof membersResponseSchema>;
 
 /** The invite token is shown once; `link` is the web app's sign-up path carrying it. */
-export interface CreatedInviteResponse {
-  invite: InviteView;
-  token: string;
-  link: string;
-}
+export const createdInviteResponseSchema = z.object({
+  invite: inviteViewSchema,
+  token: z.string(),
+  link: z.string(),
+});
+export type CreatedInviteResponse = z.infer<typeof createdInviteResponseSchema>;
 
-export interface ApiTokenView {
-  id: string;
-  name: string;
+export const apiTokenViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
   /** The first characters of the token, to recognise it; never the whole token. */
-  prefix: string;
-  role: WorkspaceRole;
-  userId: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+  prefix: z.string(),
+  role: roleSchema,
+  userId: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type ApiTokenView = z.infer<typeof apiTokenViewSchema>;
+
+/** GET /api/tokens. */
+export const apiTokensResponseSchema = z.object({ items: z.array(apiTokenViewSchema) });
 
 /** `token` (`pw_…`) is shown this once; only its hash is stored. */
-export interface CreatedApiTokenResponse {
-  token: string;
-  apiToken: ApiTokenView;
-}
+export const createdApiTokenResponseSchema = z.object({
+  token: z.string(),
+  apiToken: apiTokenViewSchema,
+});
+export type CreatedApiTokenResponse = z.infer<typeof createdApiTokenResponseSchema>;
 
-export interface AuditEntryView {
-  id: string;
-  at: string;
-  actor: { userId: string | null; email: string | null; via: 'session' | 'token' | 'system' };
-  action: string;
-  target: { type: string; id: string };
-  details?: Record<string, unknown>;
-}
+export const auditEntryViewSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.object({
+    userId: z.string().nullable(),
+    email: z.string().nullable(),
+    via: z.enum(['session', 'token', 'system']),
+  }),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string() }),
+  details: z.record(z.string(), z.unknown()).exactOptional(),
+});
+export type AuditEntryView = z.infer<typeof auditEntryViewSchema>;
+
+/** GET /api/audit, newest first. */
+export const auditEntriesResponseSchema = z.object({ items: z.array(auditEntryViewSchema) });
 
 // ── Several workspaces per user ─────────────────────────────────────────────────────────────────────────────────
 
@@ -149,30 +170,34 @@ export type SwitchWorkspaceBody = z.infer<typeof switchWorkspaceBody>;
 export type AcceptInviteBody = z.infer<typeof acceptInviteBody>;
 
 /** One of the signed-in user's workspaces, with their role there (roles are per workspace). */
-export interface MyWorkspaceView {
-  id: string;
-  name: string;
-  role: WorkspaceRole;
+export const myWorkspaceViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
   /** The workspace the session acts in now. */
-  current: boolean;
-}
+  current: z.boolean(),
+});
+export type MyWorkspaceView = z.infer<typeof myWorkspaceViewSchema>;
 
 /** GET /api/workspaces. */
-export interface MyWorkspacesResponse {
-  items: MyWorkspaceView[];
-}
+export const myWorkspacesResponseSchema = z.object({
+  items: z.array(myWorkspaceViewSchema),
+});
+export type MyWorkspacesResponse = z.infer<typeof myWorkspacesResponseSchema>;
 
 /** An open invite sent to the signed-in user's e-mail (GET /api/invites). */
-export interface PendingInviteView {
-  id: string;
-  workspace: WorkspaceView;
-  role: WorkspaceRole;
+export const pendingInviteViewSchema = z.object({
+  id: z.string(),
+  workspace: workspaceViewSchema,
+  role: roleSchema,
   /** The inviting admin's e-mail, when their account still exists. */
-  invitedBy: string | null;
-  expiresAt: string;
-}
+  invitedBy: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export type PendingInviteView = z.infer<typeof pendingInviteViewSchema>;
 
 /** GET /api/invites. */
-export interface PendingInvitesResponse {
-  items: PendingInviteView[];
-}
+export const pendingInvitesResponseSchema = z.object({
+  items: z.array(pendingInviteViewSchema),
+});
+export type PendingInvitesResponse = z.infer<typeof pendingInvitesResponseSchema>;

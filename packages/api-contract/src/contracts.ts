@@ -15,16 +15,19 @@ export const inferContractBody = z
   .strict();
 export type InferContractBody = z.input<typeof inferContractBody>;
 
-export interface InferContractResponse {
-  schema: Record<string, unknown>;
+export const inferContractResponseSchema = z.object({
+  /** The inferred JSON Schema. */
+  schema: z.record(z.string(), z.unknown()),
   /** How many bodies the schema was inferred from. */
-  sampleCount: number;
-}
+  sampleCount: z.number(),
+});
+export type InferContractResponse = z.infer<typeof inferContractResponseSchema>;
 
 /** `GET /flows/:id/contract/violations?hours=24`: deliveries that broke the flow's contract in the window. */
-export interface ContractViolationCounts {
-  from: string;
-  to: string;
-  rejected: number;
-  flagged: number;
-}
+export const contractViolationCountsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  rejected: z.number(),
+  flagged: z.number(),
+});
+export type ContractViolationCounts = z.infer<typeof contractViolationCountsSchema>;

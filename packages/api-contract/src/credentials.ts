@@ -1,10 +1,12 @@
 /**
- * Credentials: request bodies and response types.  No response ever carries a secret value: an admin enters
+ * Credentials: request bodies and response schemas.  No response ever carries a secret value: an admin enters
  * secrets once; afterwards the API shows names, types, timestamps and the non-secret fields only.
  */
 
+import type { CredentialManifest } from '@pipewright/step-sdk';
 import { z } from 'zod';
 import { nameText } from './text.ts';
+import type { Equal } from './type-equal.ts';
 
 const credentialName = nameText(120);
 /** Field values; validated against the credential type's own schema by the server (errors name fields). */
@@ -47,40 +49,66 @@ export type UpdateCredentialBody = z.infer<typeof updateCredentialBody>;
 export type RotateCredentialBody = z.infer<typeof rotateCredentialBody>;
 
 /** GET /api/credentials items (builders and up). */
-export interface CredentialSummary {
-  id: string;
-  name: string;
-  type: string;
-  createdAt: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-}
+export const credentialSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type CredentialSummary = z.infer<typeof credentialSummarySchema>;
+
+/** GET /api/credentials, by name. */
+export const credentialSummariesResponseSchema = z.object({ items: z.array(credentialSummarySchema) });
 
 /** GET /api/credentials/:id (admins): also the non-secret field values, to prefill the edit form. */
-export interface CredentialDetail extends CredentialSummary {
-  publicValues: Record<string, unknown>;
+export const credentialDetailSchema = credentialSummarySchema.extend({
+  publicValues: z.record(z.string(), z.unknown()),
   /** The secret fields that hold a value (shown as "••• saved"), never the value. */
-  secretFieldsSet: string[];
+  secretFieldsSet: z.array(z.string()),
   /** Set by an admin: the private networks requests using this credential may reach (absent: public only). */
-  network?: CredentialNetwork;
-}
+  network: z.object(credentialNetworkBody.shape).exactOptional(),
+});
+export type CredentialDetail = z.infer<typeof credentialDetailSchema>;
 
 /** POST /api/credentials/:id/test: the type's own check against the real service. */
-export interface CredentialTestResult {
-  ok: boolean;
+export const credentialTestResultSchema = z.object({
+  ok: z.boolean(),
   /** Why it failed, with every secret value of the credential replaced by `[redacted]`. */
-  message?: string;
-}
+  message: z.string().exactOptional(),
+});
+export type CredentialTestResult = z.infer<typeof credentialTestResultSchema>;
+
+/** POST /api/credentials/:id/oauth2/start: where to send the browser to authorize the app. */
+export const oauth2StartResponseSchema = z.object({ authorizeUrl: z.string() });
+
+/** How the generated form shows one field (the step SDK's `FieldUiHint`). */
+const credentialFieldUiSchema = z.object({
+  label: z.string().exactOptional(),
+  help: z.string().exactOptional(),
+  placeholder: z.string().exactOptional(),
+  widget: z
+    .enum(['text', 'textarea', 'code', 'expression', 'select', 'keyValue', 'fieldList', 'number', 'toggle', 'custom'])
+    .exactOptional(),
+  order: z.number().exactOptional(),
+});
 
 /** GET /api/credential-types items: from the credential declarations of the installed step packages. */
-export interface CredentialTypeView {
-  type: string;
-  version: number;
-  title: string;
-  description: string;
+export const credentialTypeViewSchema = z.object({
+  type: z.string(),
+  version: z.number(),
+  title: z.string(),
+  description: z.string(),
   /** JSON Schema of the values (the form is generated from it). */
-  fieldsSchema: Record<string, unknown>;
-  secretFields: string[];
-  ui: Record<string, { label?: string; help?: string; placeholder?: string; widget?: string; order?: number }>;
-  testable: boolean;
-}
+  fieldsSchema: z.record(z.string(), z.unknown()),
+  secretFields: z.array(z.string()),
+  ui: z.record(z.string(), credentialFieldUiSchema),
+  testable: z.boolean(),
+});
+export type CredentialTypeView = z.infer<typeof credentialTypeViewSchema>;
+// The server answers the SDK's manifests as they are: the schema is pinned to their type.
+const _sameAsManifest: Equal<CredentialTypeView, CredentialManifest> = true;
+
+/** GET /api/credential-types, by title. */
+export const credentialTypesResponseSchema = z.object({ items: z.array(credentialTypeViewSchema) });

@@ -1,4 +1,3 @@
-import type { FlowDocument } from '@pipewright/flow';
 import { flowDocumentSchema } from '@pipewright/flow';
 import { z } from 'zod';
 import { nameText } from './text.ts';
@@ -34,20 +33,15 @@ export const flowImportEnvelope = z
   })
   .strict();
 
-export interface FlowFile {
-  format: typeof FLOW_FILE_FORMAT;
-  formatVersion: typeof FLOW_FILE_VERSION;
-  name: string;
-  exportedAt: string;
-  version?: number;
-  document: FlowDocument;
-}
+/** The flow file as `GET /api/flows/:id/export` writes it (the same schema the import checks it with). */
+export type FlowFile = z.infer<typeof flowFileSchema>;
 
 /** Something of the imported flow a builder has to look at: a credential to pick, a flow it names that is missing. */
-export interface FlowImportProblem {
+export const flowImportProblemSchema = z.object({
   /** The node's id (absent: a flow setting). */
-  node?: string;
+  node: z.string().exactOptional(),
   /** The field, e.g. `credentials.auth` or `settings.errorFlowId`. */
-  field?: string;
-  problem: string;
-}
+  field: z.string().exactOptional(),
+  problem: z.string(),
+});
+export type FlowImportProblem = z.infer<typeof flowImportProblemSchema>;

@@ -13,10 +13,11 @@ export const n8nImportEnvelope = z
   .strict();
 
 /** One node, connection or expression the import did not translate (or only approximately), and why. */
-export interface N8nImportProblem {
+export const n8nImportProblemSchema = z.object({
   /** The n8n node's name. */
-  node: string;
+  node: z.string(),
   /** The n8n parameter path, e.g. `assignments.assignments.3.value`. */
-  field?: string;
-  problem: string;
-}
+  field: z.string().exactOptional(),
+  problem: z.string(),
+});
+export type N8nImportProblem = z.infer<typeof n8nImportProblemSchema>;

@@ -6,6 +6,7 @@ import {
   type RateLimit,
 } from '@pipewright/run-contract/rate-limits';
 import { z } from 'zod';
+import type { Equal } from './type-equal.ts';
 
 export const rateLimitSchema = z
   .object({
@@ -32,12 +33,20 @@ export const rateLimitsSchema = z
 export const putRateLimitsBody = z.object({ limits: rateLimitsSchema }).strict();
 export type PutRateLimitsBody = z.infer<typeof putRateLimitsBody>;
 
+/** One stored limit as the API answers it (run-contract's `RateLimit`, pinned below). */
+export const rateLimitViewSchema = z.object({
+  count: z.number().int(),
+  per: z.enum(RATE_LIMIT_PERIODS),
+});
+const _rateLimitMatches: Equal<z.infer<typeof rateLimitViewSchema>, RateLimit> = true;
+
 /** `GET /rate-limits`: what the workspace set, and who changed it last (null while it never set any). */
-export interface RateLimitsView {
-  limits: Record<string, RateLimit>;
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
+export const rateLimitsViewSchema = z.object({
+  limits: z.record(z.string(), rateLimitViewSchema),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+});
+export type RateLimitsView = z.infer<typeof rateLimitsViewSchema>;
 
 export {
   ANY_CONNECTOR,

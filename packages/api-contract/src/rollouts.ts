@@ -17,39 +17,49 @@ export const publishFlowBody = z
 export type PublishFlowBody = z.infer<typeof publishFlowBody>;
 
 /** A flow's rollout as its detail shows it. */
-export interface FlowRolloutSummary {
+export const flowRolloutSummarySchema = z.object({
   /** The new version, on `percent` % of new runs. */
-  version: number;
-  percent: number;
-  startedAt: string;
-}
+  version: z.number().int(),
+  percent: z.number().int(),
+  startedAt: z.string(),
+});
+export type FlowRolloutSummary = z.infer<typeof flowRolloutSummarySchema>;
 
 /** One version's runs since the rollout started (at most the newest `ROLLOUT_RUNS_COMPARED` of each). */
-export interface RolloutVersionStats {
-  version: number;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  running: number;
+export const rolloutVersionStatsSchema = z.object({
+  version: z.number().int(),
+  runs: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  running: z.number().int(),
   /** succeeded ÷ (succeeded + failed), 0..1; null before any run ended. */
-  successRate: number | null;
+  successRate: z.number().nullable(),
   /** Start to close of the runs that ended, ms; null before any run ended. */
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+});
+export type RolloutVersionStats = z.infer<typeof rolloutVersionStatsSchema>;
 
 export const ROLLOUT_RUNS_COMPARED = 1_000;
 
 /** `GET /api/flows/:id/rollout`: the rollout in progress, compared, or null. */
-export interface RolloutView {
-  stable: RolloutVersionStats;
-  candidate: RolloutVersionStats;
-  percent: number;
-  startedAt: string;
+export const rolloutViewSchema = z.object({
+  stable: rolloutVersionStatsSchema,
+  candidate: rolloutVersionStatsSchema,
+  percent: z.number().int(),
+  startedAt: z.string(),
   /** The user who started it. */
-  startedBy: string;
-}
+  startedBy: z.string(),
+});
+export type RolloutView = z.infer<typeof rolloutViewSchema>;
 
-export interface RolloutResponse {
-  rollout: RolloutView | null;
-}
+export const rolloutResponseSchema = z.object({
+  rollout: rolloutViewSchema.nullable(),
+});
+export type RolloutResponse = z.infer<typeof rolloutResponseSchema>;
+
+/** `POST /api/flows/:id/rollout/rollback`: the version that runs no more. */
+export const rolloutRollbackResponseSchema = z.object({
+  version: z.number().int(),
+});
+export type RolloutRollbackResponse = z.infer<typeof rolloutRollbackResponseSchema>;

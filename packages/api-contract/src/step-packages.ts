@@ -89,32 +89,39 @@ export const migrateNodeBody = z
 export type PublishStepPackageBody = z.input<typeof publishStepPackageBody>;
 export type MigrateNodeBody = z.infer<typeof migrateNodeBody>;
 
-export interface PublishStepPackageResponse {
-  name: string;
-  version: string;
+export const publishStepPackageResponseSchema = z.object({
+  name: z.string(),
+  version: z.string(),
   /** The queue the package's worker must poll: `pkg.<workspaceId>.<name>`. */
-  taskQueue: string;
+  taskQueue: z.string(),
   /** False when this exact version was already registered with the same content (publishing is idempotent). */
-  created: boolean;
-}
+  created: z.boolean(),
+});
+export type PublishStepPackageResponse = z.infer<typeof publishStepPackageResponseSchema>;
 
-export interface StepPackageView {
-  name: string;
+export const stepPackageViewSchema = z.object({
+  name: z.string(),
   /** The current version: the last one published; its steps are what the palette offers. */
-  version: string;
+  version: z.string(),
   /** Every registered version, oldest first: flows pinned to their steps keep compiling. */
-  versions: string[];
-  taskQueue: string;
-  steps: { type: string; version: number; title: string }[];
-  credentialTypes: string[];
+  versions: z.array(z.string()),
+  taskQueue: z.string(),
+  steps: z.array(z.object({ type: z.string(), version: z.number().int(), title: z.string() })),
+  credentialTypes: z.array(z.string()),
   /** A worker polled the package's task queue within the last minute or so. */
-  live: boolean;
-  publishedAt: string;
-}
+  live: z.boolean(),
+  publishedAt: z.string(),
+});
+export type StepPackageView = z.infer<typeof stepPackageViewSchema>;
 
-export interface MigrateNodeResponse {
-  config: Record<string, unknown>;
-}
+/** `GET /api/step-packages`: the workspace's packages. */
+export const stepPackageListResponseSchema = z.object({ items: z.array(stepPackageViewSchema) });
+export type StepPackageListResponse = z.infer<typeof stepPackageListResponseSchema>;
+
+export const migrateNodeResponseSchema = z.object({
+  config: z.record(z.string(), z.unknown()),
+});
+export type MigrateNodeResponse = z.infer<typeof migrateNodeResponseSchema>;
 
 /** A package worker asks the server for the values of the credential a node of a run uses in one slot. */
 export const resolvePackageCredentialBody = z
@@ -127,6 +134,7 @@ export const resolvePackageCredentialBody = z
 export type ResolvePackageCredentialBody = z.infer<typeof resolvePackageCredentialBody>;
 
 /** The decrypted values: only ever sent to the package's worker, never logged. */
-export interface ResolvePackageCredentialResponse {
-  values: Record<string, unknown>;
-}
+export const resolvePackageCredentialResponseSchema = z.object({
+  values: z.record(z.string(), z.unknown()),
+});
+export type ResolvePackageCredentialResponse = z.infer<typeof resolvePackageCredentialResponseSchema>;

@@ -18,5 +18,10 @@ export interface FieldUiHint {
     | 'number'
     | 'toggle'
     | 'custom';
+  /**
+   * For a `code` widget: the language of the text, which the editor highlights (and which is not a `{{ … }}`
+   * template).  Without it a code field is multi-line text with expressions (JSON, SQL, a message body).
+   */
+  language?: 'javascript';
   order?: number;
 }

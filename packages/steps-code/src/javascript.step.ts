@@ -31,7 +31,13 @@ export const javascriptStep = defineStep({
     logs: z.array(z.object({ level: z.enum(['log', 'info', 'warn', 'error']), message: z.string() })),
   }),
   ui: {
-    code: { label: 'Code', widget: 'code', placeholder: 'return { total: input.items.length };', order: 1 },
+    code: {
+      label: 'Code',
+      widget: 'code',
+      language: 'javascript',
+      placeholder: 'return { total: input.items.length };',
+      order: 1,
+    },
     input: { label: 'Input', widget: 'expression', placeholder: '{{ steps.fetch.body }}', order: 2 },
     timeoutMs: { label: 'Time limit (ms)', widget: 'number', order: 3 },
     memoryLimitMb: { label: 'Memory limit (MB)', widget: 'number', order: 4 },

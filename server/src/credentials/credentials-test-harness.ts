@@ -27,6 +27,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { createApp } from '../app.ts';
 import { type SignedInUser, signUpFirstUser } from '../auth/test-accounts.ts';
+import { printContractViolation } from '../response-contract.ts';
 
 export const newMasterKey = (id: string) => ({ id, key: randomBytes(32) });
 
@@ -132,7 +133,15 @@ export async function startCredentialsHarness(options: {
       })
     : undefined;
   const make = (ring: Keyring) =>
-    createApp({ db, temporal, taskQueue, keyring: ring, steps, log: options.log ?? (() => {}) });
+    createApp({
+      db,
+      temporal,
+      taskQueue,
+      keyring: ring,
+      steps,
+      log: options.log ?? (() => {}),
+      checkResponses: printContractViolation,
+    });
   const app = await make(keyring);
   const admin = await signUpFirstUser(app);
   return {

@@ -1,4 +1,5 @@
-import { HEALTH_WINDOWS } from '@pipewright/operations';
+import type { apiRoutes } from '@pipewright/api-contract/routes';
+import { HEALTH_WINDOWS, type HealthResponse } from '@pipewright/operations';
 import { Router } from 'express';
 import { z } from 'zod';
 import { getAuth, requireRole } from '../auth/auth-context.ts';
@@ -13,6 +14,14 @@ const healthQuery = z.object({
     .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a connector type such as http or postgres')
     .optional(),
 });
+
+/**
+ * The contract's schema of this answer is written in api-contract (which may not import @pipewright/operations):
+ * these two conversions compile only while it and `HealthResponse` describe the same JSON, in both directions.
+ */
+type HealthAnswer = z.infer<(typeof apiRoutes)['/api/operations/health']['get']['responses'][200]['body']>;
+const _answerOf = (health: HealthResponse): HealthAnswer => health;
+const _healthOf = (answer: HealthAnswer): HealthResponse => answer;
 
 export function createOperationsRouter(deps: { operations: OperationsService }): Router {
   const router = Router();

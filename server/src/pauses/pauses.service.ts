@@ -1,5 +1,6 @@
 import type {
   FlowPauseState,
+  FlowResumeState,
   PausedConnectorView,
   PausedCredentialView,
   PauseFlowBody,
@@ -131,7 +132,7 @@ export class PausesService {
    * its schedules, then moves its held runs into the run queue in the order they were accepted.  Idempotent: resuming
    * a running flow moves any runs still held.
    */
-  async resumeFlow(auth: AuthContext, flowId: string): Promise<FlowPauseState & { released: number }> {
+  async resumeFlow(auth: AuthContext, flowId: string): Promise<FlowResumeState> {
     const { workspaceId } = auth;
     const flow = await this.#flows.findById(workspaceId, flowId);
     if (!flow) throw notFound('Flow', flowId);

@@ -1,4 +1,4 @@
-import { type RunHistoryResponse, runHistoryQuery } from '@pipewright/api-contract';
+import { RUN_HISTORY_MAX_EVENTS, type RunHistoryResponse, runHistoryQuery } from '@pipewright/api-contract';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -9,11 +9,6 @@ import { mapRunHistory, pageRows } from './run-history.ts';
 import { notOnTemporal } from './run-summary.ts';
 import type { RunsService } from './runs.service.ts';
 
-/**
- * The most history events read for one request.  A run's history is read only when a person asks for it (never on
- * a run's own path, docs/adr/009), a page of Temporal's at a time; past this the answer says `truncated`.
- */
-export const RUN_HISTORY_MAX_EVENTS = 10_000;
 const PAGE_SIZE = 1000;
 const READ_DEADLINE_MS = 10_000;
 /** gRPC NOT_FOUND: Temporal no longer keeps the run (retention) or never had it. */

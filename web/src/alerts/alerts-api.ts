@@ -1,22 +1,18 @@
-import type { AlertEventView, AlertRuleView, CreateAlertRuleBody, UpdateAlertRuleBody } from '@pipewright/api-contract';
+import type { CreateAlertRuleBody, UpdateAlertRuleBody } from '@pipewright/api-contract';
 import { useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../api/api.ts';
+import { callApi } from '../api/typed-request.ts';
 
-const path = (id: string) => `/alerts/${encodeURIComponent(id)}`;
+const rule = (id: string) => ({ params: { id } });
 const items = <T>(body: { items: T[] }): T[] => body.items;
 
 /** The alerts endpoints (server/src/alerts).  Channels name credentials by id; no answer carries a secret. */
 export const alertsApi = {
-  list: (flowId: string) =>
-    apiRequest<{ items: AlertRuleView[] }>('GET', `/alerts?flowId=${encodeURIComponent(flowId)}`).then(items),
-  create: (body: CreateAlertRuleBody) => apiRequest<AlertRuleView>('POST', '/alerts', body),
-  update: (id: string, body: UpdateAlertRuleBody) => apiRequest<AlertRuleView>('PATCH', path(id), body),
-  delete: (id: string) => apiRequest<null>('DELETE', path(id)),
-  test: (id: string) => apiRequest<AlertEventView>('POST', `${path(id)}/test`),
-  events: (flowId: string) =>
-    apiRequest<{ items: AlertEventView[] }>('GET', `/alerts/events?flowId=${encodeURIComponent(flowId)}&limit=50`).then(
-      items,
-    ),
+  list: (flowId: string) => callApi('get', '/api/alerts', { query: { flowId } }).then(items),
+  create: (body: CreateAlertRuleBody) => callApi('post', '/api/alerts', { body }),
+  update: (id: string, body: UpdateAlertRuleBody) => callApi('patch', '/api/alerts/{id}', { ...rule(id), body }),
+  delete: (id: string) => callApi('delete', '/api/alerts/{id}', { params: { id } }),
+  test: (id: string) => callApi('post', '/api/alerts/{id}/test', rule(id)),
+  events: (flowId: string) => callApi('get', '/api/alerts/events', { query: { flowId, limit: 50 } }).then(items),
 };
 
 export const alertKeys = {

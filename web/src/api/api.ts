@@ -1,131 +1,54 @@
 import type {
-  ApiErrorBody,
   CreateFlowBody,
-  FlowCheckResponse,
-  FlowDetail,
   FlowImportResponse,
-  FlowSummary,
-  FlowVersionDetail,
-  FlowVersionSummary,
   ManualRunBody,
   MigrateNodeBody,
-  MigrateNodeResponse,
   N8nImportResponse,
-  RunDetail,
-  StartRunResponse,
-  StepTestResult,
   TestStepBody,
   UpdateFlowBody,
 } from '@pipewright/api-contract';
-import type { FlowDiff, FlowDocument } from '@pipewright/flow';
-import type { StepManifest } from '@pipewright/step-sdk';
+import type { FlowDocument } from '@pipewright/flow';
+import { ApiError, apiRequest } from './request.ts';
+import { callApi } from './typed-request.ts';
 
-/** An HTTP error from the API, carrying the server's error body so screens can show codes and compile errors. */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  readonly status: number;
-  readonly body: ApiErrorBody | null;
+const flow = (id: string) => ({ params: { id } });
 
-  constructor(status: number, body: ApiErrorBody | null, fallback: string) {
-    super(body?.error.message ?? fallback);
-    this.status = status;
-    this.body = body;
-  }
-
-  get code(): string {
-    return this.body?.error.code ?? `http_${this.status}`;
-  }
-
-  get compileErrors(): NonNullable<ApiErrorBody['error']['compileErrors']> {
-    return this.body?.error.compileErrors ?? [];
-  }
-}
-
-function isApiErrorBody(value: unknown): value is ApiErrorBody {
-  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
-  const { error } = value;
-  return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string';
-}
-
-/** Called when a signed-in request answers 401 (session expired, signed out elsewhere): the app shows the login. */
-let onUnauthenticated: () => void = () => {};
-export function setUnauthenticatedHandler(handler: () => void): void {
-  onUnauthenticated = handler;
-}
-
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  // The session cookie rides along; the custom header is the server's CSRF check for cookie-authenticated changes.
-  const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'pipewright' };
-  const init: RequestInit = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const response = await fetch(`/api${path}`, init);
-  if (response.status === 401 && !path.startsWith('/auth/')) onUnauthenticated();
-  const text = await response.text();
-  let parsed: unknown = null;
-  if (text !== '') {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = null;
-    }
-  }
-  if (!response.ok) {
-    throw new ApiError(
-      response.status,
-      isApiErrorBody(parsed) ? parsed : null,
-      `${method} /api${path} failed with ${response.status}`,
-    );
-  }
-  // The server builds these bodies from the shared contract types; the web trusts its own API here.
-  return parsed as T;
-}
-
-interface ListBody<T> {
-  items: T[];
-}
-
-const items = <T>(body: ListBody<T>): T[] => body.items;
-
+/** The core routes (catalog, flows, versions, runs), each typed from the API contract's route table. */
 export const api = {
-  catalog: () => request<{ steps: StepManifest[] }>('GET', '/catalog').then((body) => body.steps),
+  catalog: () => callApi('get', '/api/catalog').then((body) => body.steps),
   /** One version of a step type (a node pinned to an older version shows that version's form). */
   stepVersion: (type: string, version: number) =>
-    request<{ step: StepManifest }>('GET', `/catalog/steps/${encodeURIComponent(type)}/versions/${version}`).then(
+    callApi('get', '/api/catalog/steps/{type}/versions/{version}', { params: { type, version } }).then(
       (body) => body.step,
     ),
-  migrateNode: (body: MigrateNodeBody) => request<MigrateNodeResponse>('POST', '/catalog/migrate', body),
-  listFlows: () => request<ListBody<FlowSummary>>('GET', '/flows').then(items),
-  getFlow: (id: string) => request<FlowDetail>('GET', `/flows/${encodeURIComponent(id)}`),
-  createFlow: (body: CreateFlowBody) => request<FlowDetail>('POST', '/flows', body),
+  migrateNode: (body: MigrateNodeBody) => callApi('post', '/api/catalog/migrate', { body }),
+  listFlows: () => callApi('get', '/api/flows').then((body) => body.items),
+  getFlow: (id: string) => callApi('get', '/api/flows/{id}', flow(id)),
+  createFlow: (body: CreateFlowBody) => callApi('post', '/api/flows', { body }),
   /** An n8n workflow export (parsed JSON) → a new draft and the import report. */
-  importN8nWorkflow: (workflow: unknown) => request<N8nImportResponse>('POST', '/flows/import/n8n', workflow),
+  // These two also take the file as it is (not only the contract's `{ workflow | file, name }` envelope).
+  importN8nWorkflow: (workflow: unknown) => apiRequest<N8nImportResponse>('POST', '/flows/import/n8n', workflow),
   /** A flow file (`GET /flows/:id/export`, parsed JSON) → a new draft and what is left to set. */
-  importFlowFile: (file: unknown) => request<FlowImportResponse>('POST', '/flows/import', file),
+  importFlowFile: (file: unknown) => apiRequest<FlowImportResponse>('POST', '/flows/import', file),
   /** The download of a flow's saved draft as a flow file (a plain GET: the browser saves it). */
   flowExportUrl: (id: string) => `/api/flows/${encodeURIComponent(id)}/export`,
-  updateFlow: (id: string, body: UpdateFlowBody) =>
-    request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, body),
-  deleteFlow: (id: string) => request<null>('DELETE', `/flows/${encodeURIComponent(id)}`),
-  publishFlow: (id: string) => request<FlowVersionSummary>('POST', `/flows/${encodeURIComponent(id)}/publish`),
+  updateFlow: (id: string, body: UpdateFlowBody) => callApi('put', '/api/flows/{id}', { ...flow(id), body }),
+  deleteFlow: (id: string) => callApi('delete', '/api/flows/{id}', flow(id)),
+  publishFlow: (id: string) => callApi('post', '/api/flows/{id}/publish', { ...flow(id), body: {} }),
   checkFlow: (id: string, document: FlowDocument) =>
-    request<FlowCheckResponse>('POST', `/flows/${encodeURIComponent(id)}/check`, { document }),
-  listVersions: (id: string) =>
-    request<ListBody<FlowVersionSummary>>('GET', `/flows/${encodeURIComponent(id)}/versions`).then(items),
+    callApi('post', '/api/flows/{id}/check', { ...flow(id), body: { document } }),
+  listVersions: (id: string) => callApi('get', '/api/flows/{id}/versions', flow(id)).then((body) => body.items),
   getVersion: (id: string, version: number) =>
-    request<FlowVersionDetail>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
-  diffVersions: (id: string, from: number, to: number) =>
-    request<FlowDiff>('GET', `/flows/${encodeURIComponent(id)}/versions/${from}/diff/${to}`),
+    callApi('get', '/api/flows/{id}/versions/{version}', { params: { id, version } }),
+  diffVersions: (id: string, a: number, b: number) =>
+    callApi('get', '/api/flows/{id}/versions/{a}/diff/{b}', { params: { id, a, b } }),
   rollbackVersion: (id: string, version: number) =>
-    request<FlowVersionSummary>('POST', `/flows/${encodeURIComponent(id)}/versions/${version}/rollback`),
+    callApi('post', '/api/flows/{id}/versions/{version}/rollback', { params: { id, version } }),
   testStep: (id: string, nodeId: string, body: TestStepBody) =>
-    request<StepTestResult>('POST', `/flows/${encodeURIComponent(id)}/nodes/${encodeURIComponent(nodeId)}/test`, body),
-  rerunRun: (runId: string) => request<StartRunResponse>('POST', `/runs/${encodeURIComponent(runId)}/rerun`),
-  startRun: (id: string, body: ManualRunBody) =>
-    request<StartRunResponse>('POST', `/flows/${encodeURIComponent(id)}/runs`, body),
-  getRun: (id: string) => request<RunDetail>('GET', `/runs/${encodeURIComponent(id)}`),
+    callApi('post', '/api/flows/{id}/nodes/{nodeId}/test', { params: { id, nodeId }, body }),
+  rerunRun: (runId: string) => callApi('post', '/api/runs/{id}/rerun', { params: { id: runId } }),
+  startRun: (id: string, body: ManualRunBody) => callApi('post', '/api/flows/{id}/runs', { ...flow(id), body }),
+  getRun: (id: string) => callApi('get', '/api/runs/{id}', { params: { id } }),
   runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events`,
 };
 
@@ -140,4 +63,4 @@ export function errorMessage(error: unknown): string {
 }
 
 /** For feature modules with their own endpoints (credentials/): the same fetch, error shape and headers. */
-export { request as apiRequest };
+export { ApiError, apiRequest, setUnauthenticatedHandler } from './request.ts';

@@ -1,16 +1,9 @@
-import {
-  type DraftTestView,
-  type FlowVersionSummary,
-  MAX_DRAFT_TEST_RUNS,
-  type PublishFlowBody,
-  type RolloutResponse,
-  type RunsPage,
-  type StartDraftTestBody,
-} from '@pipewright/api-contract';
+import { MAX_DRAFT_TEST_RUNS, type StartDraftTestBody } from '@pipewright/api-contract';
 import type { StepManifest } from '@pipewright/step-sdk';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { api, apiRequest } from './api.ts';
+import { api } from './api.ts';
+import { callApi } from './typed-request.ts';
 
 /** Server data lives in TanStack Query; these keys are the only place that names it. */
 export const queryKeys = {
@@ -98,7 +91,7 @@ export const useVersionDiff = (id: string, pair: readonly [number, number] | nul
 
 // ---- Draft tests ("Test against recent runs", docs/adr/016) ----
 
-const draftTestsPath = (flowId: string) => `/flows/${encodeURIComponent(flowId)}/draft-tests`;
+const flow = (flowId: string) => ({ params: { id: flowId } });
 
 export const draftTestKeys = {
   list: (flowId: string) => ['flows', flowId, 'draft-tests'] as const,
@@ -106,11 +99,11 @@ export const draftTestKeys = {
 };
 
 export const draftTestApi = {
-  start: (flowId: string, body: StartDraftTestBody) => apiRequest<DraftTestView>('POST', draftTestsPath(flowId), body),
+  start: (flowId: string, body: StartDraftTestBody) =>
+    callApi('post', '/api/flows/{id}/draft-tests', { ...flow(flowId), body }),
   get: (flowId: string, testId: string) =>
-    apiRequest<DraftTestView>('GET', `${draftTestsPath(flowId)}/${encodeURIComponent(testId)}`),
-  list: (flowId: string) =>
-    apiRequest<{ items: DraftTestView[] }>('GET', draftTestsPath(flowId)).then((body) => body.items),
+    callApi('get', '/api/flows/{id}/draft-tests/{testId}', { params: { id: flowId, testId } }),
+  list: (flowId: string) => callApi('get', '/api/flows/{id}/draft-tests', flow(flowId)).then((body) => body.items),
 };
 
 /** The flow's newest runs (any version), for picking which ones a draft test replays. */
@@ -118,9 +111,7 @@ export const useFlowRunsToPick = (flowId: string, enabled: boolean) =>
   useQuery({
     queryKey: ['flows', flowId, 'draft-tests', 'runs-to-pick'] as const,
     queryFn: () =>
-      apiRequest<RunsPage>('GET', `/runs?flowId=${encodeURIComponent(flowId)}&limit=${MAX_DRAFT_TEST_RUNS}`).then(
-        (page) => page.items,
-      ),
+      callApi('get', '/api/runs', { query: { flowId, limit: MAX_DRAFT_TEST_RUNS } }).then((page) => page.items),
     enabled,
   });
 
@@ -151,8 +142,6 @@ export function useStartDraftTest(flowId: string) {
 
 // ---- Staged rollouts (a new version on a share of new runs, docs/adr/017) ----
 
-const rolloutPath = (flowId: string) => `/flows/${encodeURIComponent(flowId)}/rollout`;
-
 export const rolloutKeys = {
   detail: (flowId: string) => ['flows', flowId, 'rollout'] as const,
 };
@@ -160,12 +149,10 @@ export const rolloutKeys = {
 export const rolloutApi = {
   /** Publishes the saved draft as a new version on `percent` % of new runs, beside the current version. */
   start: (flowId: string, percent: number) =>
-    apiRequest<FlowVersionSummary>('POST', `/flows/${encodeURIComponent(flowId)}/publish`, {
-      rollout: { percent },
-    } satisfies PublishFlowBody),
-  get: (flowId: string) => apiRequest<RolloutResponse>('GET', rolloutPath(flowId)),
-  promote: (flowId: string) => apiRequest<FlowVersionSummary>('POST', `${rolloutPath(flowId)}/promote`),
-  rollback: (flowId: string) => apiRequest<{ version: number }>('POST', `${rolloutPath(flowId)}/rollback`),
+    callApi('post', '/api/flows/{id}/publish', { ...flow(flowId), body: { rollout: { percent } } }),
+  get: (flowId: string) => callApi('get', '/api/flows/{id}/rollout', flow(flowId)),
+  promote: (flowId: string) => callApi('post', '/api/flows/{id}/rollout/promote', flow(flowId)),
+  rollback: (flowId: string) => callApi('post', '/api/flows/{id}/rollout/rollback', flow(flowId)),
 };
 
 /** The rollout in progress with both versions' numbers, refreshed every 5 s while shown. */

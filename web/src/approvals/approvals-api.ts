@@ -1,11 +1,6 @@
-import type {
-  ApprovalDecisionResponse,
-  ApprovalsResponse,
-  DecideApprovalBody,
-  PendingApprovalView,
-} from '@pipewright/api-contract';
+import type { DecideApprovalBody, PendingApprovalView } from '@pipewright/api-contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../api/api.ts';
+import { callApi } from '../api/typed-request.ts';
 
 const keys = { pending: ['approvals', 'pending'] as const };
 
@@ -13,7 +8,7 @@ const keys = { pending: ['approvals', 'pending'] as const };
 export const usePendingApprovals = () =>
   useQuery({
     queryKey: keys.pending,
-    queryFn: () => apiRequest<ApprovalsResponse>('GET', '/approvals').then((body) => body.approvals),
+    queryFn: () => callApi('get', '/api/approvals').then((body) => body.approvals),
     refetchInterval: 15_000,
   });
 
@@ -22,11 +17,10 @@ export function useDecideApproval() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ approval, body }: { approval: PendingApprovalView; body: DecideApprovalBody }) =>
-      apiRequest<ApprovalDecisionResponse>(
-        'POST',
-        `/approvals/${encodeURIComponent(approval.runId)}/${encodeURIComponent(approval.nodeId)}`,
+      callApi('post', '/api/approvals/{runId}/{nodeId}', {
+        params: { runId: approval.runId, nodeId: approval.nodeId },
         body,
-      ),
+      }),
     onSuccess: (_decided, { approval }) => {
       client.setQueryData<PendingApprovalView[]>(keys.pending, (list) =>
         list?.filter((item) => item.runId !== approval.runId || item.nodeId !== approval.nodeId),

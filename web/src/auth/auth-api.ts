@@ -1,27 +1,18 @@
 import type {
   AcceptInviteBody,
-  ApiTokenView,
-  AuditEntryView,
-  AuthStatusResponse,
   CreateApiTokenBody,
-  CreatedApiTokenResponse,
-  CreatedInviteResponse,
   InviteMemberBody,
   LoginBody,
-  MembersResponse,
-  MeResponse,
-  MyWorkspacesResponse,
-  MyWorkspaceView,
-  PendingInvitesResponse,
   SignupBody,
   WorkspaceRole,
 } from '@pipewright/api-contract';
-import { ApiError, apiRequest } from '../api/api.ts';
+import { ApiError } from '../api/api.ts';
+import { callApi } from '../api/typed-request.ts';
 
 /** null when signed out (401), so screens can tell "signed out" from "failed". */
-async function meOrNull(): Promise<MeResponse | null> {
+async function meOrNull() {
   try {
-    return await apiRequest<MeResponse>('GET', '/auth/me');
+    return await callApi('get', '/api/auth/me');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
@@ -32,36 +23,38 @@ async function meOrNull(): Promise<MeResponse | null> {
  * The workspaces of a session that can no longer act in its current one (removed by an admin); null when signed
  * out, so the app shows the login page.
  */
-async function workspacesOrNull(): Promise<MyWorkspaceView[] | null> {
+async function workspacesOrNull() {
   try {
-    return (await apiRequest<MyWorkspacesResponse>('GET', '/workspaces')).items;
+    return (await callApi('get', '/api/workspaces')).items;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
   }
 }
 
+const member = (userId: string) => ({ params: { userId } });
+// so they stay on the untyped request.
 export const authApi = {
-  status: () => apiRequest<AuthStatusResponse>('GET', '/auth/status'),
+  status: () => callApi('get', '/api/auth/status'),
   me: meOrNull,
-  signUp: (body: SignupBody) => apiRequest<MeResponse>('POST', '/auth/signup', body),
-  logIn: (body: LoginBody) => apiRequest<MeResponse>('POST', '/auth/login', body),
-  logOut: () => apiRequest<null>('POST', '/auth/logout'),
-  members: () => apiRequest<MembersResponse>('GET', '/workspace/members'),
-  invite: (body: InviteMemberBody) => apiRequest<CreatedInviteResponse>('POST', '/workspace/members', body),
+  signUp: (body: SignupBody) => callApi('post', '/api/auth/signup', { body }),
+  logIn: (body: LoginBody) => callApi('post', '/api/auth/login', { body }),
+  logOut: () => callApi('post', '/api/auth/logout'),
+  members: () => callApi('get', '/api/workspace/members'),
+  invite: (body: InviteMemberBody) => callApi('post', '/api/workspace/members', { body }),
   changeRole: (userId: string, role: WorkspaceRole) =>
-    apiRequest<MembersResponse>('PATCH', `/workspace/members/${encodeURIComponent(userId)}`, { role }),
-  removeMember: (userId: string) => apiRequest<null>('DELETE', `/workspace/members/${encodeURIComponent(userId)}`),
-  tokens: () => apiRequest<{ items: ApiTokenView[] }>('GET', '/tokens').then((body) => body.items),
-  createToken: (body: CreateApiTokenBody) => apiRequest<CreatedApiTokenResponse>('POST', '/tokens', body),
-  revokeToken: (id: string) => apiRequest<null>('DELETE', `/tokens/${encodeURIComponent(id)}`),
-  audit: () => apiRequest<{ items: AuditEntryView[] }>('GET', '/audit?limit=200').then((body) => body.items),
-  workspaces: () => apiRequest<MyWorkspacesResponse>('GET', '/workspaces').then((body) => body.items),
-  createWorkspace: (name: string) => apiRequest<MyWorkspaceView>('POST', '/workspaces', { name }),
-  switchWorkspace: (workspaceId: string) => apiRequest<MeResponse>('POST', '/session/workspace', { workspaceId }),
+    callApi('patch', '/api/workspace/members/{userId}', { ...member(userId), body: { role } }),
+  removeMember: (userId: string) => callApi('delete', '/api/workspace/members/{userId}', { params: { userId } }),
+  tokens: () => callApi('get', '/api/tokens').then((body) => body.items),
+  createToken: (body: CreateApiTokenBody) => callApi('post', '/api/tokens', { body }),
+  revokeToken: (id: string) => callApi('delete', '/api/tokens/{id}', { params: { id } }),
+  audit: () => callApi('get', '/api/audit', { query: { limit: 200 } }).then((body) => body.items),
+  workspaces: () => callApi('get', '/api/workspaces').then((body) => body.items),
+  createWorkspace: (name: string) => callApi('post', '/api/workspaces', { body: { name } }),
+  switchWorkspace: (workspaceId: string) => callApi('post', '/api/session/workspace', { body: { workspaceId } }),
   workspacesOrNull,
-  pendingInvites: () => apiRequest<PendingInvitesResponse>('GET', '/invites').then((body) => body.items),
-  acceptInvite: (body: AcceptInviteBody) => apiRequest<MyWorkspaceView>('POST', '/invites/accept', body),
+  pendingInvites: () => callApi('get', '/api/invites').then((body) => body.items),
+  acceptInvite: (body: AcceptInviteBody) => callApi('post', '/api/invites/accept', { body }),
 };
 
 export const authKeys = {

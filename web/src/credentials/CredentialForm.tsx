@@ -2,7 +2,8 @@ import type { CredentialDetail, CredentialTypeView } from '@pipewright/api-contr
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { errorMessage } from '../api/api.ts';
-import { type CredentialField, describeCredentialFields, formFromValues, valuesFromForm } from './credential-fields.ts';
+import { SchemaForm } from '../ui/schema-form/SchemaForm.tsx';
+import { credentialFormSchemas, prefillValues, valuesToSend } from './credential-form-schema.ts';
 import { credentialKeys, credentialsApi } from './credentials-api.ts';
 
 export type CredentialFormMode =
@@ -21,16 +22,19 @@ export function CredentialForm(props: { types: CredentialTypeView[]; mode: Crede
   const existing = mode.kind === 'create' ? undefined : mode.credential;
   const [typeId, setTypeId] = useState(existing?.type ?? types[0]?.type ?? '');
   const type = types.find((candidate) => candidate.type === typeId);
-  const allFields = useMemo(() => (type ? describeCredentialFields(type) : []), [type]);
-  const fields = mode.kind === 'rotate' ? allFields.filter((field) => field.kind === 'secret') : allFields;
+  const savedSecrets = mode.kind === 'edit' ? mode.credential.secretFieldsSet : undefined;
+  const schemas = useMemo(
+    () => (type ? credentialFormSchemas(type, { kind: mode.kind, savedSecrets: savedSecrets ?? [] }) : undefined),
+    [type, mode.kind, savedSecrets],
+  );
   const [name, setName] = useState(existing?.name ?? '');
-  const [form, setForm] = useState<Record<string, string | boolean>>(() =>
-    existing && mode.kind === 'edit' ? formFromValues(allFields, existing.publicValues) : {},
+  const [form, setForm] = useState<Record<string, unknown>>(() =>
+    existing && type && mode.kind === 'edit' ? prefillValues(type, existing.publicValues) : {},
   );
 
   const save = useMutation({
     mutationFn: async () => {
-      const values = valuesFromForm(fields, form);
+      const values = valuesToSend(form);
       if (mode.kind === 'create') return credentialsApi.create({ name: name.trim(), type: typeId, values });
       if (mode.kind === 'rotate') return credentialsApi.rotate(mode.credential.id, { values });
       const renamed = name.trim() !== mode.credential.name;
@@ -94,15 +98,16 @@ export function CredentialForm(props: { types: CredentialTypeView[]; mode: Crede
           />
         </div>
       )}
-      {fields.map((field) => (
-        <FieldRow
-          key={`${typeId}:${field.name}`}
-          field={field}
-          value={form[field.name]}
-          saved={existing?.secretFieldsSet.includes(field.name) === true && mode.kind === 'edit'}
-          onChange={(value) => setForm((current) => ({ ...current, [field.name]: value }))}
+      {schemas && (
+        <SchemaForm
+          key={typeId}
+          schema={schemas.schema}
+          uiSchema={schemas.uiSchema}
+          value={form}
+          idPrefix="credential-field"
+          onFieldChange={(field, value) => setForm((current) => ({ ...current, [field]: value }))}
         />
-      ))}
+      )}
       <div className="button-row">
         <button
           type="submit"
@@ -122,49 +127,5 @@ export function CredentialForm(props: { types: CredentialTypeView[]; mode: Crede
         </p>
       )}
     </form>
-  );
-}
-
-function FieldRow(props: {
-  field: CredentialField;
-  value: string | boolean | undefined;
-  saved: boolean;
-  onChange(value: string | boolean): void;
-}) {
-  const { field, value, saved, onChange } = props;
-  const id = `credential-field-${field.name}`;
-  const placeholder =
-    field.kind === 'secret' && saved
-      ? 'saved — leave empty to keep'
-      : (field.placeholder ?? (field.defaultValue !== undefined ? `default: ${String(field.defaultValue)}` : ''));
-  return (
-    <div className="form-row">
-      <label htmlFor={id} className={field.kind === 'toggle' ? 'toggle-label' : ''}>
-        {field.label}
-        {field.required && <span className="required">*</span>}
-      </label>
-      {field.kind === 'toggle' ? (
-        <input
-          id={id}
-          type="checkbox"
-          data-testid={id}
-          checked={value === true || (value === undefined && field.defaultValue === true)}
-          onChange={(event) => onChange(event.target.checked)}
-        />
-      ) : (
-        <input
-          id={id}
-          className="input"
-          data-testid={id}
-          type={field.kind === 'secret' ? 'password' : field.kind === 'number' ? 'number' : 'text'}
-          autoComplete={field.kind === 'secret' ? 'new-password' : 'off'}
-          value={typeof value === 'string' ? value : ''}
-          placeholder={placeholder}
-          onChange={(event) => onChange(event.target.value)}
-        />
-      )}
-      {field.kind === 'list' && <p className="help">Separate items with commas.</p>}
-      {field.help && <p className="help">{field.help}</p>}
-    </div>
   );
 }

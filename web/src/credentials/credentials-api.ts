@@ -1,32 +1,31 @@
 import type {
   CreateCredentialBody,
-  CredentialDetail,
   CredentialNetwork,
-  CredentialSummary,
-  CredentialTestResult,
-  CredentialTypeView,
   RotateCredentialBody,
   UpdateCredentialBody,
 } from '@pipewright/api-contract';
 import { useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../api/api.ts';
+import { callApi } from '../api/typed-request.ts';
 
-const path = (id: string) => `/credentials/${encodeURIComponent(id)}`;
+const credential = (id: string) => ({ params: { id } });
 const items = <T>(body: { items: T[] }): T[] => body.items;
 
 /** The credentials endpoints.  No response carries a secret; the forms send secrets and never read them back. */
 export const credentialsApi = {
-  types: () => apiRequest<{ items: CredentialTypeView[] }>('GET', '/credential-types').then(items),
-  list: () => apiRequest<{ items: CredentialSummary[] }>('GET', '/credentials').then(items),
-  get: (id: string) => apiRequest<CredentialDetail>('GET', path(id)),
-  create: (body: CreateCredentialBody) => apiRequest<CredentialSummary>('POST', '/credentials', body),
-  update: (id: string, body: UpdateCredentialBody) => apiRequest<CredentialSummary>('PATCH', path(id), body),
-  rotate: (id: string, body: RotateCredentialBody) => apiRequest<CredentialSummary>('POST', `${path(id)}/rotate`, body),
+  types: () => callApi('get', '/api/credential-types').then(items),
+  list: () => callApi('get', '/api/credentials').then(items),
+  get: (id: string) => callApi('get', '/api/credentials/{id}', credential(id)),
+  create: (body: CreateCredentialBody) => callApi('post', '/api/credentials', { body }),
+  update: (id: string, body: UpdateCredentialBody) =>
+    callApi('patch', '/api/credentials/{id}', { ...credential(id), body }),
+  rotate: (id: string, body: RotateCredentialBody) =>
+    callApi('post', '/api/credentials/{id}/rotate', { ...credential(id), body }),
   /** OAuth2: where to send the browser; the provider brings it back to /credentials?oauth2=connected|error. */
-  startOAuth2: (id: string) => apiRequest<{ authorizeUrl: string }>('POST', `${path(id)}/oauth2/start`),
-  test: (id: string) => apiRequest<CredentialTestResult>('POST', `${path(id)}/test`),
-  setNetwork: (id: string, body: CredentialNetwork) => apiRequest<CredentialDetail>('PUT', `${path(id)}/network`, body),
-  delete: (id: string) => apiRequest<null>('DELETE', path(id)),
+  startOAuth2: (id: string) => callApi('post', '/api/credentials/{id}/oauth2/start', credential(id)),
+  test: (id: string) => callApi('post', '/api/credentials/{id}/test', credential(id)),
+  setNetwork: (id: string, body: CredentialNetwork) =>
+    callApi('put', '/api/credentials/{id}/network', { ...credential(id), body }),
+  delete: (id: string) => callApi('delete', '/api/credentials/{id}', { params: { id } }),
 };
 
 export const credentialKeys = {

@@ -2,7 +2,7 @@ import { type BusinessKeySetting as Setting, WHEN_KEY_RUNNING_MODES } from '@pip
 import { useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { setFlowSetting } from '../canvas/flow-settings.ts';
-import { ModalDialog } from '../ui/ModalDialog.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
 
 const MODE_LABELS: Record<Setting['whenRunning'], string> = {
   queue: 'waits in line, runs after it (in arrival order)',
@@ -26,8 +26,9 @@ export function BusinessKeySetting() {
     setFlowSetting(store, 'businessKey', key);
     setOpen(false);
   };
-  if (!open) {
-    return (
+  // The opener stays mounted while the dialog is open: focus returns to it when the dialog closes.
+  return (
+    <>
       <button
         type="button"
         className="link-button"
@@ -40,62 +41,67 @@ export function BusinessKeySetting() {
       >
         Business key{saved ? `: ${saved.whenRunning}` : ''}
       </button>
-    );
-  }
-  return (
-    <ModalDialog title="Business key" titleId="business-key-title" testId="business-key" onClose={() => setOpen(false)}>
-      <p className="muted small">
-        One active run per key: runs whose key (computed from the trigger as the run starts) is the same never overlap.
-        Its first 100 characters count; runs without a value start at once.
-      </p>
-      <input
-        className="input"
-        placeholder="{{ trigger.body.orderId }}"
-        aria-label="Key"
-        data-testid="business-key-expression"
-        value={expression}
-        onChange={(event) => setExpression(event.target.value)}
-      />
-      {problem && <span className="field-error small">{problem}</span>}
-      <label className="small">
-        While a run for the key is active, a new event{' '}
-        <select
-          className="input"
-          aria-label="When a run for the key is active"
-          data-testid="business-key-mode"
-          value={whenRunning}
-          onChange={(event) => {
-            const mode = WHEN_KEY_RUNNING_MODES.find((value) => value === event.target.value);
-            if (mode) setWhenRunning(mode);
-          }}
-        >
-          {WHEN_KEY_RUNNING_MODES.map((mode) => (
-            <option key={mode} value={mode}>
-              {MODE_LABELS[mode]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="dialog-actions">
-        {saved && (
-          <button type="button" className="button" data-testid="business-key-remove" onClick={() => apply(undefined)}>
-            Remove
-          </button>
-        )}
-        <span className="spacer" />
-        <button type="button" className="button" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button primary"
-          data-testid="business-key-apply"
-          disabled={expression === '' || problem !== undefined}
-          onClick={() => apply({ expression, whenRunning })}
-        >
-          Apply
-        </button>
-      </div>
-    </ModalDialog>
+      {open && (
+        <Dialog title="Business key" testId="business-key" onClose={() => setOpen(false)}>
+          <p className="muted small">
+            One active run per key: runs whose key (computed from the trigger as the run starts) is the same never
+            overlap. Its first 100 characters count; runs without a value start at once.
+          </p>
+          <input
+            className="input"
+            placeholder="{{ trigger.body.orderId }}"
+            aria-label="Key"
+            data-testid="business-key-expression"
+            value={expression}
+            onChange={(event) => setExpression(event.target.value)}
+          />
+          {problem && <span className="field-error small">{problem}</span>}
+          <label className="small">
+            While a run for the key is active, a new event{' '}
+            <select
+              className="input"
+              aria-label="When a run for the key is active"
+              data-testid="business-key-mode"
+              value={whenRunning}
+              onChange={(event) => {
+                const mode = WHEN_KEY_RUNNING_MODES.find((value) => value === event.target.value);
+                if (mode) setWhenRunning(mode);
+              }}
+            >
+              {WHEN_KEY_RUNNING_MODES.map((mode) => (
+                <option key={mode} value={mode}>
+                  {MODE_LABELS[mode]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="dialog-actions">
+            {saved && (
+              <button
+                type="button"
+                className="button"
+                data-testid="business-key-remove"
+                onClick={() => apply(undefined)}
+              >
+                Remove
+              </button>
+            )}
+            <span className="spacer" />
+            <button type="button" className="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button primary"
+              data-testid="business-key-apply"
+              disabled={expression === '' || problem !== undefined}
+              onClick={() => apply({ expression, whenRunning })}
+            >
+              Apply
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </>
   );
 }

@@ -17,6 +17,7 @@ import { paths } from '../routing/router.ts';
 import { PinnedVersionsProvider } from '../runs/PinnedVersionsProvider.tsx';
 import { RunView } from '../runs/RunView.tsx';
 import { useRunSubscription } from '../runs/useRunSubscription.ts';
+import { Tooltip } from '../ui/Tooltip.tsx';
 import { GesturesProvider } from './gestures/GesturesProvider.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { Palette } from './palette/Palette.tsx';
@@ -90,15 +91,17 @@ function EditorLayout({ flow }: { flow: FlowDetail }) {
                     Open run page
                   </Link>
                 )}
-                <button
-                  type="button"
-                  className="icon-button"
-                  title="Close"
-                  data-testid="run-view-close"
-                  onClick={() => store.getState().actions.clearRun()}
-                >
-                  ×
-                </button>
+                <Tooltip label="Close the run panel">
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label="Close the run panel"
+                    data-testid="run-view-close"
+                    onClick={() => store.getState().actions.clearRun()}
+                  >
+                    ×
+                  </button>
+                </Tooltip>
               </>
             }
           />

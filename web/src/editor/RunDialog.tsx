@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ModalDialog } from '../ui/ModalDialog.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
 
 interface RunDialogProps {
   busy: boolean;
@@ -29,7 +29,7 @@ export function RunDialog({ busy, onRun, onClose }: RunDialogProps) {
   };
 
   return (
-    <ModalDialog title="Run the draft" titleId="run-dialog-title" testId="run-dialog" onClose={onClose}>
+    <Dialog title="Run the draft" testId="run-dialog" onClose={onClose}>
       <p className="muted small">The trigger outputs this JSON payload (a webhook trigger receives it as its body).</p>
       <textarea
         className="input mono"
@@ -43,7 +43,6 @@ export function RunDialog({ busy, onRun, onClose }: RunDialogProps) {
         }}
         onKeyDown={(event) => {
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void confirm();
-          if (event.key === 'Escape') onClose();
         }}
       />
       {error && <p className="field-error">{error}</p>}
@@ -61,6 +60,6 @@ export function RunDialog({ busy, onRun, onClose }: RunDialogProps) {
           {busy ? 'Starting…' : 'Run'}
         </button>
       </div>
-    </ModalDialog>
+    </Dialog>
   );
 }

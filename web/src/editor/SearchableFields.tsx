@@ -2,7 +2,7 @@ import { MAX_SEARCHABLE_FIELDS, SEARCHABLE_NAME_PATTERN, type SearchableFieldSet
 import { useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { setFlowSetting } from '../canvas/flow-settings.ts';
-import { ModalDialog } from '../ui/ModalDialog.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
 
 /**
  * The flow's searchable fields (`settings.searchable`): business keys such as an order id, computed from the trigger
@@ -26,8 +26,9 @@ export function SearchableFields() {
     setFlowSetting(store, 'searchable', rows.length > 0 ? rows : undefined);
     setOpen(false);
   };
-  if (!open) {
-    return (
+  // The opener stays mounted while the dialog is open: focus returns to it when the dialog closes.
+  return (
+    <>
       <button
         type="button"
         className="link-button"
@@ -39,72 +40,67 @@ export function SearchableFields() {
       >
         Searchable fields ({saved?.length ?? 0})
       </button>
-    );
-  }
-  return (
-    <ModalDialog
-      title="Searchable fields"
-      titleId="searchable-fields-title"
-      testId="searchable-fields"
-      onClose={() => setOpen(false)}
-    >
-      <p className="muted small">
-        Runs can be found by these in the runs list (Key: <code>name=value</code>). Values come from the trigger and are
-        cut to 100 characters; at most {MAX_SEARCHABLE_FIELDS} fields.
-      </p>
-      {rows.map((row, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id; their position is their identity here
-        <div className="rows-editor-row" key={index}>
-          <input
-            className="input"
-            placeholder="orderId"
-            aria-label="Name"
-            data-testid={`searchable-name-${index}`}
-            value={row.name}
-            onChange={(event) => edit(index, { name: event.target.value })}
-          />
-          <input
-            className="input"
-            placeholder="{{ trigger.body.orderId }}"
-            aria-label="Value"
-            data-testid={`searchable-expression-${index}`}
-            value={row.expression}
-            onChange={(event) => edit(index, { expression: event.target.value })}
-          />
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => setRows((current) => current.filter((_, at) => at !== index))}
-          >
-            Remove
-          </button>
-          {problems[index] && <span className="field-error small">{problems[index]}</span>}
-        </div>
-      ))}
-      <div className="dialog-actions">
-        <button
-          type="button"
-          className="button"
-          data-testid="searchable-add"
-          disabled={rows.length >= MAX_SEARCHABLE_FIELDS}
-          onClick={() => setRows((current) => [...current, { name: '', expression: '{{ trigger.body. }}' }])}
-        >
-          Add field
-        </button>
-        <span className="spacer" />
-        <button type="button" className="button" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button primary"
-          data-testid="searchable-apply"
-          disabled={problems.some((problem) => problem !== undefined)}
-          onClick={apply}
-        >
-          Apply
-        </button>
-      </div>
-    </ModalDialog>
+      {open && (
+        <Dialog title="Searchable fields" testId="searchable-fields" onClose={() => setOpen(false)}>
+          <p className="muted small">
+            Runs can be found by these in the runs list (Key: <code>name=value</code>). Values come from the trigger and
+            are cut to 100 characters; at most {MAX_SEARCHABLE_FIELDS} fields.
+          </p>
+          {rows.map((row, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id; their position is their identity here
+            <div className="rows-editor-row" key={index}>
+              <input
+                className="input"
+                placeholder="orderId"
+                aria-label="Name"
+                data-testid={`searchable-name-${index}`}
+                value={row.name}
+                onChange={(event) => edit(index, { name: event.target.value })}
+              />
+              <input
+                className="input"
+                placeholder="{{ trigger.body.orderId }}"
+                aria-label="Value"
+                data-testid={`searchable-expression-${index}`}
+                value={row.expression}
+                onChange={(event) => edit(index, { expression: event.target.value })}
+              />
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => setRows((current) => current.filter((_, at) => at !== index))}
+              >
+                Remove
+              </button>
+              {problems[index] && <span className="field-error small">{problems[index]}</span>}
+            </div>
+          ))}
+          <div className="dialog-actions">
+            <button
+              type="button"
+              className="button"
+              data-testid="searchable-add"
+              disabled={rows.length >= MAX_SEARCHABLE_FIELDS}
+              onClick={() => setRows((current) => [...current, { name: '', expression: '{{ trigger.body. }}' }])}
+            >
+              Add field
+            </button>
+            <span className="spacer" />
+            <button type="button" className="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button primary"
+              data-testid="searchable-apply"
+              disabled={problems.some((problem) => problem !== undefined)}
+              onClick={apply}
+            >
+              Apply
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </>
   );
 }

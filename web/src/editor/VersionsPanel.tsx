@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api/api.ts';
 import { queryKeys, useVersionDiff, useVersions } from '../api/queries.ts';
 import { useEditorStore } from '../canvas/editor-context.ts';
 import { formatDate } from '../ui/format.ts';
+import { Tooltip } from '../ui/Tooltip.tsx';
 import { VersionDiff } from './VersionDiff.tsx';
 
 /** Version history: pick two versions to see what changed, or roll back to one (published again as the newest). */
@@ -52,9 +53,17 @@ export function VersionsPanel({ flowId, onClose }: { flowId: string; onClose(): 
       <header className="versions-header">
         <strong>Versions</strong>
         <span className="spacer" />
-        <button type="button" className="icon-button" title="Close" data-testid="versions-close" onClick={onClose}>
-          ×
-        </button>
+        <Tooltip label="Close the versions">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close the versions"
+            data-testid="versions-close"
+            onClick={onClose}
+          >
+            ×
+          </button>
+        </Tooltip>
       </header>
       {message && (
         <p className={`message ${message.tone}`} data-testid="versions-message" role="status">

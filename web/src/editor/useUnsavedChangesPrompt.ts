@@ -1,23 +1,9 @@
-import { useEffect } from 'react';
+import { useCallback } from 'react';
 import type { EditorStore } from '../canvas/editor.store.ts';
-import { addNavigationGuard } from '../routing/router.ts';
+import { useLeaveGuard } from '../routing/useLeaveGuard.ts';
 
-/** Asks before leaving the editor with unsaved changes: in-app navigation and closing/reloading the tab. */
+/** Asks before leaving the editor with unsaved changes: in-app navigation, back/forward and closing/reloading the tab. */
 export function useUnsavedChangesPrompt(store: EditorStore) {
-  useEffect(() => {
-    const isDirty = () => store.getState().document.dirty;
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (!isDirty()) return;
-      event.preventDefault();
-      event.returnValue = '';
-    };
-    window.addEventListener('beforeunload', onBeforeUnload);
-    const removeGuard = addNavigationGuard(
-      () => !isDirty() || window.confirm('This flow has unsaved changes. Leave without saving?'),
-    );
-    return () => {
-      window.removeEventListener('beforeunload', onBeforeUnload);
-      removeGuard();
-    };
-  }, [store]);
+  const isDirty = useCallback(() => store.getState().document.dirty, [store]);
+  useLeaveGuard(isDirty, 'This flow has unsaved changes. Leave without saving?');
 }

@@ -1,13 +1,22 @@
-import type {
-  FailureActionBody,
-  FailureActionResponse,
-  FailureGroupView,
-  FailuresPage,
-} from '@pipewright/api-contract';
+import type { FailureActionBody } from '@pipewright/api-contract';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../api/api.ts';
+import type { SuccessBody } from '../api/route-types.ts';
+import { callApi } from '../api/typed-request.ts';
 
 export type FailureAction = 'retry' | 'rerun' | 'dismiss';
+
+// `GET /failures` answers groups (`groupBy=error`) or a page: the contract types the union, each caller takes its shape.
+type FailuresList = SuccessBody<'/api/failures', 'get'>;
+
+function groupsOf(body: FailuresList) {
+  if ('groups' in body) return body.groups;
+  throw new Error('GET /api/failures?groupBy=error answered a page of failures instead of groups');
+}
+
+function pageOf(body: FailuresList) {
+  if ('items' in body) return body;
+  throw new Error('GET /api/failures?errorGroup=… answered groups instead of a page of failures');
+}
 
 const keys = {
   all: ['failures'] as const,
@@ -18,8 +27,7 @@ const keys = {
 export const useFailureGroups = () =>
   useQuery({
     queryKey: keys.groups,
-    queryFn: () =>
-      apiRequest<{ groups: FailureGroupView[] }>('GET', '/failures?groupBy=error').then((body) => body.groups),
+    queryFn: () => callApi('get', '/api/failures', { query: { groupBy: 'error' } }).then(groupsOf),
     refetchInterval: 5000,
   });
 
@@ -28,9 +36,8 @@ export const useGroupFailures = (errorGroup: string) =>
   useInfiniteQuery({
     queryKey: keys.group(errorGroup),
     queryFn: ({ pageParam }) => {
-      const params = new URLSearchParams({ errorGroup, limit: '50' });
-      if (pageParam) params.set('cursor', pageParam);
-      return apiRequest<FailuresPage>('GET', `/failures?${params.toString()}`);
+      const query = { errorGroup, limit: 50, cursor: pageParam || undefined };
+      return callApi('get', '/api/failures', { query }).then(pageOf);
     },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -41,7 +48,7 @@ export function useFailureAction() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ action, body }: { action: FailureAction; body: FailureActionBody }) =>
-      apiRequest<FailureActionResponse>('POST', `/failures/${action}`, body),
+      callApi('post', `/api/failures/${action}`, { body }),
     onSettled: () => client.invalidateQueries({ queryKey: keys.all }),
   });
 }

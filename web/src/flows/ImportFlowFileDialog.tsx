@@ -5,7 +5,7 @@ import { ApiError, api, errorMessage } from '../api/api.ts';
 import { queryKeys } from '../api/queries.ts';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
-import { ModalDialog } from '../ui/ModalDialog.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
 
 /**
  * "Import from file": a flow file (the editor's Export) becomes a new draft.  The report — credentials to pick, flows
@@ -39,9 +39,8 @@ export function ImportFlowFileDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <ModalDialog
+    <Dialog
       title="Import a flow from a file"
-      titleId="import-flow-file-title"
       testId="flow-import-dialog"
       className="import-n8n-dialog"
       onClose={onClose}
@@ -76,7 +75,7 @@ export function ImportFlowFileDialog({ onClose }: { onClose: () => void }) {
           </div>
         </>
       )}
-    </ModalDialog>
+    </Dialog>
   );
 }
 

@@ -4,7 +4,7 @@ import { type ChangeEvent, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api/api.ts';
 import { queryKeys } from '../api/queries.ts';
 import { navigate, paths } from '../routing/router.ts';
-import { ModalDialog } from '../ui/ModalDialog.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
 
 /**
  * "Import from n8n": an n8n workflow export (a .json file or pasted text) becomes a new draft.  The import report —
@@ -45,13 +45,7 @@ export function ImportN8nDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <ModalDialog
-      title="Import from n8n"
-      titleId="import-n8n-title"
-      testId="import-n8n-dialog"
-      className="import-n8n-dialog"
-      onClose={onClose}
-    >
+    <Dialog title="Import from n8n" testId="import-n8n-dialog" className="import-n8n-dialog" onClose={onClose}>
       {result ? (
         <ImportReport result={result} onClose={onClose} />
       ) : (
@@ -98,7 +92,7 @@ export function ImportN8nDialog({ onClose }: { onClose: () => void }) {
           </div>
         </>
       )}
-    </ModalDialog>
+    </Dialog>
   );
 }
 

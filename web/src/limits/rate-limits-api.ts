@@ -1,11 +1,11 @@
-import type { PutRateLimitsBody, RateLimitsView } from '@pipewright/api-contract';
+import type { PutRateLimitsBody } from '@pipewright/api-contract';
 import { useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../api/api.ts';
+import { callApi } from '../api/typed-request.ts';
 
 /** The workspace's rate limits (server/src/rate-limits). */
 export const rateLimitsApi = {
-  get: () => apiRequest<RateLimitsView>('GET', '/rate-limits'),
-  put: (body: PutRateLimitsBody) => apiRequest<RateLimitsView>('PUT', '/rate-limits', body),
+  get: () => callApi('get', '/api/rate-limits'),
+  put: (body: PutRateLimitsBody) => callApi('put', '/api/rate-limits', { body }),
 };
 
 export const rateLimitKeys = { all: ['rate-limits'] as const };

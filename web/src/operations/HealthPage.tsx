@@ -1,10 +1,9 @@
 import type { FlowHealth, HealthResponse, HealthStats, HealthWindow } from '@pipewright/operations';
-import { useState } from 'react';
 import { errorMessage } from '../api/api.ts';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { formatDuration } from '../ui/format.ts';
-import { DEFAULT_HEALTH_SCOPE, type HealthScope, useHealth } from './operations-api.ts';
+import { type HealthScope, useHealth } from './operations-api.ts';
 import { RunsChart } from './RunsChart.tsx';
 
 const WINDOWS: { value: HealthWindow; label: string }[] = [
@@ -16,9 +15,17 @@ const WINDOWS: { value: HealthWindow; label: string }[] = [
 const percent = (rate: number | null) => (rate === null ? '—' : `${Number((rate * 100).toFixed(1))} %`);
 const perMinute = (value: number) => (value >= 10 ? value.toFixed(0) : value.toFixed(2));
 
-/** The workspace's health over 1 h, 24 h or 7 d, with drill-down to one flow or one connector type. */
-export function HealthPage() {
-  const [scope, setScope] = useState<HealthScope>(DEFAULT_HEALTH_SCOPE);
+/**
+ * The workspace's health over 1 h, 24 h or 7 d, with drill-down to one flow or one connector type.  The scope lives
+ * in the URL (the app's route reads and writes it: `health-search.ts`).
+ */
+export function HealthPage({
+  scope,
+  onScopeChange: setScope,
+}: {
+  scope: HealthScope;
+  onScopeChange: (scope: HealthScope) => void;
+}) {
   const health = useHealth(scope);
   const data = health.data;
   const drilled = scope.flowId !== undefined || scope.connector !== undefined;

@@ -1,28 +1,22 @@
-import type {
-  FlowPauseMode,
-  FlowPauseState,
-  PausedConnectorView,
-  PausedCredentialView,
-  PausesView,
-} from '@pipewright/api-contract';
+import type { FlowPauseMode } from '@pipewright/api-contract';
 import { useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../api/api.ts';
+import { callApi } from '../api/typed-request.ts';
 
-const flowPath = (flowId: string) => `/flows/${encodeURIComponent(flowId)}/pause`;
+const flow = (flowId: string) => ({ params: { id: flowId } });
 
 /** The kill-switch endpoints (server/src/pauses). */
 export const pausesApi = {
-  list: () => apiRequest<PausesView>('GET', '/pauses'),
-  flowState: (flowId: string) => apiRequest<FlowPauseState>('GET', flowPath(flowId)),
-  pauseFlow: (flowId: string, mode: FlowPauseMode) => apiRequest<FlowPauseState>('POST', flowPath(flowId), { mode }),
-  resumeFlow: (flowId: string) => apiRequest<FlowPauseState & { released: number }>('DELETE', flowPath(flowId)),
+  list: () => callApi('get', '/api/pauses'),
+  flowState: (flowId: string) => callApi('get', '/api/flows/{id}/pause', flow(flowId)),
+  pauseFlow: (flowId: string, mode: FlowPauseMode) =>
+    callApi('post', '/api/flows/{id}/pause', { ...flow(flowId), body: { mode } }),
+  resumeFlow: (flowId: string) => callApi('delete', '/api/flows/{id}/pause', flow(flowId)),
   pauseConnector: (connector: string) =>
-    apiRequest<PausedConnectorView>('POST', `/pauses/connectors/${encodeURIComponent(connector)}`, {}),
+    callApi('post', '/api/pauses/connectors/{connector}', { params: { connector }, body: {} }),
   resumeConnector: (connector: string) =>
-    apiRequest<null>('DELETE', `/pauses/connectors/${encodeURIComponent(connector)}`),
-  pauseCredential: (id: string) =>
-    apiRequest<PausedCredentialView>('POST', `/pauses/credentials/${encodeURIComponent(id)}`, {}),
-  resumeCredential: (id: string) => apiRequest<null>('DELETE', `/pauses/credentials/${encodeURIComponent(id)}`),
+    callApi('delete', '/api/pauses/connectors/{connector}', { params: { connector } }),
+  pauseCredential: (id: string) => callApi('post', '/api/pauses/credentials/{id}', { params: { id }, body: {} }),
+  resumeCredential: (id: string) => callApi('delete', '/api/pauses/credentials/{id}', { params: { id } }),
 };
 
 export const pauseKeys = {

@@ -36,7 +36,9 @@ export function NodeRunDetail({
   const rateLimitWait = describeRateLimitWait(view.rateLimitWaitMs, stepType);
   const duration = view.startedAt !== undefined && view.endedAt !== undefined ? view.endedAt - view.startedAt : null;
   return (
-    <div className="node-run-detail" data-testid="node-run-detail">
+    // A scrolling panel: keyboard users reach it with Tab to scroll it (axe: scrollable-region-focusable).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll container needs focus to scroll with the keys
+    <section className="node-run-detail" data-testid="node-run-detail" tabIndex={0} aria-label={`Step ${nodeId}`}>
       <h3>
         {nodeId} <span className={`badge status-${view.status}`}>{view.status}</span>
         {iteration !== undefined && (
@@ -91,6 +93,6 @@ export function NodeRunDetail({
           {formatJson(view.input)}
         </pre>
       </section>
-    </div>
+    </section>
   );
 }

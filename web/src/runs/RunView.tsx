@@ -3,6 +3,7 @@ import { lazy, type ReactNode, Suspense, useMemo, useState } from 'react';
 import { useEditor, useEditorStore } from '../canvas/editor-context.ts';
 import { type IterationPicks, shownIteration } from '../canvas/run-iterations.ts';
 import { formatDuration } from '../ui/format.ts';
+import { Tab, TabList, TabPanel, Tabs } from '../ui/Tabs.tsx';
 import { ContractViolations } from './ContractViolations.tsx';
 import { IterationPicker } from './IterationPicker.tsx';
 import { viewsForIterations } from './loop-iterations.ts';
@@ -29,59 +30,44 @@ export function RunView({ actions }: { actions?: ReactNode }) {
   const selectedId = useEditor((state) => state.session.selectedNodeIds[0]);
   const failedId = Object.entries(runNodes).find(([, view]) => view.status === 'failed')?.[0];
   const shownId = selectedId ?? failedId ?? nodes[0]?.id;
-  const [tab, setTab] = useState<'steps' | 'history'>('steps');
+  const [tab, setTab] = useState('steps');
   // The history is read again when the run's status or any step's attempt count changes.
   const attemptCount = totalAttempts(runNodes);
   if (!runId) return null;
 
   return (
     <section className="run-view" data-testid="run-view" data-run-status={status ?? 'unknown'}>
-      <header className="run-view-header">
-        <strong>Run</strong> <code className="small">{runId}</code>
-        <span className={`badge status-${status ?? 'pending'}`} data-testid="run-status">
-          {status ?? '…'}
-        </span>
-        {runError && (
-          <span className="field-error" data-testid="run-error">
-            {runError.nodeId ? `${runError.nodeId}: ` : ''}
-            {runError.message}
+      <Tabs value={tab} onChange={setTab}>
+        <header className="run-view-header">
+          <strong>Run</strong> <code className="small">{runId}</code>
+          <span className={`badge status-${status ?? 'pending'}`} data-testid="run-status">
+            {status ?? '…'}
           </span>
-        )}
-        <span className="spacer" />
-        <span className="run-view-tabs" role="tablist">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'steps'}
-            className={`button ${tab === 'steps' ? 'active' : ''}`}
-            data-testid="run-tab-steps"
-            onClick={() => setTab('steps')}
-          >
-            Steps
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'history'}
-            className={`button ${tab === 'history' ? 'active' : ''}`}
-            data-testid="run-tab-history"
-            onClick={() => setTab('history')}
-          >
-            History
-          </button>
-        </span>
-        {actions}
-      </header>
-      <ContractViolations />
-      <CompensationPath nodes={runNodes} />
-      {tab === 'history' ? (
-        <div className="run-view-body">
+          {runError && (
+            <span className="field-error" data-testid="run-error">
+              {runError.nodeId ? `${runError.nodeId}: ` : ''}
+              {runError.message}
+            </span>
+          )}
+          <span className="spacer" />
+          <TabList label="Run details">
+            <Tab value="steps" testId="run-tab-steps">
+              Steps
+            </Tab>
+            <Tab value="history" testId="run-tab-history">
+              History
+            </Tab>
+          </TabList>
+          {actions}
+        </header>
+        <ContractViolations />
+        <CompensationPath nodes={runNodes} />
+        <TabPanel value="history" className="run-view-body">
           <Suspense fallback={<p className="muted page">Loading the history…</p>}>
             <RunHistory runId={runId} revision={`${status ?? ''}:${attemptCount}`} />
           </Suspense>
-        </div>
-      ) : (
-        <div className="run-view-body">
+        </TabPanel>
+        <TabPanel value="steps" className="run-view-body">
           <ul className="run-node-list">
             {nodes.map((node) => {
               const view = views[node.id];
@@ -121,8 +107,8 @@ export function RunView({ actions }: { actions?: ReactNode }) {
               iteration={iterationOfBodyNode(nodes, runNodes, picks, shownId)}
             />
           )}
-        </div>
-      )}
+        </TabPanel>
+      </Tabs>
     </section>
   );
 }

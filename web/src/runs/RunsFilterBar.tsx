@@ -1,6 +1,7 @@
 import type { FlowSummary } from '@pipewright/api-contract';
 import { useState } from 'react';
 import { emptyRunsFilter, RUN_STATUSES, RUN_TRIGGERS, type RunsFilter } from './runs-filter.ts';
+import { runsFilterError } from './runs-search.ts';
 
 /** The runs list's filters; applied with the button (or Enter), so typing a key does not query per keystroke. */
 export function RunsFilterBar({
@@ -14,6 +15,7 @@ export function RunsFilterBar({
   flows?: FlowSummary[];
 }) {
   const [draft, setDraft] = useState(value);
+  const [error, setError] = useState<string | undefined>();
   const set = (field: keyof RunsFilter) => (event: { target: { value: string } }) =>
     setDraft((current) => ({ ...current, [field]: event.target.value }));
   return (
@@ -22,7 +24,9 @@ export function RunsFilterBar({
       data-testid="runs-filters"
       onSubmit={(event) => {
         event.preventDefault();
-        onApply(draft);
+        const refused = runsFilterError(draft);
+        setError(refused);
+        if (refused === undefined) onApply(draft);
       }}
     >
       {flows && (
@@ -119,6 +123,11 @@ export function RunsFilterBar({
           Clear
         </button>
       </div>
+      {error && (
+        <p className="field-error" data-testid="runs-filter-error">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { errorMessage } from '../api/api.ts';
 import { useFlow, useFlows } from '../api/queries.ts';
 import { Link } from '../routing/Link.tsx';
@@ -6,15 +5,23 @@ import { navigate, paths } from '../routing/router.ts';
 import { formatDate, formatDuration } from '../ui/format.ts';
 import { RunsFilterBar } from './RunsFilterBar.tsx';
 import { useRunsPages } from './runs-api.ts';
-import { emptyRunsFilter, isUnfiltered, type RunsFilter } from './runs-filter.ts';
+import { isUnfiltered, type RunsFilter } from './runs-filter.ts';
 
 /**
  * Runs, filtered and paged ("load more" follows the server's cursor): a flow's runs (`flowId`), or the workspace's
- * with a flow picker.  A row opens the run view.
+ * with a flow picker.  A row opens the run view.  The filter lives in the URL (the app's route reads and writes it:
+ * `runs-search.ts`), so reload, back/forward and a shared link keep it.
  */
-export function RunsPage({ flowId }: { flowId?: string }) {
+export function RunsPage({
+  flowId,
+  filter,
+  onFilterChange,
+}: {
+  flowId?: string;
+  filter: RunsFilter;
+  onFilterChange: (filter: RunsFilter) => void;
+}) {
   const flows = useFlows();
-  const [filter, setFilter] = useState<RunsFilter>(() => emptyRunsFilter(flowId));
   const runs = useRunsPages(filter);
   const items = runs.data?.pages.flatMap((page) => page.items) ?? [];
   const flowNames = new Map((flows.data ?? []).map((item) => [item.id, item.name]));
@@ -32,7 +39,13 @@ export function RunsPage({ flowId }: { flowId?: string }) {
           <h1>Runs</h1>
         </div>
       </header>
-      <RunsFilterBar value={filter} onApply={setFilter} {...(flowId ? {} : { flows: flows.data ?? [] })} />
+      <RunsFilterBar
+        // The form starts from the URL's filter, and again when back/forward or a link changes it.
+        key={JSON.stringify(filter)}
+        value={filter}
+        onApply={onFilterChange}
+        {...(flowId ? {} : { flows: flows.data ?? [] })}
+      />
       {!isUnfiltered(filter) && (
         <p className="muted small">Filtered lists show open runs first, then by when they ended.</p>
       )}

@@ -1,10 +1,10 @@
-import type { RunAttemptView, RunHistoryResponse } from '@pipewright/api-contract';
+import type { RunAttemptView } from '@pipewright/api-contract';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../api/api.ts';
+import { callApi } from '../api/typed-request.ts';
 
 /** `GET /runs/:id/history`: the run's Temporal history in words, and every attempt of its steps. */
 export const getRunHistory = (runId: string, after = 0) =>
-  apiRequest<RunHistoryResponse>('GET', `/runs/${encodeURIComponent(runId)}/history?after=${after}`);
+  callApi('get', '/api/runs/{id}/history', { params: { id: runId }, query: { after } });
 
 /**
  * The attempts of a run's steps, by node.  Read only when a person looks at a step (the server reads the run's

@@ -1,10 +1,10 @@
-import type { RunsPage } from '@pipewright/api-contract';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { apiRequest } from '../api/api.ts';
+import { callApi } from '../api/typed-request.ts';
 import { type RunsFilter, runsQueryString } from './runs-filter.ts';
 
+// runsQueryString (tested in Node) sets each key at most once, so its pairs become callApi's query as they are.
 export const listRunsPage = (filter: RunsFilter, cursor?: string) =>
-  apiRequest<RunsPage>('GET', `/runs?${runsQueryString(filter, cursor)}`);
+  callApi('get', '/api/runs', { query: Object.fromEntries(new URLSearchParams(runsQueryString(filter, cursor))) });
 
 /** The filtered runs list, one page per "load more" (the server's cursor); the loaded pages refresh every 3 s. */
 export const useRunsPages = (filter: RunsFilter) =>

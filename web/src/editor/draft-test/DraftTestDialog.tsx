@@ -4,7 +4,7 @@ import { ApiError, errorMessage } from '../../api/api.ts';
 import { useDraftTest, useDraftTests, useFlowRunsToPick, useStartDraftTest } from '../../api/queries.ts';
 import { CatalogContext, useEditor, useEditorStore } from '../../canvas/editor-context.ts';
 import { setFlowSetting } from '../../canvas/flow-settings.ts';
-import { ModalDialog } from '../../ui/ModalDialog.tsx';
+import { Dialog } from '../../ui/Dialog.tsx';
 import { DraftTestResult } from './DraftTestResult.tsx';
 import { listIoNodes } from './draft-test-report.ts';
 
@@ -94,16 +94,7 @@ export function DraftTestDialog({ flowId, save, busy, onClose }: DraftTestDialog
   };
 
   return (
-    <ModalDialog
-      title="Test against recent runs"
-      titleId="draft-test-title"
-      testId="draft-test"
-      className="draft-test-dialog"
-      onClose={onClose}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') onClose();
-      }}
-    >
+    <Dialog title="Test against recent runs" testId="draft-test" className="draft-test-dialog" onClose={onClose}>
       <p className="muted small">
         Runs the saved draft on the trigger data of the published version's recent runs. Every I/O step is answered by
         what that run recorded, so nothing is called; steps the draft adds or changes call out for real only where you
@@ -208,6 +199,6 @@ export function DraftTestDialog({ flowId, save, busy, onClose }: DraftTestDialog
           {saving ? 'Saving…' : start.isPending ? 'Starting…' : running ? 'Testing…' : 'Run test'}
         </button>
       </div>
-    </ModalDialog>
+    </Dialog>
   );
 }

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
 import { useEditor, useEditorStore } from '../../canvas/editor-context.ts';
+import { Menu, MenuItem } from '../../ui/Menu.tsx';
+import { Tooltip } from '../../ui/Tooltip.tsx';
 import {
   ALIGN_KINDS,
   type AlignKind,
@@ -30,28 +31,8 @@ export function GestureToolbar() {
   const { notify, openSearch, openHelp } = useGestures();
   const readOnly = useEditor((state) => state.session.readOnly);
   const selected = useEditor((state) => state.session.selectedNodeIds.length);
-  const [menuOpen, setMenuOpen] = useState(false);
-  const menuRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!menuOpen) return;
-    // Capture phase: the canvas's pan handler stops pointer events from bubbling to the document.
-    const closeOutside = (event: PointerEvent) => {
-      if (!menuRef.current?.contains(event.target as Node | null)) setMenuOpen(false);
-    };
-    const closeOnEscape = (event: KeyboardEvent) => event.key === 'Escape' && setMenuOpen(false);
-    document.addEventListener('pointerdown', closeOutside, true);
-    document.addEventListener('keydown', closeOnEscape);
-    return () => {
-      document.removeEventListener('pointerdown', closeOutside, true);
-      document.removeEventListener('keydown', closeOnEscape);
-    };
-  }, [menuOpen]);
-
-  const arrange = (how: { align: AlignKind } | { distribute: DistributeAxis }) => {
-    setMenuOpen(false);
-    arrangeSelection(store, how);
-  };
+  const arrange = (how: { align: AlignKind } | { distribute: DistributeAxis }) => arrangeSelection(store, how);
 
   return (
     <div className="button-group gesture-toolbar">
@@ -65,48 +46,37 @@ export function GestureToolbar() {
       >
         Auto-layout
       </button>
-      <div className="gesture-menu" ref={menuRef}>
-        <button
-          type="button"
-          className="button"
-          data-testid="align-button"
-          aria-haspopup="menu"
-          aria-expanded={menuOpen}
-          disabled={readOnly || !canAlign(selected)}
-          title="Align or distribute the selected steps"
-          onClick={() => setMenuOpen(!menuOpen)}
-        >
-          Align ▾
-        </button>
-        {menuOpen && (
-          <div className="gesture-menu-list" role="menu" aria-label="Align and distribute">
-            {ALIGN_KINDS.map((kind) => (
-              <button
-                key={kind}
-                type="button"
-                role="menuitem"
-                data-testid={`align-${kind}`}
-                onClick={() => arrange({ align: kind })}
-              >
-                {ALIGN_LABELS[kind]}
-              </button>
-            ))}
-            {DISTRIBUTE_AXES.map((axis) => (
-              <button
-                key={axis}
-                type="button"
-                role="menuitem"
-                data-testid={`distribute-${axis}`}
-                disabled={!canDistribute(selected)}
-                title={canDistribute(selected) ? undefined : 'Select three or more steps'}
-                onClick={() => arrange({ distribute: axis })}
-              >
-                {DISTRIBUTE_LABELS[axis]}
-              </button>
-            ))}
-          </div>
-        )}
-      </div>
+      <Menu
+        label="Align and distribute"
+        trigger={
+          <button
+            type="button"
+            className="button"
+            data-testid="align-button"
+            disabled={readOnly || !canAlign(selected)}
+            title="Align or distribute the selected steps"
+          >
+            Align ▾
+          </button>
+        }
+      >
+        {ALIGN_KINDS.map((kind) => (
+          <MenuItem key={kind} testId={`align-${kind}`} onSelect={() => arrange({ align: kind })}>
+            {ALIGN_LABELS[kind]}
+          </MenuItem>
+        ))}
+        {DISTRIBUTE_AXES.map((axis) => (
+          <MenuItem
+            key={axis}
+            testId={`distribute-${axis}`}
+            disabled={!canDistribute(selected)}
+            {...(canDistribute(selected) ? {} : { hint: 'Select three or more steps' })}
+            onSelect={() => arrange({ distribute: axis })}
+          >
+            {DISTRIBUTE_LABELS[axis]}
+          </MenuItem>
+        ))}
+      </Menu>
       <button
         type="button"
         className="button"
@@ -116,16 +86,17 @@ export function GestureToolbar() {
       >
         Find
       </button>
-      <button
-        type="button"
-        className="button"
-        data-testid="shortcuts-button"
-        title="Keyboard shortcuts (?)"
-        aria-label="Keyboard shortcuts"
-        onClick={openHelp}
-      >
-        ?
-      </button>
+      <Tooltip label="Keyboard shortcuts (?)">
+        <button
+          type="button"
+          className="button"
+          data-testid="shortcuts-button"
+          aria-label="Keyboard shortcuts"
+          onClick={openHelp}
+        >
+          ?
+        </button>
+      </Tooltip>
     </div>
   );
 }

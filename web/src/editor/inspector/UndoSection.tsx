@@ -3,8 +3,8 @@ import type { StepManifest } from '@pipewright/step-sdk';
 import { useContext, useMemo } from 'react';
 import type { CompileErrorView } from '../../canvas/editor.store.ts';
 import { CatalogContext } from '../../canvas/editor-context.ts';
-import { FieldInput } from '../fields/FieldInput.tsx';
-import { describeFields, parseOptionalInt } from '../fields/form-fields.ts';
+import { parseOptionalInt } from '../fields/form-fields.ts';
+import { messagesByField, StepForm, stepFormFieldNames } from '../fields/StepForm.tsx';
 import { useNodeEditing } from './useNodeEditing.ts';
 
 /** Where the undo step lives in the node (compile errors name fields below it). */
@@ -33,7 +33,7 @@ export function UndoSection({
   const editing = useNodeEditing(node.id);
   const undo = node.settings?.undo;
   const undoManifest = undo ? catalog.get(undo.type) : undefined;
-  const fields = useMemo(() => (undoManifest ? describeFields(undoManifest) : []), [undoManifest]);
+  const fieldNames = useMemo(() => (undoManifest ? stepFormFieldNames(undoManifest) : []), [undoManifest]);
   const choices = useMemo(
     () => [...catalog.values()].filter(isUndoable).sort((a, b) => a.title.localeCompare(b.title)),
     [catalog],
@@ -66,12 +66,12 @@ export function UndoSection({
     save(value === undefined ? rest : { ...rest, retry: { ...undo.retry, maxAttempts: value } }, 'maxAttempts');
   };
   const undoErrors = errors.filter((error) => error.field?.startsWith(UNDO_FIELD));
-  const located = (name: string) =>
-    undoErrors.filter(
-      (error) =>
-        error.field === `${UNDO_FIELD}.config.${name}` || error.field?.startsWith(`${UNDO_FIELD}.config.${name}.`),
+  const located = messagesByField(undoErrors, `${UNDO_FIELD}.config.`);
+  const isOnForm = (field: string | undefined) =>
+    fieldNames.some(
+      (name) => field === `${UNDO_FIELD}.config.${name}` || field?.startsWith(`${UNDO_FIELD}.config.${name}.`),
     );
-  const elsewhere = undoErrors.filter((error) => !fields.some((field) => located(field.name).includes(error)));
+  const elsewhere = undoErrors.filter((error) => !isOnForm(error.field));
 
   return (
     <section className="settings-section" data-testid="undo-section">
@@ -104,31 +104,19 @@ export function UndoSection({
             {error.message}
           </p>
         ))}
-        {undo &&
-          fields.map((field) => {
-            const fieldErrors = located(field.name);
-            return (
-              <div key={field.name} className={`form-row ${fieldErrors.length ? 'has-error' : ''}`}>
-                <label htmlFor={`field-undo.${field.name}`} className={field.kind === 'toggle' ? 'toggle-label' : ''}>
-                  {field.label}
-                  {field.required && <span className="required">*</span>}
-                </label>
-                <FieldInput
-                  // Its own ids (`field-undo.url`): the step's own form above has `field-url`.
-                  field={{ ...field, name: `undo.${field.name}` }}
-                  value={undo.config[field.name]}
-                  disabled={disabled}
-                  onChange={(value) => setField(field.name, value)}
-                  onBlur={editing.seal}
-                />
-                {fieldErrors.map((error) => (
-                  <p className="field-error" key={error.message}>
-                    {error.message}
-                  </p>
-                ))}
-              </div>
-            );
-          })}
+        {undo && undoManifest && (
+          <StepForm
+            manifest={undoManifest}
+            config={undo.config}
+            errors={located}
+            disabled={disabled}
+            // Its own ids (`field-undo.url`): the step's own form above has `field-url`.
+            idPrefix="field-undo"
+            idSeparator="."
+            onFieldChange={setField}
+            onBlur={editing.seal}
+          />
+        )}
         {undo && (
           <div className="form-row">
             <label htmlFor="undo-maxAttempts">Undo max attempts</label>

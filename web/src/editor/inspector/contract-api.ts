@@ -1,14 +1,14 @@
-import type { ContractViolationCounts, InferContractBody, InferContractResponse } from '@pipewright/api-contract';
-import { apiRequest } from '../../api/api.ts';
+import type { InferContractBody } from '@pipewright/api-contract';
+import { callApi } from '../../api/typed-request.ts';
 
-const contractPath = (flowId: string) => `/flows/${encodeURIComponent(flowId)}/contract`;
+const flow = (flowId: string) => ({ params: { id: flowId } });
 
 /** The webhook contract's endpoints (server/src/contracts). */
 export const contractApi = {
   infer: (flowId: string, body: InferContractBody) =>
-    apiRequest<InferContractResponse>('POST', `${contractPath(flowId)}/infer`, body),
+    callApi('post', '/api/flows/{id}/contract/infer', { ...flow(flowId), body }),
   violations: (flowId: string, hours: number) =>
-    apiRequest<ContractViolationCounts>('GET', `${contractPath(flowId)}/violations?hours=${hours}`),
+    callApi('get', '/api/flows/{id}/contract/violations', { ...flow(flowId), query: { hours } }),
 };
 
 export const contractQueryKeys = {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ApiError, errorMessage } from '../../api/api.ts';
 import { useStartRollout } from '../../api/queries.ts';
 import { useEditorStore } from '../../canvas/editor-context.ts';
-import { ModalDialog } from '../../ui/ModalDialog.tsx';
+import { Dialog } from '../../ui/Dialog.tsx';
 import type { RolloutMessage } from './rollout-props.ts';
 import { DEFAULT_ROLLOUT_PERCENT, PERCENT_LABEL, parseRolloutPercent } from './rollout-view.ts';
 
@@ -57,16 +57,7 @@ export function RolloutDialog({ flowId, save, busy, report, onClose }: RolloutDi
   };
 
   return (
-    <ModalDialog
-      title="Roll out the draft"
-      titleId="rollout-title"
-      testId="rollout-dialog"
-      className="rollout-dialog"
-      onClose={onClose}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') onClose();
-      }}
-    >
+    <Dialog title="Roll out the draft" testId="rollout-dialog" className="rollout-dialog" onClose={onClose}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -88,8 +79,6 @@ export function RolloutDialog({ flowId, save, busy, report, onClose }: RolloutDi
             min={1}
             max={99}
             step={1}
-            // biome-ignore lint/a11y/noAutofocus: the dialog opens to ask for this one value
-            autoFocus
             data-testid="rollout-percent"
             aria-invalid={percentProblem !== undefined}
             aria-describedby={percentProblem === undefined ? undefined : 'rollout-percent-problem'}
@@ -117,6 +106,6 @@ export function RolloutDialog({ flowId, save, busy, report, onClose }: RolloutDi
           </button>
         </div>
       </form>
-    </ModalDialog>
+    </Dialog>
   );
 }

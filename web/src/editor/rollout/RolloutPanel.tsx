@@ -1,10 +1,10 @@
 import type { FlowRolloutSummary, RolloutView } from '@pipewright/api-contract';
 import { useQueryClient } from '@tanstack/react-query';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/api.ts';
 import { queryKeys, usePromoteRollout, useRollbackRollout, useRollout } from '../../api/queries.ts';
+import { Dialog } from '../../ui/Dialog.tsx';
 import { formatDate } from '../../ui/format.ts';
-import { ModalDialog } from '../../ui/ModalDialog.tsx';
 import type { RolloutMessage } from './rollout-props.ts';
 import { comparisonRows, describeRollout } from './rollout-view.ts';
 
@@ -144,28 +144,14 @@ interface ConfirmDecisionProps {
   onCancel(): void;
 }
 
-/** Asks before promoting or rolling back; focus moves to Cancel on open and back on close. */
+/** Asks before promoting or rolling back; focus moves to Cancel (the first button) on open and back on close. */
 function ConfirmDecision({ decision, version, pending, onConfirm, onCancel }: ConfirmDecisionProps) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    cancelRef.current?.focus();
-    return () => previous?.focus();
-  }, []);
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      onCancel();
-    }
-  };
   const promoting = decision === 'promote';
   return (
-    <ModalDialog
+    <Dialog
       title={promoting ? `Promote version ${version}?` : `Roll back version ${version}?`}
-      titleId="rollout-confirm-title"
       testId="rollout-confirm"
       onClose={onCancel}
-      onKeyDown={onKeyDown}
     >
       <p>
         {promoting
@@ -173,13 +159,7 @@ function ConfirmDecision({ decision, version, pending, onConfirm, onCancel }: Co
           : `Version ${version} runs no more new runs; the current version runs them all. The draft is unchanged.`}
       </p>
       <div className="dialog-actions">
-        <button
-          ref={cancelRef}
-          type="button"
-          className="button"
-          data-testid="rollout-confirm-cancel"
-          onClick={onCancel}
-        >
+        <button type="button" className="button" data-testid="rollout-confirm-cancel" onClick={onCancel}>
           Cancel
         </button>
         <button
@@ -192,6 +172,6 @@ function ConfirmDecision({ decision, version, pending, onConfirm, onCancel }: Co
           {pending ? (promoting ? 'Promoting…' : 'Rolling back…') : promoting ? 'Promote' : 'Roll back'}
         </button>
       </div>
-    </ModalDialog>
+    </Dialog>
   );
 }
