@@ -81,8 +81,11 @@ test('autocomplete, live preview after a run, drag a field, and test this step',
   await page.getByTestId('expression-preview-body').filter({ hasText: '"name":"Ada"' }).waitFor();
 
   // The last run's data now also feeds suggestions: the payload's own fields are offered.
+  // Clicking the field's label puts the caret in its editor, as it does for a plain input.
   const url = page.getByTestId('field-url');
-  await url.click();
+  await page.locator('label[for="field-url"]').click();
+  // (A string, run in the page: this package's TypeScript knows no DOM.)
+  await page.waitForFunction("document.activeElement?.id === 'field-url'");
   await page.keyboard.press('End');
   await page.keyboard.type('?city={{ trigger.body.c');
   await page.getByTestId('suggestion-trigger.body.city').click();

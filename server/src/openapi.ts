@@ -42,8 +42,9 @@ export function buildOpenApiDocument(input: { publicBaseUrl?: string | undefined
 }
 
 /**
- * The flow document's ids are strings cast to branded types with `.transform` (`value as NodeId`): no change of value,
- * so an answer's id is described by the schema of what went in.  Other transforms still fail the document's build.
+ * The flow document's ids are strings cast to branded types with `.transform` (`value as NodeId`), which zod cannot
+ * describe as output.  A transform of a string is described by the string's schema (so a new string transform that
+ * changes the value must document its output itself); a transform of anything else still fails the build.
  */
 function describeCastsByTheirInput(context: {
   zodSchema: z.core.$ZodType;

@@ -6,8 +6,21 @@ import type {
   TemplatesType,
 } from '@rjsf/utils';
 import { getUiOptions } from '@rjsf/utils';
+import type { MouseEvent } from 'react';
 import { testIdFor } from './field-ids.ts';
 import { RowItem, RowsList } from './rows.tsx';
+
+/**
+ * A label's `for` focuses inputs only: a code editor's contenteditable element is focused by hand, so clicking the
+ * label of an expression or code field puts the caret in it as it does for an input.
+ */
+function focusEditableControl(event: MouseEvent<HTMLLabelElement>) {
+  const control = document.getElementById(event.currentTarget.htmlFor);
+  if (control?.isContentEditable) {
+    event.preventDefault();
+    control.focus();
+  }
+}
 
 /**
  * Our markup around rjsf's fields: a top-level field is a `form-row` (label with its `for`, required mark, help,
@@ -22,7 +35,8 @@ function FieldTemplate(props: FieldTemplateProps) {
   const errors = rawErrors ?? [];
   return (
     <div className={`form-row ${errors.length > 0 ? 'has-error' : ''}`}>
-      <label htmlFor={id} className={isToggle ? 'toggle-label' : ''}>
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: a label takes no keyboard focus; keyboard users tab to the field itself */}
+      <label htmlFor={id} className={isToggle ? 'toggle-label' : ''} onClick={focusEditableControl}>
         {label}
         {required && <span className="required">*</span>}
       </label>
