@@ -10,13 +10,16 @@ import type { Equal } from './type-equal.ts';
 
 const port = z.object({ id: z.string(), label: z.string() });
 
-const fieldUiHintSchema = z.object({
+/** How the generated form shows one field (the step SDK's `FieldUiHint`): steps' and credential types' forms alike. */
+export const fieldUiHintSchema = z.object({
   label: z.string().exactOptional(),
   help: z.string().exactOptional(),
   placeholder: z.string().exactOptional(),
   widget: z
     .enum(['text', 'textarea', 'code', 'expression', 'select', 'keyValue', 'fieldList', 'number', 'toggle', 'custom'])
     .exactOptional(),
+  /** For a `code` widget: the language of the text (not a `{{ }}` template). */
+  language: z.enum(['javascript']).exactOptional(),
   order: z.number().exactOptional(),
 });
 

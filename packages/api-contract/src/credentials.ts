@@ -5,6 +5,7 @@
 
 import type { CredentialManifest } from '@pipewright/step-sdk';
 import { z } from 'zod';
+import { fieldUiHintSchema } from './catalog.ts';
 import { nameText } from './text.ts';
 import type { Equal } from './type-equal.ts';
 
@@ -83,17 +84,6 @@ export type CredentialTestResult = z.infer<typeof credentialTestResultSchema>;
 /** POST /api/credentials/:id/oauth2/start: where to send the browser to authorize the app. */
 export const oauth2StartResponseSchema = z.object({ authorizeUrl: z.string() });
 
-/** How the generated form shows one field (the step SDK's `FieldUiHint`). */
-const credentialFieldUiSchema = z.object({
-  label: z.string().exactOptional(),
-  help: z.string().exactOptional(),
-  placeholder: z.string().exactOptional(),
-  widget: z
-    .enum(['text', 'textarea', 'code', 'expression', 'select', 'keyValue', 'fieldList', 'number', 'toggle', 'custom'])
-    .exactOptional(),
-  order: z.number().exactOptional(),
-});
-
 /** GET /api/credential-types items: from the credential declarations of the installed step packages. */
 export const credentialTypeViewSchema = z.object({
   type: z.string(),
@@ -103,7 +93,7 @@ export const credentialTypeViewSchema = z.object({
   /** JSON Schema of the values (the form is generated from it). */
   fieldsSchema: z.record(z.string(), z.unknown()),
   secretFields: z.array(z.string()),
-  ui: z.record(z.string(), credentialFieldUiSchema),
+  ui: z.record(z.string(), fieldUiHintSchema),
   testable: z.boolean(),
 });
 export type CredentialTypeView = z.infer<typeof credentialTypeViewSchema>;
