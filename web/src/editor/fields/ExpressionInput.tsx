@@ -1,3 +1,4 @@
+import { javascript } from '@codemirror/lang-javascript';
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import type { Extension } from '@codemirror/state';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -33,30 +34,9 @@ interface ExpressionInputProps {
 
 const NO_PROBLEMS: readonly string[] = [];
 
-// A language's grammar loads when a field first needs it (only the Code step's code field today), keeping the
-// JavaScript parser out of the editor's bundle; until then the text is shown plain.
-const LANGUAGES: Record<CodeLanguage, () => Promise<Extension>> = {
-  javascript: () =>
-    import('@codemirror/lang-javascript').then(({ javascript }) => [
-      javascript(),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-    ]),
+const LANGUAGES: Record<CodeLanguage, () => Extension> = {
+  javascript: () => [javascript(), syntaxHighlighting(defaultHighlightStyle, { fallback: true })],
 };
-
-function useLanguage(language: CodeLanguage | undefined): Extension | null {
-  const [loaded, setLoaded] = useState<{ language: CodeLanguage; extension: Extension } | null>(null);
-  useEffect(() => {
-    if (!language) return;
-    let current = true;
-    void LANGUAGES[language]().then((extension) => {
-      if (current) setLoaded({ language, extension });
-    });
-    return () => {
-      current = false;
-    };
-  }, [language]);
-  return language && loaded?.language === language ? loaded.extension : null;
-}
 
 /**
  * A CodeMirror input that understands `{{ … }}`: highlights expressions, suggests upstream paths while typing inside
@@ -72,17 +52,16 @@ export function ExpressionInput(props: ExpressionInputProps) {
   const mappingRef = useRef<DataMapping | null>(mapping);
   mappingRef.current = mapping;
 
-  const languageExtension = useLanguage(language);
   const extensions = useMemo<Extension>(
     () =>
       language
-        ? (languageExtension ?? [])
+        ? LANGUAGES[language]()
         : [
             expressionHighlight,
             pathCompletion({ suggestions: () => mappingRef.current?.suggestions ?? [] }),
             fieldPathDrop,
           ],
-    [language, languageExtension],
+    [language],
   );
   const problemsKey = problems.join('\n');
   // biome-ignore lint/correctness/useExhaustiveDependencies: `problemsKey` stands for `problems` (callers may pass a new array per render)
