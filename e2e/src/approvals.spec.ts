@@ -74,6 +74,9 @@ test('the approver rejects a waiting run with a comment; the run takes its Rejec
   });
   assert.equal(started.status, 202);
   const { runId } = (await started.json()) as { runId: string };
+  // The worker lists the approval once the run reaches the Wait; the page reads the list when it opens (and every
+  // 15 s after), so open it once the approval is there rather than racing the run.
+  await untilListed(runId);
 
   await page.getByTestId('nav-approvals').click();
   const item = page.getByTestId(`approval-${runId}-ask`);
@@ -96,3 +99,14 @@ test('the approver rejects a waiting run with a comment; the run takes its Rejec
   assert.match(output, /address is incomplete/);
   assert.match(output, /admin@example\.test/);
 });
+
+async function untilListed(runId: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const answer = await product.api('/api/approvals');
+    const { approvals } = (await answer.json()) as { approvals: { runId: string }[] };
+    if (approvals.some((approval) => approval.runId === runId)) return;
+    if (Date.now() > deadline) assert.fail(`run ${runId} never waited for approval`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
