@@ -8,6 +8,10 @@
  *   the backlog takes to finish;
  * - CPU ms a completed run per process (from /proc), RSS per process idle and after the load, history events a run.
  *
+ * BENCH_SHAPES ("embedded", or "embedded cluster" for both in one run, one after the other): "cluster" is `./pw
+ * cluster`'s shape — Temporal server and FerretDB on PostgreSQL, two servers and two workers behind HAProxy —, and its
+ * CPU a run includes every PostgreSQL process's.
+ *
  * Settings: BENCH_CONNS ("1 10 50"), BENCH_RUNS (runs per level, default 300), BENCH_WARMUP (default 50),
  * BENCH_ACCEPT (webhooks per accept burst, default 500; 0 skips the accept phase), BENCH_PROFILE ("worker",
  * "server" or both: V8 CPU profiles of those processes, written to BENCH_PROFILE_DIR, default ./reports/profiles),
@@ -31,6 +35,7 @@ import proto from '@temporalio/proto';
 import { threeNodeFlow } from '../e2e/src/flows.ts';
 import { runResult } from '../e2e/src/harness.ts';
 import { APP_MAIN_ARGS } from '../packages/devstack/src/app-process.ts';
+import { startCluster } from '../packages/devstack/src/cluster.ts';
 import { freePort } from '../packages/devstack/src/ports.ts';
 import { type ManagedProcess, startProcess } from '../packages/devstack/src/processes.ts';
 import { startStack } from '../packages/devstack/src/stack.ts';
@@ -38,6 +43,11 @@ import { programPid, signUp } from './running-product.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
+const SHAPES = (process.env.BENCH_SHAPES ?? 'embedded').split(/[\s,]+/).filter((shape) => {
+  if (shape === 'embedded' || shape === 'cluster') return true;
+  if (shape) throw new Error(`BENCH_SHAPES: "${shape}" is neither "embedded" nor "cluster"`);
+  return false;
+});
 const CONNS = (process.env.BENCH_CONNS ?? '1 10 50').split(/\s+/).filter(Boolean).map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
@@ -57,6 +67,25 @@ function cpuMs(pid: number): number {
   const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
+
+/** CPU of the deployment's processes by name, PostgreSQL's as the sum over the processes that serve it. */
+async function cpuByName(deployment: Deployment): Promise<Record<string, number>> {
+  const postgres = (await deployment.postgresPids?.()) ?? [];
+  const cpuOf = (pid: number): number =>
+    pid === POSTGRES ? postgres.reduce((sum, each) => sum + cpuMsIfRunning(each), 0) : cpuMs(pid);
+  return Object.fromEntries(Object.entries(deployment.pids).map(([name, pid]) => [name, cpuOf(pid)]));
+}
+
+const cpuMsIfRunning = (pid: number): number => {
+  try {
+    return cpuMs(pid);
+  } catch {
+    return 0;
+  }
+};
+
+/** The processes the deployment started (PostgreSQL's memory is the machine's, shared with everything else). */
+const ownProcesses = (pids: Record<string, number>) => Object.entries(pids).filter(([, pid]) => pid !== POSTGRES);
 
 function memoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -119,13 +148,30 @@ async function startEcho(): Promise<Echo> {
 const body = (i: number) =>
   JSON.stringify({ name: `customer ${i}`, qty: i % 17, note: 'x'.repeat(560), tags: ['bench', 'load'] });
 
-async function main(): Promise<void> {
+/** What the bench drives: a base URL, Temporal's address, and the processes whose CPU and memory it reports. */
+interface Deployment {
+  shape: string;
+  baseUrl: string;
+  temporalAddress: string;
+  /** Program pid by process name; POSTGRES stands for the PostgreSQL processes serving the deployment (CPU only). */
+  pids: Record<string, number>;
+  /** Those PostgreSQL processes, read again at each measurement (connections come and go). */
+  postgresPids?: () => Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+const POSTGRES = -1;
+
+/** The embedded stack as `./pw dev` runs it: Temporal dev server, FerretDB, one server and one worker. */
+async function startEmbedded(): Promise<Deployment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pipewright-bench-'));
   const stack = await startStack({ dataDir, freePorts: true, log: () => {} });
   const apps: ManagedProcess[] = [];
-  const echo = await startEcho();
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  const temporal = new Client({ connection });
+  const stop = async () => {
+    await Promise.all(apps.map((p) => p.stop()));
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     const port = await freePort();
     const env = {
@@ -134,8 +180,7 @@ async function main(): Promise<void> {
       MONGODB_DB: 'bench',
       PIPEWRIGHT_DATA_DIR: dataDir,
       PIPEWRIGHT_ALLOW_PRIVATE_NETWORKS: 'true',
-      // The bench measures the engine, not the connector limit (default 100/s per workspace and connector).
-      PIPEWRIGHT_RATE_LIMITS: 'http=100000/s',
+      ...APP_ENV,
       PORT: String(port),
     };
     for (const name of ['worker', 'server']) {
@@ -154,7 +199,49 @@ async function main(): Promise<void> {
     await waitForHttp(`${baseUrl}/api/health`, apps);
     const pids: Record<string, number> = {};
     for (const p of [...stack.processes, ...apps]) pids[p.name] = programPid(p.child.pid ?? 0);
+    return { shape: 'embedded', baseUrl, temporalAddress: stack.temporalAddress, pids, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
 
+/** `./pw cluster`'s shape: Temporal server and FerretDB on PostgreSQL, two servers, two workers, HAProxy. */
+async function startClusterShape(): Promise<Deployment> {
+  const cluster = await startCluster({ dataDir: '', ephemeral: true, freePorts: true, appEnv: APP_ENV, log: () => {} });
+  const pids: Record<string, number> = { postgresql: POSTGRES };
+  for (const p of cluster.processes()) pids[p.name] = programPid(p.child.pid ?? 0);
+  return {
+    shape: 'cluster',
+    baseUrl: cluster.url,
+    temporalAddress: cluster.temporalAddress,
+    pids,
+    postgresPids: cluster.postgresPids,
+    stop: cluster.stop,
+  };
+}
+
+/** The bench measures the engine, not the connector limit (default 100/s per workspace and connector). */
+const APP_ENV = { PIPEWRIGHT_RATE_LIMITS: 'http=100000/s' };
+
+async function main(): Promise<void> {
+  for (const shape of SHAPES) {
+    console.log(`\n== ${shape} ==`);
+    const deployment = shape === 'cluster' ? await startClusterShape() : await startEmbedded();
+    try {
+      await measure(deployment);
+    } finally {
+      await deployment.stop();
+    }
+  }
+}
+
+async function measure(deployment: Deployment): Promise<void> {
+  const { baseUrl, pids } = deployment;
+  const echo = await startEcho();
+  const connection = await Connection.connect({ address: deployment.temporalAddress });
+  const temporal = new Client({ connection });
+  try {
     const token = await signUp(baseUrl, 'Bench');
     const api = async (path: string, init: RequestInit = {}) => {
       const response = await fetch(`${baseUrl}${path}`, {
@@ -200,12 +287,12 @@ async function main(): Promise<void> {
 
     // Warm the worker's caches (workflow bundle, sticky cache, JIT) before measuring anything.
     await closedLoop(WARMUP, 5, async () => finish(await post()));
-    const idle = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memoryMb(pid)]));
+    const idle = Object.fromEntries(ownProcesses(pids).map(([name, pid]) => [name, memoryMb(pid)]));
     console.log(`\nidle RSS (MB, after ${WARMUP} warm-up runs): ${format(idle, (m) => m.rss)}`);
 
     let sampleRunId = '';
     for (const conns of CONNS) {
-      const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+      const before = await cpuByName(deployment);
       const client0 = process.cpuUsage();
       notYetStarted = 0;
       const latencies: number[] = [];
@@ -219,8 +306,9 @@ async function main(): Promise<void> {
       });
       const seconds = (performance.now() - t0) / 1000;
       const clientCpu = process.cpuUsage(client0);
+      const now = await cpuByName(deployment);
       const perRun = Object.fromEntries(
-        Object.entries(pids).map(([name, pid]) => [name, (cpuMs(pid) - (before[name] ?? 0)) / RUNS]),
+        Object.entries(now).map(([name, cpu]) => [name, (cpu - (before[name] ?? 0)) / RUNS]),
       );
       const total = Object.values(perRun).reduce((a, b) => a + b, 0);
       latencies.sort((a, b) => a - b);
@@ -279,14 +367,11 @@ async function main(): Promise<void> {
         )
         .join(', ')})`,
     );
-    const after = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memoryMb(pid)]));
+    const after = Object.fromEntries(ownProcesses(pids).map(([name, pid]) => [name, memoryMb(pid)]));
     console.log(`RSS after the load (MB): ${format(after, (m) => m.rss)}; peak ${format(after, (m) => m.peak)}`);
   } finally {
     await connection.close();
     echo.close();
-    await Promise.all(apps.map((p) => p.stop()));
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -14,9 +14,17 @@
  * runner's process group when the tests end, and the whole run has a ceiling (PIPEWRIGHT_SUITE_TIMEOUT_MIN).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, globSync } from 'node:fs';
+import { globSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ensureComposeCli, ensureFerretDb, ensureTemporalCli, startStack } from '../packages/devstack/src/index.ts';
+import {
+  ensureComposeCli,
+  ensureDebianPackage,
+  ensureFerretDb,
+  ensureTemporalCli,
+  ensureTemporalServer,
+  HAPROXY_PATH,
+  startStack,
+} from '../packages/devstack/src/index.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -83,6 +91,9 @@ const setupStarted = Date.now();
 if (only !== 'unit') {
   ensureTemporalCli();
   ensureFerretDb();
+  // The cluster suite (e2e/src/cluster.spec.ts, ./pw cluster's shape): the Temporal server and HAProxy.
+  ensureTemporalServer();
+  ensureDebianPackage({ path: HAPROXY_PATH, pkg: 'haproxy' });
   if (only === 'all') ensureComposeCli();
   if (only === 'all' || only === 'e2e') {
     ensureChromium();
@@ -156,26 +167,9 @@ function finish(): never {
   process.exit(phases.every((entry) => entry.ok) ? 0 : 1);
 }
 
-/**
- * The browser tests drive Debian's Chromium (never a browser download of Playwright's own).  A fresh machine does
- * not have it: install it from Debian's packages when we can (root, apt-get), else say what to do.
- */
+/** The browser tests drive Debian's Chromium (never a browser download of Playwright's own). */
 function ensureChromium(): void {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (existsSync(path)) return;
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error(`Chromium not found at ${path}: install Debian's chromium package or set CHROMIUM_PATH`);
-  }
-  console.error('[test] installing Chromium from Debian packages (first run only)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', 'chromium'],
-  ]) {
-    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
-  }
+  ensureDebianPackage({ path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' });
 }
 
 function buildWeb(): void {

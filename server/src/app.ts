@@ -120,6 +120,11 @@ export interface AppDeps {
    */
   evaluateAlerts?: boolean;
   alertsEveryMs?: number;
+  /**
+   * Aborted when the server begins to drain (SIGTERM, main.ts): its readiness check answers 503 so the proxy stops
+   * sending to it, and live run streams end (their clients go on through another server).
+   */
+  draining?: AbortSignal;
   /** Tests: every JSON answer is checked against its route's response schema in the API contract (response-contract.ts). */
   checkResponses?: (violation: ContractViolation) => void;
 }
@@ -268,7 +273,9 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const api = express.Router();
   api.use(auth.authenticate);
   api.use(requireJsonBody, jsonBody({ limit: '5mb', maxDepth: limits.maxPayloadDepth }));
-  api.use(createHealthRouter({ db: deps.db, temporal: deps.temporal }));
+  api.use(
+    createHealthRouter({ db: deps.db, temporal: deps.temporal, ...(deps.draining ? { draining: deps.draining } : {}) }),
+  );
   api.use(auth.router);
   api.use(createStepPackagesRouter({ packages: stepPackages, credentials: packageCredentials, audit: auth.audit }));
   api.use(createCatalogRouter({ catalog }));
@@ -298,7 +305,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
       imports: new FlowImportService({ flows, catalog, maxDocumentDepth: limits.maxDocumentDepth }),
     }),
   );
-  api.use(createRunsRouter({ runs, log }));
+  api.use(createRunsRouter({ runs, log, ...(deps.draining ? { draining: deps.draining } : {}) }));
   api.use(createRunHistoryRouter({ runs, temporal: deps.temporal }));
   api.use(
     createOperationsRouter({

@@ -65,6 +65,17 @@ export interface ServerConfig {
    * there); unset: each server counts alone.
    */
   redisUrl: string | undefined;
+  /**
+   * PIPEWRIGHT_DRAIN_MS: after SIGTERM, how long the server goes on answering while its readiness check
+   * (`/api/health/ready`) says 503, so that a load balancer takes it out of rotation before it stops listening.
+   * Default 0 (a lone server stops at once); behind a proxy, more than the proxy's check interval × failures.
+   */
+  drainMs: number;
+  /**
+   * PIPEWRIGHT_SHUTDOWN_TIMEOUT_MS: how long requests still running after the drain may take before their
+   * connections are cut; default 30 s.
+   */
+  shutdownTimeoutMs: number;
 }
 
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -89,7 +100,19 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     pausedRetryAfterSeconds: readPausedRetryAfter(env.PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS),
     alertsEveryMs: readAlertsEvery(env.PIPEWRIGHT_ALERTS_EVERY_MS),
     redisUrl: env.PIPEWRIGHT_REDIS_URL || undefined,
+    drainMs: readWholeMs(env, 'PIPEWRIGHT_DRAIN_MS', 0, 120_000),
+    shutdownTimeoutMs: readWholeMs(env, 'PIPEWRIGHT_SHUTDOWN_TIMEOUT_MS', 30_000, 600_000),
   };
+}
+
+function readWholeMs(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
+  const text = env[name]?.trim() ?? '';
+  if (text === '') return fallback;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0 || ms > max) {
+    throw new Error(`${name} must be a whole number of milliseconds from 0 to ${max}, got "${text}"`);
+  }
+  return ms;
 }
 
 function readAlertsEvery(value: string | undefined): number {

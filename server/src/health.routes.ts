@@ -1,12 +1,20 @@
-import type { HealthResponse } from '@pipewright/api-contract';
+import type { HealthResponse, ReadinessResponse } from '@pipewright/api-contract';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Db } from 'mongodb';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-export function createHealthRouter(deps: { db: Db; temporal: Client }): Router {
+export function createHealthRouter(deps: { db: Db; temporal: Client; draining?: AbortSignal }): Router {
   const router = Router();
+  // What a load balancer asks (docs/cluster.md): only whether this process takes requests.  It never asks Temporal or
+  // MongoDB: when those are down every server is, and the proxy must keep sending requests so that each is answered
+  // a clear 503 with Retry-After, or a run is queued, rather than the proxy's own "no server available".
+  router.get('/health/ready', (_req, res) => {
+    const draining = deps.draining?.aborted ?? false;
+    const body: ReadinessResponse = draining ? { ready: false, reason: 'draining' } : { ready: true };
+    res.status(draining ? 503 : 200).json(body);
+  });
   router.get('/health', async (_req, res) => {
     const [temporal, mongo] = await Promise.all([
       check(() =>

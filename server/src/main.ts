@@ -12,10 +12,13 @@ const tracing = startTracing('pipewright-server', process.env);
 const metricsAddress = parseMetricsAddress(process.env.PIPEWRIGHT_METRICS_ADDRESS);
 const metrics = metricsAddress ? createMetricsRegistry('server') : undefined;
 const deps = await connectServerDeps(process.env, logger);
+// Aborted on SIGTERM: readiness answers 503 and live run streams end, while requests are still served (shutdown below).
+const draining = new AbortController();
 const app = await createApp({
   ...deps,
   sweepQueuedRuns: true,
   evaluateAlerts: true,
+  draining: draining.signal,
   ...(metrics ? { metrics } : {}),
   ...(tracing ? { tracing } : {}),
   log: (message, error) => logger.error(message, { error }),
@@ -27,19 +30,32 @@ const server = app.listen(deps.config.port, () => {
 const metricsServer = metrics && metricsAddress ? await serveMetrics(metrics, metricsAddress) : undefined;
 if (metricsServer) logger.info(`metrics at http://${metricsAddress?.host}:${metricsServer.port}/metrics`);
 
+/**
+ * A rolling restart loses no request (docs/cluster.md): first the server says it is draining (readiness 503) and
+ * keeps answering for PIPEWRIGHT_DRAIN_MS, long enough for the proxy to stop sending to it; then it stops listening
+ * and lets the requests it has finish (up to PIPEWRIGHT_SHUTDOWN_TIMEOUT_MS), and only then closes its connections to
+ * MongoDB and Temporal.
+ */
 let stopping = false;
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
-  logger.info(`${signal}: shutting down`);
-  void metricsServer?.close();
-  server.close(() => {
-    void stopBackgroundJobs(app)
-      .then(() => Promise.allSettled([deps.close(), tracing?.shutdown()]))
-      .then(() => process.exit(0));
-  });
-  // Open SSE streams would keep close() waiting; give them a moment, then cut them.
-  setTimeout(() => server.closeAllConnections(), 2_000).unref();
+  const { drainMs, shutdownTimeoutMs } = deps.config;
+  logger.info(`${signal}: draining for ${drainMs} ms, then shutting down`);
+  draining.abort();
+  setTimeout(() => {
+    void metricsServer?.close();
+    server.close(() => {
+      void stopBackgroundJobs(app)
+        .then(() => Promise.allSettled([deps.close(), tracing?.shutdown()]))
+        .then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn(`requests still running after ${shutdownTimeoutMs} ms: cutting their connections`);
+      server.closeAllConnections();
+    }, shutdownTimeoutMs).unref();
+  }, drainMs).unref();
 }
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

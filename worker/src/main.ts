@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { createJsonLogger, parseLogLevel } from '@pipewright/logging';
 import { parseMetricsAddress } from '@pipewright/metrics';
 import { loadKeyring, MASTER_KEYS_HELP } from '@pipewright/secrets';
@@ -17,6 +18,7 @@ const metrics = parseMetricsAddress(process.env.PIPEWRIGHT_METRICS_ADDRESS);
 // OpenTelemetry traces, only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT).
 const tracing = startTracing('pipewright-worker', process.env);
 const worker = await startWorker({
+  shutdownGraceMs: parseShutdownGrace(process.env.PIPEWRIGHT_WORKER_SHUTDOWN_GRACE_MS),
   ...(metrics ? { metrics } : {}),
   ...(tracing ? { tracing } : {}),
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
@@ -45,7 +47,14 @@ const worker = await startWorker({
   // Broker triggers (RabbitMQ, MQTT, NATS) find published flows in the server's database.  PIPEWRIGHT_TRIGGERS=off
   // turns the runner off on extra workers (several runners each consume: safe, runs are deduped, but wasteful).
   ...(process.env.MONGODB_URI && process.env.PIPEWRIGHT_TRIGGERS !== 'off'
-    ? { triggers: { mongoUri: process.env.MONGODB_URI, dbName: process.env.MONGODB_DB ?? 'pipewright' } }
+    ? {
+        triggers: {
+          mongoUri: process.env.MONGODB_URI,
+          dbName: process.env.MONGODB_DB ?? 'pipewright',
+          // Names this worker's broker sessions (MQTT): the same after a restart, so it takes them back.
+          memberId: process.env.PIPEWRIGHT_WORKER_ID?.trim() || hostname(),
+        },
+      }
     : {}),
 });
 logger.info(`pipewright worker polling task queue "${worker.taskQueue}"`, { taskQueue: worker.taskQueue });
@@ -63,4 +72,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       },
     );
   });
+}
+
+/** PIPEWRIGHT_WORKER_SHUTDOWN_GRACE_MS: whole milliseconds, 0 to 10 minutes; default 30 s. */
+function parseShutdownGrace(value: string | undefined): number {
+  const text = value?.trim() ?? '';
+  if (text === '') return 30_000;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) {
+    throw new Error(
+      `PIPEWRIGHT_WORKER_SHUTDOWN_GRACE_MS must be a whole number of milliseconds from 0 to 600000, got "${text}"`,
+    );
+  }
+  return ms;
 }

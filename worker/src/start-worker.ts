@@ -39,6 +39,12 @@ import { type RunMetricsSinks, STICKY_QUEUE_TIMEOUT_MS } from './workflows/contr
 
 export interface StartWorkerOptions {
   temporalAddress: string;
+  /**
+   * After shutdown() (SIGTERM), how long steps already running may take to finish before they are cancelled and
+   * handed back to Temporal, which sends their next attempt to another worker.  Default 0 (tests); main.ts reads
+   * PIPEWRIGHT_WORKER_SHUTDOWN_GRACE_MS (default 30 s).
+   */
+  shutdownGraceMs?: number;
   namespace?: string;
   /** Default `pipewright-core`: the queue plans put built-in steps on. */
   taskQueue?: string;
@@ -76,7 +82,7 @@ export interface StartWorkerOptions {
    * Also run the trigger runner: one broker subscription (RabbitMQ, MQTT, NATS…) per published flow whose trigger
    * listens, read from the server's database; each message starts a run on this task queue.
    */
-  triggers?: { mongoUri: string; dbName: string; syncIntervalMs?: number };
+  triggers?: { mongoUri: string; dbName: string; syncIntervalMs?: number; memberId?: string };
   /**
    * Serve Prometheus metrics (runs started and finished per flow, step attempts, retries, durations, rate-limit
    * waits and 429s per connector) at `GET /metrics` on this address (env PIPEWRIGHT_METRICS_ADDRESS in main.ts).
@@ -181,6 +187,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       namespace: options.namespace ?? 'default',
       taskQueue,
       workflowBundle,
+      ...(options.shutdownGraceMs ? { shutdownGraceTime: options.shutdownGraceMs } : {}),
       sinks: { ...sinks, ...(options.tracing ? tracingWorkflowSinks(options.tracing) : {}) },
       interceptors: {
         activity: [runLogAttributes, ...(options.tracing ? [tracingActivityInterceptors(options.tracing)] : [])],
@@ -229,6 +236,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         steps,
         credentials: deps.credentials,
         ...(options.triggers.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.triggers.syncIntervalMs }),
+        ...(options.triggers.memberId === undefined ? {} : { memberId: options.triggers.memberId }),
       });
     } catch (error) {
       worker.shutdown();

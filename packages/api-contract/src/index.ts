@@ -341,6 +341,13 @@ export const healthResponseSchema = z.object({
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
+/** `GET /api/health/ready`: whether this server takes requests (a load balancer's check); 503 once it drains. */
+export const readinessResponseSchema = z.object({
+  ready: z.boolean(),
+  reason: z.literal('draining').exactOptional(),
+});
+export type ReadinessResponse = z.infer<typeof readinessResponseSchema>;
+
 /** `POST /api/flows/import/n8n` (201): the new draft and what the import could not translate. */
 export const n8nImportResponseSchema = z.object({ flow: flowDetailSchema, report: z.array(n8nImportProblemSchema) });
 export type N8nImportResponse = z.infer<typeof n8nImportResponseSchema>;

@@ -12,6 +12,11 @@ import { fileURLToPath } from 'node:url';
  */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const FERRETDB_VERSION = 'v1.24.2';
+/**
+ * The Temporal server itself (`./pw cluster`): the server line the pinned CLI embeds, and the image tag
+ * docker-compose.yml runs, so the cluster here and the compose file run the same engine.
+ */
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 /** Docker Compose v2, only to check docker-compose.yml (`docker compose config`); no Docker engine runs here. */
 export const COMPOSE_VERSION = 'v2.29.7';
 
@@ -36,6 +41,32 @@ export function ensureTemporalCli(log: Log = console.error): string {
       run('sh', ['-c', `curl -fsSL "${url}" | tar -xz -C "${dir}" temporal`], {});
     }
   });
+}
+
+export interface TemporalServerBinaries {
+  /** `temporal-server`: frontend, history, matching and worker services in one process. */
+  server: string;
+  /** `temporal-sql-tool`: creates the databases and applies the schema's versioned migrations. */
+  sqlTool: string;
+}
+
+/**
+ * The Temporal server and its SQL schema tool, built once from the module proxy (the module installs with plain
+ * `go install`; both commands come from the same module version) and cached beside the CLI.
+ */
+export function ensureTemporalServer(log: Log = console.error): TemporalServerBinaries {
+  const dir = join(cacheRoot(), 'go', `temporal-server-${TEMPORAL_SERVER_VERSION}`);
+  // `go install` names each binary after its package folder.
+  const binaries = { server: join(dir, 'server'), sqlTool: join(dir, 'sql') };
+  if (existsSync(binaries.server) && existsSync(binaries.sqlTool)) return binaries;
+  withInstallLock(dir, binaries.sqlTool, () => {
+    if (!hasGo()) throw new Error('Go is needed to build the Temporal server for ./pw cluster (https://go.dev/dl)');
+    log(`[devstack] building Temporal server ${TEMPORAL_SERVER_VERSION} with go install (first run only, ~10 minutes)`);
+    const module = 'go.temporal.io/server';
+    run('go', ['install', `${module}/cmd/server@${TEMPORAL_SERVER_VERSION}`], { GOBIN: dir });
+    run('go', ['install', `${module}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`], { GOBIN: dir });
+  });
+  return binaries;
 }
 
 /**

@@ -4,9 +4,14 @@ export {
   ensureComposeCli,
   ensureFerretDb,
   ensureTemporalCli,
+  ensureTemporalServer,
   FERRETDB_VERSION,
   TEMPORAL_CLI_VERSION,
+  TEMPORAL_SERVER_VERSION,
 } from './binaries.ts';
+export { type Cluster, type ClusterOptions, type Replica, startCluster } from './cluster.ts';
+export { ensureDebianPackage } from './debian-packages.ts';
+export { HAPROXY_PATH } from './haproxy.ts';
 export { hostAndPort, type OutageProxy, startOutageProxy } from './outage-proxy.ts';
 export { freePort, isPortOpen } from './ports.ts';
 export { type ManagedProcess, startProcess } from './processes.ts';

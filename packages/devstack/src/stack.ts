@@ -7,6 +7,7 @@ import { MongoClient } from 'mongodb';
 import { ensureFerretDb, ensureTemporalCli } from './binaries.ts';
 import { freePort } from './ports.ts';
 import { type ManagedProcess, startProcess } from './processes.ts';
+import { untilReady } from './service-ready.ts';
 
 /** The Temporal CLI's names of the search attribute types runs use. */
 const CLI_TYPES: Record<string, string> = { INT: 'Int', KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList' };
@@ -180,34 +181,45 @@ function startTemporal(args: {
   return { address: `127.0.0.1:${port}`, uiUrl: args.ui ? `http://127.0.0.1:${uiPort}` : null };
 }
 
-function startFerretDb(args: {
+/**
+ * FerretDB on SQLite (the embedded default: a folder of files) or on PostgreSQL (`./pw cluster`: Pipewright's data
+ * in the same database server as Temporal's).  The same pinned, patched build either way.
+ */
+export function startFerretDb(args: {
   dataDir: string;
   processes: ManagedProcess[];
   log: (line: string) => void;
   port: number;
-}) {
+  /** A postgres:// URL of an existing database; unset: SQLite files under dataDir. */
+  postgresUrl?: string;
+  name?: string;
+}): string {
   const binary = ensureFerretDb(args.log);
   const { port } = args;
-  const sqliteDir = join(args.dataDir, 'ferretdb');
-  mkdirSync(sqliteDir, { recursive: true });
+  const stateDir = join(args.dataDir, 'ferretdb');
+  mkdirSync(stateDir, { recursive: true });
+  const backend = args.postgresUrl
+    ? ['--handler=postgresql', `--postgresql-url=${args.postgresUrl}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${stateDir}/`];
   const cli = [
-    '--handler=sqlite',
-    `--sqlite-url=file:${sqliteDir}/`,
+    ...backend,
     `--listen-addr=127.0.0.1:${port}`,
-    `--state-dir=${sqliteDir}`,
+    `--state-dir=${stateDir}`,
     '--debug-addr=-',
     '--telemetry=disable',
     '--log-level=warn',
   ];
+  const name = args.name ?? 'ferretdb';
   args.processes.push(
-    startProcess({ name: 'ferretdb', command: binary, args: cli, logFile: join(args.dataDir, 'logs', 'ferretdb.log') }),
+    startProcess({ name, command: binary, args: cli, logFile: join(args.dataDir, 'logs', `${name}.log`) }),
   );
   return `mongodb://127.0.0.1:${port}/`;
 }
 
 /** Ready means: the frontend answers and our search attributes are registered (start-dev adds them at boot). */
 async function waitForTemporal(address: string, processes: ManagedProcess[]): Promise<void> {
-  await retryUntil(`Temporal at ${address}`, processes, 'temporal', async () => {
+  const owned = processes.find((p) => p.name === 'temporal');
+  await untilReady({ what: `Temporal at ${address}`, process: owned }, async () => {
     const connection = await Connection.connect({ address, connectTimeout: 1000 });
     try {
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
@@ -219,8 +231,9 @@ async function waitForTemporal(address: string, processes: ManagedProcess[]): Pr
   });
 }
 
-async function waitForMongo(uri: string, processes: ManagedProcess[]): Promise<void> {
-  await retryUntil(`MongoDB at ${uri}`, processes, 'ferretdb', async () => {
+export async function waitForMongo(uri: string, processes: readonly ManagedProcess[]): Promise<void> {
+  const owned = processes.find((p) => p.name.startsWith('ferretdb'));
+  await untilReady({ what: `MongoDB at ${uri}`, process: owned }, async () => {
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1000, connectTimeoutMS: 1000 });
     try {
       await client.db('admin').command({ ping: 1 });
@@ -228,29 +241,4 @@ async function waitForMongo(uri: string, processes: ManagedProcess[]): Promise<v
       await client.close();
     }
   });
-}
-
-async function retryUntil(
-  what: string,
-  processes: ManagedProcess[],
-  name: string,
-  probe: () => Promise<void>,
-): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const owned = processes.find((p) => p.name === name);
-    if (owned && owned.child.exitCode !== null) {
-      throw new Error(`${name} exited with code ${owned.child.exitCode} before it was ready:\n${owned.tail()}`);
-    }
-    try {
-      await probe();
-      return;
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  const owned = processes.find((p) => p.name === name);
-  throw new Error(`${what} did not become ready within 60 s: ${String(lastError)}${owned ? `\n${owned.tail()}` : ''}`);
 }

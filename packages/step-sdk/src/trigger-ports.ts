@@ -21,6 +21,11 @@ export interface TriggerMessage {
 export interface TriggerListenContext {
   /** Stable per flow across restarts: for broker-side durable names (MQTT client id, JetStream durable consumer). */
   subscriptionId: string;
+  /**
+   * This worker among those listening to the same subscription, stable across its restarts (`PIPEWRIGHT_WORKER_ID`,
+   * else the host name): for per-worker broker sessions a restarted worker takes back (MQTT client ids).
+   */
+  memberId: string;
   credentials: CredentialsPort;
   log: StepLogger;
   /** Aborted when the platform stops listening. */

@@ -15,6 +15,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** /api routes anybody may call (everything else needs a session or token before routing even starts). */
 const PUBLIC_ROUTES = new Set([
   'GET /health',
+  'GET /health/ready',
   'GET /openapi.json',
   'GET /auth/status',
   'POST /auth/signup',

@@ -47,6 +47,7 @@ const newCredentialBody = () => ({
 
 const ROUTES: Record<string, RouteRule> = {
   'GET /api/health': { min: 'public' },
+  'GET /api/health/ready': { min: 'public' },
   'GET /api/openapi.json': { min: 'public' },
   'GET /api/auth/status': { min: 'public' },
   'POST /api/auth/signup': { min: 'public', body: () => ({}) },

@@ -8,7 +8,12 @@ import { listRunsQuery } from './runs-query.ts';
 
 const POLL_INTERVAL_MS = 250;
 
-export function createRunsRouter(deps: { runs: RunsService; log: (message: string, error: unknown) => void }): Router {
+export function createRunsRouter(deps: {
+  runs: RunsService;
+  log: (message: string, error: unknown) => void;
+  /** Aborted when the server drains: open streams end, and their clients go on through another server. */
+  draining?: AbortSignal;
+}): Router {
   const { runs } = deps;
   const router = Router();
   const workspaceOf = (res: Response): string => getAuth(res).workspaceId;
@@ -24,7 +29,7 @@ export function createRunsRouter(deps: { runs: RunsService; log: (message: strin
 
   router.get('/runs/:id/events', requireRole('viewer'), async (req, res) => {
     const run = await runs.load(workspaceOf(res), req.params.id);
-    await streamRun(req, res, () => runs.readDetail(run), deps.log);
+    await streamRun(req, res, () => runs.readDetail(run), deps.log, deps.draining);
   });
 
   return router;
@@ -33,18 +38,22 @@ export function createRunsRouter(deps: { runs: RunsService; log: (message: strin
 /**
  * Server-Sent Events: one `data: <RunDetail>` event whenever the run's view changes (polled server-side), a final
  * one once it closed, then an `end` event and the stream ends (an EventSource should close on it, or on a closed
- * status, rather than reconnect).  Polling stops as soon as the client goes away.
+ * status, rather than reconnect).  Polling stops as soon as the client goes away, or when the server drains: the
+ * stream then ends without `end`, and the web app follows the run by polling through the proxy (another server).
  */
 async function streamRun(
   req: Request,
   res: Response,
   read: () => Promise<RunDetail>,
   log: (message: string, error: unknown) => void,
+  draining: AbortSignal | undefined,
 ): Promise<void> {
-  let closed = false;
-  req.on('close', () => {
+  let closed = draining?.aborted ?? false;
+  const close = () => {
     closed = true;
-  });
+  };
+  req.on('close', close);
+  draining?.addEventListener('abort', close, { once: true });
   res.status(200).set({
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
@@ -71,6 +80,8 @@ async function streamRun(
     log(`run event stream ${req.originalUrl} failed`, error);
     if (!closed)
       res.write(`event: error\ndata: ${JSON.stringify({ message: 'Lost track of the run; reload to retry' })}\n\n`);
+  } finally {
+    draining?.removeEventListener('abort', close);
   }
   res.end();
 }

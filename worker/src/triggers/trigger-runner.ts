@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   type ExecutionPlan,
   FLOW_ID,
@@ -36,6 +36,11 @@ export interface TriggerRunnerOptions {
   steps: AnyStepDefinition[];
   taskQueue: string;
   credentials?: CredentialResolver | undefined;
+  /**
+   * This worker among the workers listening to the same flows (TriggerListenContext.memberId); stable across restarts
+   * so per-worker broker sessions are taken back.  Default: a random id (tests; a restart starts fresh sessions).
+   */
+  memberId?: string;
   /** How often published flows are re-read (FerretDB has no change streams). Default 3 s. */
   syncIntervalMs?: number;
   /** Default: `client.workflow.start(runFlow, …)`, REJECT_DUPLICATE; an already-started id counts as started. */
@@ -65,6 +70,7 @@ interface ActiveListener {
  */
 export async function startTriggerRunner(options: TriggerRunnerOptions): Promise<TriggerRunner> {
   const log = options.log ?? ((message, fields) => console.warn(`[trigger-runner] ${message}`, fields ?? ''));
+  const memberId = options.memberId ?? randomUUID().slice(0, 8);
   const listening = new Map<string, ActiveListener>();
   /** flowId@version → whether that version listens (versions are immutable, so this never goes stale). */
   const planCache = new Map<string, ExecutionPlan | null>();
@@ -116,6 +122,7 @@ export async function startTriggerRunner(options: TriggerRunnerOptions): Promise
     };
     const listener = await step.listen(config, {
       subscriptionId: `pw_${flow._id}`,
+      memberId,
       credentials: credentials.port,
       signal: abort.signal,
       deliver,

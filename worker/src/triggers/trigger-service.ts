@@ -14,6 +14,8 @@ export interface TriggerServiceOptions {
   steps: AnyStepDefinition[];
   credentials?: CredentialResolver | undefined;
   syncIntervalMs?: number;
+  /** TriggerRunnerOptions.memberId */
+  memberId?: string;
   startRun?: StartRun;
 }
 
@@ -32,6 +34,7 @@ export async function startTriggerService(
     taskQueue: options.taskQueue,
     credentials: options.credentials,
     ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),
+    ...(options.memberId === undefined ? {} : { memberId: options.memberId }),
     ...(options.startRun ? { startRun: options.startRun } : {}),
   });
   return {

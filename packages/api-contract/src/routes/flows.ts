@@ -14,6 +14,7 @@ import {
   healthResponseSchema,
   manualRunBody,
   publishFlowBody,
+  readinessResponseSchema,
   resumeRunBody,
   resumeRunResponseSchema,
   runDetailSchema,
@@ -34,6 +35,16 @@ export const flowsApiRoutes = {
     get: {
       summary: 'Health of Temporal and MongoDB',
       responses: { 200: { description: 'Both reachable', body: healthResponseSchema }, 503: 'One is down' },
+    },
+  },
+  '/api/health/ready': {
+    get: {
+      summary:
+        'Readiness for a load balancer: 200 while this server takes requests, 503 from the moment it drains (SIGTERM). Asks neither Temporal nor MongoDB',
+      responses: {
+        200: { description: 'Takes requests', body: readinessResponseSchema },
+        503: { description: 'Draining: send requests to another server', body: readinessResponseSchema },
+      },
     },
   },
   '/api/catalog': {

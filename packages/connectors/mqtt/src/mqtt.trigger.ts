@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { mqttCredential } from './mqtt.credential.ts';
 import { loadMqtt, toMqttStepError } from './mqtt-client.ts';
 
-/** How long the broker keeps our session (and the unacked QoS 1/2 messages in it) while we are away. */
+/**
+ * How long the broker keeps a worker's session (and the QoS 1/2 messages queued in it) while the worker is away: a
+ * restarted worker takes its session back (its client id is stable, see `listen`).  A worker removed for good leaves
+ * its session behind; the broker goes on giving it its share of the group's messages until it expires, and those are
+ * lost — when scaling workers down, stop a worker's flows first or accept that window (docs/cluster.md).
+ */
 const SESSION_EXPIRY_SECONDS = 3600;
 
 /**
@@ -13,7 +18,8 @@ const SESSION_EXPIRY_SECONDS = 3600;
  * QoS 1/2 message is sent only after its run was durably started (mqtt.js `customHandleAcks`); when the start
  * fails the connection is dropped without acking and the broker redelivers on reconnect.  MQTT has no message id
  * that survives redelivery, so runs are deduplicated only by the publisher's MQTT 5 correlation data; without it a
- * redelivery after a lost PUBACK can start a second run (at least once, never silently merged).
+ * redelivery after a lost PUBACK can start a second run (at least once, never silently merged).  With several
+ * workers, each message goes to one of them (a shared subscription); a shared subscription gets no retained messages.
  */
 export const mqttTrigger = defineStep({
   type: 'mqtt.trigger',
@@ -43,8 +49,10 @@ export const mqttTrigger = defineStep({
   },
   async listen(config, ctx) {
     const broker = await readCredential(ctx.credentials, 'broker', mqttCredential);
-    // A stable client id per subscription, so the broker keeps its session (and unacked messages) across reconnects.
-    const session = createHash('sha256').update(`${ctx.subscriptionId}\n${config.topic}`);
+    // Every worker listens to every flow: an MQTT 5 shared subscription (same group name on every worker) makes the
+    // broker hand each message to one of them.  Two clients cannot share one client id (each connect takes the other's
+    // session over), so the id names the worker too: stable across its restarts, so it takes its session back.
+    const session = createHash('sha256').update(`${ctx.subscriptionId}\n${config.topic}\n${ctx.memberId}`);
     const { connect } = await loadMqtt();
     const client = connect({
       protocol: broker.tls ? 'mqtts' : 'mqtt',
@@ -95,18 +103,28 @@ export const mqttTrigger = defineStep({
         client.once('connect', () => resolve());
         client.once('error', reject);
       });
-      await client.subscribeAsync(config.topic, { qos: config.qos });
+      await client.subscribeAsync(sharedTopicOf(ctx.subscriptionId, config.topic), { qos: config.qos });
     } catch (error) {
       client.end(true);
       throw toMqttStepError(error, broker, `could not subscribe to ${config.topic} at ${broker.host}:${broker.port}`);
     }
     return {
       async close() {
+        // The session stays (SESSION_EXPIRY_SECONDS): a paused flow's messages, or those sent while this worker
+        // restarts, wait in it.
         await client.endAsync().catch(() => client.end(true));
       },
     };
   },
 });
+
+/**
+ * The shared subscription of `topic` for every listener of one flow subscription: `$share/<group>/<topic>`, the group
+ * being the subscription id made a valid topic level (no `/`, `+`, `#`).  Messages keep their real topic.
+ */
+function sharedTopicOf(subscriptionId: string, topic: string): string {
+  return `$share/${subscriptionId.replace(/[^A-Za-z0-9_-]/g, '_')}/${topic}`;
+}
 
 function decodePayload(message: Buffer): unknown {
   const text = message.toString('utf8');

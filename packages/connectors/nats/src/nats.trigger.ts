@@ -13,7 +13,8 @@ const NAK_DELAY_MS = 1000;
  * after its run was durably started and nak'ed (redelivered) when the start failed; the run id is the stream
  * sequence, so a redelivery never starts a second run.  Plain NATS subscriptions have no acks: a message that
  * arrives while the start fails, or while no worker listens, is lost (at most once), and its run id is the
- * `Nats-Msg-Id` header when the publisher set one (else every message is its own run).
+ * `Nats-Msg-Id` header when the publisher set one (else every message is its own run).  With several workers each
+ * message goes to one of them: the durable consumer is shared, and plain subscriptions join one queue group.
  */
 export const natsTrigger = defineStep({
   type: 'nats.trigger',
@@ -64,7 +65,11 @@ export const natsTrigger = defineStep({
     const closed = connection.closed().then(() => {});
     try {
       if (config.jetstream) await consumeJetStream(connection, config, ctx);
-      else subscribeCore(connection, config.subject, ctx);
+      else {
+        subscribeCore(connection, config.subject, ctx);
+        // Listening once this resolves: the server has the subscription (a message published next reaches it).
+        await connection.flush();
+      }
     } catch (error) {
       await connection.close().catch(() => {});
       throw toNatsStepError(error, server, `could not subscribe to ${config.subject}`);
@@ -136,6 +141,8 @@ async function consumeJetStream(
 
 function subscribeCore(connection: NatsConnection, subject: string, ctx: ListenContext): void {
   connection.subscribe(subject, {
+    // Every worker listens to every flow: one queue group per flow subscription makes NATS hand each message to one.
+    queue: ctx.subscriptionId.replace(/[^A-Za-z0-9_-]/g, '_'),
     callback: (error, message: Msg) => {
       if (error) return;
       const headers = headersOf(message.headers);

@@ -12,7 +12,8 @@ const REQUEUE_DELAY_MS = 1000;
  * Starts one run per message of a queue.  The message is acknowledged only after its run was durably started
  * (manual ack), and put back on the queue (nack + requeue) when the start failed, so nothing is lost; a redelivered
  * message starts no second run because the run's id is derived from the AMQP `messageId` property (publishers
- * should set it; without it a redelivery after a lost ack can start a second run).
+ * should set it; without it a redelivery after a lost ack can start a second run).  With several workers their
+ * consumers of the queue compete: RabbitMQ hands each message to one of them.
  */
 export const rabbitmqTrigger = defineStep({
   type: 'rabbitmq.trigger',
