@@ -41,7 +41,7 @@ function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
   const { drainMs, shutdownTimeoutMs } = deps.config;
-  logger.info(`${signal}: draining for ${drainMs} ms, then shutting down`);
+  logger.info(`${signal}: shutting down`, { drainMs });
   draining.abort();
   setTimeout(() => {
     void metricsServer?.close();
