@@ -68,19 +68,47 @@ function cpuMs(pid: number): number {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-/** CPU of the deployment's processes by name, PostgreSQL's as the sum over the processes that serve it. */
-async function cpuByName(deployment: Deployment): Promise<Record<string, number>> {
-  const postgres = (await deployment.postgresPids?.()) ?? [];
-  const cpuOf = (pid: number): number =>
-    pid === POSTGRES ? postgres.reduce((sum, each) => sum + cpuMsIfRunning(each), 0) : cpuMs(pid);
-  return Object.fromEntries(Object.entries(deployment.pids).map(([name, pid]) => [name, cpuOf(pid)]));
+interface CpuSnapshot {
+  /** By process name (PostgreSQL's entry excluded). */
+  byName: Record<string, number>;
+  /** PostgreSQL's processes serving the deployment, by pid: connections come and go, so deltas are taken per pid. */
+  postgres: Map<number, number>;
 }
 
-const cpuMsIfRunning = (pid: number): number => {
+async function cpuSnapshot(deployment: Deployment): Promise<CpuSnapshot> {
+  const postgres = new Map<number, number>();
+  for (const pid of (await deployment.postgresPids?.()) ?? []) {
+    const cpu = cpuMsIfRunning(pid);
+    if (cpu !== undefined) postgres.set(pid, cpu);
+  }
+  const byName = Object.fromEntries(
+    Object.entries(deployment.pids)
+      .filter(([, pid]) => pid !== POSTGRES)
+      .map(([name, pid]) => [name, cpuMs(pid)]),
+  );
+  return { byName, postgres };
+}
+
+/**
+ * CPU ms spent between two snapshots, by process name; PostgreSQL's as the sum over its processes (a connection
+ * opened in between counts from zero; one closed in between is missed, so the pools keep their connections).
+ */
+function cpuSpent(deployment: Deployment, before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(deployment.pids).map(([name, pid]) => {
+      if (pid !== POSTGRES) return [name, (after.byName[name] ?? 0) - (before.byName[name] ?? 0)];
+      let spent = 0;
+      for (const [each, cpu] of after.postgres) spent += cpu - (before.postgres.get(each) ?? 0);
+      return [name, spent];
+    }),
+  );
+}
+
+const cpuMsIfRunning = (pid: number): number | undefined => {
   try {
     return cpuMs(pid);
   } catch {
-    return 0;
+    return undefined;
   }
 };
 
@@ -292,7 +320,7 @@ async function measure(deployment: Deployment): Promise<void> {
 
     let sampleRunId = '';
     for (const conns of CONNS) {
-      const before = await cpuByName(deployment);
+      const before = await cpuSnapshot(deployment);
       const client0 = process.cpuUsage();
       notYetStarted = 0;
       const latencies: number[] = [];
@@ -306,10 +334,8 @@ async function measure(deployment: Deployment): Promise<void> {
       });
       const seconds = (performance.now() - t0) / 1000;
       const clientCpu = process.cpuUsage(client0);
-      const now = await cpuByName(deployment);
-      const perRun = Object.fromEntries(
-        Object.entries(now).map(([name, cpu]) => [name, (cpu - (before[name] ?? 0)) / RUNS]),
-      );
+      const spent = cpuSpent(deployment, before, await cpuSnapshot(deployment));
+      const perRun = Object.fromEntries(Object.entries(spent).map(([name, cpu]) => [name, cpu / RUNS]));
       const total = Object.values(perRun).reduce((a, b) => a + b, 0);
       latencies.sort((a, b) => a - b);
       console.log(

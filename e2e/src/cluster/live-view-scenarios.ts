@@ -2,24 +2,30 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
-import { waitFor, within } from '@pipewright/devstack';
+import { SERVED_BY_HEADER, within } from '@pipewright/devstack';
 import type { Page } from 'playwright-core';
 import { openBrowser } from '../browser.ts';
 import { ADMIN, type ClusterProduct, publishFlow } from './cluster-harness.ts';
-import { proxyConnectionsPerServer, replicaOfPid } from './replica-probes.ts';
+import { replicaOfPid } from './replica-probes.ts';
 
 /** The server the run is started on; the page's stream must land on the other one. */
 const STARTED_ON = 0;
 
-/** An endpoint that holds each request until the test releases it: the run stays in its step as long as needed. */
+/**
+ * An endpoint that holds each request until the test releases it: the run stays in its step as long as needed.  Once
+ * released it answers at once, so a step attempt that timed out while held (a slow machine) and came again succeeds.
+ */
 async function startHeldEndpoint() {
   let arrived: () => void = () => {};
   const arrival = new Promise<void>((resolve) => {
     arrived = resolve;
   });
   const held: (() => void)[] = [];
+  let released = false;
   const server = createServer((_req, res) => {
-    held.push(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    if (released) answer();
+    else held.push(answer);
     arrived();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -27,6 +33,7 @@ async function startHeldEndpoint() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`,
     arrival,
     release: () => {
+      released = true;
       for (const answer of held.splice(0)) answer();
     },
     close: () =>
@@ -47,6 +54,8 @@ const heldFlow = (url: string) => ({
       typeVersion: 1,
       position: { x: 260, y: 0 },
       config: { method: 'GET', url },
+      // Held while the test finds the stream's server, which on a loaded machine can outlast the step's 30 s default.
+      settings: { timeoutMs: 120_000 },
     },
   ],
   edges: [{ id: 'e1', source: 'start', target: 'call' }],
@@ -58,22 +67,6 @@ async function signIn(page: Page, baseUrl: string): Promise<void> {
   await page.getByTestId('login-password').fill(ADMIN.password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('logout-button').waitFor();
-}
-
-/** The server the proxy keeps a connection open to (the page's event stream): one seen in two looks in a row. */
-async function streamServer(product: ClusterProduct): Promise<number> {
-  let previous: Set<string>[] = [];
-  return waitFor(
-    'the proxy to hold the page’s event stream open to one server',
-    () => {
-      const current = proxyConnectionsPerServer(product.cluster);
-      const kept = current.map((inodes, index) => [...inodes].filter((inode) => previous[index]?.has(inode)).length);
-      previous = current;
-      const holding = kept.flatMap((count, index) => (count > 0 ? [index] : []));
-      return holding.length === 1 ? holding[0] : undefined;
-    },
-    { intervalMs: 200 },
-  );
 }
 
 export function liveViewScenarios(product: () => ClusterProduct): void {
@@ -95,15 +88,18 @@ export function liveViewScenarios(product: () => ClusterProduct): void {
 
         // The proxy takes turns: load the page until its stream lands on the server that did not start the run.
         const running = page.locator('[data-testid="run-node-call"][data-status="running"]');
-        let streamedBy = STARTED_ON;
-        for (let attempt = 0; attempt < 6 && streamedBy === STARTED_ON; attempt++) {
+        // The proxy names the server that answered (SERVED_BY_HEADER): read it off the stream's answer.
+        const otherServer = product().cluster.servers[1 - STARTED_ON]?.name;
+        let streamedBy = '';
+        for (let attempt = 0; attempt < 6 && streamedBy !== otherServer; attempt++) {
           if (attempt > 0) await fetch(`${proxy}/api/health`); // one request more moves the proxy's turn on
+          const stream = page.waitForResponse((response) => response.url().endsWith(`/api/runs/${runId}/events`));
           await page.goto(`${proxy}/runs/${encodeURIComponent(runId)}`);
+          streamedBy = (await stream).headers()[SERVED_BY_HEADER] ?? '';
           await page.locator('[data-testid="run-view"][data-run-status="running"]').waitFor();
           await running.waitFor();
-          streamedBy = await streamServer(product());
         }
-        assert.notEqual(streamedBy, STARTED_ON, 'the page’s stream landed on the server that did not start the run');
+        assert.equal(streamedBy, otherServer, 'the page’s stream landed on the server that did not start the run');
         const polls: string[] = [];
         page.on('request', (request) => {
           if (new URL(request.url()).pathname === `/api/runs/${runId}`) polls.push(request.url());
@@ -114,7 +110,7 @@ export function liveViewScenarios(product: () => ClusterProduct): void {
         assert.equal(await page.getByTestId('run-status').textContent(), 'succeeded');
         assert.equal(await page.getByTestId('run-node-start').getAttribute('data-status'), 'succeeded');
         assert.equal(await page.getByTestId('run-node-call').getAttribute('data-status'), 'succeeded');
-        assert.deepEqual(polls, [], `the end came over server ${streamedBy}’s stream, not by polling`);
+        assert.deepEqual(polls, [], `the end came over ${streamedBy}’s stream, not by polling`);
 
         // Which worker ran the step, from Temporal's history: a step's first attempt runs as a local activity on the
         // run's worker (its marker follows the workflow task that worker completed); a remote attempt names its own.
@@ -134,7 +130,7 @@ export function liveViewScenarios(product: () => ClusterProduct): void {
         for (const name of stepWorkers)
           assert.ok(workerNames.includes(name), `${name} is one of the cluster's workers`);
         t.diagnostic(
-          `started on server ${STARTED_ON}, streamed by server ${streamedBy}, step run by ${[...new Set(stepWorkers)].join(', ')}`,
+          `started on server ${STARTED_ON}, streamed by ${streamedBy}, step run by ${[...new Set(stepWorkers)].join(', ')}`,
         );
       } finally {
         endpoint.release();

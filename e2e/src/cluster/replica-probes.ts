@@ -2,8 +2,8 @@
  * Which replica did something, read from the operating system (Linux /proc): the cluster's processes are children
  * of small watchdog shells (devstack's startProcess), so a replica's pid is the one whose ancestor is its watchdog.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { Cluster, Replica } from '@pipewright/devstack';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Replica } from '@pipewright/devstack';
 
 /** Every live process below `pid` (children, grandchildren…). */
 export function descendantsOf(pid: number): number[] {
@@ -41,43 +41,4 @@ export function replicaOfPid(replicas: readonly Replica[], pid: number): Replica
     const watchdog = replica.process.child.pid;
     return watchdog !== undefined && (watchdog === pid || descendantsOf(watchdog).includes(pid));
   });
-}
-
-/**
- * For each server, the ids (socket inodes) of the proxy's connections to it that are open now.  A live stream is a
- * connection the proxy keeps; requests and health checks close theirs (`option http-server-close`).
- */
-export function proxyConnectionsPerServer(cluster: Cluster): Set<string>[] {
-  const haproxy = cluster.processes().find((process) => process.name === 'haproxy')?.child.pid;
-  if (haproxy === undefined) throw new Error('the cluster runs no proxy');
-  const sockets = new Set(descendantsOf(haproxy).flatMap(socketInodesOf));
-  const established = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .slice(1)
-      .map((line) => line.trim().split(/\s+/))
-      // local_address rem_address st … inode; "01" is ESTABLISHED.
-      .filter((fields) => fields[3] === '01' && sockets.has(fields[9] ?? ''))
-      .map((fields) => ({ remotePort: Number.parseInt(fields[2]?.split(':')[1] ?? '', 16), inode: fields[9] ?? '' })),
-  );
-  return cluster.servers.map((server) => {
-    const port = Number(new URL(server.url ?? '').port);
-    return new Set(established.filter((socket) => socket.remotePort === port).map((socket) => socket.inode));
-  });
-}
-
-function socketInodesOf(pid: number): string[] {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
-      try {
-        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        const match = /^socket:\[(\d+)\]$/.exec(target);
-        return match?.[1] ? [match[1]] : [];
-      } catch {
-        return [];
-      }
-    });
-  } catch {
-    return [];
-  }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { haproxyConfig, READY_PATH } from './haproxy.ts';
+import { haproxyConfig, READY_PATH, SERVED_BY_HEADER } from './haproxy.ts';
 import { assertDatabaseName, parsePostgresUrl, postgresUrl } from './postgres.ts';
 import { dynamicConfigFile, temporalServerConfig } from './temporal-server.ts';
 
@@ -17,6 +17,7 @@ describe('the cluster configuration files', () => {
     assert.match(config, /server server-1 127\.0\.0\.1:4001 check/);
     assert.match(config, /server server-2 127\.0\.0\.1:4002 check/);
     assert.match(config, new RegExp(`http-check send meth GET uri ${READY_PATH}`));
+    assert.match(config, new RegExp(`http-response set-header ${SERVED_BY_HEADER} %\\[srv_name\\]`));
     // A POST the server may have seen is never sent again: only connection failures are retried.
     assert.match(config, /retry-on conn-failure\n/);
     assert.doesNotMatch(config, /empty-response|response-timeout|non_idempotent/);

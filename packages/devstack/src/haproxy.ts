@@ -5,6 +5,9 @@ import { type ManagedProcess, startProcess } from './processes.ts';
 
 export const HAPROXY_PATH = '/usr/sbin/haproxy';
 
+/** The header HAProxy adds to each answer: the name of the server that gave it (`server-1`…). */
+export const SERVED_BY_HEADER = 'x-pipewright-server';
+
 /** The readiness check HAProxy asks each server: 200 while it takes requests, 503 from the moment it drains. */
 export const READY_PATH = '/api/health/ready';
 
@@ -59,6 +62,8 @@ export function haproxyConfig(options: { port: number; servers: readonly { name:
     '  option httpchk',
     `  http-check send meth GET uri ${READY_PATH}`,
     '  http-check expect status 200',
+    // Which replica answered, for operators' tracing and the cluster tests (a name, nothing secret).
+    `  http-response set-header ${SERVED_BY_HEADER} %[srv_name]`,
     ...servers,
     '',
   ].join('\n');

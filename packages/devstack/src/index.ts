@@ -11,7 +11,7 @@ export {
 } from './binaries.ts';
 export { type Cluster, type ClusterOptions, type Replica, startCluster } from './cluster.ts';
 export { ensureDebianPackage } from './debian-packages.ts';
-export { HAPROXY_PATH } from './haproxy.ts';
+export { HAPROXY_PATH, SERVED_BY_HEADER } from './haproxy.ts';
 export { hostAndPort, type OutageProxy, startOutageProxy } from './outage-proxy.ts';
 export { freePort, isPortOpen } from './ports.ts';
 export { type ManagedProcess, startProcess } from './processes.ts';

@@ -63,7 +63,8 @@ export function temporalServerConfig(options: TemporalServerOptions & { dynamicC
       user: target.user,
       password: target.password,
       maxConns,
-      maxIdleConns: Math.min(maxConns, 4),
+      // As many idle as open: a pool that closes connections under load opens them again (a backend each).
+      maxIdleConns: maxConns,
       maxConnLifetime: '1h',
     },
   });
