@@ -28,11 +28,18 @@ export interface Product {
 const ADMIN = { email: 'admin@example.test', password: 'e2e password 123' };
 
 /** Signs up the first user (creating the workspace) and creates an API token with their session. */
-async function signUpAdmin(baseUrl: string): Promise<string> {
+export async function signUpAdmin(
+  baseUrl: string,
+  account: { email: string; password: string; name: string; workspaceName: string } = {
+    ...ADMIN,
+    name: 'E2E Admin',
+    workspaceName: 'E2E',
+  },
+): Promise<string> {
   const signup = await fetch(`${baseUrl}/api/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...ADMIN, name: 'E2E Admin', workspaceName: 'E2E' }),
+    body: JSON.stringify(account),
   });
   if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}: ${await signup.text()}`);
   const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

@@ -6,6 +6,7 @@
 import { type Cluster, type ClusterOptions, startCluster } from '@pipewright/devstack';
 import { Client, Connection } from '@temporalio/client';
 import { type Db, MongoClient } from 'mongodb';
+import { signUpAdmin } from '../harness.ts';
 
 export const ADMIN = { email: 'admin@cluster.test', password: 'cluster password 123' };
 
@@ -46,7 +47,7 @@ export async function startClusterProduct(options: Partial<ClusterOptions> = {})
       if (!server?.url) throw new Error(`no server ${via}`);
       return server.url;
     };
-    const token = await signUpAdmin(cluster.url);
+    const token = await signUpAdmin(cluster.url, { ...ADMIN, name: 'Cluster Admin', workspaceName: 'Cluster' });
     const api = (path: string, init: RequestInit = {}, via: Via = 'proxy') => {
       const headers = new Headers(init.headers);
       if (!headers.has('authorization') && !headers.has('cookie')) headers.set('authorization', `Bearer ${token}`);
@@ -85,24 +86,6 @@ export async function startClusterProduct(options: Partial<ClusterOptions> = {})
   }
 }
 
-/** Signs up the first user (creating the workspace) and creates an API token with their session. */
-async function signUpAdmin(baseUrl: string): Promise<string> {
-  const signup = await fetch(`${baseUrl}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...ADMIN, name: 'Cluster Admin', workspaceName: 'Cluster' }),
-  });
-  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}: ${await signup.text()}`);
-  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const created = await fetch(`${baseUrl}/api/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-requested-with': 'pipewright' },
-    body: JSON.stringify({ name: 'cluster' }),
-  });
-  if (created.status !== 201) throw new Error(`token creation answered ${created.status}: ${await created.text()}`);
-  return ((await created.json()) as { token: string }).token;
-}
-
 /** A flow created and published through the API; its webhook path when it has one. */
 export async function publishFlow(
   product: ClusterProduct,
@@ -117,3 +100,19 @@ export async function publishFlow(
   await product.json(`/api/flows/${created.id}/publish`, { method: 'POST', status: 201 });
   return created;
 }
+
+/** webhook → a transform that copies `trigger.body[field]`: the cheapest flow a delivery can start. */
+export const webhookTransformFlow = (field: string) => ({
+  schemaVersion: 1,
+  nodes: [
+    { id: 'hook', type: 'core.webhook', typeVersion: 1, position: { x: 0, y: 0 }, config: { method: 'POST' } },
+    {
+      id: 'shape',
+      type: 'core.transform',
+      typeVersion: 1,
+      position: { x: 260, y: 0 },
+      config: { fields: [{ name: field, value: `{{ trigger.body.${field} }}` }] },
+    },
+  ],
+  edges: [{ id: 'e1', source: 'hook', target: 'shape' }],
+});

@@ -4,23 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { waitFor, within } from '@pipewright/devstack';
 import { runResult } from '../harness.ts';
-import { type ClusterProduct, publishFlow } from './cluster-harness.ts';
-
-/** webhook → transform, the cheapest flow a delivery can start. */
-const quickFlow = {
-  schemaVersion: 1,
-  nodes: [
-    { id: 'hook', type: 'core.webhook', typeVersion: 1, position: { x: 0, y: 0 }, config: { method: 'POST' } },
-    {
-      id: 'shape',
-      type: 'core.transform',
-      typeVersion: 1,
-      position: { x: 260, y: 0 },
-      config: { fields: [{ name: 'n', value: '{{ trigger.body.n }}' }] },
-    },
-  ],
-  edges: [{ id: 'e1', source: 'hook', target: 'shape' }],
-};
+import { type ClusterProduct, publishFlow, webhookTransformFlow } from './cluster-harness.ts';
 
 /** webhook → an HTTP call the echo holds open for a while, sent once: a retry would show as a second request. */
 const slowCallFlow = (url: string) => ({
@@ -128,7 +112,7 @@ async function startSlowEcho(holdMs: number): Promise<{
 export function rollingRestartScenarios(product: () => ClusterProduct): void {
   describe('rolling restart', () => {
     test('servers restarted one after the other (SIGTERM) while requests flow: no request lost or failed', async () => {
-      const { webhookPath } = await publishFlow(product(), 'Rolling restart load', quickFlow);
+      const { webhookPath } = await publishFlow(product(), 'Rolling restart load', webhookTransformFlow('n'));
       const load = startLoad(product(), webhookPath);
       try {
         for (const server of product().cluster.servers) {

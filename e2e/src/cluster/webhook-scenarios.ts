@@ -1,27 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { waitFor } from '@pipewright/devstack';
-import { type ClusterProduct, publishFlow } from './cluster-harness.ts';
-
-const webhookFlow = {
-  schemaVersion: 1,
-  nodes: [
-    { id: 'hook', type: 'core.webhook', typeVersion: 1, position: { x: 0, y: 0 }, config: { method: 'POST' } },
-    {
-      id: 'shape',
-      type: 'core.transform',
-      typeVersion: 1,
-      position: { x: 260, y: 0 },
-      config: { fields: [{ name: 'order', value: '{{ trigger.body.order }}' }] },
-    },
-  ],
-  edges: [{ id: 'e1', source: 'hook', target: 'shape' }],
-};
+import { type ClusterProduct, publishFlow, webhookTransformFlow } from './cluster-harness.ts';
 
 export function webhookScenarios(product: () => ClusterProduct): void {
   describe('webhooks across two servers', () => {
     test('a delivery id sent to both servers at once starts one run, and both answers name it', async () => {
-      const { id, webhookPath } = await publishFlow(product(), 'Cluster webhook dedupe', webhookFlow);
+      const { id, webhookPath } = await publishFlow(product(), 'Cluster webhook dedupe', webhookTransformFlow('order'));
       const deliveries = Array.from({ length: 8 }, (_, index) => `delivery-${index}-${Date.now()}`);
       const answers = await Promise.all(
         deliveries.flatMap((delivery) =>
