@@ -44,8 +44,8 @@ const worker = await startWorker({
   rateLimits: parseRateLimits(process.env.PIPEWRIGHT_RATE_LIMITS),
   // Shared by every worker on the same Redis; unset: each worker counts alone (fine for one worker).
   ...(process.env.PIPEWRIGHT_REDIS_URL ? { redisUrl: process.env.PIPEWRIGHT_REDIS_URL } : {}),
-  // Broker triggers (RabbitMQ, MQTT, NATS) find published flows in the server's database.  PIPEWRIGHT_TRIGGERS=off
-  // turns the runner off on extra workers (several runners each consume: safe, runs are deduped, but wasteful).
+  // Broker triggers (RabbitMQ, MQTT, NATS) find published flows in the server's database.  Every worker's runner takes
+  // a share of each flow's messages (docs/cluster.md, Brokers); PIPEWRIGHT_TRIGGERS=off turns it off on a worker.
   ...(process.env.MONGODB_URI && process.env.PIPEWRIGHT_TRIGGERS !== 'off'
     ? {
         triggers: {
