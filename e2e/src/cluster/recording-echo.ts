@@ -18,6 +18,8 @@ export interface RecordingEcho {
   requests: EchoRequest[];
   /** The most requests that were open at once. */
   mostOpen(): number;
+  /** The requests open now (held, not yet answered). */
+  openNow(): number;
   /** The requests matching `match`, once there are at least `count` of them (fails after `timeoutMs`). */
   received(
     what: string,
@@ -72,6 +74,7 @@ export async function startRecordingEcho(options: EchoOptions = {}): Promise<Rec
     url: `http://127.0.0.1:${address.port}`,
     requests,
     mostOpen: () => mostOpen,
+    openNow: () => open,
     received(what, match, count, timeoutMs = 30_000) {
       const event = new Promise<EchoRequest[]>((resolve) => {
         const check = () => {

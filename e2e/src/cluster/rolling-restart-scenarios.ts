@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { waitFor, within } from '@pipewright/devstack';
 import { runResult } from '../harness.ts';
 import { type ClusterProduct, publishFlow, webhookTransformFlow } from './cluster-harness.ts';
+import { startRecordingEcho } from './recording-echo.ts';
 
 /** webhook → an HTTP call the echo holds open for a while, sent once: a retry would show as a second request. */
 const slowCallFlow = (url: string) => ({
@@ -73,42 +72,6 @@ function startLoad(product: ClusterProduct, webhookPath: string): { answered(): 
   };
 }
 
-/** An HTTP service that holds each request `holdMs`, then answers; counts the requests it saw by body. */
-async function startSlowEcho(holdMs: number): Promise<{
-  url: string;
-  bodies: string[];
-  open: () => number;
-  close(): Promise<void>;
-}> {
-  const bodies: string[] = [];
-  let open = 0;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    req.on('end', () => {
-      bodies.push(body);
-      open += 1;
-      setTimeout(() => {
-        open -= 1;
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      }, holdMs);
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`,
-    bodies,
-    open: () => open,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-}
-
 export function rollingRestartScenarios(product: () => ClusterProduct): void {
   describe('rolling restart', () => {
     test('servers restarted one after the other (SIGTERM) while requests flow: no request lost or failed', async () => {
@@ -137,9 +100,9 @@ export function rollingRestartScenarios(product: () => ClusterProduct): void {
     });
 
     test('workers restarted one after the other (SIGTERM) with steps in flight: every run succeeds, no step sent twice', async () => {
-      const echo = await startSlowEcho(1_500);
+      const echo = await startRecordingEcho({ holdMs: 1_500 });
       try {
-        const { webhookPath } = await publishFlow(product(), 'Rolling restart steps', slowCallFlow(echo.url));
+        const { webhookPath } = await publishFlow(product(), 'Rolling restart steps', slowCallFlow(`${echo.url}/slow`));
         let delivered = 0;
         /** One webhook delivery, numbered in order; its number is what the step sends the echo. */
         const deliver = async () => {
@@ -156,7 +119,7 @@ export function rollingRestartScenarios(product: () => ClusterProduct): void {
         for (const worker of product().cluster.workers) {
           // Enough steps at once that both workers hold some when this one is stopped.
           runIds.push(...(await Promise.all(Array.from({ length: 10 }, deliver))));
-          await waitFor('steps in flight at the echo', () => (echo.open() >= 8 ? true : undefined), {
+          await waitFor('steps in flight at the echo', () => (echo.openNow() >= 8 ? true : undefined), {
             timeoutMs: 30_000,
           });
           await worker.stop();
@@ -166,7 +129,7 @@ export function rollingRestartScenarios(product: () => ClusterProduct): void {
         for (const runId of runIds) {
           await within(`run ${runId} succeeds`, runResult(product().temporal, runId), 90_000);
         }
-        const sent = echo.bodies.map((body) => (JSON.parse(body) as { n: number }).n).sort((a, b) => a - b);
+        const sent = echo.requests.map((request) => (request.body as { n: number }).n).sort((a, b) => a - b);
         assert.deepEqual(
           sent,
           Array.from({ length: delivered }, (_, index) => index + 1),
