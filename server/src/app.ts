@@ -17,7 +17,13 @@ import { createAuthModule, ensureAuthIndexes } from './auth/auth-module.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { createCatalogRouter } from './catalog/catalog.routes.ts';
 import { CatalogService } from './catalog/catalog.service.ts';
-import { DEFAULT_REQUEST_LIMITS, type RequestLimits, type TrustProxySetting } from './config.ts';
+import {
+  DEFAULT_FAIRNESS,
+  DEFAULT_REQUEST_LIMITS,
+  type FairnessSettings,
+  type RequestLimits,
+  type TrustProxySetting,
+} from './config.ts';
 import { ContractViolationsRepository } from './contracts/contract-violations.repository.ts';
 import { createContractsRouter } from './contracts/contracts.routes.ts';
 import { ContractsService } from './contracts/contracts.service.ts';
@@ -29,6 +35,7 @@ import { createErrorHandler, unknownApiRoute } from './errors.ts';
 import { FailuresRepository } from './failures/failures.repository.ts';
 import { createFailuresRouter } from './failures/failures.routes.ts';
 import { FailuresService } from './failures/failures.service.ts';
+import { RunLanes } from './fairness/run-lanes.ts';
 import { createFlowExportRouter } from './flows/flow-export.routes.ts';
 import { createFlowImportRouter } from './flows/flow-import.routes.ts';
 import { FlowImportService } from './flows/flow-import.service.ts';
@@ -125,6 +132,8 @@ export interface AppDeps {
    * sending to it, and live run streams end (their clients go on through another server).
    */
   draining?: AbortSignal;
+  /** Lanes and fair shares (`PIPEWRIGHT_FAIRNESS`, config.ts); default on. */
+  fairness?: FairnessSettings;
   /** Tests: every JSON answer is checked against its route's response schema in the API contract (response-contract.ts). */
   checkResponses?: (violation: ContractViolation) => void;
 }
@@ -187,9 +196,11 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const resumeLinks = new ResumeLinks({ db: deps.db, publicBaseUrl: deps.publicBaseUrl, secret: deps.resumeUrlSecret });
   const runRecords = new RunsRepository(deps.db);
   const heldRuns = new HeldRunsRepository(deps.db);
+  const lanes = new RunLanes({ db: deps.db, ...(deps.fairness ?? DEFAULT_FAIRNESS) });
   const runs = new RunsService({
     runs: runRecords,
     held: heldRuns,
+    lanes,
     versions,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
@@ -205,7 +216,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     maxPayloadDepth: limits.maxPayloadDepth,
   });
   const triggers = new TriggersService({ flows, flowRecords, catalog, runs, temporal: deps.temporal });
-  const schedules = new SchedulesService({ temporal: deps.temporal, taskQueue: deps.taskQueue, flows });
+  const schedules = new SchedulesService({ temporal: deps.temporal, taskQueue: deps.taskQueue, flows, lanes });
   flows.setPublishHooks(schedules);
   const versionOps = new VersionsService({ flows, catalog, runs });
   const failureRecords = new FailuresRepository(deps.db);

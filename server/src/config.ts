@@ -76,7 +76,18 @@ export interface ServerConfig {
    * connections are cut; default 30 s.
    */
   shutdownTimeoutMs: number;
+  /** Lanes and fair shares (docs/adr/027): `PIPEWRIGHT_FAIRNESS` on (default) or off. */
+  fairness: FairnessSettings;
 }
+
+export interface FairnessSettings {
+  /** Off: runs start without a Priority, first in, first out (what the fairness bench compares with). */
+  enabled: boolean;
+  /** `PIPEWRIGHT_INTERACTIVE_RUNS_PER_MINUTE` (default 60): a workspace's interactive-lane starts a minute, per server. */
+  interactivePerMinute: number;
+}
+
+export const DEFAULT_FAIRNESS: FairnessSettings = { enabled: true, interactivePerMinute: 60 };
 
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
   const port = Number(env.PORT ?? '8080');
@@ -102,7 +113,34 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     redisUrl: env.PIPEWRIGHT_REDIS_URL || undefined,
     drainMs: readWholeMs(env, 'PIPEWRIGHT_DRAIN_MS', 0, 120_000),
     shutdownTimeoutMs: readWholeMs(env, 'PIPEWRIGHT_SHUTDOWN_TIMEOUT_MS', 30_000, 600_000),
+    fairness: {
+      enabled: readOnOff(env, 'PIPEWRIGHT_FAIRNESS', DEFAULT_FAIRNESS.enabled),
+      interactivePerMinute: readWhole(
+        env,
+        'PIPEWRIGHT_INTERACTIVE_RUNS_PER_MINUTE',
+        DEFAULT_FAIRNESS.interactivePerMinute,
+        100_000,
+      ),
+    },
   };
+}
+
+function readOnOff(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const text = env[name]?.trim().toLowerCase() ?? '';
+  if (text === '') return fallback;
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  throw new Error(`${name} must be "on" or "off", got "${text}"`);
+}
+
+function readWhole(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
+  const text = env[name]?.trim() ?? '';
+  if (text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new Error(`${name} must be a whole number from 0 to ${max}, got "${text}"`);
+  }
+  return value;
 }
 
 function readWholeMs(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {

@@ -88,6 +88,7 @@ export async function connectServerDeps(
     engineWaitMs: config.engineWaitMs,
     pausedRetryAfterSeconds: config.pausedRetryAfterSeconds,
     alertsEveryMs: config.alertsEveryMs,
+    fairness: config.fairness,
     ...(redis ? { redis: redis.client } : {}),
     async close() {
       await Promise.allSettled([mongo.close(), connection.close(), redis?.close()]);

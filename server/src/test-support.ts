@@ -19,6 +19,7 @@ import { type Db, MongoClient } from 'mongodb';
 import request from 'supertest';
 import { createApp, stopBackgroundJobs } from './app.ts';
 import { type SignedInUser, signUpFirstUser } from './auth/test-accounts.ts';
+import type { FairnessSettings } from './config.ts';
 import { printContractViolation } from './response-contract.ts';
 
 export {
@@ -49,6 +50,8 @@ export interface HarnessOptions {
   worker: boolean;
   /** The run starter sweeps the run queue each second, as a deployed server does (main.ts). */
   sweepQueuedRuns?: boolean;
+  /** Lanes and fair shares (config.ts); default on, as deployed. */
+  fairness?: FairnessSettings;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -83,6 +86,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     log,
     metrics,
     sweepQueuedRuns: options.sweepQueuedRuns === true,
+    ...(options.fairness === undefined ? {} : { fairness: options.fairness }),
     // Every answer of every server test is checked against the API contract's response schemas.
     checkResponses: printContractViolation,
   });

@@ -53,6 +53,8 @@ const worker = await startWorker({
           dbName: process.env.MONGODB_DB ?? 'pipewright',
           // Names this worker's broker sessions (MQTT): the same after a restart, so it takes them back.
           memberId: process.env.PIPEWRIGHT_WORKER_ID?.trim() || hostname(),
+          // Lanes and fair shares (docs/adr/027), as the server's setting: off starts message runs first in, first out.
+          fairness: process.env.PIPEWRIGHT_FAIRNESS?.trim().toLowerCase() !== 'off',
         },
       }
     : {}),

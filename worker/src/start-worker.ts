@@ -49,6 +49,11 @@ export interface StartWorkerOptions {
   /** Default `pipewright-core`: the queue plans put built-in steps on. */
   taskQueue?: string;
   /**
+   * At most this many workflow tasks, and this many steps, at once (default: the SDK's, 40 and 100 or more): a small
+   * worker under a backlog, to show in what order Temporal hands out waiting runs (fairness tests, the bench).
+   */
+  slots?: number;
+  /**
    * MongoDB for large step outputs (GridFS): outputs above `inlineLimitBytes` are stored there and history holds a
    * reference.  Without it every output stays inline, limited by Temporal's 2 MB payload size.
    */
@@ -82,7 +87,7 @@ export interface StartWorkerOptions {
    * Also run the trigger runner: one broker subscription (RabbitMQ, MQTT, NATS…) per published flow whose trigger
    * listens, read from the server's database; each message starts a run on this task queue.
    */
-  triggers?: { mongoUri: string; dbName: string; syncIntervalMs?: number; memberId?: string };
+  triggers?: { mongoUri: string; dbName: string; syncIntervalMs?: number; memberId?: string; fairness?: boolean };
   /**
    * Serve Prometheus metrics (runs started and finished per flow, step attempts, retries, durations, rate-limit
    * waits and 429s per connector) at `GET /metrics` on this address (env PIPEWRIGHT_METRICS_ADDRESS in main.ts).
@@ -188,6 +193,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       taskQueue,
       workflowBundle,
       ...(options.shutdownGraceMs ? { shutdownGraceTime: options.shutdownGraceMs } : {}),
+      ...(options.slots === undefined
+        ? {}
+        : {
+            maxConcurrentWorkflowTaskExecutions: options.slots,
+            maxConcurrentActivityTaskExecutions: options.slots,
+            maxConcurrentLocalActivityExecutions: options.slots,
+          }),
       sinks: { ...sinks, ...(options.tracing ? tracingWorkflowSinks(options.tracing) : {}) },
       interceptors: {
         activity: [runLogAttributes, ...(options.tracing ? [tracingActivityInterceptors(options.tracing)] : [])],
@@ -237,6 +249,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         credentials: deps.credentials,
         ...(options.triggers.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.triggers.syncIntervalMs }),
         ...(options.triggers.memberId === undefined ? {} : { memberId: options.triggers.memberId }),
+        ...(options.triggers.fairness === undefined ? {} : { fairness: options.triggers.fairness }),
       });
     } catch (error) {
       worker.shutdown();

@@ -83,5 +83,6 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   if (searchable.fields.length > 0) plan.searchable = searchable.fields;
   if (businessKey.key) plan.businessKey = businessKey.key;
   if (concurrency.limit !== undefined) plan.maxConcurrentRuns = concurrency.limit;
+  if (doc.settings?.lane === 'batch') plan.batch = true;
   return { ok: true, plan };
 }

@@ -27,6 +27,15 @@ export const SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
  */
 export const TEMPORAL_SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
 /**
+ * Task-queue priority and fairness (docs/adr/027): Server 1.29 dispatches by a task's priority key and, within a
+ * key, by fairness key in proportion to weight only with these on (both default off there).  The cluster and
+ * docker-compose's Temporal set the same.
+ */
+export const FAIRNESS_DYNAMIC_CONFIG: Record<string, boolean> = {
+  'matching.useNewMatcher': true,
+  'matching.enableFairness': true,
+};
+/**
  * One task-queue partition instead of the dev server's four: with four, tasks and polls land on different partitions
  * and are forwarded between them, work for the server's one SQLite connection that a few workers do not need
  * (measured: 43 → 60 one-activity workflows/s with WAL).  A cluster with many workers keeps its partitions.
@@ -34,6 +43,7 @@ export const TEMPORAL_SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '
 export const TEMPORAL_DYNAMIC_CONFIG = [
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
+  ...Object.entries(FAIRNESS_DYNAMIC_CONFIG).map(([key, value]) => `${key}=${String(value)}`),
 ];
 
 export interface StackOptions {

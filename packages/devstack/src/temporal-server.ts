@@ -7,7 +7,7 @@ import { ensureTemporalServer } from './binaries.ts';
 import { createDatabaseIfMissing, type PostgresTarget } from './postgres.ts';
 import { type ManagedProcess, startProcess } from './processes.ts';
 import { untilReady } from './service-ready.ts';
-import { SEARCH_ATTRIBUTES } from './stack.ts';
+import { FAIRNESS_DYNAMIC_CONFIG, SEARCH_ATTRIBUTES } from './stack.ts';
 
 /** The gRPC ports of the server's four services and their membership (ringpop) ports. */
 export interface TemporalServerPorts {
@@ -47,6 +47,7 @@ export const CLUSTER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'frontend.persistenceMaxQPS': 10_000,
   'history.persistenceMaxQPS': 45_000,
   'frontend.namespaceRPS.visibility': 100,
+  ...FAIRNESS_DYNAMIC_CONFIG,
 };
 
 /** The server's config file (YAML; JSON is YAML), from Temporal's `development-postgres12.yaml` shape. */

@@ -120,6 +120,11 @@ export const flowSettingsSchema = z
      * succeeded would now fail.  Counts when the published version or the draft has it on.
      */
     publishRequiresDraftTest: z.boolean().optional(),
+    /**
+     * `batch`: the flow's runs go one lane down (docs/adr/027) — its webhooks wait behind other flows' webhooks under
+     * a backlog, its schedules behind everything.  Absent: the lane of what started the run.
+     */
+    lane: z.enum(['batch']).optional(),
   })
   .strict();
 

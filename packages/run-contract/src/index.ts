@@ -9,6 +9,7 @@ export * from './poll-trigger.ts';
 export * from './rate-limits.ts';
 export * from './run-flow.ts';
 export * from './run-keys.ts';
+export * from './run-priority.ts';
 export * from './run-state.ts';
 export * from './search-attributes.ts';
 export * from './step-activity.ts';

@@ -130,6 +130,8 @@ export interface ExecutionPlan {
    * the flow's coordinator, which starts them as slots free up, in arrival order.  Absent: no limit.
    */
   maxConcurrentRuns?: number | undefined;
+  /** The flow's runs go one lane down (flow settings → lane "batch", docs/adr/027).  Absent: their trigger's lane. */
+  batch?: true | undefined;
 }
 
 /** A field runs of a flow can be searched by: `name` and a template over the trigger, e.g. `{{ trigger.body.orderId }}`. */

@@ -1,5 +1,6 @@
 import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
 import type { ExecutionPlan } from './plan.ts';
+import type { RunPriority } from './run-priority.ts';
 import type { RunState } from './run-state.ts';
 
 /**
@@ -19,15 +20,21 @@ export const LOOP_CHUNK_WORKFLOW = 'runLoopChunk';
  * - the plan's run timeout (flow settings → run timeout): Temporal ends the run as timed out when it passes;
  * - a short workflow task timeout.  A step's local first attempt holds the workflow task open, and the worker
  *   heartbeats it at 80 % of this timeout: only then can a state query (the live run view) be answered, and a crashed
- *   worker's step is tried again after this long.
+ *   worker's step is tried again after this long;
+ * - the run's lane and fair share (`run.priority`, docs/adr/027), when it has one.
  */
-export function runStartOptions(plan: Pick<ExecutionPlan, 'runTimeoutMs'>): {
+export function runStartOptions(
+  plan: Pick<ExecutionPlan, 'runTimeoutMs'>,
+  priority?: RunPriority | undefined,
+): {
   workflowTaskTimeout: number;
   workflowExecutionTimeout?: number;
+  priority?: RunPriority;
 } {
   return {
     workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT_MS,
     ...(plan.runTimeoutMs === undefined ? {} : { workflowExecutionTimeout: plan.runTimeoutMs }),
+    ...(priority === undefined ? {} : { priority }),
   };
 }
 /** Queries wait at most this × 0.8 while a step runs (the server's state query deadline is 5 s). */
@@ -60,6 +67,12 @@ export interface RunFlowInput {
      * schedules), whose start is their trigger's moment.
      */
     acceptedAt?: number;
+    /**
+     * The run's lane and fair share on Temporal's task queue (docs/adr/027), set by whoever starts it; a coordinator
+     * starts the runs it is handed with it.  Absent: lanes are off, or a workflow started the run (its children
+     * inherit their parent's).
+     */
+    priority?: RunPriority;
   };
   /**
    * The task queue the run was started on: short steps on it make their first attempt as a local activity

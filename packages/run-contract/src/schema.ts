@@ -75,6 +75,7 @@ export const executionPlanSchema: z.ZodType<ExecutionPlan> = z.object({
   searchable: z.array(z.object({ name: z.string(), expression: z.string() })).optional(),
   businessKey: z.object({ expression: z.string(), whenRunning: z.enum(WHEN_KEY_RUNNING) }).optional(),
   maxConcurrentRuns: z.number().int().positive().optional(),
+  batch: z.literal(true).optional(),
 });
 
 export function parsePlan(json: string): ExecutionPlan {

@@ -203,13 +203,29 @@ async function events(query: string): Promise<AlertEventView[]> {
   return ((await api().get(`/api/alerts/events?${query}`).expect(200)).body as { items: AlertEventView[] }).items;
 }
 
-/** Every delivery of the flow's alerts has an outcome; returns the events. */
+/**
+ * Every delivery of the flow's alerts has an outcome; returns the events.  While it waits, pending deliveries are
+ * watched again once a second, as each round of a server's evaluation loop does (a watch that lost its connection to
+ * Temporal leaves its delivery to the next round): the tests' evaluators run rounds by hand, not in a loop.
+ */
 async function settledEvents(flowId: string, expected: number): Promise<AlertEventView[]> {
-  return waitFor(`${expected} alert events of ${flowId}, delivered`, async () => {
-    const found = await events(`flowId=${flowId}`);
-    const settled = found.every((event) => event.deliveries.every((delivery) => delivery.status !== 'pending'));
-    return found.length === expected && settled ? found : undefined;
-  });
+  const rounds = alertDelivery();
+  let watchedAt = performance.now();
+  let seen: AlertEventView[] = [];
+  return waitFor(
+    () => `${expected} alert events of ${flowId}, delivered (last seen: ${JSON.stringify(seen)})`,
+    async () => {
+      seen = await events(`flowId=${flowId}`);
+      const settled = seen.every((event) => event.deliveries.every((delivery) => delivery.status !== 'pending'));
+      if (seen.length === expected && settled) return seen;
+      if (performance.now() - watchedAt > 1_000) {
+        watchedAt = performance.now();
+        await rounds.watchPending();
+      }
+      return undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
 }
 
 /** A server's alert delivery, as `createAlertsModule` builds it, on the test's database. */

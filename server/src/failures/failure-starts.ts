@@ -1,4 +1,4 @@
-import type { RunSeed } from '@pipewright/run-contract';
+import type { RunLane, RunSeed } from '@pipewright/run-contract';
 import type { ParsedRunState } from '@pipewright/run-contract/schema';
 import { parsePlan } from '@pipewright/run-contract/schema';
 import { defineOwn } from '@pipewright/step-sdk';
@@ -37,7 +37,12 @@ export function seedOf(runId: string, state: ParsedRunState, triggerNodeId: stri
  * Retry from the failed step: a new run on the failed run's own version, with its trigger data, reusing the outputs of
  * the nodes that succeeded; the failed node and everything after it run.
  */
-export async function startRetry(deps: FailureStartsDeps, workspaceId: string, runId: string): Promise<StartedRun> {
+export async function startRetry(
+  deps: FailureStartsDeps,
+  workspaceId: string,
+  runId: string,
+  lane: RunLane,
+): Promise<StartedRun> {
   const { record, state } = await deps.runs.readFailed(workspaceId, runId);
   if (!state) throw refused(`Run ${runId} did not fail on a step (no final state to retry from); re-run it instead`);
   if (record.version === 0) throw refused(`Run ${runId} ran a draft; re-run it on the published version instead`);
@@ -53,11 +58,17 @@ export async function startRetry(deps: FailureStartsDeps, workspaceId: string, r
     kind: record.trigger,
     seed: seedOf(runId, state, plan.triggerNodeId),
     link: { retryOf: runId },
+    lane,
   });
 }
 
 /** Re-run: a new run of the failed run's trigger data on the flow's current published version, every step again. */
-export async function startRerun(deps: FailureStartsDeps, workspaceId: string, runId: string): Promise<StartedRun> {
+export async function startRerun(
+  deps: FailureStartsDeps,
+  workspaceId: string,
+  runId: string,
+  lane: RunLane,
+): Promise<StartedRun> {
   const { record, state } = await deps.runs.readFailed(workspaceId, runId);
   const flow = await deps.flows.getRecord(workspaceId, record.flowId);
   if (flow.latestVersion === null) throw refused(`Flow "${flow.name}" has no published version to re-run ${runId} on`);
@@ -76,5 +87,6 @@ export async function startRerun(deps: FailureStartsDeps, workspaceId: string, r
     trigger,
     kind: record.trigger,
     link: { rerunOf: runId },
+    lane,
   });
 }

@@ -6,6 +6,7 @@ import {
   type FailureView,
   MAX_FAILURE_ACTION_RUNS,
 } from '@pipewright/api-contract';
+import type { RunLane } from '@pipewright/run-contract';
 import { z } from 'zod';
 import type { AuditService } from '../auth/audit.service.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
@@ -97,20 +98,22 @@ export class FailuresService {
         })
       ).map((failure) => failure._id);
     const unique = [...new Set(runIds)];
+    // One run retried by hand has a person waiting; a bulk action's runs go behind live traffic (docs/adr/027).
+    const lane: RunLane = unique.length === 1 ? 'interactive' : 'background';
     const results: FailureActionResult[] = new Array(unique.length);
     let next = 0;
-    const lane = async () => {
+    const worker = async () => {
       while (next < unique.length) {
         const index = next++;
         const runId = unique[index];
-        if (runId !== undefined) results[index] = await this.#actOn(actor, action, runId);
+        if (runId !== undefined) results[index] = await this.#actOn(actor, action, runId, lane);
       }
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     return results;
   }
 
-  async #actOn(actor: AuthContext, action: FailureAction, runId: string): Promise<FailureActionResult> {
+  async #actOn(actor: AuthContext, action: FailureAction, runId: string, lane: RunLane): Promise<FailureActionResult> {
     const { workspaceId } = actor;
     const resolution: FailureResolution = {
       kind: RESOLUTION_OF[action],
@@ -127,7 +130,7 @@ export class FailuresService {
     let newRunId: string | undefined;
     try {
       if (action !== 'dismiss') {
-        const started = await (action === 'retry' ? startRetry : startRerun)(this.#starts, workspaceId, runId);
+        const started = await (action === 'retry' ? startRetry : startRerun)(this.#starts, workspaceId, runId, lane);
         newRunId = started.runId;
         await this.#failures.settle(workspaceId, runId, newRunId);
       }

@@ -8,6 +8,7 @@ import {
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
   type RunFlowInput,
+  type runStartOptions,
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
 import { outsideAnyTrace, withTraceParent } from '@pipewright/tracing';
@@ -20,7 +21,7 @@ export interface RunStarterOptions {
   temporal: Client;
   taskQueue: string;
   /** Start options of every run (runs.service.ts `runStartOptions`). */
-  startOptions: (args: RunFlowInput) => { workflowTaskTimeout: number; workflowExecutionTimeout?: number };
+  startOptions: (args: RunFlowInput) => ReturnType<typeof runStartOptions>;
   log: (message: string, error: unknown) => void;
   /** How often the queue is looked at without being told (runs another server queued, a restart, an outage). */
   sweepMs?: number;
@@ -263,6 +264,8 @@ export class RunStarter {
     await temporal.workflow.signalWithStart(KEY_COORDINATOR_WORKFLOW, {
       taskQueue,
       workflowId: coordinatorId,
+      // The coordinator's own tasks go in the lane of the run that started it (it starts each run in that run's).
+      ...(args.run.priority === undefined ? {} : { priority: args.run.priority }),
       args: [input],
       signal: keyedRunSignal,
       signalArgs: [run],

@@ -4,8 +4,10 @@ import type { FlowDocument } from '@pipewright/flow';
 import {
   type ExecutionPlan,
   FLOW_RUN_FAILED,
+  laneOfKind,
   type RunFlowInput,
   type RunKind,
+  type RunLane,
   type RunSeed,
   runStartOptions,
   stateQuery,
@@ -15,6 +17,7 @@ import { activeTraceParent } from '@pipewright/tracing';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ApiError, notFound } from '../errors.ts';
+import type { RunLanes } from '../fairness/run-lanes.ts';
 import type { FlowVersionsRepository } from '../flows/flow-versions.repository.ts';
 import { parseDocument } from '../flows/flows.service.ts';
 import { newRunId } from '../ids.ts';
@@ -56,6 +59,8 @@ export interface StartRunInput {
   seed?: RunSeed;
   /** The failed run this one retries or re-runs (shown on both runs' detail). */
   link?: { retryOf: string } | { rerunOf: string };
+  /** The run's lane on Temporal's task queue (docs/adr/027); default: by its kind (`laneOfKind`). */
+  lane?: RunLane;
 }
 
 export interface StartedRun {
@@ -135,6 +140,7 @@ export class RunsService {
 
   readonly #resumeLinks: ResumeLinks | undefined;
   readonly #held: HeldRunsRepository | undefined;
+  readonly #lanes: RunLanes | undefined;
 
   constructor(deps: {
     runs: RunsRepository;
@@ -144,6 +150,8 @@ export class RunsService {
     temporal: Client;
     taskQueue: string;
     resumeLinks?: ResumeLinks;
+    /** Each run's lane and fair share (fairness/run-lanes.ts); without it runs start first in, first out. */
+    lanes?: RunLanes;
     log?: (message: string, error: unknown) => void;
     /** How long a start may try an unreachable Temporal before the run stays queued (run-starter.ts). */
     startDeadlineMs?: number;
@@ -154,11 +162,12 @@ export class RunsService {
     this.#taskQueue = deps.taskQueue;
     this.#resumeLinks = deps.resumeLinks;
     this.#held = deps.held;
+    this.#lanes = deps.lanes;
     this.starter = new RunStarter({
       runs: deps.runs,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
-      startOptions: (args) => runStartOptions(args.plan),
+      startOptions: (args) => runStartOptions(args.plan, args.run.priority),
       ...(deps.startDeadlineMs === undefined ? {} : { startDeadlineMs: deps.startDeadlineMs }),
       log: deps.log ?? ((message, error) => console.error(`[runs] ${message}:`, error)),
     });
@@ -180,6 +189,8 @@ export class RunsService {
       localTaskQueue: this.#taskQueue,
       ...(input.seed === undefined ? {} : { seed: input.seed }),
     };
+    const priority = await this.#lanes?.priorityOf(input.workspaceId, input.lane ?? laneOfKind(input.kind), input.plan);
+    if (priority !== undefined) args.run.priority = priority;
     const resumeUrls = await this.#resumeLinks?.urlsForRun(runId, input.plan, Date.now());
     if (resumeUrls && Object.keys(resumeUrls).length > 0) args.run.resumeUrls = resumeUrls;
     const pendingStartJson = JSON.stringify(args);

@@ -4,6 +4,7 @@ import {
   POLL_TRIGGER_WORKFLOW,
   type PollTriggerInput,
   pollScheduleIdOf,
+  type RunPriority,
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
 import {
@@ -33,6 +34,8 @@ export async function upsertPollSchedule(
     taskQueue: string;
     /** The flow is paused: the schedule is created (or kept) paused, and no first poll happens now. */
     paused?: boolean;
+    /** The polls' lane and fair share (docs/adr/027); the runs a poll starts inherit it. */
+    priority?: RunPriority | undefined;
   },
 ): Promise<void> {
   const trigger = input.plan.nodes.find((node) => node.id === input.plan.triggerNodeId);
@@ -54,6 +57,7 @@ export async function upsertPollSchedule(
       workflowType: POLL_TRIGGER_WORKFLOW,
       taskQueue: input.taskQueue,
       workflowId: `poll_${input.flowId}`,
+      ...(input.priority === undefined ? {} : { priority: input.priority }),
       args: [args],
       typedSearchAttributes: attributes,
     },

@@ -10,6 +10,7 @@ import {
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
   type RunFlowInput,
+  type RunPriority,
   runStartOptions,
   SCHEDULED_HAND_OVER_PREFIX,
   SCHEDULED_HAND_OVER_WORKFLOW,
@@ -27,6 +28,7 @@ import {
 } from '@temporalio/client';
 import type { z } from 'zod';
 import { ApiError } from '../errors.ts';
+import type { RunLanes } from '../fairness/run-lanes.ts';
 import type { FlowRecord } from '../flows/flows.repository.ts';
 import type { FlowsService, PublishHooks } from '../flows/flows.service.ts';
 import { NOTE_PAUSED_WITH_FLOW } from './flow-pause-schedules.ts';
@@ -63,11 +65,17 @@ export class SchedulesService implements PublishHooks {
   readonly #temporal: Client;
   readonly #taskQueue: string;
   readonly #flows: FlowsService;
+  readonly #lanes: RunLanes | undefined;
 
-  constructor(deps: { temporal: Client; taskQueue: string; flows: FlowsService }) {
+  /**
+   * `lanes`: a schedule's runs go in the background lane and a poll's in the events lane, at the workspace's weight
+   * when the flow is published (docs/adr/027).
+   */
+  constructor(deps: { temporal: Client; taskQueue: string; flows: FlowsService; lanes?: RunLanes }) {
     this.#temporal = deps.temporal;
     this.#taskQueue = deps.taskQueue;
     this.#flows = deps.flows;
+    this.#lanes = deps.lanes;
   }
 
   /** Located errors the compiler's schema pass cannot see: cron syntax, time zone, a webhook's answering node. */
@@ -120,6 +128,7 @@ export class SchedulesService implements PublishHooks {
         plan,
         taskQueue: this.#taskQueue,
         paused: flow.paused !== undefined,
+        priority: await this.#lanes?.priorityOf(workspaceId, 'events', plan),
       });
       return;
     }
@@ -193,7 +202,8 @@ export class SchedulesService implements PublishHooks {
   }
 
   async #upsertSchedule(flow: FlowRecord, plan: ExecutionPlan, config: ScheduleConfig): Promise<void> {
-    const options = this.#scheduleOptions(flow, plan, config);
+    const priority = await this.#lanes?.priorityOf(flow.workspaceId, 'background', plan);
+    const options = this.#scheduleOptions(flow, plan, config, priority);
     const handle = this.#temporal.schedule.getHandle(options.scheduleId);
     // A user's pause survives a publish; the config's own `paused` is applied on every publish.
     const update = (previous: { state: { paused: boolean; note?: string } }): ScheduleUpdateOptions => {
@@ -221,12 +231,17 @@ export class SchedulesService implements PublishHooks {
     }
   }
 
-  #scheduleOptions(flow: FlowRecord, plan: ExecutionPlan, config: ScheduleConfig): ScheduleOptions {
+  #scheduleOptions(
+    flow: FlowRecord,
+    plan: ExecutionPlan,
+    config: ScheduleConfig,
+    priority: RunPriority | undefined,
+  ): ScheduleOptions {
     // The worker fills in run.id (the workflow id Temporal gives each fire) and the trigger output (fire time).
     const input: RunFlowInput = {
       plan,
       trigger: null,
-      run: { id: '', workspaceId: flow.workspaceId, kind: 'schedule' },
+      run: { id: '', workspaceId: flow.workspaceId, kind: 'schedule', ...(priority === undefined ? {} : { priority }) },
       localTaskQueue: this.#taskQueue,
     };
     const searchAttributes = [
@@ -244,6 +259,7 @@ export class SchedulesService implements PublishHooks {
           workflowType: SCHEDULED_HAND_OVER_WORKFLOW,
           taskQueue: this.#taskQueue,
           workflowId: `${SCHEDULED_HAND_OVER_PREFIX}${runWorkflowId}`,
+          ...(priority === undefined ? {} : { priority }),
           args: [handOver],
         }
       : {
@@ -251,7 +267,7 @@ export class SchedulesService implements PublishHooks {
           workflowType: RUN_FLOW_WORKFLOW,
           taskQueue: this.#taskQueue,
           workflowId: runWorkflowId,
-          ...runStartOptions(plan),
+          ...runStartOptions(plan, priority),
           args: [input],
           typedSearchAttributes: searchAttributes,
           memo: { flowName: flow.name },

@@ -22,6 +22,7 @@ export async function handOverToCoordinator(
   await client.workflow.signalWithStart(KEY_COORDINATOR_WORKFLOW, {
     taskQueue,
     workflowId: handOver.coordinatorId,
+    ...(handOver.run.args.run.priority === undefined ? {} : { priority: handOver.run.args.run.priority }),
     args: [input],
     signal: keyedRunSignal,
     signalArgs: [handOver.run],

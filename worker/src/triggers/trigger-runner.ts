@@ -1,12 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  cachedWorkspaceWeights,
   type ExecutionPlan,
+  FAIRNESS_COLLECTION,
+  type FairnessRecord,
   FLOW_ID,
   FLOW_VERSION,
   limitedHandOverOf,
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
   type RunFlowInput,
+  runPriority,
   runStartOptions,
   WORKSPACE_ID,
 } from '@pipewright/run-contract';
@@ -41,6 +45,11 @@ export interface TriggerRunnerOptions {
    * so per-worker broker sessions are taken back.  Default: a random id (tests; a restart starts fresh sessions).
    */
   memberId?: string;
+  /**
+   * Message runs carry the events lane and their workspace's fair share (docs/adr/027; `PIPEWRIGHT_FAIRNESS`).
+   * Default on.
+   */
+  fairness?: boolean;
   /** How often published flows are re-read (FerretDB has no change streams). Default 3 s. */
   syncIntervalMs?: number;
   /** Default: `client.workflow.start(runFlow, …)`, REJECT_DUPLICATE; an already-started id counts as started. */
@@ -76,6 +85,16 @@ export async function startTriggerRunner(options: TriggerRunnerOptions): Promise
   const planCache = new Map<string, ExecutionPlan | null>();
   const startRun = options.startRun ?? temporalStartRun(options.client);
   const listenable = new Map(options.steps.filter((step) => step.listen).map((step) => [step.type, step]));
+  const fairness = options.fairness ?? true;
+  const weights = cachedWorkspaceWeights(
+    async (workspaceId) =>
+      (
+        await options.db
+          .collection<FairnessRecord>(FAIRNESS_COLLECTION)
+          .findOne({ _id: workspaceId }, { projection: { weight: 1 } })
+      )?.weight,
+    { now: Date.now },
+  );
 
   async function planOf(flow: { _id: string; workspaceId: string; latestVersion: number }) {
     const key = `${flow._id}@${flow.latestVersion}`;
@@ -108,10 +127,17 @@ export async function startTriggerRunner(options: TriggerRunnerOptions): Promise
     const abort = new AbortController();
     const deliver = async (message: TriggerMessage) => {
       const workflowId = messageRunIdOf(flow._id, message.id);
+      const priority = runPriority({
+        workspaceId: flow.workspaceId,
+        lane: 'events',
+        batch: plan.batch,
+        weight: fairness ? await weights(flow.workspaceId) : undefined,
+        enabled: fairness,
+      });
       const input: RunFlowInput = {
         plan,
         trigger: message.data,
-        run: { id: workflowId, workspaceId: flow.workspaceId, kind: 'message' },
+        run: { id: workflowId, workspaceId: flow.workspaceId, kind: 'message', ...(priority ? { priority } : {}) },
         localTaskQueue: options.taskQueue,
       };
       // A flow with "at most N runs at once": the message's run waits in the flow's line (docs/adr/020); acked once
@@ -222,7 +248,7 @@ export function temporalStartRun(client: Client): StartRun {
       await client.workflow.start(RUN_FLOW_WORKFLOW, {
         taskQueue: request.taskQueue,
         workflowId: request.workflowId,
-        ...runStartOptions(request.input.plan),
+        ...runStartOptions(request.input.plan, request.input.run.priority),
         args: [request.input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { flowName: request.flowName },

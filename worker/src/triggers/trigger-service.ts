@@ -16,6 +16,8 @@ export interface TriggerServiceOptions {
   syncIntervalMs?: number;
   /** TriggerRunnerOptions.memberId */
   memberId?: string;
+  /** TriggerRunnerOptions.fairness */
+  fairness?: boolean;
   startRun?: StartRun;
 }
 
@@ -35,6 +37,7 @@ export async function startTriggerService(
     credentials: options.credentials,
     ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),
     ...(options.memberId === undefined ? {} : { memberId: options.memberId }),
+    ...(options.fairness === undefined ? {} : { fairness: options.fairness }),
     ...(options.startRun ? { startRun: options.startRun } : {}),
   });
   return {

@@ -141,7 +141,7 @@ function runInLine(run: KeyedRun): ActiveRun {
         // forgot it) is not started again.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        ...runStartOptions(run.args.plan),
+        ...runStartOptions(run.args.plan, run.args.run.priority),
         args: [run.args],
         typedSearchAttributes: searchAttributesOf(run),
         // Only runs handed over by the worker carry it (docs/adr/020); the server's never did: same commands on replay.
