@@ -358,4 +358,5 @@ if (!only || only === 'loop') await loopOverItems();
 if (only === 'load') await import('./bench-load.ts'); // minutes long: only when asked for
 if (only === 'dashboard') await import('./bench-dashboard.ts'); // 100k runs into the rollups: only when asked for
 if (only === 'editor') await import('./bench-editor.ts'); // the editor at 100–1,000 nodes in Chromium: only when asked for
+if (only === 'fairness') await import('./bench-fairness.ts'); // a 3,000-run flood, three times: only when asked for
 process.exit(0);

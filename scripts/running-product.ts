@@ -31,3 +31,29 @@ export async function signUp(baseUrl: string, name: string): Promise<string> {
   if (created.status !== 201) throw new Error(`token creation answered ${created.status}: ${await created.text()}`);
   return ((await created.json()) as { token: string }).token;
 }
+
+/**
+ * Another workspace of the user `signUp(baseUrl, name)` created, and an admin API token for it: signs in, creates
+ * the workspace, switches the session to it and makes the token there.
+ */
+export async function addWorkspace(baseUrl: string, name: string, workspaceName: string): Promise<string> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `${name.toLowerCase()}@example.test`, password: `${name} password 123` }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in answered ${login.status}: ${await login.text()}`);
+  const headers = {
+    'content-type': 'application/json',
+    cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+    'x-requested-with': 'pipewright',
+  };
+  const call = async (path: string, body: unknown, expected: number) => {
+    const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (response.status !== expected) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const workspace = await call('/api/workspaces', { name: workspaceName }, 201);
+  await call('/api/session/workspace', { workspaceId: workspace.id }, 200);
+  return String((await call('/api/tokens', { name: workspaceName.toLowerCase() }, 201)).token);
+}

@@ -1,10 +1,12 @@
 import {
+  DEFAULT_FAIRNESS_WEIGHT,
   FLOW_ID,
   FLOW_VERSION,
   KEY_COORDINATOR_WORKFLOW,
   type KeyCoordinatorInput,
   type KeyedRun,
   keyedRunSignal,
+  LANE_PRIORITY_KEY,
   RUN_FLOW_WORKFLOW,
   RUN_TRIGGER,
   type RunFlowInput,
@@ -14,7 +16,12 @@ import {
 import { outsideAnyTrace, withTraceParent } from '@pipewright/tracing';
 import { type Client, isGrpcServiceError, ServiceError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { DEFAULT_PRIORITY_KEY, type FairItem, FairQueue } from '../fairness/fair-queue.ts';
 import type { QueuedRun, RunRecord, RunsRepository } from './runs.repository.ts';
+
+interface WaitingRun extends FairItem {
+  record: QueuedRun;
+}
 
 export interface RunStarterOptions {
   runs: RunsRepository;
@@ -56,8 +63,13 @@ export class RunStarter {
   readonly #keyLines = new Map<string, Promise<StartOutcome>>();
   #draining: Promise<void> | undefined;
   #again = false;
-  /** Runs this server accepted since the last drain: started without reading the queue back. */
-  #accepted: QueuedRun[] = [];
+  /**
+   * Runs waiting to be started by this server: those it accepted (started without reading the queue back) and those
+   * a sweep read, handed out by lane and fair share (fairness/fair-queue.ts).
+   */
+  readonly #waiting = new FairQueue<WaitingRun>();
+  /** Start arguments parsed once per run, when it joins `#waiting` (the start uses them again). */
+  readonly #args = new WeakMap<QueuedRun, RunFlowInput>();
   /** The queue itself must be read: a sweep, or a kick without a record. */
   #sweepWanted = false;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -83,7 +95,7 @@ export class RunStarter {
    * the run this server just queued, started from memory; without it the queue is read (a sweep).
    */
   kick(accepted?: QueuedRun): void {
-    if (accepted) this.#accepted.push(accepted);
+    if (accepted) this.#wait(accepted);
     else this.#sweepWanted = true;
     if (this.#draining) {
       this.#again = true;
@@ -129,39 +141,65 @@ export class RunStarter {
     return mine;
   }
 
+  /** Puts a run in line for a start, by its lane and workspace (a run in line already stays where it is). */
+  #wait(record: QueuedRun): void {
+    if (this.#waiting.has(record._id)) return;
+    let args: RunFlowInput | undefined;
+    try {
+      args = JSON.parse(record.pendingStartJson) as RunFlowInput;
+      this.#args.set(record, args);
+    } catch {
+      // Unreadable start arguments: its start fails as permanent, and says why (#startOnTemporal).
+    }
+    const priority = args?.run.priority;
+    this.#waiting.add({
+      id: record._id,
+      // A business key's runs keep their arrival order whatever their lane: they share the events lane here.
+      priorityKey:
+        record.keyCoordinator === undefined
+          ? (priority?.priorityKey ?? DEFAULT_PRIORITY_KEY)
+          : LANE_PRIORITY_KEY.events,
+      fairnessKey: record.workspaceId,
+      weight: priority?.fairnessWeight ?? DEFAULT_FAIRNESS_WEIGHT,
+      record,
+    });
+  }
+
   async #drain(): Promise<void> {
     do {
       this.#again = false;
-      let batch = this.#accepted.splice(0, BATCH);
-      if (batch.length === 0 && this.#sweepWanted) {
+      if (this.#waiting.size === 0 && this.#sweepWanted) {
         // A run listed here and read back from the queue too is started once (startNow), or refused as a duplicate.
         this.#sweepWanted = false;
+        let found: QueuedRun[];
         try {
-          batch = await this.#options.runs.findQueued(BATCH);
+          found = await this.#options.runs.findQueued(BATCH);
         } catch (error) {
           this.#options.log('could not read the queue of runs to start', error);
           return;
         }
-        if (batch.length === BATCH) this.#sweepWanted = true;
+        for (const record of found) this.#wait(record);
+        if (found.length === BATCH) this.#sweepWanted = true;
       }
       // Nothing to start; a kick that came while the queue was read has set `#again`.
-      if (batch.length === 0) continue;
-      let next = 0;
+      if (this.#waiting.size === 0) continue;
       let unreachable = false;
+      // Each lane takes the next run in line when it is free: a run accepted meanwhile is in line at once.
       const lane = async () => {
-        while (next < batch.length && !unreachable) {
-          const record = batch[next++];
-          if (record && (await this.startNow(record)) === 'queued') unreachable = true;
+        while (!unreachable) {
+          const next = this.#waiting.take();
+          if (next === undefined) return;
+          if ((await this.startNow(next.record)) === 'queued') unreachable = true;
         }
       };
       await Promise.all(Array.from({ length: this.#options.concurrency }, lane));
       // Temporal is unreachable: the next sweep tries again (the queue holds every run), rather than hammering it now.
       if (unreachable) {
-        this.#accepted = [];
+        this.#waiting.clear();
         this.#sweepWanted = true;
         return;
       }
-      if (this.#accepted.length > 0 || this.#sweepWanted) this.#again = true;
+      if (this.#waiting.size > 0 || this.#sweepWanted) this.#again = true;
     } while (this.#again);
   }
 
@@ -205,7 +243,7 @@ export class RunStarter {
   async #startOnTemporal(record: QueuedRun): Promise<'started' | { error: unknown; permanent: boolean }> {
     const { temporal, taskQueue, startOptions, startDeadlineMs } = this.#options;
     try {
-      const args = JSON.parse(record.pendingStartJson) as RunFlowInput;
+      const args = this.#args.get(record) ?? (JSON.parse(record.pendingStartJson) as RunFlowInput);
       const coordinator = record.keyCoordinator;
       if (coordinator !== undefined) {
         await withTraceParent(record.traceParent, () =>
