@@ -46,13 +46,19 @@ export interface Echo {
   close(): void;
 }
 
-export async function startEcho(): Promise<Echo> {
+/**
+ * `delayMs`: how long the echo takes to answer a request to a path (a slow partner API); default at once.  A run's
+ * POST counts as received when it is answered.
+ */
+export async function startEcho(options: { delayMs?: (path: string) => number } = {}): Promise<Echo> {
   const arrived = new Set<string>();
   const waiting = new Map<string, () => void>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
+      const delay = options.delayMs?.(req.url ?? '/') ?? 0;
+      if (delay > 0) await new Promise((done) => setTimeout(done, delay));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ received: Buffer.concat(chunks).length, greeting: 'hello from the echo service' }));
       const runId = String(req.headers['idempotency-key'] ?? '').split('/')[0] ?? '';

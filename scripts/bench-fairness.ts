@@ -8,7 +8,11 @@
  *   connections (default 50) can; BENCH_B_DELAY_S (default 5) seconds in, B does the same as alone;
  * - `A floods, lanes off`: the same with PIPEWRIGHT_FAIRNESS=off — first in, first out, what peers do.
  *
- * Both workspaces' flow is the README's: webhook → transform with two expressions → HTTP POST to a local echo.  For
+ * Both workspaces' flow is the README's: webhook → transform with two expressions → HTTP POST to a local echo; A's
+ * import posts to a slow partner API, which answers after BENCH_A_STEP_MS (default 2,000), so A's flood fills the
+ * worker's slots and waits as a backlog on Temporal's task queue — the noisy neighbour.  With a fast step the
+ * embedded stack's bottleneck is Temporal's one SQLite connection rather than the worker, new tasks meet waiting
+ * pollers ahead of the backlog, and neither lanes nor FIFO make B wait (BENCH_A_STEP_MS=0 shows it).  For
  * B's webhook runs: start delay (the 202 → the run's first workflow task starting, from Temporal's history) and POST →
  * finished (the echo has the run's POST); for the editor's runs: Run → finished; for A: how long its flood took to
  * finish.  p50 / p95 of each.
@@ -23,6 +27,7 @@ const FLOOD = Number(process.env.BENCH_FLOOD ?? 3_000);
 const FLOOD_CONNS = Number(process.env.BENCH_FLOOD_CONNS ?? 50);
 const B_SECONDS = Number(process.env.BENCH_B_SECONDS ?? 60);
 const B_DELAY_S = Number(process.env.BENCH_B_DELAY_S ?? 5);
+const A_STEP_MS = Number(process.env.BENCH_A_STEP_MS ?? 2_000);
 const EDITOR_EVERY_S = 10;
 
 interface Figures {
@@ -52,7 +57,7 @@ printTable(results);
 
 async function measure(deployment: Deployment, flood: boolean): Promise<Figures> {
   const { baseUrl } = deployment;
-  const echo = await startEcho();
+  const echo = await startEcho({ delayMs: (path) => (path.startsWith('/a-import') ? A_STEP_MS : 0) });
   const connection = await Connection.connect({ address: deployment.temporalAddress });
   const temporal = new Client({ connection });
   try {

@@ -35,6 +35,8 @@ import { createErrorHandler, unknownApiRoute } from './errors.ts';
 import { FailuresRepository } from './failures/failures.repository.ts';
 import { createFailuresRouter } from './failures/failures.routes.ts';
 import { FailuresService } from './failures/failures.service.ts';
+import { FairnessRepository } from './fairness/fairness.repository.ts';
+import { createFairnessRouter } from './fairness/fairness.routes.ts';
 import { RunLanes } from './fairness/run-lanes.ts';
 import { createFlowExportRouter } from './flows/flow-export.routes.ts';
 import { createFlowImportRouter } from './flows/flow-import.routes.ts';
@@ -134,6 +136,8 @@ export interface AppDeps {
   draining?: AbortSignal;
   /** Lanes and fair shares (`PIPEWRIGHT_FAIRNESS`, config.ts); default on. */
   fairness?: FairnessSettings;
+  /** `PIPEWRIGHT_INSTANCE_ADMINS` (config.ts): who may raise a workspace's weight above an equal share. */
+  instanceAdmins?: string[];
   /** Tests: every JSON answer is checked against its route's response schema in the API contract (response-contract.ts). */
   checkResponses?: (violation: ContractViolation) => void;
 }
@@ -354,6 +358,13 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   api.use(createContractsRouter({ contracts }));
   api.use(createPausesRouter({ pauses }));
   api.use(createRateLimitsRouter({ rateLimits: new RateLimitsRepository(deps.db), audit: auth.audit }));
+  api.use(
+    createFairnessRouter({
+      fairness: new FairnessRepository(deps.db),
+      audit: auth.audit,
+      instanceAdmins: new Set((deps.instanceAdmins ?? []).map((email) => email.toLowerCase())),
+    }),
+  );
   api.use(alerts.router);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);

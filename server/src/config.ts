@@ -78,6 +78,11 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** Lanes and fair shares (docs/adr/027): `PIPEWRIGHT_FAIRNESS` on (default) or off. */
   fairness: FairnessSettings;
+  /**
+   * PIPEWRIGHT_INSTANCE_ADMINS: comma-separated e-mail addresses of the instance's operators — who may give a
+   * workspace more than an equal share (docs/adr/027).  Default none.
+   */
+  instanceAdmins: string[];
 }
 
 export interface FairnessSettings {
@@ -113,6 +118,10 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     redisUrl: env.PIPEWRIGHT_REDIS_URL || undefined,
     drainMs: readWholeMs(env, 'PIPEWRIGHT_DRAIN_MS', 0, 120_000),
     shutdownTimeoutMs: readWholeMs(env, 'PIPEWRIGHT_SHUTDOWN_TIMEOUT_MS', 30_000, 600_000),
+    instanceAdmins: (env.PIPEWRIGHT_INSTANCE_ADMINS ?? '')
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
     fairness: {
       enabled: readOnOff(env, 'PIPEWRIGHT_FAIRNESS', DEFAULT_FAIRNESS.enabled),
       interactivePerMinute: readWhole(

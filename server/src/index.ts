@@ -89,6 +89,7 @@ export async function connectServerDeps(
     pausedRetryAfterSeconds: config.pausedRetryAfterSeconds,
     alertsEveryMs: config.alertsEveryMs,
     fairness: config.fairness,
+    instanceAdmins: config.instanceAdmins,
     ...(redis ? { redis: redis.client } : {}),
     async close() {
       await Promise.allSettled([mongo.close(), connection.close(), redis?.close()]);

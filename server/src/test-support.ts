@@ -52,6 +52,8 @@ export interface HarnessOptions {
   sweepQueuedRuns?: boolean;
   /** Lanes and fair shares (config.ts); default on, as deployed. */
   fairness?: FairnessSettings;
+  /** PIPEWRIGHT_INSTANCE_ADMINS (config.ts). */
+  instanceAdmins?: string[];
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -87,6 +89,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     metrics,
     sweepQueuedRuns: options.sweepQueuedRuns === true,
     ...(options.fairness === undefined ? {} : { fairness: options.fairness }),
+    ...(options.instanceAdmins === undefined ? {} : { instanceAdmins: options.instanceAdmins }),
     // Every answer of every server test is checked against the API contract's response schemas.
     checkResponses: printContractViolation,
   });

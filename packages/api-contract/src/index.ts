@@ -25,6 +25,7 @@ export * from './flow-diff.ts';
 export * from './flow-files.ts';
 export * from './n8n-import.ts';
 export * from './pauses.ts';
+export * from './fairness.ts';
 export * from './rate-limits.ts';
 export * from './rollouts.ts';
 export * from './run-history.ts';

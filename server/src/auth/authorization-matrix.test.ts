@@ -161,6 +161,8 @@ const ROUTES: Record<string, RouteRule> = {
   'DELETE /api/pauses/credentials/:id': { min: 'admin' },
   'GET /api/rate-limits': { min: 'viewer' },
   'PUT /api/rate-limits': { min: 'admin', body: () => ({ limits: { http: { count: 50, per: 's' } } }) },
+  'GET /api/fairness': { min: 'viewer' },
+  'PUT /api/fairness': { min: 'admin', body: () => ({ weight: 0.5 }) },
 };
 
 const RANK: Record<Caller, number> = { anonymous: -1, viewer: 0, builder: 1, developer: 2, admin: 3 };

@@ -10,6 +10,7 @@ import { BusinessKeySetting } from './BusinessKeySetting.tsx';
 import { DraftTestButton } from './draft-test/DraftTestButton.tsx';
 import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { GestureToolbar } from './gestures/GestureToolbar.tsx';
+import { LaneSelect } from './LaneSelect.tsx';
 import { MaxConcurrentRunsInput } from './MaxConcurrentRunsInput.tsx';
 import { RunDialog } from './RunDialog.tsx';
 import { RunTimeoutSelect } from './RunTimeoutSelect.tsx';
@@ -174,6 +175,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
         <ErrorHandlerSelect flowId={flow.id} />
         <RunTimeoutSelect />
         <MaxConcurrentRunsInput />
+        <LaneSelect />
         <SearchableFields />
         <BusinessKeySetting />
         <DraftTestButton flowId={flow.id} save={commands.save} busy={busy !== null} />

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../api/api.ts';
 import { formatDate } from '../ui/format.ts';
+import { FairSharePanel } from './FairSharePanel.tsx';
 import { rateLimitKeys, rateLimitsApi, useRateLimits } from './rate-limits-api.ts';
 import { limitsOf, type RateLimitRow, rowsOf } from './rate-limits-form.ts';
 
@@ -172,6 +173,7 @@ export function RateLimitsPage({ canEdit }: { canEdit: boolean }) {
           )}
         </form>
       )}
+      <FairSharePanel />
     </div>
   );
 }

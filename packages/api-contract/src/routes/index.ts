@@ -11,6 +11,7 @@ import { hooksApiRoutes } from './hooks.ts';
 import { n8nImportApiRoutes } from './n8n-import.ts';
 import { operationsApiRoutes } from './operations.ts';
 import { pausesApiRoutes } from './pauses.ts';
+import { fairnessApiRoutes } from './fairness.ts';
 import { rateLimitsApiRoutes } from './rate-limits.ts';
 import { rolloutsApiRoutes } from './rollouts.ts';
 import { runHistoryApiRoutes } from './run-history.ts';
@@ -37,6 +38,7 @@ export const apiRoutes = {
   ...contractsApiRoutes,
   ...pausesApiRoutes,
   ...rateLimitsApiRoutes,
+  ...fairnessApiRoutes,
   ...stepPackagesApiRoutes,
   ...operationsApiRoutes,
   ...failuresApiRoutes,
@@ -59,6 +61,7 @@ export const apiRouteAreas: readonly Record<string, unknown>[] = [
   credentialsApiRoutes,
   contractsApiRoutes,
   pausesApiRoutes,
+  fairnessApiRoutes,
   rateLimitsApiRoutes,
   stepPackagesApiRoutes,
   operationsApiRoutes,
