@@ -32,16 +32,21 @@ const EDITOR_EVERY_S = 10;
 
 interface Figures {
   bStartDelay: number[];
+  /** Of the start delay: the 202 → the workflow started on Temporal (Pipewright's run queue and starter). */
+  bToTemporal: number[];
   bFinished: number[];
   editorFinished: number[];
   floodSeconds?: number;
 }
 
-const scenarios: { name: string; flood: boolean; env: Record<string, string> }[] = [
-  { name: 'B alone (idle stack)', flood: false, env: {} },
-  { name: 'A floods, lanes on', flood: true, env: {} },
-  { name: 'A floods, lanes off (FIFO)', flood: true, env: { PIPEWRIGHT_FAIRNESS: 'off' } },
+const ALL_SCENARIOS: { id: string; name: string; flood: boolean; env: Record<string, string> }[] = [
+  { id: 'idle', name: 'B alone (idle stack)', flood: false, env: {} },
+  { id: 'on', name: 'A floods, lanes on', flood: true, env: {} },
+  { id: 'off', name: 'A floods, lanes off (FIFO)', flood: true, env: { PIPEWRIGHT_FAIRNESS: 'off' } },
 ];
+/** BENCH_SCENARIOS: which to run ("idle on off", the default, or a part). */
+const chosen = (process.env.BENCH_SCENARIOS ?? 'idle on off').split(/[\s,]+/).filter(Boolean);
+const scenarios = ALL_SCENARIOS.filter((scenario) => chosen.includes(scenario.id));
 
 const results: { name: string; figures: Figures }[] = [];
 for (const scenario of scenarios) {
@@ -139,17 +144,24 @@ async function measure(deployment: Deployment, flood: boolean): Promise<Figures>
     const floodSeconds = await floodDone;
     // Start delay: from the 202 to the first workflow task's start, both on this machine's clock.
     const wallAtBenchStart = Date.now() - performance.now();
-    const bStartDelay = await Promise.all(
+    const eventMs = (at: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+      at ? Number(at.seconds) * 1000 + Math.floor((at.nanos ?? 0) / 1e6) : Number.NaN;
+    const delays = await Promise.all(
       b.map(async ({ runId, sentAt }) => {
         const history = await temporal.workflow.getHandle(runId).fetchHistory();
         const firstTask = history.events?.find((event) => event.workflowTaskStartedEventAttributes);
-        const at = firstTask?.eventTime;
-        const startedMs = at ? Number(at.seconds) * 1000 + Math.floor((at.nanos ?? 0) / 1e6) : Number.NaN;
-        return startedMs - (wallAtBenchStart + sentAt);
+        const sent = wallAtBenchStart + sentAt;
+        return {
+          toTemporal: eventMs(history.events?.[0]?.eventTime) - sent,
+          toFirstTask: eventMs(firstTask?.eventTime) - sent,
+        };
       }),
     );
+    const bStartDelay = delays.map((delay) => delay.toFirstTask);
+    const bToTemporal = delays.map((delay) => delay.toTemporal);
     const figures: Figures = {
       bStartDelay,
+      bToTemporal,
       bFinished: b.map((run) => run.finishedMs),
       editorFinished,
       ...(flood ? { floodSeconds } : {}),
@@ -177,7 +189,7 @@ function ms(values: number[]): string {
 
 function summary(figures: Figures): string {
   return [
-    `B webhook start delay p50/p95 ${ms(figures.bStartDelay)}`,
+    `B webhook start delay p50/p95 ${ms(figures.bStartDelay)} (of which 202 → on Temporal ${ms(figures.bToTemporal)})`,
     `B webhook POST → finished ${ms(figures.bFinished)}`,
     `editor Run → finished ${ms(figures.editorFinished)}`,
     figures.floodSeconds === undefined ? '' : `A's flood finished in ${figures.floodSeconds.toFixed(0)} s`,

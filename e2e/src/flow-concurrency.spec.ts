@@ -69,3 +69,20 @@ test('the builder limits a flow to 3 runs at once; the setting is saved and kept
   };
   assert.equal(saved.document.settings?.maxConcurrentRuns, 3);
 });
+
+test('the builder moves the flow to the batch lane; the setting is saved and kept after a reload', async () => {
+  const lane = page.getByTestId('lane-select');
+  assert.equal(await lane.inputValue(), '', 'by trigger until chosen');
+  await lane.selectOption('batch');
+  await page.getByTestId('save-button').click();
+  await page.getByTestId('editor-message').filter({ hasText: /Saved/ }).waitFor();
+  await page.reload();
+  await page.getByTestId('lane-select').waitFor();
+  assert.equal(await page.getByTestId('lane-select').inputValue(), 'batch', 'kept after a reload');
+  const url = new URL(page.url());
+  const flowId = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+  const saved = (await (await product.api(`/api/flows/${flowId}`)).json()) as {
+    document: { settings?: { lane?: string } };
+  };
+  assert.equal(saved.document.settings?.lane, 'batch');
+});

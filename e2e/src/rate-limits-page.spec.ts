@@ -56,3 +56,31 @@ test('an admin sets http to 30 calls a minute; a wrong count is refused; the lim
   assert.equal(await page.getByTestId('rate-limit-count-0').inputValue(), '30');
   assert.equal(await page.getByTestId('rate-limit-per-0').inputValue(), 'm');
 });
+
+test("an admin lowers the workspace's fair share; raising it above 1 is refused naming the operators' setting", async () => {
+  await page.getByTestId('nav-rate-limits').click();
+  const weight = page.getByTestId('fair-share-weight');
+  await weight.waitFor();
+  assert.equal(await weight.inputValue(), '1');
+
+  // The browser's own check: more than this admin may set.
+  await weight.fill('3');
+  await page.getByTestId('fair-share-save').click();
+  await page
+    .getByTestId('fair-share-error')
+    .filter({ hasText: /Weight: a number from 0\.001 to 1/ })
+    .waitFor();
+  // The API's, for a caller that skips the page.
+  const refused = await product.api('/api/fairness', { method: 'PUT', body: JSON.stringify({ weight: 3 }) });
+  assert.equal(refused.status, 403);
+  assert.match(await refused.text(), /PIPEWRIGHT_INSTANCE_ADMINS/);
+
+  await weight.fill('0.5');
+  await page.getByTestId('fair-share-save').click();
+  await page.getByTestId('fair-share-updated').waitFor();
+  const saved = (await (await product.api('/api/fairness')).json()) as { weight: number };
+  assert.equal(saved.weight, 0.5);
+  await page.reload();
+  await page.getByTestId('fair-share-weight').waitFor();
+  assert.equal(await page.getByTestId('fair-share-weight').inputValue(), '0.5');
+});

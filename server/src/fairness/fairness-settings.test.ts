@@ -75,6 +75,6 @@ describe("a workspace's weight", () => {
       return (await harness.temporal.workflow.getHandle(runId).describe()).priority;
     };
     assert.deepEqual(await priorityOf(), { priorityKey: 1, fairnessKey: other.workspaceId, fairnessWeight: 0.5 });
-    assert.equal((await priorityOf({ lane: 'batch' })).priorityKey, 2);
+    assert.equal((await priorityOf({ lane: 'batch' }))?.priorityKey, 2);
   });
 });
