@@ -89,6 +89,8 @@ test('the health page shows a flow’s failure rate and names its failing step a
   await page.getByTestId('health-window-1h').click();
   // 3 of 4 runs succeeded.
   await page.getByTestId('health-stat-success-rate').filter({ hasText: '75 %' }).waitFor();
+  // The workspace's share of the workers under a backlog (docs/adr/027): none set, an equal one.
+  await page.getByTestId('health-fair-share').filter({ hasText: 'weight 1 (an equal share)' }).waitFor();
   const constraint = page.getByTestId(`health-constraint-${id}`);
   assert.match((await constraint.textContent()) ?? '', /1 failure\b/);
   await page.getByTestId('health-runs-chart').locator('canvas').waitFor();

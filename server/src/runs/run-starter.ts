@@ -159,7 +159,8 @@ export class RunStarter {
         record.keyCoordinator === undefined
           ? (priority?.priorityKey ?? DEFAULT_PRIORITY_KEY)
           : LANE_PRIORITY_KEY.events,
-      fairnessKey: record.workspaceId,
+      // A run without a Priority (lanes off, PIPEWRIGHT_FAIRNESS): one line for all, first in, first out.
+      fairnessKey: priority?.fairnessKey ?? '',
       weight: priority?.fairnessWeight ?? DEFAULT_FAIRNESS_WEIGHT,
       record,
     });

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../api/api.ts';
+import { fairnessApi, fairnessKeys, useFairness } from '../api/fairness.ts';
 import { formatDate } from '../ui/format.ts';
-import { fairnessApi, fairnessKeys, useFairness } from './fairness-api.ts';
 
 /**
  * The workspace's share of the workers under a backlog (docs/adr/027).  Every member sees it; an admin may lower it,

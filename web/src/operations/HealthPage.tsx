@@ -1,5 +1,6 @@
 import type { FlowHealth, HealthResponse, HealthStats, HealthWindow } from '@pipewright/operations';
 import { errorMessage } from '../api/api.ts';
+import { useFairness } from '../api/fairness.ts';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { formatDuration } from '../ui/format.ts';
@@ -66,6 +67,7 @@ export function HealthPage({
       {data && (
         <>
           <PausedNotice paused={data.paused} flows={data.flows} />
+          <FairShareLine />
           <StatCards stats={data.totals} contractViolations={data.contractViolations} inProgress={data.inProgress} />
           <section className="health-section">
             <h2>Runs</h2>
@@ -269,6 +271,20 @@ function PausedNotice({
         ...paused.flows.map((flowId) => `flow “${nameOf(flowId)}”`),
         ...paused.connectors.map((c) => `connector ${c}`),
       ].join(', ')}
+    </p>
+  );
+}
+
+/** The workspace's weight under a backlog (docs/adr/027), set on the Limits page. */
+function FairShareLine() {
+  const fairness = useFairness();
+  if (!fairness.data) return null;
+  const { weight } = fairness.data;
+  return (
+    <p className="muted small" data-testid="health-fair-share">
+      Fair share: weight {weight}
+      {weight === 1 ? ' (an equal share)' : weight < 1 ? ' (gives way to other workspaces)' : ' (a larger share)'} —
+      under a backlog, runs get worker capacity in proportion to it.
     </p>
   );
 }

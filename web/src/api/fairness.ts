@@ -1,8 +1,8 @@
 import type { PutFairnessBody } from '@pipewright/api-contract';
 import { useQuery } from '@tanstack/react-query';
-import { callApi } from '../api/typed-request.ts';
+import { callApi } from './typed-request.ts';
 
-/** The workspace's weight (server/src/fairness). */
+/** The workspace's weight (server/src/fairness): set on the Limits page, shown on the Health page too. */
 export const fairnessApi = {
   get: () => callApi('get', '/api/fairness'),
   put: (body: PutFairnessBody) => callApi('put', '/api/fairness', { body }),
