@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { ensureComposeCli, TEMPORAL_SERVER_VERSION } from './binaries.ts';
 import { ensureDebianPackage } from './debian-packages.ts';
 import { HAPROXY_DEFAULTS, HAPROXY_PATH, HAPROXY_SERVER_CHECK, READY_PATH } from './haproxy.ts';
+import { FAIRNESS_DYNAMIC_CONFIG } from './stack.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const composeFile = join(root, 'docker-compose.yml');
@@ -50,6 +51,21 @@ test('docker-compose.yml is valid under `docker compose config` and has the prod
   assert.equal(config.services.server?.environment?.PIPEWRIGHT_REDIS_URL, 'redis://redis:6379');
   assert.ok(Number(config.services.server?.environment?.PIPEWRIGHT_DRAIN_MS) > 0);
   assert.match(config.services.proxy?.image ?? '', /^haproxy:2\.6/);
+});
+
+test("compose's Temporal turns on task-queue priority and fairness, as the dev server and ./pw cluster do", () => {
+  const result = composeConfig(composeFile, root);
+  const config = JSON.parse(result.stdout) as {
+    services: Record<string, { environment?: Record<string, string>; volumes?: { source: string; target: string }[] }>;
+  };
+  const temporal = config.services.temporal;
+  const path = temporal?.environment?.DYNAMIC_CONFIG_FILE_PATH;
+  const mount = temporal?.volumes?.find((volume) => volume.target === path);
+  assert.ok(mount, `the dynamic config file ${path} is mounted`);
+  const text = readFileSync(mount.source, 'utf8');
+  for (const [key, value] of Object.entries(FAIRNESS_DYNAMIC_CONFIG)) {
+    assert.ok(text.includes(`${key}:\n  - value: ${String(value)}\n`), `${key} is ${String(value)}`);
+  }
 });
 
 test("deploy/haproxy.cfg is a valid HAProxy config with ./pw cluster's proxy defaults and readiness check", () => {
