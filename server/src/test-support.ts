@@ -117,6 +117,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
  * recorded, and the run starter gives it to Temporal a moment later (run-starter.ts): first wait for that.
  */
 export async function awaitRun(temporal: Client, runId: string): Promise<void> {
+  await awaitOnTemporal(temporal, runId);
+  await temporal.workflow
+    .getHandle(runId)
+    .result()
+    .catch(() => {});
+}
+
+/** Resolves once the run's workflow exists on Temporal (the run starter has handed it over). */
+export async function awaitOnTemporal(temporal: Client, runId: string): Promise<void> {
   const handle = temporal.workflow.getHandle(runId);
   await waitFor(`run ${runId} to be started on Temporal`, () =>
     handle.describe().then(
@@ -127,7 +136,6 @@ export async function awaitRun(temporal: Client, runId: string): Promise<void> {
       },
     ),
   );
-  await handle.result().catch(() => {});
 }
 
 type Reply = { status: number; body: unknown };

@@ -3,17 +3,16 @@ import { describe, test } from 'node:test';
 import type { FlowDetail, StartRunResponse } from '@pipewright/api-contract';
 import { getTestStack } from '@pipewright/devstack';
 import { type RunningWorker, startWorker } from '@pipewright/worker';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import type { FairnessSettings } from '../config.ts';
 import {
+  awaitOnTemporal,
   awaitRun,
   type Harness,
   provisionWorkspace,
   type SignedInUser,
   signedInAgent,
   startHarness,
-  waitFor,
 } from '../test-support.ts';
 
 /**
@@ -65,20 +64,6 @@ async function sendWebhook(harness: Harness, flow: FlowDetail, seq: number): Pro
   return (response.body as { runId: string }).runId;
 }
 
-/** Resolves once the run's workflow exists on Temporal (the run starter has handed it over). */
-async function onTemporal(harness: Harness, runId: string): Promise<void> {
-  const handle = harness.temporal.workflow.getHandle(runId);
-  await waitFor(`run ${runId} on Temporal`, () =>
-    handle.describe().then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof WorkflowNotFoundError) return undefined;
-        throw error;
-      },
-    ),
-  );
-}
-
 /** When each run closed, on Temporal's clock (ms). */
 async function closedAt(harness: Harness, runIds: string[]): Promise<number[]> {
   await Promise.all(runIds.map((runId) => awaitRun(harness.temporal, runId)));
@@ -105,7 +90,7 @@ async function floodThenDrain(fairness: FairnessSettings) {
     const flood: string[] = [];
     for (let seq = 0; seq < FLOOD; seq++) flood.push(await sendWebhook(harness, floodFlow, seq));
     // A's whole flood is on Temporal's task queue before B sends anything: the order tested is the task queue's.
-    await Promise.all(flood.map((runId) => onTemporal(harness, runId)));
+    await Promise.all(flood.map((runId) => awaitOnTemporal(harness.temporal, runId)));
     const bRuns: string[] = [];
     for (let seq = 0; seq < B_WEBHOOKS; seq++) bRuns.push(await sendWebhook(harness, bHook, seq));
     const editor = (
