@@ -54,7 +54,7 @@ const worker = await startWorker({
           // Names this worker's broker sessions (MQTT): the same after a restart, so it takes them back.
           memberId: process.env.PIPEWRIGHT_WORKER_ID?.trim() || hostname(),
           // Lanes and fair shares (docs/adr/027), as the server's setting: off starts message runs first in, first out.
-          fairness: process.env.PIPEWRIGHT_FAIRNESS?.trim().toLowerCase() !== 'off',
+          fairness: parseFairness(process.env.PIPEWRIGHT_FAIRNESS),
         },
       }
     : {}),
@@ -87,4 +87,12 @@ function parseShutdownGrace(value: string | undefined): number {
     );
   }
   return ms;
+}
+
+/** PIPEWRIGHT_FAIRNESS: `on` (default) or `off`, as the server reads it. */
+function parseFairness(value: string | undefined): boolean {
+  const text = value?.trim().toLowerCase() ?? '';
+  if (text === '' || text === 'on') return true;
+  if (text === 'off') return false;
+  throw new Error(`PIPEWRIGHT_FAIRNESS must be "on" or "off", got "${text}"`);
 }
