@@ -43,10 +43,6 @@ export class RunLanes {
     );
   }
 
-  get enabled(): boolean {
-    return this.#options.enabled;
-  }
-
   async priorityOf(
     workspaceId: string,
     lane: RunLane,
