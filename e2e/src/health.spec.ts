@@ -17,13 +17,18 @@ const artifacts = resolve(import.meta.dirname, '../artifacts');
 let product: Product;
 let browser: Browser;
 let page: Page;
-/** The ERP: `/ok` answers 200, `/down` 500. */
+/** The ERP: `/ok` answers 200, `/down` 500, `/hold` once the test releases it. */
 let erp: Server;
+const held: (() => void)[] = [];
 let erpUrl = '';
 
 before(async () => {
   erp = createServer((req, res) => {
     req.resume();
+    if (req.url === '/hold') {
+      held.push(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+      return;
+    }
     const down = req.url === '/down';
     res.writeHead(down ? 500 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(down ? { error: 'database down' } : { ok: true }));
@@ -100,4 +105,58 @@ test('the health page shows a flow’s failure rate and names its failing step a
   await page.getByTestId(`health-flow-${id}`).click();
   await page.getByTestId('health-steps').waitFor();
   assert.match((await page.getByTestId('health-steps').textContent()) ?? '', /http/);
+});
+
+test('runs waiting to start show on the runs list and the health page, and go once they began', async () => {
+  // At most one run at once, whose step waits for the ERP: the next webhooks' runs wait to start.
+  const document = {
+    schemaVersion: 1,
+    settings: { maxConcurrentRuns: 1 },
+    nodes: [
+      { id: 'in', type: 'core.webhook', typeVersion: 1, position: { x: 0, y: 0 }, config: { method: 'POST' } },
+      {
+        id: 'push',
+        type: 'http.request',
+        typeVersion: 1,
+        position: { x: 260, y: 0 },
+        config: { method: 'POST', url: `${erpUrl}/hold` },
+      },
+    ],
+    edges: [{ id: 'e1', source: 'in', target: 'push' }],
+  };
+  const created = await product.api('/api/flows', {
+    method: 'POST',
+    body: JSON.stringify({ name: 'Nightly import', document }),
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+  const { id, webhookPath } = (await created.json()) as { id: string; webhookPath: string };
+  assert.equal((await product.api(`/api/flows/${id}/publish`, { method: 'POST' })).status, 201);
+  const runIds: string[] = [];
+  for (let n = 0; n < 3; n++) {
+    const delivered = await fetch(`${product.baseUrl}${webhookPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ n }),
+    });
+    assert.equal(delivered.status, 202, await delivered.clone().text());
+    runIds.push(((await delivered.json()) as { runId: string }).runId);
+  }
+  await waitFor('the first run to call the ERP', async () => (held.length === 1 ? true : undefined));
+
+  await page.getByTestId('nav-health').click();
+  await page.getByTestId('health-page').waitFor();
+  // Two wait (the first began and holds the flow's one slot); counted within a second or two, shown within 5 s.
+  const row = page.getByTestId(`health-waiting-${id}`);
+  await row.filter({ hasText: 'Nightly import' }).locator('td:nth-child(2)', { hasText: /^2$/ }).waitFor();
+  await page.goto(`${product.baseUrl}/flows/${id}/runs`);
+  await page.getByTestId('runs-waiting').filter({ hasText: '2 runs wait to start, the oldest for' }).waitFor();
+
+  // The ERP answers: each run begins in turn, and nothing waits any more.
+  while (runIds.length > 0) {
+    await waitFor('the next run to call the ERP', async () => (held.length > 0 ? true : undefined));
+    held.shift()?.();
+    const runId = runIds.shift();
+    if (runId !== undefined) await runResult(product.temporal, runId);
+  }
+  await page.getByTestId('runs-waiting').waitFor({ state: 'detached', timeout: 30_000 });
 });

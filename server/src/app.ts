@@ -38,6 +38,8 @@ import { FailuresService } from './failures/failures.service.ts';
 import { FairnessRepository } from './fairness/fairness.repository.ts';
 import { createFairnessRouter } from './fairness/fairness.routes.ts';
 import { RunLanes } from './fairness/run-lanes.ts';
+import { createWaitingRunsRouter } from './fairness/waiting-runs.routes.ts';
+import { type AdmissionSettings, DEFAULT_ADMISSION, WaitingRuns } from './fairness/waiting-runs.ts';
 import { createFlowExportRouter } from './flows/flow-export.routes.ts';
 import { createFlowImportRouter } from './flows/flow-import.routes.ts';
 import { FlowImportService } from './flows/flow-import.service.ts';
@@ -138,6 +140,8 @@ export interface AppDeps {
   fairness?: FairnessSettings;
   /** `PIPEWRIGHT_INSTANCE_ADMINS` (config.ts): who may raise a workspace's weight above an equal share. */
   instanceAdmins?: string[];
+  /** Ceilings of runs waiting to start (`PIPEWRIGHT_MAX_WAITING_RUNS_PER_*`, config.ts); defaults DEFAULT_ADMISSION. */
+  admission?: AdmissionSettings;
   /** Tests: every JSON answer is checked against its route's response schema in the API contract (response-contract.ts). */
   checkResponses?: (violation: ContractViolation) => void;
 }
@@ -201,10 +205,12 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const runRecords = new RunsRepository(deps.db);
   const heldRuns = new HeldRunsRepository(deps.db);
   const lanes = new RunLanes({ db: deps.db, ...(deps.fairness ?? DEFAULT_FAIRNESS) });
+  const waitingRuns = new WaitingRuns({ db: deps.db, settings: deps.admission ?? DEFAULT_ADMISSION, log });
   const runs = new RunsService({
     runs: runRecords,
     held: heldRuns,
     lanes,
+    waiting: waitingRuns,
     versions,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
@@ -266,6 +272,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   // Resumes a server did not finish (it died midway) are finished by whichever server sweeps.
   if (deps.sweepQueuedRuns === true) pauses.startSweeping();
   const alerts = createAlertsModule({
+    waiting: (workspaceId) => waitingRuns.summary(workspaceId),
     db: deps.db,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
@@ -365,6 +372,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
       instanceAdmins: new Set((deps.instanceAdmins ?? []).map((email) => email.toLowerCase())),
     }),
   );
+  api.use(createWaitingRunsRouter({ waiting: waitingRuns, flows: flowRecords }));
   api.use(alerts.router);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
@@ -383,6 +391,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     ...(ingressMetrics ? { metrics: ingressMetrics } : {}),
     contracts: new IngressContracts({ violations: contractViolations, metrics: ingressMetrics, log }),
     refusals: new WebhookRefusalsRepository(deps.db),
+    admission: waitingRuns,
     maxPayloadDepth: limits.maxPayloadDepth,
     ...(deps.pausedRetryAfterSeconds === undefined ? {} : { pausedRetryAfterSeconds: deps.pausedRetryAfterSeconds }),
     log,
@@ -403,6 +412,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     runs.starter.stopSweeping();
     pauses.stopSweeping();
     await alerts.evaluator.stop();
+    await waitingRuns.close();
   });
   return app;
 }

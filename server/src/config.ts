@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { DEFAULT_PINNED_DATA_LIMITS, type PinnedDataLimits } from '@pipewright/flow';
 import { DEFAULT_TASK_QUEUE } from '@pipewright/run-contract';
+import { type AdmissionSettings, DEFAULT_ADMISSION } from './fairness/waiting-runs.ts';
 
 /** A flow's pins travel inside one save request (5 MB of JSON at most), so a limit stays well below it. */
 const MAX_PINNED_BYTES_SETTING = 4 * 1024 * 1024;
@@ -83,6 +84,8 @@ export interface ServerConfig {
    * workspace more than an equal share (docs/adr/027).  Default none.
    */
   instanceAdmins: string[];
+  /** Admission control at the webhook ingress: ceilings of runs waiting to start (fairness/waiting-runs.ts). */
+  admission: AdmissionSettings;
 }
 
 export interface FairnessSettings {
@@ -122,6 +125,25 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
       .split(',')
       .map((email) => email.trim().toLowerCase())
       .filter(Boolean),
+    admission: {
+      perWorkspace: readWhole(
+        env,
+        'PIPEWRIGHT_MAX_WAITING_RUNS_PER_WORKSPACE',
+        DEFAULT_ADMISSION.perWorkspace,
+        10_000_000,
+      ),
+      perFlow: readWhole(env, 'PIPEWRIGHT_MAX_WAITING_RUNS_PER_FLOW', DEFAULT_ADMISSION.perFlow, 10_000_000),
+      retryAfterSeconds: readWhole(
+        env,
+        'PIPEWRIGHT_WAITING_RETRY_AFTER_SECONDS',
+        DEFAULT_ADMISSION.retryAfterSeconds,
+        3_600,
+      ),
+      windowMinutes: Math.max(
+        1,
+        readWhole(env, 'PIPEWRIGHT_WAITING_WINDOW_MINUTES', DEFAULT_ADMISSION.windowMinutes, 1_440),
+      ),
+    },
     fairness: {
       enabled: readOnOff(env, 'PIPEWRIGHT_FAIRNESS', DEFAULT_FAIRNESS.enabled),
       interactivePerMinute: readWhole(

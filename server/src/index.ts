@@ -90,6 +90,7 @@ export async function connectServerDeps(
     alertsEveryMs: config.alertsEveryMs,
     fairness: config.fairness,
     instanceAdmins: config.instanceAdmins,
+    admission: config.admission,
     ...(redis ? { redis: redis.client } : {}),
     async close() {
       await Promise.allSettled([mongo.close(), connection.close(), redis?.close()]);

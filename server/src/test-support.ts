@@ -1,4 +1,5 @@
 import { createMetricsRegistry, type Registry } from '@pipewright/metrics';
+import type { AdmissionSettings } from './fairness/waiting-runs.ts';
 /**
  * Test harness for the server's integration tests: the real app on the shared test stack (FerretDB + Temporal), a
  * fresh database and task queue per test file, optionally an in-process worker, and a local HTTP target for steps.
@@ -54,6 +55,8 @@ export interface HarnessOptions {
   fairness?: FairnessSettings;
   /** PIPEWRIGHT_INSTANCE_ADMINS (config.ts). */
   instanceAdmins?: string[];
+  /** Ceilings of runs waiting to start (config.ts); default DEFAULT_ADMISSION. */
+  admission?: AdmissionSettings;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -90,6 +93,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     sweepQueuedRuns: options.sweepQueuedRuns === true,
     ...(options.fairness === undefined ? {} : { fairness: options.fairness }),
     ...(options.instanceAdmins === undefined ? {} : { instanceAdmins: options.instanceAdmins }),
+    ...(options.admission === undefined ? {} : { admission: options.admission }),
     // Every answer of every server test is checked against the API contract's response schemas.
     checkResponses: printContractViolation,
   });

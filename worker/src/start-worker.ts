@@ -8,7 +8,7 @@ import {
   serveMetrics,
 } from '@pipewright/metrics';
 import { DEFAULT_TASK_QUEUE, type RateLimit, STEP_HEARTBEAT_EVERY_MS } from '@pipewright/run-contract';
-import { RunReportWriter, withThrottledAttempts } from '@pipewright/run-reports';
+import { RunReportWriter, WaitingRunsCounter, withThrottledAttempts } from '@pipewright/run-reports';
 import type { Keyring } from '@pipewright/secrets';
 import { connectSharedRedis } from '@pipewright/shared-redis';
 import {
@@ -140,9 +140,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         log: Runtime.instance().logger,
       })
     : undefined;
+  // Runs the server accepted count as waiting until they begin here (docs/adr/027).
+  const waitingRuns = deps.db ? new WaitingRunsCounter({ db: deps.db, log: Runtime.instance().logger }) : undefined;
   const sinks: InjectedSinks<RunMetricsSinks> = {
     runMetrics: {
-      started: { fn: (_info, record) => runMetrics?.runStarted(record), callDuringReplay: false },
+      started: {
+        fn: (_info, { acceptedAt, ...record }) => {
+          runMetrics?.runStarted(record);
+          if (acceptedAt !== undefined) waitingRuns?.add({ ...record, acceptedAt, counter: 'o' });
+        },
+        callDuringReplay: false,
+      },
       finished: {
         fn: (info, { report, ...record }) => {
           runMetrics?.runFinished({ ...record, durationMs: Date.now() - info.runStartTime.getTime() });
@@ -231,6 +239,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await metricsServer?.close();
     await connection.close();
     await reportWriter?.close();
+    await waitingRuns?.close();
     await redis?.close();
     await deps.close();
     throw error;
@@ -257,6 +266,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await metricsServer?.close();
       await connection.close();
       await reportWriter?.close();
+      await waitingRuns?.close();
       await redis?.close();
       await deps.close();
       throw error;
@@ -279,6 +289,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           await connection.close();
           await draftTests.close();
           await reportWriter?.close();
+          await waitingRuns?.close();
           await redis?.close();
           await deps.close();
         }

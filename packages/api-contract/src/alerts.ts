@@ -22,6 +22,8 @@ export const ALERT_LIMITS = {
   minRuns: { min: 1, max: 10_000 },
   /** `dlq_size` threshold: unresolved failed runs. */
   dlqThreshold: { min: 1, max: 1_000_000 },
+  /** `waiting_age`: minutes the oldest run may wait to start: 1 min to 24 h. */
+  waitingMinutes: { min: 1, max: 1_440 },
   /** `no_run`: minutes without a run: 5 min to 7 days. */
   idleMinutes: { min: 5, max: 10_080 },
   /** Cool-down, minutes: 1 min to 7 days; default 30. */
@@ -63,8 +65,15 @@ export const alertConditionSchema = z.discriminatedUnion(
         idleMinutes: between(ALERT_LIMITS.idleMinutes, 'idleMinutes'),
       })
       .strict(),
+    z
+      .object({
+        kind: z.literal('waiting_age'),
+        /** Fires when the flow's oldest run waiting to start has waited longer than this (docs/adr/027). */
+        minutes: between(ALERT_LIMITS.waitingMinutes, 'minutes'),
+      })
+      .strict(),
   ],
-  { error: 'kind must be one of failure_rate, run_failed, dlq_size, no_run' },
+  { error: 'kind must be one of failure_rate, run_failed, dlq_size, no_run, waiting_age' },
 );
 export type AlertCondition = z.infer<typeof alertConditionSchema>;
 export type AlertConditionKind = AlertCondition['kind'];

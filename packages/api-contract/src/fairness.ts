@@ -25,3 +25,28 @@ export const fairnessViewSchema = z.object({
   updatedBy: z.string().nullable(),
 });
 export type FairnessView = z.infer<typeof fairnessViewSchema>;
+
+/** One flow's runs waiting to start (accepted, not begun by a worker yet), within the counting window. */
+export const flowWaitingSchema = z.object({
+  flowId: z.string(),
+  /** Null when the flow was deleted since. */
+  flowName: z.string().nullable(),
+  waiting: z.number(),
+  /** How long the oldest waiting run has waited (ms, to the 10 s bucket it was accepted in); null when none waits. */
+  oldestAgeMs: z.number().nullable(),
+  /** Webhook deliveries answered 429 at a ceiling within the window. */
+  refused: z.number(),
+});
+
+/** `GET /waiting-runs`: the workspace's runs waiting to start, per flow, and the ceilings past which webhooks get 429. */
+export const waitingRunsViewSchema = z.object({
+  waiting: z.number(),
+  oldestAgeMs: z.number().nullable(),
+  refused: z.number(),
+  flows: z.array(flowWaitingSchema),
+  /** 0: no ceiling. */
+  ceilings: z.object({ workspace: z.number(), flow: z.number() }),
+  windowMinutes: z.number(),
+});
+export type WaitingRunsView = z.infer<typeof waitingRunsViewSchema>;
+export type FlowWaitingView = z.infer<typeof flowWaitingSchema>;

@@ -7,3 +7,4 @@ export * from './rollup-layout.ts';
 export * from './rollup-read.ts';
 export * from './rollup-write.ts';
 export * from './run-report.ts';
+export * from './waiting-runs.ts';

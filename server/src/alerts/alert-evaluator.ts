@@ -1,4 +1,5 @@
 import type { AlertCondition } from '@pipewright/api-contract';
+import type { WaitingSummary } from '@pipewright/operations';
 import type { AlertDelivery } from './alert-delivery.ts';
 import { decide, type Observation } from './alert-evaluation.ts';
 import type { AlertMessage } from './alert-messages.ts';
@@ -19,6 +20,8 @@ export interface AlertEvaluatorDeps {
   delivery: AlertDelivery;
   /** The flow's name; undefined when it is gone (its rules are skipped). */
   flowName: (workspaceId: string, flowId: string) => Promise<string | undefined>;
+  /** The workspace's runs waiting to start (fairness/waiting-runs.ts), for `waiting_age`. */
+  waiting?: (workspaceId: string) => Promise<WaitingSummary>;
   /** The flow's runs in the web app, for the alert text. */
   flowLink: (flowId: string) => string | undefined;
   log: (message: string, error: unknown) => void;
@@ -151,6 +154,15 @@ export class AlertEvaluator {
           kind: 'threshold',
           breached: started === 0,
           summary: `No run of "${flowName}" started in the last ${condition.idleMinutes} min: is its trigger still working?`,
+        };
+      }
+      case 'waiting_age': {
+        const flow = (await this.#deps.waiting?.(workspaceId))?.flows.find((entry) => entry.flowId === flowId);
+        const ageMs = flow?.oldestAcceptedAt === undefined ? 0 : now.getTime() - flow.oldestAcceptedAt;
+        return {
+          kind: 'threshold',
+          breached: ageMs > condition.minutes * 60_000,
+          summary: `${flow?.waiting ?? 0} runs of "${flowName}" wait to start; the oldest for ${Math.floor(ageMs / 60_000)} min (more than ${condition.minutes})`,
         };
       }
       case 'run_failed':

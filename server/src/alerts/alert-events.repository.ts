@@ -35,7 +35,7 @@ const eventSchema = z.object({
   summary: z.string(),
   /** What the message names, as it was when the alert fired. */
   flowName: z.string(),
-  conditionKind: z.enum(['failure_rate', 'run_failed', 'dlq_size', 'no_run']),
+  conditionKind: z.enum(['failure_rate', 'run_failed', 'dlq_size', 'no_run', 'waiting_age']),
   link: z.string().optional(),
   /** The rule's channels when it fired (credential ids and addresses only, never secrets). */
   channels: z.array(alertChannelSchema),

@@ -4,7 +4,7 @@ import type { Db } from 'mongodb';
 import type { AuditService } from '../auth/audit.service.ts';
 import { ApiError } from '../errors.ts';
 import { AlertDelivery } from './alert-delivery.ts';
-import { AlertEvaluator } from './alert-evaluator.ts';
+import { AlertEvaluator, type AlertEvaluatorDeps } from './alert-evaluator.ts';
 import { AlertEventsRepository } from './alert-events.repository.ts';
 import { AlertRulesRepository } from './alert-rules.repository.ts';
 import { createAlertsRouter } from './alerts.routes.ts';
@@ -28,6 +28,8 @@ export interface AlertsModuleDeps {
   log: (message: string, error: unknown) => void;
   /** The evaluator's clock (tests move it forward). */
   now?: () => Date;
+  /** The workspace's runs waiting to start, for `waiting_age` rules. */
+  waiting?: AlertEvaluatorDeps['waiting'];
 }
 
 export async function ensureAlertIndexes(db: Db): Promise<void> {
@@ -69,6 +71,7 @@ export function createAlertsModule(deps: AlertsModuleDeps): {
     flowLink,
     log: deps.log,
     ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...(deps.waiting === undefined ? {} : { waiting: deps.waiting }),
   });
   return { router: createAlertsRouter({ alerts: service }), service, evaluator };
 }

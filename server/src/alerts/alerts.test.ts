@@ -14,6 +14,7 @@ import { createApp } from '../app.ts';
 import { AuditRepository } from '../auth/audit.repository.ts';
 import { AuditService } from '../auth/audit.service.ts';
 import { FailuresRepository } from '../failures/failures.repository.ts';
+import { WaitingRuns } from '../fairness/waiting-runs.ts';
 import { FlowsRepository } from '../flows/flows.repository.ts';
 import {
   awaitRun,
@@ -157,7 +158,7 @@ async function createCredential(type: string, values: Record<string, unknown>): 
  * An evaluator as a server runs it, on the test's database.  Its clock is ahead by the visibility lag, so a run that
  * visibility already shows closed is looked at now rather than 3 s later (`ahead` moves it further).
  */
-function evaluator(aheadMs = 0): AlertEvaluator {
+function evaluator(aheadMs = 0, waiting?: WaitingRuns): AlertEvaluator {
   const flows = new FlowsRepository(harness.db);
   return createAlertsModule({
     db: harness.db,
@@ -169,6 +170,7 @@ function evaluator(aheadMs = 0): AlertEvaluator {
     publicBaseUrl: 'https://pipewright.example.test',
     log: (message, error) => console.error(message, error),
     now: () => new Date(Date.now() + VISIBILITY_LAG_MS + aheadMs),
+    ...(waiting ? { waiting: (workspaceId: string) => waiting.summary(workspaceId) } : {}),
   }).evaluator;
 }
 
@@ -435,6 +437,44 @@ describe('alerts through the real stack', () => {
     await server.evaluateOnce();
     assert.equal(((await api().get(`/api/alerts/${rule.id}`).expect(200)).body as AlertRuleView).status, 'ok');
     assert.equal(hookPosts('/dlq-hook').length, 1);
+  });
+
+  test('waiting_age fires when the oldest run has waited to start longer than its minutes, and recovers once it began', async () => {
+    const flowId = await publishedFlow('Imports', '/imports');
+    const hook = target.script('/waiting-hook', [{ status: 200, body: {} }]);
+    const rule = await createRule({
+      flowId,
+      name: 'Stuck backlog',
+      condition: { kind: 'waiting_age', minutes: 5 },
+      channels: [{ type: 'webhook', url: hook }],
+    });
+    // Two runs accepted now and not begun, as a server counts them; the evaluator's clock is 6 min ahead.
+    const waiting = new WaitingRuns({
+      db: harness.db,
+      cacheMs: 0,
+      log: (message, error) => console.error(message, error),
+    });
+    const run = { workspaceId: harness.admin.workspaceId, flowId, acceptedAt: Date.now() };
+    waiting.accepted(run);
+    waiting.accepted(run);
+    await waiting.flush();
+    try {
+      await evaluator(0, waiting).evaluateOnce();
+      assert.equal(((await api().get(`/api/alerts/${rule.id}`).expect(200)).body as AlertRuleView).status, 'ok');
+      const server = evaluator(6 * 60_000, waiting);
+      await server.evaluateOnce();
+      const [event] = await settledEvents(flowId, 1);
+      assert.match(event?.summary ?? '', /^2 runs of "Imports" wait to start; the oldest for 6 min \(more than 5\)/);
+      // A worker begins both (as its sink counts them): nothing waits, the rule recovers, nothing more is sent.
+      waiting.leftWithoutRunning(run);
+      waiting.leftWithoutRunning(run);
+      await waiting.flush();
+      await server.evaluateOnce();
+      assert.equal(((await api().get(`/api/alerts/${rule.id}`).expect(200)).body as AlertRuleView).status, 'ok');
+      assert.equal(hookPosts('/waiting-hook').length, 1);
+    } finally {
+      await waiting.close();
+    }
   });
 
   test('an alert claimed by a server that died before sending it is sent once by the next round', async () => {

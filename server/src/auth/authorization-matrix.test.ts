@@ -163,6 +163,7 @@ const ROUTES: Record<string, RouteRule> = {
   'PUT /api/rate-limits': { min: 'admin', body: () => ({ limits: { http: { count: 50, per: 's' } } }) },
   'GET /api/fairness': { min: 'viewer' },
   'PUT /api/fairness': { min: 'admin', body: () => ({ weight: 0.5 }) },
+  'GET /api/waiting-runs': { min: 'viewer' },
 };
 
 const RANK: Record<Caller, number> = { anonymous: -1, viewer: 0, builder: 1, developer: 2, admin: 3 };

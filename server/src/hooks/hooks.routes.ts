@@ -2,6 +2,7 @@ import type { ApiErrorBody } from '@pipewright/api-contract';
 import type { IngressMetrics, WebhookOutcome } from '@pipewright/metrics';
 import express, { type Request, type Response, Router } from 'express';
 import { ApiError, toErrorResponse } from '../errors.ts';
+import type { WaitingRuns } from '../fairness/waiting-runs.ts';
 import { newWebhookRefusalId } from '../ids.ts';
 import { jsonTextDepthCheck } from '../json-limits.ts';
 import { contractRejected, type IngressContracts } from './ingress-contracts.ts';
@@ -22,6 +23,8 @@ export interface HooksRouterDeps {
   metrics?: IngressMetrics;
   /** Checks bodies against the flow's contract (422 or a flag on the trigger output), counting violations. */
   contracts?: IngressContracts;
+  /** Ceilings of runs waiting to start (fairness/waiting-runs.ts): past one, a delivery is answered 429. */
+  admission?: Pick<WaitingRuns, 'admission'>;
   /** The Retry-After (seconds) of a paused flow's 503 (`PIPEWRIGHT_PAUSED_RETRY_AFTER_SECONDS`); default 60. */
   pausedRetryAfterSeconds?: number;
 }
@@ -43,7 +46,15 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
       deps.metrics?.webhookDelivery({ workspaceId: target.flow.workspaceId, flowId: target.flow._id, outcome });
     try {
       const delivered = await deliver(req, res, target, deps);
-      count(delivered.paused ? 'unavailable' : delivered.duplicate ? 'duplicate' : 'accepted');
+      count(
+        delivered.paused
+          ? 'unavailable'
+          : delivered.overCeiling
+            ? 'refused'
+            : delivered.duplicate
+              ? 'duplicate'
+              : 'accepted',
+      );
     } catch (error) {
       const answer = toErrorResponse(error, { contentEncoding: req.get('content-encoding') });
       count(answer.status >= 500 ? 'unavailable' : 'refused');
@@ -59,7 +70,7 @@ async function deliver(
   res: Response,
   target: WebhookTarget,
   deps: HooksRouterDeps,
-): Promise<{ duplicate: boolean; paused?: true }> {
+): Promise<{ duplicate: boolean; paused?: true; overCeiling?: true }> {
   const { plan, config } = target;
   if (plan === null) {
     // Still read (and size-check) the body, so an unpublished flow answers like a published one would.
@@ -100,6 +111,9 @@ async function deliver(
   if (contract.action === 'flag') request.contract = contract.contract;
   // A paused flow refuses only deliveries it would otherwise take: a bad one still gets its 4xx, not a retry.
   if (answeredPaused(target, res, deps.pausedRetryAfterSeconds ?? 60)) return { duplicate: false, paused: true };
+  if (target.flow.paused?.mode !== 'queue' && (await answeredOverCeiling(target, res, deps.admission))) {
+    return { duplicate: false, overCeiling: true };
+  }
   const started = await deps.triggers.startWebhook({ ...target, plan }, request);
   if (started.duplicate) res.set(DUPLICATE_HEADER, 'true');
   const duplicate = started.duplicate === true;
@@ -134,6 +148,27 @@ function answeredPaused(target: WebhookTarget, res: Response, retryAfterSeconds:
   const message = `Flow "${target.flow.name}" is paused and takes no deliveries now; send again after it is resumed`;
   res.set('retry-after', String(retryAfterSeconds));
   res.status(503).json({ error: { code: 'flow_paused', message } } satisfies ApiErrorBody);
+  return true;
+}
+
+/**
+ * Admission control (docs/adr/027): past the flow's or the workspace's ceiling of runs waiting to start, answers 429
+ * with Retry-After and returns true.  Counted with the waiting runs (`refused`) and in the ingress metrics, not
+ * recorded one by one as refusals: a flood past the ceiling must not become a flood of writes.
+ */
+async function answeredOverCeiling(
+  target: WebhookTarget,
+  res: Response,
+  admission: HooksRouterDeps['admission'],
+): Promise<boolean> {
+  const refusal = await admission?.admission(target.flow.workspaceId, target.flow._id);
+  if (refusal === undefined) return false;
+  const whose = refusal.scope === 'flow' ? `Flow "${target.flow.name}"` : 'This workspace';
+  const message =
+    `${whose} has ${refusal.waiting} runs waiting to start, at its ceiling of ${refusal.ceiling} ` +
+    `(PIPEWRIGHT_MAX_WAITING_RUNS_PER_${refusal.scope.toUpperCase()}); send again after ${refusal.retryAfterSeconds} s`;
+  res.set('retry-after', String(refusal.retryAfterSeconds));
+  res.status(429).json({ error: { code: 'too_many_waiting_runs', message } } satisfies ApiErrorBody);
   return true;
 }
 

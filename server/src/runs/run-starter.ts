@@ -40,6 +40,8 @@ export interface RunStarterOptions {
    * a duplicate on the next try, which counts as started.
    */
   startDeadlineMs?: number;
+  /** Told of each run whose start failed for good (it is indexed as failed and will never begin). */
+  onNeverStarted?: (record: QueuedRun) => void;
 }
 
 export type StartOutcome = 'started' | 'queued' | 'failed';
@@ -57,7 +59,7 @@ const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */, 9 /* FAILED_PRECONDIT
  * show as `queued`.
  */
 export class RunStarter {
-  readonly #options: Required<RunStarterOptions>;
+  readonly #options: Required<Omit<RunStarterOptions, 'onNeverStarted'>> & Pick<RunStarterOptions, 'onNeverStarted'>;
   readonly #inFlight = new Map<string, Promise<StartOutcome>>();
   /** Per business key coordinator: the last hand-over of a run of that key, which the next one waits for. */
   readonly #keyLines = new Map<string, Promise<StartOutcome>>();
@@ -221,6 +223,7 @@ export class RunStarter {
           record,
           `the run could not be started: ${error instanceof Error ? error.message : String(error)}`,
         );
+        this.#options.onNeverStarted?.(record);
         return 'failed';
       } else {
         log(`run ${record._id} stays queued: Temporal did not take its start`, outcome.error);

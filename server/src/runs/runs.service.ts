@@ -129,6 +129,28 @@ function traceParentField(): { traceParent?: string } {
   return traceParent === undefined ? {} : { traceParent };
 }
 
+/** A run counted by the waiting-runs counts (fairness/waiting-runs.ts): its accept time is its bucket there. */
+export interface WaitingRun {
+  workspaceId: string;
+  flowId: string;
+  acceptedAt: number;
+}
+
+export interface WaitingRunCounts {
+  accepted(run: WaitingRun): void;
+  leftWithoutRunning(run: WaitingRun): void;
+}
+
+/** The accept time a queued run's start arguments carry (what the worker counts its begin under). */
+function acceptedAtOf(record: QueuedRun): number | undefined {
+  try {
+    const acceptedAt = (JSON.parse(record.pendingStartJson) as RunFlowInput).run.acceptedAt;
+    return typeof acceptedAt === 'number' ? acceptedAt : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts runs on Temporal and reads them back: the runs collection is the index, Temporal the source of truth. */
 export class RunsService {
   /** Drains queued runs into Temporal; the app sweeps with it while it serves. */
@@ -141,6 +163,7 @@ export class RunsService {
   readonly #resumeLinks: ResumeLinks | undefined;
   readonly #held: HeldRunsRepository | undefined;
   readonly #lanes: RunLanes | undefined;
+  readonly #waiting: WaitingRunCounts | undefined;
 
   constructor(deps: {
     runs: RunsRepository;
@@ -152,6 +175,8 @@ export class RunsService {
     resumeLinks?: ResumeLinks;
     /** Each run's lane and fair share (fairness/run-lanes.ts); without it runs start first in, first out. */
     lanes?: RunLanes;
+    /** Counts accepted runs as waiting until a worker begins them (admission control, docs/adr/027). */
+    waiting?: WaitingRunCounts;
     log?: (message: string, error: unknown) => void;
     /** How long a start may try an unreachable Temporal before the run stays queued (run-starter.ts). */
     startDeadlineMs?: number;
@@ -163,11 +188,21 @@ export class RunsService {
     this.#resumeLinks = deps.resumeLinks;
     this.#held = deps.held;
     this.#lanes = deps.lanes;
+    this.#waiting = deps.waiting;
     this.starter = new RunStarter({
       runs: deps.runs,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       startOptions: (args) => runStartOptions(args.plan, args.run.priority),
+      ...(deps.waiting
+        ? {
+            // A run whose start failed for good never begins: it stops counting as waiting.
+            onNeverStarted: (record: QueuedRun) => {
+              const acceptedAt = acceptedAtOf(record);
+              if (acceptedAt !== undefined) deps.waiting?.leftWithoutRunning({ ...record, acceptedAt });
+            },
+          }
+        : {}),
       ...(deps.startDeadlineMs === undefined ? {} : { startDeadlineMs: deps.startDeadlineMs }),
       log: deps.log ?? ((message, error) => console.error(`[runs] ${message}:`, error)),
     });
@@ -214,9 +249,14 @@ export class RunsService {
       // The request's trace, continued by the start whenever the starter gets to it (OpenTelemetry, when on).
       ...traceParentField(),
     };
+    const counted = { workspaceId: input.workspaceId, flowId: input.flow.id, acceptedAt: acceptedAt.getTime() };
     if (input.unlisted === true) {
       // A step test: started at once and never listed (nor queued: the builder is waiting for it).
-      await this.starter.startWithoutRecord(record);
+      this.#waiting?.accepted(counted);
+      await this.starter.startWithoutRecord(record).catch((error: unknown) => {
+        this.#waiting?.leftWithoutRunning(counted);
+        throw error;
+      });
       return { runId };
     }
     // A delivery id seen before: its run is queued or indexed already, and is the answer.  The queue is read first:
@@ -233,7 +273,7 @@ export class RunsService {
       // The flow is paused: recorded durably, started by its resume (releaseHeld), never ahead of it.
       return (await this.#held.hold(record)) ? { runId, held: true } : { runId, duplicate: true };
     }
-    if (keyCoordinator !== undefined) return this.#startKeyed(record, input, options);
+    if (keyCoordinator !== undefined) return this.#startKeyed(record, input, options, counted);
     if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
     if (input.dedupeRunId !== undefined && (await this.#runs.findById(input.workspaceId, runId)) !== null) {
       // The first delivery's run was started, indexed and taken out of the queue between the check above and this
@@ -242,6 +282,7 @@ export class RunsService {
       this.starter.kick(record);
       return { runId, duplicate: true };
     }
+    this.#waiting?.accepted(counted);
     if (options.queue === true) {
       // The starter drains the queue a few starts at a time: a burst is accepted at once and started at the engine's
       // pace, not all together.
@@ -256,7 +297,12 @@ export class RunsService {
    * start is handed to the starter before anything else is awaited, so the starter hands runs of one key to their
    * coordinator in the order this server queued them (their `startedAt` order): the key's arrival order.
    */
-  async #startKeyed(record: QueuedRun, input: StartRunInput, options: { queue?: boolean }): Promise<StartedRun> {
+  async #startKeyed(
+    record: QueuedRun,
+    input: StartRunInput,
+    options: { queue?: boolean },
+    counted: WaitingRun,
+  ): Promise<StartedRun> {
     const runId = record._id;
     record.startedAt = new Date();
     if (!(await this.#runs.enqueue(record))) return { runId, duplicate: true };
@@ -266,6 +312,7 @@ export class RunsService {
       if (options.queue !== true) this.starter.kick(record);
       return { runId, duplicate: true };
     }
+    this.#waiting?.accepted(counted);
     if (options.queue === true) return { runId };
     return (await this.starter.startNow(record)) === 'queued' ? { runId, queued: true } : { runId };
   }
@@ -293,6 +340,11 @@ export class RunsService {
       if (batch.length === 0) break;
       await this.#runs.requeue(batch);
       await held.remove(batch.map((run) => run._id));
+      // Held runs wait on their flow's resume, not for a worker: they count as waiting from here.
+      for (const run of batch) {
+        const acceptedAt = acceptedAtOf(run);
+        if (acceptedAt !== undefined) this.#waiting?.accepted({ workspaceId, flowId, acceptedAt });
+      }
       moved += batch.length;
     }
     if (moved > 0) this.starter.kick();

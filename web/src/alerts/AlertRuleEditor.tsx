@@ -122,6 +122,14 @@ export function AlertRuleEditor(props: {
           onChange={(idleMinutes) => set({ idleMinutes })}
         />
       )}
+      {form.kind === 'waiting_age' && (
+        <NumberRow
+          id="alert-waiting"
+          label="The oldest run waits to start for more than (minutes, 1–1440)"
+          value={form.waitingMinutes}
+          onChange={(waitingMinutes) => set({ waitingMinutes })}
+        />
+      )}
       <NumberRow
         id="alert-cooldown"
         label="Cool-down (minutes): no second alert for the same incident before"

@@ -16,6 +16,7 @@ export interface AlertRuleForm {
   minRuns: string;
   dlqThreshold: string;
   idleMinutes: string;
+  waitingMinutes: string;
   cooldownMinutes: string;
   enabled: boolean;
   channels: ChannelForm[];
@@ -35,6 +36,7 @@ export const CONDITION_LABELS: Record<AlertConditionKind, string> = {
   run_failed: 'A run fails',
   dlq_size: 'Failed-runs queue over a size',
   no_run: 'No run for a while (dead trigger)',
+  waiting_age: 'Runs wait too long to start',
 };
 
 export const emptyChannel = (type: AlertChannel['type']): ChannelForm => ({
@@ -54,6 +56,7 @@ export function newRuleForm(): AlertRuleForm {
     minRuns: '5',
     dlqThreshold: '10',
     idleMinutes: '60',
+    waitingMinutes: '5',
     cooldownMinutes: String(ALERT_LIMITS.cooldownMinutes.default),
     enabled: true,
     channels: [emptyChannel('email')],
@@ -81,6 +84,7 @@ export function ruleToForm(rule: AlertRuleView): AlertRuleForm {
     form.minRuns = String(condition.minRuns);
   } else if (condition.kind === 'dlq_size') form.dlqThreshold = String(condition.threshold);
   else if (condition.kind === 'no_run') form.idleMinutes = String(condition.idleMinutes);
+  else if (condition.kind === 'waiting_age') form.waitingMinutes = String(condition.minutes);
   return form;
 }
 
@@ -111,6 +115,8 @@ function formCondition(form: AlertRuleForm): AlertCondition {
       return { kind: 'dlq_size', threshold: Number(form.dlqThreshold) };
     case 'no_run':
       return { kind: 'no_run', idleMinutes: Number(form.idleMinutes) };
+    case 'waiting_age':
+      return { kind: 'waiting_age', minutes: Number(form.waitingMinutes) };
   }
 }
 
@@ -148,6 +154,8 @@ export function describeCondition(condition: AlertCondition): string {
       return `more than ${condition.threshold} failed runs wait in the queue`;
     case 'no_run':
       return `no run for ${condition.idleMinutes} min`;
+    case 'waiting_age':
+      return `a run waits more than ${condition.minutes} min to start`;
   }
 }
 

@@ -11,3 +11,11 @@ export const fairnessApi = {
 export const fairnessKeys = { all: ['fairness'] as const };
 
 export const useFairness = () => useQuery({ queryKey: fairnessKeys.all, queryFn: fairnessApi.get });
+
+/** Runs accepted and not begun by a worker yet, per flow (server/src/fairness/waiting-runs.ts): refreshed every 5 s. */
+export const useWaitingRuns = () =>
+  useQuery({
+    queryKey: [...fairnessKeys.all, 'waiting'],
+    queryFn: () => callApi('get', '/api/waiting-runs'),
+    refetchInterval: 5_000,
+  });

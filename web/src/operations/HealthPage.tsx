@@ -1,6 +1,6 @@
 import type { FlowHealth, HealthResponse, HealthStats, HealthWindow } from '@pipewright/operations';
 import { errorMessage } from '../api/api.ts';
-import { useFairness } from '../api/fairness.ts';
+import { useFairness, useWaitingRuns } from '../api/fairness.ts';
 import { Link } from '../routing/Link.tsx';
 import { paths } from '../routing/router.ts';
 import { formatDuration } from '../ui/format.ts';
@@ -68,6 +68,7 @@ export function HealthPage({
         <>
           <PausedNotice paused={data.paused} flows={data.flows} />
           <FairShareLine />
+          <WaitingSection />
           <StatCards stats={data.totals} contractViolations={data.contractViolations} inProgress={data.inProgress} />
           <section className="health-section">
             <h2>Runs</h2>
@@ -272,6 +273,48 @@ function PausedNotice({
         ...paused.connectors.map((c) => `connector ${c}`),
       ].join(', ')}
     </p>
+  );
+}
+
+/**
+ * Runs accepted and not begun yet, per flow (docs/adr/027): the backlog a flood or a stopped worker leaves, and the
+ * webhooks refused at the ceiling.  Nothing shows while nothing waits.
+ */
+function WaitingSection() {
+  const waiting = useWaitingRuns();
+  const data = waiting.data;
+  if (!data || (data.waiting === 0 && data.refused === 0)) return null;
+  const ceiling = (value: number) => (value === 0 ? 'none' : String(value));
+  return (
+    <section className="health-section" data-testid="health-waiting">
+      <h2>Waiting to start</h2>
+      <p className="muted small">
+        {data.waiting} {data.waiting === 1 ? 'run waits' : 'runs wait'} for a worker
+        {data.oldestAgeMs !== null && <>, the oldest for {formatDuration(data.oldestAgeMs)}</>}. Past{' '}
+        {ceiling(data.ceilings.flow)} waiting runs of a flow, or {ceiling(data.ceilings.workspace)} of the workspace,
+        webhooks are answered 429 with Retry-After.
+      </p>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Flow</th>
+            <th>Waiting</th>
+            <th>Oldest</th>
+            <th>Refused (429), last {data.windowMinutes} min</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.flows.map((flow) => (
+            <tr key={flow.flowId} data-testid={`health-waiting-${flow.flowId}`}>
+              <td>{flow.flowName ?? `${flow.flowId} (deleted)`}</td>
+              <td>{flow.waiting}</td>
+              <td>{formatDuration(flow.oldestAgeMs)}</td>
+              <td>{flow.refused}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -1,4 +1,5 @@
 import { errorMessage } from '../api/api.ts';
+import { useWaitingRuns } from '../api/fairness.ts';
 import { useFlow, useFlows } from '../api/queries.ts';
 import { Link } from '../routing/Link.tsx';
 import { navigate, paths } from '../routing/router.ts';
@@ -39,6 +40,7 @@ export function RunsPage({
           <h1>Runs</h1>
         </div>
       </header>
+      <WaitingLine flowId={flowId} />
       <RunsFilterBar
         // The form starts from the URL's filter, and again when back/forward or a link changes it.
         key={JSON.stringify(filter)}
@@ -109,6 +111,28 @@ export function RunsPage({
         </button>
       )}
     </div>
+  );
+}
+
+/** How many of the workspace's (or this flow's) runs wait to start, and for how long the oldest has (docs/adr/027). */
+function WaitingLine({ flowId }: { flowId: string | undefined }) {
+  const waiting = useWaitingRuns();
+  if (!waiting.data) return null;
+  const flow = flowId === undefined ? undefined : waiting.data.flows.find((entry) => entry.flowId === flowId);
+  const counts = flowId === undefined ? waiting.data : (flow ?? { waiting: 0, oldestAgeMs: null, refused: 0 });
+  if (counts.waiting === 0 && counts.refused === 0) return null;
+  return (
+    <p className="muted small" data-testid="runs-waiting">
+      {counts.waiting} {counts.waiting === 1 ? 'run waits' : 'runs wait'} to start
+      {counts.oldestAgeMs !== null && <>, the oldest for {formatDuration(counts.oldestAgeMs)}</>}
+      {counts.refused > 0 && (
+        <>
+          {' '}
+          · {counts.refused} webhook {counts.refused === 1 ? 'delivery' : 'deliveries'} refused (429) at the ceiling in
+          the last {waiting.data.windowMinutes} min
+        </>
+      )}
+    </p>
   );
 }
 

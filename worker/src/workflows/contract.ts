@@ -31,7 +31,8 @@ export interface LoopChunkExecution {
  */
 export interface RunMetricsSinks extends Sinks {
   runMetrics: {
-    started(record: { workspaceId: string; flowId: string; trigger: string }): void;
+    /** `acceptedAt`: the server's accept time (RunFlowInput.run), for the waiting-runs counts. */
+    started(record: { workspaceId: string; flowId: string; trigger: string; acceptedAt?: number }): void;
     /**
      * `report`: the run's health report (@pipewright/operations), built here in workflow code from the final state
      * and carried by this same call — one sink call per run end, whatever reads it.

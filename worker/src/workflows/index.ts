@@ -76,11 +76,11 @@ export async function runFlow(startInput: RunFlowInput): Promise<RunState> {
   // Date.now() is workflow time here: deterministic on replay.
   const state = createInitialState(input.plan, Date.now());
   setHandler(stateQuery, () => state);
-  await recordRunKeys(input);
-
-  const { id, workspaceId, resumeUrls } = input.run;
+  const { id, workspaceId, resumeUrls, acceptedAt } = input.run;
   const counted = { workspaceId, flowId: input.plan.flowId };
-  runMetrics.started({ ...counted, trigger: input.run.kind });
+  // The run has begun: it stops counting as waiting (a run the server accepted carries its accept time).
+  runMetrics.started({ ...counted, trigger: input.run.kind, ...(acceptedAt === undefined ? {} : { acceptedAt }) });
+  await recordRunKeys(input);
   // The workspace goes with every activity: credentials are resolved (and scoped) by it.
   const execution = {
     workspaceId,

@@ -28,7 +28,7 @@ export const alertsApiRoutes = {
     },
     post: {
       summary:
-        'Builder+: create a rule on a flow — condition failure_rate | run_failed | dlq_size | no_run; channels email ' +
+        'Builder+: create a rule on a flow — condition failure_rate | run_failed | dlq_size | no_run | waiting_age; channels email ' +
         '(SMTP credential id), chat (chat webhook credential id), webhook (URL, optional bearer credential id; the ' +
         'worker’s SSRF guard applies).  One incident sends one alert: a rule that fired sends again only after it ' +
         `recovered or its cool-down passed.  Audited.  ${limits}`,

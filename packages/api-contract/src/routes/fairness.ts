@@ -1,5 +1,5 @@
 import type { ApiRoutes } from '../api-operation.ts';
-import { fairnessViewSchema, putFairnessBody } from '../fairness.ts';
+import { fairnessViewSchema, putFairnessBody, waitingRunsViewSchema } from '../fairness.ts';
 
 /** The OpenAPI entries of the fair-share routes (merged in routes/index.ts). */
 export const fairnessApiRoutes = {
@@ -21,6 +21,15 @@ export const fairnessApiRoutes = {
         400: 'A weight that is not a number from 0.001 to 1000',
         403: 'A weight above 1 from a workspace admin who is no instance operator',
       },
+    },
+  },
+  '/api/waiting-runs': {
+    get: {
+      summary:
+        'Viewer+: WaitingRunsView — runs accepted and not begun by a worker yet, per flow, with the oldest one’s age ' +
+        'and the webhooks refused at a ceiling (429) within the window; the ceilings ' +
+        '(PIPEWRIGHT_MAX_WAITING_RUNS_PER_WORKSPACE / _PER_FLOW). Counted within a second or two',
+      responses: { 200: { description: 'WaitingRunsView', body: waitingRunsViewSchema } },
     },
   },
 } satisfies ApiRoutes;
