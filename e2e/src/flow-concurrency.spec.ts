@@ -86,3 +86,26 @@ test('the builder moves the flow to the batch lane; the setting is saved and kep
   };
   assert.equal(saved.document.settings?.lane, 'batch');
 });
+
+test('the builder sets the flow’s ceiling of runs waiting to start; a bad value is refused, a good one kept', async () => {
+  const ceiling = page.getByTestId('max-waiting-runs');
+  await ceiling.fill('0');
+  await ceiling.press('Enter');
+  await page
+    .getByTestId('max-waiting-runs-error')
+    .filter({ hasText: /a whole number from 1 to 10000000, or empty for no limit/ })
+    .waitFor();
+  await ceiling.fill('250');
+  await ceiling.press('Enter');
+  await page.getByTestId('max-waiting-runs-error').waitFor({ state: 'detached' });
+  await page.getByTestId('save-button').click();
+  await page.getByTestId('editor-message').filter({ hasText: /Saved/ }).waitFor();
+  await page.reload();
+  await page.getByTestId('max-waiting-runs').waitFor();
+  assert.equal(await page.getByTestId('max-waiting-runs').inputValue(), '250', 'kept after a reload');
+  const flowId = new URL(page.url()).pathname.split('/').filter(Boolean).at(-1) ?? '';
+  const saved = (await (await product.api(`/api/flows/${flowId}`)).json()) as {
+    document: { settings?: { maxWaitingRuns?: number } };
+  };
+  assert.equal(saved.document.settings?.maxWaitingRuns, 250);
+});

@@ -83,4 +83,21 @@ test("an admin lowers the workspace's fair share; raising it above 1 is refused 
   await page.reload();
   await page.getByTestId('fair-share-weight').waitFor();
   assert.equal(await page.getByTestId('fair-share-weight').inputValue(), '0.5');
+
+  // The workspace's ceiling of runs waiting to start: only lower than the instance's (10,000 by default).
+  const ceiling = page.getByTestId('waiting-ceiling-input');
+  assert.equal(await ceiling.getAttribute('placeholder'), '10000', 'the instance ceiling shows until one is set');
+  await ceiling.fill('20000');
+  await page.getByTestId('waiting-ceiling-save').click();
+  await page
+    .getByTestId('waiting-ceiling-error')
+    .filter({ hasText: /Ceiling: a whole number from 1 to 10000/ })
+    .waitFor();
+  await ceiling.fill('500');
+  await page.getByTestId('waiting-ceiling-save').click();
+  await page.getByTestId('waiting-ceiling-error').waitFor({ state: 'detached' });
+  await page.reload();
+  await page.getByTestId('waiting-ceiling-input').waitFor();
+  assert.equal(await page.getByTestId('waiting-ceiling-input').inputValue(), '500', 'kept after a reload');
+  assert.equal(((await (await product.api('/api/fairness')).json()) as { weight: number }).weight, 0.5);
 });

@@ -370,6 +370,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
       fairness: new FairnessRepository(deps.db),
       audit: auth.audit,
       instanceAdmins: new Set((deps.instanceAdmins ?? []).map((email) => email.toLowerCase())),
+      instanceMaxWaitingRuns: waitingRuns.settings.perWorkspace,
     }),
   );
   api.use(createWaitingRunsRouter({ waiting: waitingRuns, flows: flowRecords }));

@@ -1,3 +1,4 @@
+import { MAX_WAITING_RUNS_LIMIT } from '@pipewright/flow';
 import { MAX_FAIRNESS_WEIGHT, MIN_FAIRNESS_WEIGHT } from '@pipewright/run-contract/run-priority';
 import { z } from 'zod';
 
@@ -11,9 +12,25 @@ export const putFairnessBody = z
     weight: z
       .number('must be a number')
       .min(MIN_FAIRNESS_WEIGHT, `must be at least ${MIN_FAIRNESS_WEIGHT}`)
-      .max(MAX_FAIRNESS_WEIGHT, `must be at most ${MAX_FAIRNESS_WEIGHT}`),
+      .max(MAX_FAIRNESS_WEIGHT, `must be at most ${MAX_FAIRNESS_WEIGHT}`)
+      .optional(),
+    /**
+     * The workspace's own ceiling of runs waiting to start (docs/adr/027): past it its webhooks get 429.  It may only
+     * lower the instance's; null removes it.
+     */
+    maxWaitingRuns: z
+      .number('must be a whole number or null')
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(MAX_WAITING_RUNS_LIMIT, `must be at most ${MAX_WAITING_RUNS_LIMIT}`)
+      .nullable()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.weight !== undefined || body.maxWaitingRuns !== undefined, {
+    message: 'give weight, maxWaitingRuns or both',
+    path: ['weight'],
+  });
 export type PutFairnessBody = z.infer<typeof putFairnessBody>;
 
 /** `GET /fairness`: the workspace's weight (1 while none was set), and the most the caller may set. */
@@ -23,6 +40,10 @@ export const fairnessViewSchema = z.object({
   maxWeight: z.number(),
   updatedAt: z.string().nullable(),
   updatedBy: z.string().nullable(),
+  /** The workspace's own ceiling of runs waiting to start; null: the instance's applies. */
+  maxWaitingRuns: z.number().nullable(),
+  /** The instance's ceiling (`PIPEWRIGHT_MAX_WAITING_RUNS_PER_WORKSPACE`); 0: none. */
+  instanceMaxWaitingRuns: z.number(),
 });
 export type FairnessView = z.infer<typeof fairnessViewSchema>;
 

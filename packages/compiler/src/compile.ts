@@ -84,5 +84,6 @@ export function compileFlow(document: unknown, catalog: CatalogLookup, options: 
   if (businessKey.key) plan.businessKey = businessKey.key;
   if (concurrency.limit !== undefined) plan.maxConcurrentRuns = concurrency.limit;
   if (doc.settings?.lane === 'batch') plan.batch = true;
+  if (doc.settings?.maxWaitingRuns !== undefined) plan.maxWaitingRuns = doc.settings.maxWaitingRuns;
   return { ok: true, plan };
 }

@@ -94,6 +94,8 @@ export const businessKeySchema = z
 
 /** The most runs of one flow that may run at once (flow settings → concurrency, docs/adr/020). */
 export const MAX_CONCURRENT_RUNS_LIMIT = 100;
+/** The largest ceiling of runs waiting to start a flow or workspace may set (admission control, docs/adr/027). */
+export const MAX_WAITING_RUNS_LIMIT = 10_000_000;
 
 export const flowSettingsSchema = z
   .object({
@@ -125,6 +127,16 @@ export const flowSettingsSchema = z
      * a backlog, its schedules behind everything.  Absent: the lane of what started the run.
      */
     lane: z.enum(['batch']).optional(),
+    /**
+     * At most this many of the flow's runs wait to start (docs/adr/027); past it its webhooks are answered 429 with
+     * Retry-After.  Only lowers the instance's ceiling (`PIPEWRIGHT_MAX_WAITING_RUNS_PER_FLOW`).  Absent: that one.
+     */
+    maxWaitingRuns: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(MAX_WAITING_RUNS_LIMIT, `must be at most ${MAX_WAITING_RUNS_LIMIT}`)
+      .optional(),
   })
   .strict();
 

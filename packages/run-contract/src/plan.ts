@@ -132,6 +132,8 @@ export interface ExecutionPlan {
   maxConcurrentRuns?: number | undefined;
   /** The flow's runs go one lane down (flow settings → lane "batch", docs/adr/027).  Absent: their trigger's lane. */
   batch?: true | undefined;
+  /** The flow's own ceiling of runs waiting to start (flow settings, docs/adr/027).  Absent: the instance's. */
+  maxWaitingRuns?: number | undefined;
 }
 
 /** A field runs of a flow can be searched by: `name` and a template over the trigger, e.g. `{{ trigger.body.orderId }}`. */

@@ -77,6 +77,11 @@ export const FAIRNESS_COLLECTION = 'workspace_fairness';
 export interface FairnessRecord {
   _id: string;
   weight: number;
+  /**
+   * The workspace's own ceiling of runs waiting to start (admission control, docs/adr/027): it may only lower the
+   * instance's (`PIPEWRIGHT_MAX_WAITING_RUNS_PER_WORKSPACE`).  Absent: the instance's.
+   */
+  maxWaitingRuns?: number;
   updatedAt: Date;
   updatedBy: string;
 }
@@ -91,17 +96,28 @@ export function cachedWorkspaceWeights(
   load: (workspaceId: string) => Promise<number | undefined>,
   options: { cacheMs?: number; now: () => number },
 ): (workspaceId: string) => Promise<number> {
+  return cachedPerWorkspace(load, { ...options, fallback: DEFAULT_FAIRNESS_WEIGHT });
+}
+
+/**
+ * One value a workspace, read at most once every `cacheMs` (default 3 s); a load that fails keeps the last known
+ * value, and without one `fallback` — as `cachedWorkspaceWeights`, for any setting of FAIRNESS_COLLECTION.
+ */
+export function cachedPerWorkspace<T>(
+  load: (workspaceId: string) => Promise<T | undefined>,
+  options: { cacheMs?: number; now: () => number; fallback: T },
+): (workspaceId: string) => Promise<T> {
   const cacheMs = options.cacheMs ?? 3_000;
-  const { now } = options;
-  const cache = new Map<string, { readAt: number; weight: Promise<number> }>();
+  const { now, fallback } = options;
+  const cache = new Map<string, { readAt: number; value: Promise<T> }>();
   return (workspaceId) => {
     const cached = cache.get(workspaceId);
-    if (cached && now() - cached.readAt < cacheMs) return cached.weight;
-    const weight = load(workspaceId).then(
-      (loaded) => loaded ?? DEFAULT_FAIRNESS_WEIGHT,
-      () => cached?.weight ?? DEFAULT_FAIRNESS_WEIGHT,
+    if (cached && now() - cached.readAt < cacheMs) return cached.value;
+    const value = load(workspaceId).then(
+      (loaded) => loaded ?? fallback,
+      () => cached?.value ?? fallback,
     );
-    cache.set(workspaceId, { readAt: now(), weight });
-    return weight;
+    cache.set(workspaceId, { readAt: now(), value });
+    return value;
   };
 }

@@ -76,6 +76,7 @@ export const executionPlanSchema: z.ZodType<ExecutionPlan> = z.object({
   businessKey: z.object({ expression: z.string(), whenRunning: z.enum(WHEN_KEY_RUNNING) }).optional(),
   maxConcurrentRuns: z.number().int().positive().optional(),
   batch: z.literal(true).optional(),
+  maxWaitingRuns: z.number().int().positive().optional(),
 });
 
 export function parsePlan(json: string): ExecutionPlan {

@@ -133,3 +133,68 @@ test('past a ceiling of waiting runs webhooks get 429 with Retry-After, counted;
     await harness.stop();
   }
 });
+
+test('a flow’s own ceiling and the workspace’s own ceiling only lower the instance’s, and bad values are refused naming the field', async () => {
+  const harness = await startHarness({
+    worker: false,
+    sweepQueuedRuns: true,
+    admission: { perWorkspace: 100, perFlow: 50, retryAfterSeconds: 5, windowMinutes: 60 },
+  });
+  try {
+    const api = signedInAgent(harness.app, harness.admin.token);
+    // The flow's settings: at most 2 waiting.
+    const limited = (
+      await api
+        .post('/api/flows')
+        .send({ name: 'Limited', document: { ...document, settings: { maxWaitingRuns: 2 } } })
+        .expect(201)
+    ).body as FlowDetail;
+    await api.post(`/api/flows/${limited.id}/publish`).expect(201);
+    await deliver(harness, limited, 0).expect(202);
+    await deliver(harness, limited, 1).expect(202);
+    const refused = await deliver(harness, limited, 2).expect(429);
+    assert.match(
+      (refused.body as { error: { message: string } }).error.message,
+      /Flow "Limited" has 2 runs waiting to start, at its ceiling of 2 \(the flow's settings\)/,
+    );
+    const badFlow = await api
+      .post('/api/flows')
+      .send({ name: 'Bad', document: { ...document, settings: { maxWaitingRuns: 0 } } })
+      .expect(400);
+    assert.match(JSON.stringify(badFlow.body), /settings\.maxWaitingRuns/);
+
+    // The workspace's own ceiling: 3 (the two waiting above count).
+    const put = await api.put('/api/fairness').send({ maxWaitingRuns: 3 }).expect(200);
+    assert.deepEqual(
+      [put.body.maxWaitingRuns, put.body.instanceMaxWaitingRuns, put.body.weight],
+      [3, 100, 1],
+      'the ceiling is set and the weight kept',
+    );
+    const other = await publish(harness, harness.admin, 'Other');
+    await deliver(harness, other, 0).expect(202);
+    // The workspace's ceiling is read through a cache of a few seconds: wait for it to apply.
+    const deadline = Date.now() + 15_000;
+    let answer = await deliver(harness, other, 1);
+    while (answer.status === 202 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      answer = await deliver(harness, other, 1);
+    }
+    assert.equal(answer.status, 429);
+    assert.match((answer.body as { error: { message: string } }).error.message, /the workspace's Limits page/);
+
+    const tooHigh = await api.put('/api/fairness').send({ maxWaitingRuns: 101 }).expect(400);
+    assert.match(
+      (tooHigh.body as { error: { message: string } }).error.message,
+      /^maxWaitingRuns: must be at most 100/,
+    );
+    const notWhole = await api.put('/api/fairness').send({ maxWaitingRuns: 2.5 }).expect(400);
+    assert.match((notWhole.body as { error: { message: string } }).error.message, /^maxWaitingRuns: /);
+    await api.put('/api/fairness').send({}).expect(400);
+    const cleared = await api.put('/api/fairness').send({ maxWaitingRuns: null }).expect(200);
+    assert.equal(cleared.body.maxWaitingRuns, null);
+    const viewer = await signedInAgent(harness.app, harness.admin.token).get('/api/fairness').expect(200);
+    assert.equal(viewer.body.maxWaitingRuns, null);
+  } finally {
+    await harness.stop();
+  }
+});

@@ -27,7 +27,14 @@ function manualDocument(settings?: object) {
 describe("a workspace's weight", () => {
   test('is 1 until set; an admin may lower it, audited, and the API names the field of a bad value', async () => {
     const fresh = (await api().get('/api/fairness').expect(200)).body as FairnessView;
-    assert.deepEqual(fresh, { weight: 1, maxWeight: 1, updatedAt: null, updatedBy: null });
+    assert.deepEqual(fresh, {
+      weight: 1,
+      maxWeight: 1,
+      updatedAt: null,
+      updatedBy: null,
+      maxWaitingRuns: null,
+      instanceMaxWaitingRuns: 10_000,
+    });
     const saved = (await api().put('/api/fairness').send({ weight: 0.25 }).expect(200)).body as FairnessView;
     assert.equal(saved.weight, 0.25);
     assert.equal(saved.updatedBy, harness.admin.email);

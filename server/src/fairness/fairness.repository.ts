@@ -1,4 +1,4 @@
-import { FAIRNESS_COLLECTION, type FairnessRecord } from '@pipewright/run-contract';
+import { DEFAULT_FAIRNESS_WEIGHT, FAIRNESS_COLLECTION, type FairnessRecord } from '@pipewright/run-contract';
 import type { Collection, Db } from 'mongodb';
 
 /**
@@ -16,8 +16,28 @@ export class FairnessRepository {
     return this.#records.findOne({ _id: workspaceId });
   }
 
-  async put(workspaceId: string, weight: number, updatedBy: string): Promise<FairnessRecord> {
-    const record: FairnessRecord = { _id: workspaceId, weight, updatedAt: new Date(), updatedBy };
+  /** Sets what is given (`maxWaitingRuns: null` removes the workspace's own ceiling); a new record weighs 1. */
+  async put(
+    workspaceId: string,
+    change: { weight?: number | undefined; maxWaitingRuns?: number | null | undefined },
+    updatedBy: string,
+  ): Promise<FairnessRecord> {
+    const current = await this.get(workspaceId);
+    const { maxWaitingRuns: _removed, ...kept } = current ?? { _id: workspaceId, weight: DEFAULT_FAIRNESS_WEIGHT };
+    const record: FairnessRecord = {
+      ...kept,
+      ...(change.weight === undefined ? {} : { weight: change.weight }),
+      ...(change.maxWaitingRuns === undefined
+        ? current?.maxWaitingRuns === undefined
+          ? {}
+          : { maxWaitingRuns: current.maxWaitingRuns }
+        : change.maxWaitingRuns === null
+          ? {}
+          : { maxWaitingRuns: change.maxWaitingRuns }),
+      updatedAt: new Date(),
+      updatedBy,
+    };
+    // One replace by `_id`: the last write wins, as for every other workspace setting.
     await this.#records.replaceOne({ _id: workspaceId }, record, { upsert: true });
     return record;
   }

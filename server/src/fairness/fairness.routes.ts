@@ -18,8 +18,10 @@ export function createFairnessRouter(deps: {
   audit: AuditService;
   /** E-mail addresses of the instance's operators (lower case). */
   instanceAdmins: ReadonlySet<string>;
+  /** `PIPEWRIGHT_MAX_WAITING_RUNS_PER_WORKSPACE` (0: none): a workspace's own ceiling may only be lower. */
+  instanceMaxWaitingRuns: number;
 }): Router {
-  const { fairness, audit, instanceAdmins } = deps;
+  const { fairness, audit, instanceAdmins, instanceMaxWaitingRuns } = deps;
   const router = Router();
   const maxWeightOf = (auth: AuthContext): number => {
     if (instanceAdmins.has(auth.email.toLowerCase())) return MAX_FAIRNESS_WEIGHT;
@@ -30,6 +32,8 @@ export function createFairnessRouter(deps: {
     maxWeight: maxWeightOf(auth),
     updatedAt: record?.updatedAt.toISOString() ?? null,
     updatedBy: record?.updatedBy ?? null,
+    maxWaitingRuns: record?.maxWaitingRuns ?? null,
+    instanceMaxWaitingRuns,
   });
 
   router.get('/fairness', requireRole('viewer'), async (_req, res) => {
@@ -38,21 +42,31 @@ export function createFairnessRouter(deps: {
   });
 
   router.put('/fairness', requireRole('admin'), async (req, res) => {
-    const { weight } = parseRequest(putFairnessBody, req.body);
+    const { weight, maxWaitingRuns } = parseRequest(putFairnessBody, req.body);
     const auth = getAuth(res);
     const maxWeight = maxWeightOf(auth);
-    if (weight > maxWeight) {
+    if (typeof maxWaitingRuns === 'number' && instanceMaxWaitingRuns > 0 && maxWaitingRuns > instanceMaxWaitingRuns) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `maxWaitingRuns: must be at most ${instanceMaxWaitingRuns}, the instance's ceiling (PIPEWRIGHT_MAX_WAITING_RUNS_PER_WORKSPACE); a workspace's own ceiling can only lower it`,
+      );
+    }
+    if (weight !== undefined && weight > maxWeight) {
       throw new ApiError(
         403,
         'forbidden',
         `weight: a workspace admin may set at most ${maxWeight} (an equal share); a larger share is set by an instance operator (PIPEWRIGHT_INSTANCE_ADMINS)`,
       );
     }
-    const record = await fairness.put(auth.workspaceId, weight, auth.email);
+    const record = await fairness.put(auth.workspaceId, { weight, maxWaitingRuns }, auth.email);
     await audit.record(auth, {
       action: 'fairness.update',
       target: { type: 'workspace', id: auth.workspaceId },
-      details: { weight },
+      details: {
+        ...(weight === undefined ? {} : { weight }),
+        ...(maxWaitingRuns === undefined ? {} : { maxWaitingRuns }),
+      },
     });
     res.json(toView(record, auth));
   });

@@ -5,6 +5,7 @@ import {
   type WaitingRunsDocument,
   type WaitingSummary,
 } from '@pipewright/operations';
+import { cachedPerWorkspace, FAIRNESS_COLLECTION, type FairnessRecord } from '@pipewright/run-contract';
 import { WaitingRunsCounter } from '@pipewright/run-reports';
 import type { Db } from 'mongodb';
 
@@ -31,7 +32,15 @@ export interface AdmissionRefusal {
   scope: 'workspace' | 'flow';
   waiting: number;
   ceiling: number;
+  /** Where the ceiling was set: the instance's setting, the flow's settings or the workspace's Limits page. */
+  setBy: string;
   retryAfterSeconds: number;
+}
+
+/** The lower of the instance's ceiling (0: none) and one a flow or workspace set for itself. */
+function ceilingOf(instance: number, own: number | undefined): { ceiling: number; own: boolean } {
+  if (own !== undefined && own > 0 && (instance === 0 || own < instance)) return { ceiling: own, own: true };
+  return { ceiling: instance, own: false };
 }
 
 interface CachedRead {
@@ -57,6 +66,8 @@ export class WaitingRuns {
   readonly #reads = new Map<string, CachedRead>();
   readonly #inFlight = new Map<string, Promise<CachedRead>>();
   readonly #lastPrune = new Map<string, number>();
+  /** The workspace's own ceiling (Limits page), read through a 3 s cache. */
+  readonly #workspaceCeiling: (workspaceId: string) => Promise<number | undefined>;
 
   constructor(options: {
     db: Db;
@@ -69,6 +80,12 @@ export class WaitingRuns {
     this.settings = options.settings ?? DEFAULT_ADMISSION;
     this.#cacheMs = options.cacheMs ?? 1_000;
     this.#now = options.now ?? Date.now;
+    const fairness = options.db.collection<FairnessRecord>(FAIRNESS_COLLECTION);
+    this.#workspaceCeiling = cachedPerWorkspace<number | undefined>(
+      async (workspaceId) =>
+        (await fairness.findOne({ _id: workspaceId }, { projection: { maxWaitingRuns: 1 } }))?.maxWaitingRuns,
+      { now: this.#now, fallback: undefined },
+    );
     this.#counter = new WaitingRunsCounter({
       db: options.db,
       log: { warn: (message: string, meta?: Record<string, unknown>) => options.log(message, meta?.error) },
@@ -94,10 +111,14 @@ export class WaitingRuns {
 
   /**
    * Whether one more webhook run of this flow may be accepted: undefined, or the ceiling it would pass (the
-   * delivery is then refused, and counted as refused).
+   * delivery is then refused, and counted as refused).  `flowCeiling`: the flow's own (its published settings).
    */
-  async admission(workspaceId: string, flowId: string): Promise<AdmissionRefusal | undefined> {
-    const { perWorkspace, perFlow, retryAfterSeconds } = this.settings;
+  async admission(workspaceId: string, flowId: string, flowCeiling?: number): Promise<AdmissionRefusal | undefined> {
+    const { retryAfterSeconds } = this.settings;
+    const flow = ceilingOf(this.settings.perFlow, flowCeiling);
+    const workspace = ceilingOf(this.settings.perWorkspace, await this.#workspaceCeiling(workspaceId));
+    const perFlow = flow.ceiling;
+    const perWorkspace = workspace.ceiling;
     if (perWorkspace === 0 && perFlow === 0) return undefined;
     const read = await this.#read(workspaceId);
     let sinceAll = 0;
@@ -107,9 +128,11 @@ export class WaitingRuns {
       (read.summary.flows.find((flow) => flow.flowId === flowId)?.waiting ?? 0) + (read.since.get(flowId) ?? 0);
     let refusal: AdmissionRefusal | undefined;
     if (perFlow > 0 && flowWaiting >= perFlow) {
-      refusal = { scope: 'flow', waiting: flowWaiting, ceiling: perFlow, retryAfterSeconds };
+      const setBy = flow.own ? "the flow's settings" : 'PIPEWRIGHT_MAX_WAITING_RUNS_PER_FLOW';
+      refusal = { scope: 'flow', waiting: flowWaiting, ceiling: perFlow, setBy, retryAfterSeconds };
     } else if (perWorkspace > 0 && workspaceWaiting >= perWorkspace) {
-      refusal = { scope: 'workspace', waiting: workspaceWaiting, ceiling: perWorkspace, retryAfterSeconds };
+      const setBy = workspace.own ? "the workspace's Limits page" : 'PIPEWRIGHT_MAX_WAITING_RUNS_PER_WORKSPACE';
+      refusal = { scope: 'workspace', waiting: workspaceWaiting, ceiling: perWorkspace, setBy, retryAfterSeconds };
     }
     if (refusal) this.#counter.add({ workspaceId, flowId, acceptedAt: this.#now(), counter: 'r' });
     return refusal;

@@ -161,12 +161,12 @@ async function answeredOverCeiling(
   res: Response,
   admission: HooksRouterDeps['admission'],
 ): Promise<boolean> {
-  const refusal = await admission?.admission(target.flow.workspaceId, target.flow._id);
+  const refusal = await admission?.admission(target.flow.workspaceId, target.flow._id, target.plan?.maxWaitingRuns);
   if (refusal === undefined) return false;
   const whose = refusal.scope === 'flow' ? `Flow "${target.flow.name}"` : 'This workspace';
   const message =
     `${whose} has ${refusal.waiting} runs waiting to start, at its ceiling of ${refusal.ceiling} ` +
-    `(PIPEWRIGHT_MAX_WAITING_RUNS_PER_${refusal.scope.toUpperCase()}); send again after ${refusal.retryAfterSeconds} s`;
+    `(${refusal.setBy}); send again after ${refusal.retryAfterSeconds} s`;
   res.set('retry-after', String(refusal.retryAfterSeconds));
   res.status(429).json({ error: { code: 'too_many_waiting_runs', message } } satisfies ApiErrorBody);
   return true;

@@ -12,6 +12,7 @@ import { ErrorHandlerSelect } from './ErrorHandlerSelect.tsx';
 import { GestureToolbar } from './gestures/GestureToolbar.tsx';
 import { LaneSelect } from './LaneSelect.tsx';
 import { MaxConcurrentRunsInput } from './MaxConcurrentRunsInput.tsx';
+import { MaxWaitingRunsInput } from './MaxWaitingRunsInput.tsx';
 import { RunDialog } from './RunDialog.tsx';
 import { RunTimeoutSelect } from './RunTimeoutSelect.tsx';
 import { RolloutBanner } from './rollout/RolloutBanner.tsx';
@@ -175,6 +176,7 @@ export function TopBar({ flow, commands }: TopBarProps) {
         <ErrorHandlerSelect flowId={flow.id} />
         <RunTimeoutSelect />
         <MaxConcurrentRunsInput />
+        <MaxWaitingRunsInput />
         <LaneSelect />
         <SearchableFields />
         <BusinessKeySetting />

@@ -6,6 +6,7 @@ import { formatDate } from '../ui/format.ts';
 import { FairSharePanel } from './FairSharePanel.tsx';
 import { rateLimitKeys, rateLimitsApi, useRateLimits } from './rate-limits-api.ts';
 import { limitsOf, type RateLimitRow, rowsOf } from './rate-limits-form.ts';
+import { WaitingCeilingPanel } from './WaitingCeilingPanel.tsx';
 
 const PERIODS: { value: RateLimitPeriod; label: string }[] = [
   { value: 's', label: 'per second' },
@@ -174,6 +175,7 @@ export function RateLimitsPage({ canEdit }: { canEdit: boolean }) {
         </form>
       )}
       <FairSharePanel />
+      <WaitingCeilingPanel />
     </div>
   );
 }

@@ -14,11 +14,12 @@ export const fairnessApiRoutes = {
       summary:
         'Admin: set the workspace’s weight, from 0.001 up to 1; above 1 (up to 1000) only an instance operator ' +
         '(PIPEWRIGHT_INSTANCE_ADMINS). Applies to runs started a few seconds later, and to schedules and polls when ' +
-        'their flow is next published. Audited',
+        'their flow is next published. And/or the workspace’s own ceiling of runs waiting to start ' +
+        '(maxWaitingRuns, a whole number; null removes it), which only lowers the instance’s. Audited',
       body: putFairnessBody,
       responses: {
         200: { description: 'FairnessView', body: fairnessViewSchema },
-        400: 'A weight that is not a number from 0.001 to 1000',
+        400: 'A weight that is not a number from 0.001 to 1000, or a maxWaitingRuns that is not a whole number ≥ 1',
         403: 'A weight above 1 from a workspace admin who is no instance operator',
       },
     },
