@@ -145,11 +145,28 @@ test('runs waiting to start show on the runs list and the health page, and go on
 
   await page.getByTestId('nav-health').click();
   await page.getByTestId('health-page').waitFor();
-  // Two wait (the first began and holds the flow's one slot); counted within a second or two, shown within 5 s.
+  // Two wait (the first began and holds the flow's one slot): counted within a second or two…
+  let last = '';
+  await waitFor(
+    () => `the API to count 2 runs of the flow waiting (last answer: ${last})`,
+    async () => {
+      last = await (await product.api('/api/waiting-runs')).text();
+      const view = JSON.parse(last) as { flows: { flowId: string; waiting: number }[] };
+      return view.flows.find((flow) => flow.flowId === id)?.waiting === 2 ? true : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
+  // …and on the page at its next refresh (every 5 s).
   const row = page.getByTestId(`health-waiting-${id}`);
-  await row.filter({ hasText: 'Nightly import' }).locator('td:nth-child(2)', { hasText: /^2$/ }).waitFor();
+  await row
+    .filter({ hasText: 'Nightly import' })
+    .locator('td:nth-child(2)', { hasText: /^2$/ })
+    .waitFor({ timeout: 20_000 });
   await page.goto(`${product.baseUrl}/flows/${id}/runs`);
-  await page.getByTestId('runs-waiting').filter({ hasText: '2 runs wait to start, the oldest for' }).waitFor();
+  await page
+    .getByTestId('runs-waiting')
+    .filter({ hasText: '2 runs wait to start, the oldest for' })
+    .waitFor({ timeout: 20_000 });
 
   // The ERP answers: each run begins in turn, and nothing waits any more.
   while (runIds.length > 0) {

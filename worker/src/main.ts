@@ -17,8 +17,10 @@ if (!keyring) logger.warn(`no master keys: steps that use credentials will fail 
 const metrics = parseMetricsAddress(process.env.PIPEWRIGHT_METRICS_ADDRESS);
 // OpenTelemetry traces, only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT).
 const tracing = startTracing('pipewright-worker', process.env);
+const slots = parseSlots(process.env.PIPEWRIGHT_WORKER_SLOTS);
 const worker = await startWorker({
   shutdownGraceMs: parseShutdownGrace(process.env.PIPEWRIGHT_WORKER_SHUTDOWN_GRACE_MS),
+  ...(slots === undefined ? {} : { slots }),
   ...(metrics ? { metrics } : {}),
   ...(tracing ? { tracing } : {}),
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
@@ -87,6 +89,17 @@ function parseShutdownGrace(value: string | undefined): number {
     );
   }
   return ms;
+}
+
+/** PIPEWRIGHT_WORKER_SLOTS: runs (workflow tasks) and steps this worker works on at once, 1 to 2000; default the SDK's. */
+function parseSlots(value: string | undefined): number | undefined {
+  const text = value?.trim() ?? '';
+  if (text === '') return undefined;
+  const slots = Number(text);
+  if (!Number.isInteger(slots) || slots < 1 || slots > 2_000) {
+    throw new Error(`PIPEWRIGHT_WORKER_SLOTS must be a whole number from 1 to 2000, got "${text}"`);
+  }
+  return slots;
 }
 
 /** PIPEWRIGHT_FAIRNESS: `on` (default) or `off`, as the server reads it. */

@@ -49,8 +49,9 @@ export interface StartWorkerOptions {
   /** Default `pipewright-core`: the queue plans put built-in steps on. */
   taskQueue?: string;
   /**
-   * At most this many workflow tasks, and this many steps, at once (default: the SDK's, 40 and 100 or more): a small
-   * worker under a backlog, to show in what order Temporal hands out waiting runs (fairness tests, the bench).
+   * At most this many workflow tasks, and this many steps, at once (`PIPEWRIGHT_WORKER_SLOTS`; default: the SDK's, 40
+   * and 100): more for flows whose steps mostly wait on slow services (a step that runs as a local activity keeps its
+   * run's workflow task open), fewer for a small worker under a backlog (the fairness tests).
    */
   slots?: number;
   /**

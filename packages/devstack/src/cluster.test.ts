@@ -92,9 +92,22 @@ test('the cluster keeps its data across a full stop and start: the account, a fl
   const read = await fetch(`${running.url}/api/flows/${flow.id}`, { headers: { cookie: again } });
   assert.equal(read.status, 200);
   assert.equal(((await read.json()) as { name: string }).name, 'Survives restarts');
-  const run = (await (
-    await fetch(`${running.url}/api/runs/${runId}`, { headers: { cookie: again } })
-  ).json()) as RunView;
+  // Temporal's history shards come back a moment after its frontend answers: until then a run read is a 503
+  // (engine unavailable) — what a browser shows as "try again", not data lost.  Wait for an answer, then check it.
+  const restarted = running;
+  let last = '';
+  const what = () => `the run to be readable after the restart (last answer: ${last})`;
+  const run = await waitFor(
+    what,
+    async () => {
+      const answer = await fetch(`${restarted.url}/api/runs/${runId}`, { headers: { cookie: again } });
+      last = `${answer.status} ${await answer.clone().text()}`;
+      if (answer.status === 503) return undefined;
+      assert.equal(answer.status, 200, `the run read answered ${last}`);
+      return (await answer.json()) as RunView;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
   assert.equal(run.status, 'succeeded', 'the run and its history are still in Temporal');
   assert.deepEqual(run.nodes.shout?.output, { word: 'KEPT' });
 });
