@@ -91,7 +91,7 @@ function parseShutdownGrace(value: string | undefined): number {
   return ms;
 }
 
-/** PIPEWRIGHT_WORKER_SLOTS: runs (workflow tasks) and steps this worker works on at once, 1 to 2000; default the SDK's. */
+/** PIPEWRIGHT_WORKER_SLOTS: runs (workflow tasks) and steps this worker works on at once, 1 to 2000; default 100. */
 function parseSlots(value: string | undefined): number | undefined {
   const text = value?.trim() ?? '';
   if (text === '') return undefined;

@@ -37,6 +37,15 @@ import { startTriggerService } from './triggers/trigger-service.ts';
 import { getWorkflowBundle } from './workflow-bundle.ts';
 import { type RunMetricsSinks, STICKY_QUEUE_TIMEOUT_MS } from './workflows/contract.ts';
 
+/**
+ * Runs (workflow tasks) and steps a worker works on at once, unless `PIPEWRIGHT_WORKER_SLOTS` says otherwise.  The
+ * SDK's default of 40 workflow tasks binds first here: a short step's first attempt runs as a local activity
+ * (docs/adr/009), which keeps its run's workflow task, and so a slot, until the step ends — so 40 runs waiting on a
+ * slow partner API held the whole worker, and every other run waited for one of them to end (`./pw bench fairness`:
+ * another workspace's webhook p95 560 ms at 40, 238 ms at 100, and the flood done in 90 s instead of 202 s).
+ */
+export const DEFAULT_WORKER_SLOTS = 100;
+
 export interface StartWorkerOptions {
   temporalAddress: string;
   /**
@@ -49,9 +58,8 @@ export interface StartWorkerOptions {
   /** Default `pipewright-core`: the queue plans put built-in steps on. */
   taskQueue?: string;
   /**
-   * At most this many workflow tasks, and this many steps, at once (`PIPEWRIGHT_WORKER_SLOTS`; default: the SDK's, 40
-   * and 100): more for flows whose steps mostly wait on slow services (a step that runs as a local activity keeps its
-   * run's workflow task open), fewer for a small worker under a backlog (the fairness tests).
+   * At most this many workflow tasks, and this many steps, at once (`PIPEWRIGHT_WORKER_SLOTS`; default
+   * DEFAULT_WORKER_SLOTS): fewer for a small worker under a backlog (the fairness tests).
    */
   slots?: number;
   /**
@@ -202,13 +210,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       taskQueue,
       workflowBundle,
       ...(options.shutdownGraceMs ? { shutdownGraceTime: options.shutdownGraceMs } : {}),
-      ...(options.slots === undefined
-        ? {}
-        : {
-            maxConcurrentWorkflowTaskExecutions: options.slots,
-            maxConcurrentActivityTaskExecutions: options.slots,
-            maxConcurrentLocalActivityExecutions: options.slots,
-          }),
+      maxConcurrentWorkflowTaskExecutions: options.slots ?? DEFAULT_WORKER_SLOTS,
+      maxConcurrentActivityTaskExecutions: options.slots ?? DEFAULT_WORKER_SLOTS,
+      maxConcurrentLocalActivityExecutions: options.slots ?? DEFAULT_WORKER_SLOTS,
       sinks: { ...sinks, ...(options.tracing ? tracingWorkflowSinks(options.tracing) : {}) },
       interceptors: {
         activity: [runLogAttributes, ...(options.tracing ? [tracingActivityInterceptors(options.tracing)] : [])],
