@@ -43,6 +43,8 @@ function ceilingOf(instance: number, own: number | undefined): { ceiling: number
   return { ceiling: instance, own: false };
 }
 
+const MAX_CACHED_WORKSPACES = 10_000;
+
 interface CachedRead {
   at: number;
   summary: WaitingSummary;
@@ -159,9 +161,18 @@ export class WaitingRuns {
 
   async #load(workspaceId: string): Promise<CachedRead> {
     const pending: WaitingChange[] = this.#counter.pending(workspaceId);
-    const doc = await this.#db
-      .collection<WaitingRunsDocument>(WAITING_RUNS_COLLECTION)
-      .findOne({ _id: workspaceId }, { projection: { b: 1 } });
+    let doc: WaitingRunsDocument | null;
+    try {
+      doc = await this.#db
+        .collection<WaitingRunsDocument>(WAITING_RUNS_COLLECTION)
+        .findOne({ _id: workspaceId }, { projection: { b: 1 } });
+    } catch {
+      // Counts that cannot be read never fail a delivery: the last read goes on, or what this server counted and
+      // has not written.  The delivery's own write then says whether the database is there.
+      const last = this.#reads.get(workspaceId);
+      if (last) return last;
+      doc = null;
+    }
     const now = this.#now();
     const { summary, prunable } = readWaiting(doc, {
       now,
@@ -169,6 +180,8 @@ export class WaitingRuns {
       pending,
     });
     const read: CachedRead = { at: now, summary, since: new Map() };
+    // One entry a workspace that had deliveries; a bound for an instance with very many of them.
+    if (this.#reads.size >= MAX_CACHED_WORKSPACES) this.#reads.clear();
     this.#reads.set(workspaceId, read);
     if (prunable.length > 0 && now - (this.#lastPrune.get(workspaceId) ?? 0) >= 30_000) {
       this.#lastPrune.set(workspaceId, now);
