@@ -12,26 +12,14 @@ import {
   signedInAgent,
   startHarness,
 } from '../test-support.ts';
+import { seqFlowDocument } from './test-flows.ts';
 
 /**
  * Admission control and waiting counts on the real stack (docs/adr/027): while no worker polls, accepted webhook runs
  * wait; past the flow's and then the workspace's ceiling deliveries are answered 429 with Retry-After and counted;
  * another workspace is not refused; once a worker begins the runs, nothing waits and deliveries are taken again.
  */
-const document = {
-  schemaVersion: 1,
-  nodes: [
-    { id: 'in', type: 'core.webhook', typeVersion: 1, position: { x: 0, y: 0 }, config: { method: 'POST' } },
-    {
-      id: 'shape',
-      type: 'core.transform',
-      typeVersion: 1,
-      position: { x: 200, y: 0 },
-      config: { fields: [{ name: 'seq', value: '{{ trigger.body.seq }}' }] },
-    },
-  ],
-  edges: [{ id: 'e1', source: 'in', target: 'shape' }],
-};
+const document = seqFlowDocument('core.webhook');
 
 async function publish(harness: Harness, user: SignedInUser, name: string): Promise<FlowDetail> {
   const api = signedInAgent(harness.app, user.token);

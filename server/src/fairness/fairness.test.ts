@@ -14,6 +14,7 @@ import {
   signedInAgent,
   startHarness,
 } from '../test-support.ts';
+import { seqFlowDocument } from './test-flows.ts';
 
 /**
  * Lanes and fair shares on the real Temporal dev server (docs/adr/027).  Workspace A's flood is accepted while no
@@ -24,35 +25,12 @@ import {
 const FLOOD = 40;
 const B_WEBHOOKS = 5;
 
-function documentOf(trigger: 'core.webhook' | 'core.manual') {
-  return {
-    schemaVersion: 1,
-    nodes: [
-      {
-        id: 'in',
-        type: trigger,
-        typeVersion: 1,
-        position: { x: 0, y: 0 },
-        config: trigger === 'core.webhook' ? { method: 'POST' } : {},
-      },
-      {
-        id: 'shape',
-        type: 'core.transform',
-        typeVersion: 1,
-        position: { x: 200, y: 0 },
-        config: { fields: [{ name: 'seq', value: '{{ trigger.body.seq }}' }] },
-      },
-    ],
-    edges: [{ id: 'e1', source: 'in', target: 'shape' }],
-  };
-}
-
 async function publish(harness: Harness, user: SignedInUser, trigger: 'core.webhook' | 'core.manual') {
   const api = signedInAgent(harness.app, user.token);
   const flow = (
     await api
       .post('/api/flows')
-      .send({ name: `${trigger} flow`, document: documentOf(trigger) })
+      .send({ name: `${trigger} flow`, document: seqFlowDocument(trigger) })
       .expect(201)
   ).body as FlowDetail;
   await api.post(`/api/flows/${flow.id}/publish`).expect(201);
